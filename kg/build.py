@@ -1,0 +1,120 @@
+"""Merge articles into the store: skip what is already there, replace what changed, one transaction per document."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from spacy.language import Language
+
+from kg.errors import UserError
+from kg.extract import extract_documents
+from kg.model import SourceDocument
+from kg.namespaces import CGT, ONTOLOGY_GRAPH, VOCABULARY_GRAPH
+from kg.ontology import ONTOLOGY_DIR, load_vocabulary
+from kg.rdf import document_graph, named_graph
+from kg.sources import find_sources, read_source
+from kg.store import Store, graph_fingerprint, stored_documents
+
+
+@dataclass
+class BuildSummary:
+    """What one `kg build` run did."""
+
+    new: int = 0
+    changed: int = 0
+    skipped: int = 0
+    entities: int = 0
+    relations: int = 0
+    figures: int = 0
+    triples: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def display_path(path: Path) -> str:
+    """A path as stored: relative to the working directory when below it, else absolute."""
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(Path.cwd()))
+    except ValueError:
+        return str(resolved)
+
+
+def ontology_fingerprint(root: Path = ONTOLOGY_DIR) -> str:
+    """sha256 over the ontology and vocabulary files, to reload the reference layers only when they change."""
+    digest = hashlib.sha256()
+    for path in [root / "cgt.ttl", *sorted((root / "vocabulary").glob("*.ttl"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_reference_layers(store: Store) -> bool:
+    """Put the ontology and the vocabulary into their named graphs if they changed; True if written."""
+    fingerprint = ontology_fingerprint()
+    if graph_fingerprint(store, VOCABULARY_GRAPH) == fingerprint:
+        return False
+    vocabulary = load_vocabulary()
+    store.replace_graph(named_graph(vocabulary.ontology, ONTOLOGY_GRAPH))
+    reference = named_graph(vocabulary.reference, VOCABULARY_GRAPH)
+    reference.add((VOCABULARY_GRAPH, CGT.sha256, Literal(fingerprint)))
+    store.replace_graph(reference)
+    return True
+
+
+def read_sources(paths: list[Path], problems: list[str]) -> list[SourceDocument]:
+    """Read every article under the paths; unreadable files are reported in `problems` and skipped."""
+    sources = []
+    for path in find_sources(paths):
+        try:
+            source = read_source(path)
+        except UserError as error:
+            problems.append(str(error))
+            continue
+        sources.append(SourceDocument(display_path(path), source.title, source.sha256, source.text))
+    return sources
+
+
+def build(
+    paths: list[Path],
+    store: Store,
+    nlp: Language,
+    min_confidence: float = 0.0,
+    on_document: Callable[[SourceDocument], None] | None = None,
+) -> BuildSummary:
+    """Extract every new or changed article under `paths` and merge it into the store."""
+    summary = BuildSummary()
+    load_reference_layers(store)
+    sources = read_sources(paths, summary.problems)
+    versions: dict[str, list[str]] = {}
+    known_hashes = set()
+    for stored in stored_documents(store):
+        versions.setdefault(stored.path, []).append(stored.iri)
+        known_hashes.add((stored.path, stored.sha256))
+    todo = []
+    for source in sources:
+        if (source.path, source.sha256) in known_hashes and len(versions.get(source.path, [])) == 1:
+            summary.skipped += 1
+            if on_document:
+                on_document(source)
+        else:
+            todo.append(source)
+    for extraction in extract_documents(todo, nlp, min_confidence=min_confidence):
+        source = extraction.document
+        stale = tuple(URIRef(iri) for iri in versions.get(source.path, []) if iri != source.iri)
+        if source.path in versions:
+            summary.changed += 1
+        else:
+            summary.new += 1
+        store.replace_graph(document_graph(extraction), drop=stale)
+        summary.entities += len(extraction.entities)
+        summary.relations += len(extraction.relations)
+        summary.figures += len(extraction.figures)
+        if on_document:
+            on_document(source)
+    summary.triples = store.count()
+    return summary
+
+

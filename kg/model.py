@@ -1,0 +1,198 @@
+"""Typed records that flow between the stages: text -> extraction -> graph.
+
+`Extraction.to_json()` is the contract of `kg extract --json`; later stages and
+tests rely on its field names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kg.namespaces import document_iri
+
+TOP_LEVEL_TYPES = (
+    "Company",
+    "Agency",
+    "Regulation",
+    "Region",
+    "Country",
+    "Therapy",
+    "Technology",
+    "Disease",
+    "EndUser",
+    "DeliveryMethod",
+    "Person",
+)
+
+PREDICATES = (
+    "collaboratesWith",
+    "acquires",
+    "investsIn",
+    "develops",
+    "approvedBy",
+    "approvedIn",
+    "treats",
+    "grantedDesignation",
+    "regulatedBy",
+    "appliesIn",
+    "headquarteredIn",
+    "usesTechnology",
+)
+
+SYMMETRIC_PREDICATES = frozenset({"collaboratesWith"})
+
+MEASURES = ("MarketSize", "CAGR", "Share", "Count", "DealValue")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of a document's text, with offsets into the text as read."""
+
+    text: str
+    start: int
+    end: int
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One article as read from disk: its text and the hash that names its version."""
+
+    path: str
+    title: str
+    sha256: str
+    text: str
+
+    @property
+    def iri(self) -> str:
+        return str(document_iri(self.sha256))
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real-world thing named in a document, resolved to a single IRI."""
+
+    iri: str
+    label: str
+    type: str
+    cls: str
+    mentions: tuple[Span, ...]
+    in_vocabulary: bool
+    salience: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.iri,
+            "label": self.label,
+            "type": self.type,
+            "class": self.cls,
+            "salience": round(self.salience, 3),
+            "mentions": [m.to_json() for m in self.mentions],
+        }
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A subject-predicate-object fact with the sentence that states it."""
+
+    subject: str
+    predicate: str
+    object: str
+    confidence: float
+    evidence: Span
+    rule: str
+
+    def to_json(self) -> dict:
+        return {
+            "subject": self.subject,
+            "predicate": self.predicate,
+            "object": self.object,
+            "confidence": round(self.confidence, 3),
+            "rule": self.rule,
+            "evidence": self.evidence.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number a document states, normalised to value, unit and year or period."""
+
+    measure: str
+    value: float
+    unit: str
+    year: int | None
+    period: str | None
+    forecast: bool
+    subject: str | None
+    measures: str
+    confidence: float
+    evidence: Span
+    rule: str
+
+    def to_json(self) -> dict:
+        value = int(self.value) if float(self.value).is_integer() else self.value
+        return {
+            "measure": self.measure,
+            "value": value,
+            "unit": self.unit,
+            "year": self.year,
+            "period": self.period,
+            "forecast": self.forecast,
+            "subject": self.subject,
+            "measures": self.measures,
+            "confidence": round(self.confidence, 3),
+            "rule": self.rule,
+            "evidence": self.evidence.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Deal:
+    """A collaboration, acquisition or investment described by a document."""
+
+    kind: str
+    parties: tuple[str, ...]
+    predicate: str
+    date: str | None
+    value: Figure | None
+    topic: str | None
+    evidence: Span
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "parties": list(self.parties),
+            "date": self.date,
+            "value": self.value.to_json() if self.value else None,
+            "topic": self.topic,
+            "evidence": self.evidence.to_json(),
+        }
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything read from one document: the record `kg extract` prints and `kg build` stores."""
+
+    document: SourceDocument
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
+    figures: tuple[Figure, ...]
+    deals: tuple[Deal, ...] = field(default=())
+    pipeline: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "document": {
+                "id": self.document.iri,
+                "path": self.document.path,
+                "title": self.document.title,
+                "sha256": self.document.sha256,
+            },
+            "pipeline": self.pipeline,
+            "entities": [e.to_json() for e in self.entities],
+            "relations": [r.to_json() for r in self.relations],
+            "figures": [f.to_json() for f in self.figures],
+            "deals": [d.to_json() for d in self.deals],
+        }

@@ -1,0 +1,101 @@
+"""Every namespace and IRI-minting rule of cgt-kg, in one place.
+
+No other module builds an IRI from strings: they import the namespaces and the
+`mint_*` functions defined here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/cgt-kg/"
+
+CGT = Namespace(BASE + "ontology#")
+"""Classes and properties of the cgt-kg ontology."""
+
+CGTID = Namespace(BASE + "id/")
+"""Entities: companies, agencies, diseases, ... (one flat namespace)."""
+
+DOC = Namespace(BASE + "doc/")
+STATEMENT = Namespace(BASE + "statement/")
+FIGURE = Namespace(BASE + "figure/")
+EVENT = Namespace(BASE + "event/")
+MENTION = Namespace(BASE + "mention/")
+GRAPH = Namespace(BASE + "graph/")
+
+SCHEMA = Namespace("https://schema.org/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+VOCABULARY_GRAPH = GRAPH["vocabulary"]
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+
+PREFIXES: dict[str, Namespace] = {
+    "cgt": CGT,
+    "cgtid": CGTID,
+    "doc": DOC,
+    "skos": SKOS,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "schema": SCHEMA,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "wd": WD,
+}
+
+
+def sparql_prologue() -> str:
+    """The PREFIX lines every query may rely on, so canned queries stay short."""
+    return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in PREFIXES.items())
+
+
+def slug(name: str) -> str:
+    """The IRI-safe local name of a label: lower case, accents folded, `-` between words."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:24]
+
+
+def mint_entity(name: str) -> URIRef:
+    """The IRI of an entity found in text and absent from the vocabulary."""
+    return CGTID[slug(name) or "unnamed-" + _digest(name)]
+
+
+def document_iri(sha256: str) -> URIRef:
+    """The IRI of one version of a source document, which also names its graph."""
+    return DOC[sha256]
+
+
+def statement_iri(document: URIRef, *key: object) -> URIRef:
+    """The IRI of an evidence statement, stable across re-runs of the same document."""
+    return STATEMENT[_digest(document, *key)]
+
+
+def figure_iri(document: URIRef, *key: object) -> URIRef:
+    """The IRI of one figure stated in one document."""
+    return FIGURE[_digest(document, *key)]
+
+
+def mention_iri(document: URIRef, entity: str) -> URIRef:
+    """The IRI of the record of how one document mentions one entity."""
+    return MENTION[_digest(document, entity)]
+
+
+def event_iri(document: URIRef, *key: object) -> URIRef:
+    """The IRI of one deal event (collaboration, acquisition, investment) of a document."""
+    return EVENT[_digest(document, *key)]
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its namespace, for display and JSON output."""
+    return re.split(r"[#/]", str(iri))[-1]

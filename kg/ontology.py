@@ -1,0 +1,233 @@
+"""Loads ontology/ (the OWL ontology and the SKOS vocabulary) and turns labels into patterns.
+
+The vocabulary is data: every concept's preferred and alternative labels become
+surface forms for the entity ruler, and every triple between concepts is a
+reference fact that goes into the graph's vocabulary layer.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from kg.errors import UserError
+from kg.model import TOP_LEVEL_TYPES
+from kg.namespaces import CGT, local_name
+
+ONTOLOGY_DIR = Path(os.environ.get("KG_ONTOLOGY", Path(__file__).resolve().parent.parent / "ontology"))
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One entity of the reference vocabulary with every name it goes by."""
+
+    iri: str
+    label: str
+    alt_labels: tuple[str, ...]
+    cls: str
+    type: str
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return (self.label, *self.alt_labels)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The loaded ontology and vocabulary, with lookups by IRI and by normalised name."""
+
+    ontology: Graph
+    reference: Graph
+    concepts: dict[str, Concept]
+    by_key: dict[str, str]
+    class_types: dict[str, str]
+    spelling: dict[str, str]
+    company_suffixes: tuple[str, ...]
+    company_heads: tuple[str, ...]
+    fingerprint: str
+
+    def lookup(self, name: str) -> Concept | None:
+        """The concept a name refers to, ignoring case, spelling variant, hyphens and plural."""
+        iri = self.by_key.get(name_key(name, self.spelling))
+        return self.concepts.get(iri) if iri else None
+
+    def type_of(self, cls: str) -> str:
+        """The top-level type (one of TOP_LEVEL_TYPES) of a class local name."""
+        return self.class_types.get(cls, cls)
+
+
+def _read_lines(path: Path) -> list[str]:
+    return [
+        line.rstrip("\n")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+def _spelling_table(path: Path) -> dict[str, str]:
+    """UK -> US word map (both directions are generated from it where needed)."""
+    table = {}
+    for line in _read_lines(path):
+        us, uk = line.split("\t")
+        table[uk.lower()] = us.lower()
+    return table
+
+
+def _class_types(ontology: Graph) -> dict[str, str]:
+    """Map every ontology class to the top-level type it falls under."""
+    types: dict[str, str] = {}
+    for cls in ontology.subjects(RDF.type, OWL.Class):
+        if not isinstance(cls, URIRef):
+            continue
+        seen = set()
+        current = cls
+        while current is not None and current not in seen:
+            seen.add(current)
+            if local_name(current) in TOP_LEVEL_TYPES:
+                types[local_name(cls)] = local_name(current)
+                break
+            current = next((p for p in ontology.objects(current, RDFS.subClassOf) if isinstance(p, URIRef)), None)
+    return types
+
+
+def _depth(ontology: Graph, cls: URIRef) -> int:
+    depth = 0
+    while (parent := ontology.value(cls, RDFS.subClassOf)) is not None and depth < 10:
+        cls = parent
+        depth += 1
+    return depth
+
+
+def name_key(name: str, spelling: dict[str, str]) -> str:
+    """A name folded for lookup: case, UK spelling, hyphens, punctuation, a leading 'the', plural."""
+    text = re.sub(r"['’]s\b", "", name.lower())
+    words = re.findall(r"[a-z0-9]+", text)
+    if words and words[0] == "the" and len(words) > 1:
+        words = words[1:]
+    words = [spelling.get(w, w) for w in words]
+    if words:
+        words[-1] = singular(words[-1])
+    return " ".join(words)
+
+
+def singular(word: str) -> str:
+    """A crude English singular for the last word of a name ('therapies' -> 'therapy')."""
+    if len(word) <= 3 or word.endswith(("ss", "us", "is", "sis")):
+        return word
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "ses")):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def plural(word: str) -> str:
+    """The regular English plural of a word ('therapy' -> 'therapies')."""
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def surface_forms(label: str, spelling: dict[str, str], countable: bool) -> set[str]:
+    """Every way a writer spells a label: UK/US, hyphen or space, and the plural if countable."""
+    us_to_uk = {us: uk for uk, us in spelling.items()}
+    forms = {label}
+    for table in (spelling, us_to_uk):
+        swapped = " ".join(_swap_case(w, table) for w in label.split(" "))
+        forms.add(swapped)
+    for form in list(forms):
+        forms.add(form.replace("-", " "))
+        words = form.split(" ")
+        if 2 <= len(words) <= 4:
+            for i in range(len(words) - 1):
+                forms.add(" ".join(words[:i]) + (" " if i else "") + "-".join(words[i : i + 2]) + (" " if i + 2 < len(words) else "") + " ".join(words[i + 2 :]))
+    if countable:
+        for form in list(forms):
+            last = re.search(r"([A-Za-z]+)$", form)
+            if last and last.group(1).islower() and len(last.group(1)) > 2:
+                forms.add(form[: last.start()] + plural(last.group(1)))
+    return {f.strip() for f in forms if f.strip()}
+
+
+def _swap_case(word: str, table: dict[str, str]) -> str:
+    swapped = table.get(word.lower())
+    if swapped is None:
+        return word
+    return swapped.capitalize() if word[:1].isupper() else swapped
+
+
+def is_case_sensitive(label: str) -> bool:
+    """Short all-capital names (FDA, PRIME, iPSC) only match as written, so 'prime' is not PRIME."""
+    letters = re.sub(r"[^A-Za-z]", "", label)
+    return 0 < len(letters) <= 6 and sum(c.isupper() for c in letters) >= 2 and " " not in label.strip()
+
+
+@functools.lru_cache(maxsize=4)
+def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
+    """Parse ontology/cgt.ttl and ontology/vocabulary/*.ttl once per process."""
+    root = Path(root)
+    try:
+        ontology = Graph().parse(root / "cgt.ttl")
+        reference = Graph()
+        files = sorted((root / "vocabulary").glob("*.ttl"))
+        for path in files:
+            reference.parse(path)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise UserError(f"cannot load the ontology from {root}: {error}") from error
+    spelling = _spelling_table(root / "patterns" / "spelling.tsv")
+    class_types = _class_types(ontology)
+    concepts: dict[str, Concept] = {}
+    for subject in set(reference.subjects(SKOS.prefLabel, None)):
+        classes = [c for c in reference.objects(subject, RDF.type) if local_name(c) in class_types]
+        if not classes:
+            continue
+        cls = max(classes, key=lambda c: _depth(ontology, CGT[local_name(c)]))
+        label = str(reference.value(subject, SKOS.prefLabel))
+        alts = tuple(sorted({str(a) for a in reference.objects(subject, SKOS.altLabel)} - {label}))
+        concepts[str(subject)] = Concept(str(subject), label, alts, local_name(cls), class_types[local_name(cls)])
+    by_key: dict[str, str] = {}
+    ordered = sorted(concepts.values(), key=lambda c: c.iri)
+    for concept in ordered:
+        for name in concept.alt_labels:
+            by_key.setdefault(name_key(name, spelling), concept.iri)
+    for concept in ordered:
+        by_key[name_key(concept.label, spelling)] = concept.iri
+    by_key.pop("", None)
+    fingerprint = str(hash(tuple(sorted((p.name, p.stat().st_mtime_ns) for p in files))))
+    return Vocabulary(
+        ontology=ontology,
+        reference=reference,
+        concepts=concepts,
+        by_key=by_key,
+        class_types=class_types,
+        spelling=spelling,
+        company_suffixes=tuple(_read_lines(root / "patterns" / "company_suffixes.txt")),
+        company_heads=tuple(_read_lines(root / "patterns" / "company_heads.txt")),
+        fingerprint=fingerprint,
+    )
+
+
+def entity_ruler_patterns(vocabulary: Vocabulary, tokenize: Callable[[str], list[str]]) -> list[dict]:
+    """EntityRuler patterns for every surface form of every concept, labelled by class, id = IRI."""
+    patterns = []
+    countable = {"TherapyModality", "Technology", "EndUser", "Disease", "TherapeuticArea", "Designation"}
+    for concept in vocabulary.concepts.values():
+        forms: set[str] = set()
+        for name in concept.labels:
+            if is_case_sensitive(name):
+                patterns.append({"label": concept.cls, "id": concept.iri, "pattern": [{"ORTH": t} for t in tokenize(name)]})
+            else:
+                forms |= surface_forms(name, vocabulary.spelling, concept.cls in countable)
+        patterns.extend({"label": concept.cls, "id": concept.iri, "pattern": form} for form in sorted(forms))
+    return patterns

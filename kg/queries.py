@@ -1,0 +1,102 @@
+"""Canned analyst questions (queries/*.rq) and the formatting of query results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.query import Result
+
+from kg.errors import UserError
+from kg.namespaces import PREFIXES
+
+QUERIES_DIR = Path(os.environ.get("KG_QUERIES", Path(__file__).resolve().parent.parent / "queries"))
+FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl")
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    """A SPARQL query in queries/, with the plain-English question on its first line."""
+
+    name: str
+    question: str
+    sparql: str
+    path: Path
+
+
+def canned_queries(directory: Path = QUERIES_DIR) -> list[CannedQuery]:
+    """Every canned query, sorted by name."""
+    return [load_query_file(path) for path in sorted(directory.glob("*.rq"))]
+
+
+def load_query_file(path: Path) -> CannedQuery:
+    """Read a .rq file; its first comment line is the question it answers."""
+    try:
+        sparql = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"{path}: cannot read query file ({error})") from error
+    first = next((line for line in sparql.splitlines() if line.strip()), "")
+    question = first.lstrip("#").strip() if first.startswith("#") else ""
+    return CannedQuery(path.stem, question, sparql, path)
+
+
+def resolve_query(query: str) -> CannedQuery:
+    """SPARQL text, a path to a .rq file, or the name of a canned query -> the query to run."""
+    if query.endswith(".rq") or os.sep in query:
+        path = Path(query)
+        if not path.is_file():
+            raise UserError(f"{query}: no such query file")
+        return load_query_file(path)
+    canned = {q.name: q for q in canned_queries()}
+    if query in canned:
+        return canned[query]
+    if not any(word in query.upper() for word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")):
+        close = [name for name in canned if query.lower() in name.lower()]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists the canned ones"
+        raise UserError(f"{query!r} is neither SPARQL nor a canned query name{hint}")
+    return CannedQuery("inline", "", query, Path("-"))
+
+
+def short_term(term) -> str:
+    """A term for people: prefixed name for IRIs in our namespaces, plain text for literals."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for name, namespace in sorted(PREFIXES.items(), key=lambda p: -len(str(p[1]))):
+            if text.startswith(str(namespace)) and len(text) > len(str(namespace)):
+                return f"{name}:{text[len(str(namespace)):]}"
+        return text
+    if isinstance(term, Literal):
+        return str(term)
+    return str(term)
+
+
+def result_rows(result: Result, short: bool = True) -> tuple[list[str], list[list[str]]]:
+    """Column names and rows of a SELECT result, IRIs shortened to prefixed names for people."""
+    columns = [str(v) for v in result.vars or []]
+    show = short_term if short else (lambda term: "" if term is None else str(term))
+    rows = [[show(row[i]) for i in range(len(columns))] for row in result]
+    return columns, rows
+
+
+def format_result(result: Result, fmt: str) -> str:
+    """A query result as csv, tsv, SPARQL JSON/XML or Turtle text ('table' is drawn by the CLI)."""
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return result.graph.serialize(format="turtle" if fmt in ("table", "ttl") else {"json": "json-ld", "xml": "xml"}.get(fmt, "nt"))
+    if result.type == "ASK":
+        return "true" if result.askAnswer else "false"
+    if fmt in ("json", "xml"):
+        return result.serialize(format=fmt).decode("utf-8")
+    if fmt in ("csv", "tsv"):
+        columns, rows = result_rows(result, short=False)
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return out.getvalue()
+    raise UserError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -1,0 +1,129 @@
+"""Extraction -> RDF: one named graph per document, with evidence and provenance.
+
+Modelling of evidence: every extracted relation is a plain triple in the document's
+graph, and an `rdf:Statement` (standard RDF reification) carries its sentence,
+offsets, confidence and rule. Figures and deals are n-ary nodes of their own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+
+from kg import __version__
+from kg.model import Extraction, Span
+from kg.namespaces import (
+    CGT,
+    PREFIXES,
+    SCHEMA,
+    event_iri,
+    figure_iri,
+    mention_iri,
+    statement_iri,
+)
+
+
+def _add_evidence(graph: Graph, node: URIRef, evidence: Span, confidence: float, rule: str, document: URIRef) -> None:
+    graph.add((node, CGT.evidenceText, Literal(evidence.text)))
+    graph.add((node, CGT.startOffset, Literal(evidence.start)))
+    graph.add((node, CGT.endOffset, Literal(evidence.end)))
+    graph.add((node, CGT.confidence, Literal(round(confidence, 3), datatype=XSD.decimal)))
+    graph.add((node, CGT.rule, Literal(rule)))
+    graph.add((node, PROV.wasDerivedFrom, document))
+
+
+def document_graph(extraction: Extraction, extracted_at: datetime | None = None) -> Graph:
+    """The named graph of one document: its record, entities, relations, figures and deals."""
+    source = extraction.document
+    document = URIRef(source.iri)
+    graph = Graph(identifier=document)
+    for name, namespace in PREFIXES.items():
+        graph.bind(name, namespace)
+    when = (extracted_at or datetime.now(timezone.utc)).replace(microsecond=0)
+    graph.add((document, RDF.type, CGT.Document))
+    graph.add((document, RDF.type, PROV.Entity))
+    graph.add((document, DCTERMS.title, Literal(source.title)))
+    graph.add((document, CGT.path, Literal(source.path)))
+    graph.add((document, CGT.sha256, Literal(source.sha256)))
+    graph.add((document, PROV.generatedAtTime, Literal(when, datatype=XSD.dateTime)))
+    graph.add((document, CGT.extractorVersion, Literal(f"cgt-kg {__version__}; {extraction.pipeline}")))
+
+    for entity in extraction.entities:
+        node = URIRef(entity.iri)
+        graph.add((document, SCHEMA.mentions, node))
+        mention = mention_iri(document, entity.iri)
+        graph.add((document, CGT.hasMention, mention))
+        graph.add((mention, RDF.type, CGT.Mention))
+        graph.add((mention, CGT.entity, node))
+        graph.add((mention, CGT.salience, Literal(entity.salience, datatype=XSD.decimal)))
+        graph.add((mention, CGT.mentionCount, Literal(len(entity.mentions))))
+        if not entity.in_vocabulary:
+            graph.add((node, RDF.type, CGT[entity.cls]))
+            graph.add((node, RDF.type, SKOS.Concept))
+            graph.add((node, SKOS.prefLabel, Literal(entity.label, lang="en")))
+            for alias in sorted({m.text for m in entity.mentions} - {entity.label}):
+                graph.add((node, SKOS.altLabel, Literal(alias, lang="en")))
+
+    statements = {}
+    for relation in extraction.relations:
+        s, p, o = URIRef(relation.subject), CGT[relation.predicate], URIRef(relation.object)
+        graph.add((s, p, o))
+        node = statement_iri(document, relation.subject, relation.predicate, relation.object, relation.evidence.start)
+        statements[(relation.subject, relation.predicate, relation.object, relation.evidence.start)] = node
+        graph.add((node, RDF.type, RDF.Statement))
+        graph.add((node, RDF.subject, s))
+        graph.add((node, RDF.predicate, p))
+        graph.add((node, RDF.object, o))
+        _add_evidence(graph, node, relation.evidence, relation.confidence, relation.rule, document)
+
+    figures = {}
+    for figure in extraction.figures:
+        node = figure_iri(document, figure.measure, figure.value, figure.unit, figure.evidence.start, figure.year, figure.period)
+        figures[id(figure)] = node
+        graph.add((node, RDF.type, CGT.MarketFigure))
+        graph.add((node, CGT.measure, Literal(figure.measure)))
+        graph.add((node, CGT.value, Literal(repr_decimal(figure.value), datatype=XSD.decimal)))
+        graph.add((node, CGT.unit, Literal(figure.unit)))
+        graph.add((node, CGT.forecast, Literal(figure.forecast)))
+        graph.add((node, CGT.measures, Literal(figure.measures)))
+        if figure.year is not None:
+            graph.add((node, CGT.year, Literal(figure.year)))
+        if figure.period:
+            graph.add((node, CGT.period, Literal(figure.period)))
+        if figure.subject:
+            graph.add((node, CGT.about, URIRef(figure.subject)))
+        _add_evidence(graph, node, figure.evidence, figure.confidence, figure.rule, document)
+
+    for deal in extraction.deals:
+        node = event_iri(document, deal.kind, *deal.parties, deal.evidence.start)
+        graph.add((node, RDF.type, CGT[deal.kind]))
+        for party in deal.parties:
+            graph.add((node, CGT.party, URIRef(party)))
+        if deal.date:
+            graph.add((node, CGT.dealDate, Literal(deal.date)))
+        if deal.topic:
+            graph.add((node, CGT.topic, Literal(deal.topic)))
+        if deal.value is not None and id(deal.value) in figures:
+            graph.add((node, CGT.dealValue, figures[id(deal.value)]))
+        statement = statements.get((deal.parties[0], deal.predicate, deal.parties[1], deal.evidence.start))
+        if statement is not None:
+            graph.add((node, CGT.assertion, statement))
+        graph.add((node, CGT.evidenceText, Literal(deal.evidence.text)))
+        graph.add((node, PROV.wasDerivedFrom, document))
+    return graph
+
+
+def repr_decimal(value: float) -> str:
+    """A number as an xsd:decimal lexical form without exponent ('14200000000', '24.5')."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def named_graph(graph: Graph, identifier: URIRef) -> Graph:
+    """A copy of a graph under a graph name (the vocabulary and ontology layers)."""
+    named = Graph(identifier=identifier)
+    for triple in graph:
+        named.add(triple)
+    return named

@@ -1,0 +1,88 @@
+"""Mentions -> canonical entities: vocabulary IRIs, legal suffixes removed, minted IRIs for new names."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+
+from kg.model import Entity, Span as TextSpan
+from kg.namespaces import mint_entity
+from kg.ontology import Vocabulary
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The identity a span resolves to."""
+
+    iri: str
+    label: str
+    cls: str
+    type: str
+    in_vocabulary: bool
+
+
+def strip_company_suffix(name: str, vocabulary: Vocabulary) -> str:
+    """'Helixmith Co., Ltd.' -> 'Helixmith'; 'Lunaris Bio plc' -> 'Lunaris Bio'."""
+    suffixes = sorted({s.lower().rstrip(".") for s in vocabulary.company_suffixes}, key=len, reverse=True)
+    pattern = r"(?:[\s,]+(?:" + "|".join(re.escape(s) for s in suffixes) + r")\.?)+$"
+    stripped = re.sub(pattern, "", name.strip(), flags=re.I).strip(" ,")
+    return stripped or name
+
+
+def clean_name(text: str) -> str:
+    """A mention as a name: possessive and surrounding punctuation removed, spaces folded."""
+    text = re.sub(r"['’]s$", "", text.strip())
+    return re.sub(r"\s+", " ", text).strip(" ,;:()\"'")
+
+
+def resolve_span(span: Span, vocabulary: Vocabulary) -> Resolved:
+    """The entity a span names: its vocabulary concept, else a minted IRI for its normalised name."""
+    if span.ent_id_ and span.ent_id_ in vocabulary.concepts:
+        concept = vocabulary.concepts[span.ent_id_]
+        return Resolved(concept.iri, concept.label, concept.cls, concept.type, True)
+    return resolve_name(clean_name(span.text), span.label_, vocabulary)
+
+
+def resolve_name(name: str, cls: str, vocabulary: Vocabulary) -> Resolved:
+    """Resolve a bare name of a known class, as the gold annotations and the CLI name things."""
+    if cls == "Company":
+        name = strip_company_suffix(name, vocabulary)
+    concept = vocabulary.lookup(name)
+    top = vocabulary.type_of(cls)
+    if concept is not None and (concept.type == top or top not in vocabulary.class_types.values()):
+        return Resolved(concept.iri, concept.label, concept.cls, concept.type, True)
+    return Resolved(str(mint_entity(name)), name, cls, top, False)
+
+
+def entities_of(spans: list[Span], resolved: dict[int, Resolved], relation_counts: dict[str, int], text_length: int) -> tuple[Entity, ...]:
+    """Group resolved mentions by IRI into Entity records, most salient first."""
+    grouped: dict[str, list[Span]] = {}
+    for span in spans:
+        grouped.setdefault(resolved[span.start_char].iri, []).append(span)
+    most = max((len(v) for v in grouped.values()), default=1)
+    entities = []
+    for iri, mentions in grouped.items():
+        identity = resolved[mentions[0].start_char]
+        first = min(m.start_char for m in mentions) / max(1, text_length)
+        salience = (
+            0.5 * math.log1p(len(mentions)) / math.log1p(most)
+            + 0.25 * (1 - first)
+            + 0.25 * min(1.0, relation_counts.get(iri, 0) / 3)
+        )
+        entities.append(
+            Entity(
+                iri=iri,
+                label=identity.label,
+                type=identity.type,
+                cls=identity.cls,
+                mentions=tuple(TextSpan(m.text, m.start_char, m.end_char) for m in mentions),
+                in_vocabulary=identity.in_vocabulary,
+                salience=round(min(1.0, salience), 3),
+            )
+        )
+    return tuple(sorted(entities, key=lambda e: (-e.salience, e.label)))
+
+
