@@ -34,7 +34,8 @@ class RelationRule:
     predicate: str
     left: frozenset[str]
     right: frozenset[str]
-    between: re.Pattern
+    between: re.Pattern | None
+    group_scope: bool
     reverse: bool
     confidence: float
     left_class: frozenset[str] | None
@@ -74,7 +75,8 @@ def load_rules() -> tuple[RelationRule, ...]:
             predicate=item["predicate"],
             left=frozenset(item["left"]),
             right=frozenset(item["right"]),
-            between=_compile(item["between"]),
+            between=_compile(item.get("between")),
+            group_scope=item.get("scope") == "group",
             reverse=item.get("reverse", False),
             confidence=item["confidence"],
             left_class=frozenset(item["left_class"]) if "left_class" in item else None,
@@ -124,33 +126,49 @@ class RelationFinder:
         for sentence in doc.sents:
             ents = list(sentence.ents)
             groups = coordination_groups(doc, ents, self.type_of)
+            candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
             for i, left in enumerate(groups):
                 for right in groups[i + 1 :]:
                     if right[0].start - left[-1].end > MAX_GAP_TOKENS:
                         break
-                    for mention in self._match(doc, sentence, ents, left, right):
-                        key = (mention.subject.start, mention.predicate, mention.object.start)
-                        if key not in found or found[key].confidence < mention.confidence:
-                            found[key] = mention
+                    candidates.extend(self._match(doc, sentence, ents, left, right))
+            for mention in candidates:
+                key = (mention.subject.start, mention.predicate, mention.object.start)
+                if key not in found or found[key].confidence < mention.confidence:
+                    found[key] = mention
         doc._.cgt_relations = sorted(found.values(), key=lambda m: (m.sentence.start, m.subject.start, m.object.start))
         return doc
+
+    def _context_holds(self, rule, doc, sentence, ents, first: Span, last: Span) -> bool:
+        before = masked_text(doc, sentence.start_char, first.start_char, ents, self.type_of)
+        after = masked_text(doc, last.end_char, sentence.end_char, ents, self.type_of)
+        return (rule.context_before is None or bool(rule.context_before.search(before))) and (
+            rule.context_after is None or bool(rule.context_after.search(after))
+        )
+
+    def _match_group(self, doc, sentence, ents, group):
+        """Relations among the members of one coordination ("A and B formed a partnership")."""
+        group_type = self.type_of(group[0].label_)
+        for rule in self.rules:
+            if not rule.group_scope or group_type not in rule.left:
+                continue
+            if not self._context_holds(rule, doc, sentence, ents, group[0], group[-1]):
+                continue
+            for i, a in enumerate(group):
+                for b in group[i + 1 :]:
+                    if a.ent_id_ != b.ent_id_ or not a.ent_id_:
+                        yield RelationMention(a, rule.predicate, b, sentence, rule.name, rule.confidence)
 
     def _match(self, doc, sentence, ents, left, right):
         left_type, right_type = self.type_of(left[0].label_), self.type_of(right[0].label_)
         between = masked_text(doc, left[-1].end_char, right[0].start_char, ents, self.type_of)
         gap = right[0].start - left[-1].end
         for rule in self.rules:
-            if left_type not in rule.left or right_type not in rule.right:
+            if rule.group_scope or left_type not in rule.left or right_type not in rule.right:
                 continue
             if not rule.between.fullmatch(between):
                 continue
-            if rule.context_before and not rule.context_before.search(
-                masked_text(doc, sentence.start_char, left[0].start_char, ents, self.type_of)
-            ):
-                continue
-            if rule.context_after and not rule.context_after.search(
-                masked_text(doc, right[-1].end_char, sentence.end_char, ents, self.type_of)
-            ):
+            if not self._context_holds(rule, doc, sentence, ents, left[0], right[-1]):
                 continue
             confidence = rule.confidence * max(0.5, 1 - 0.015 * max(0, gap - 6))
             for a in left:

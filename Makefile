@@ -1,0 +1,28 @@
+# cgt-kg: `make demo` builds the graph from corpus/ and shows it; `make test` runs the test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+STORE ?= .kg/store
+
+.PHONY: install demo test bench eval clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[model,dev]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/kg build corpus/ --store $(STORE)
+	$(BIN)/kg query collaborations --store $(STORE)
+	$(BIN)/kg query acquisitions --store $(STORE)
+	$(BIN)/kg viz --store $(STORE) --output out/graph.html
+
+test: install
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .kg out .pytest_cache .hypothesis
