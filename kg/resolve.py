@@ -43,7 +43,7 @@ def resolve_span(span: Span, vocabulary: Vocabulary) -> Resolved:
     if span.ent_id_ and span.ent_id_ in vocabulary.concepts:
         concept = vocabulary.concepts[span.ent_id_]
         return Resolved(concept.iri, concept.label, concept.cls, concept.type, True)
-    return resolve_name(clean_name(span.text), span.label_, vocabulary)
+    return resolve_name(clean_name(span.kb_id_ or span.text), span.label_, vocabulary)
 
 
 def resolve_name(name: str, cls: str, vocabulary: Vocabulary) -> Resolved:

@@ -110,8 +110,28 @@ class NameFinder:
         for span in filter_spans(found):
             if not any(i in taken for i in range(span.start, span.end)):
                 kept.append(span)
+                taken.update(range(span.start, span.end))
+        kept.extend(self._short_forms(doc, kept, taken))
         doc.ents = sorted(kept, key=lambda s: s.start)
         return doc
+
+    def _short_forms(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
+        """Later mentions of a new company by its first word ('Nimbrae' for 'Nimbrae Therapeutics GmbH')."""
+        firsts = {}
+        for span in spans:
+            if span.label_ == "Company" and not span.ent_id_ and len(span) >= 2:
+                first = span[0]
+                if first.is_title and not first.is_stop and first.lower_ not in LEADING_NOISE and len(first) > 2:
+                    firsts.setdefault(first.text, span.text)
+        short = []
+        for token in doc:
+            if token.text in firsts and token.i not in taken:
+                next_token = doc[token.i + 1] if token.i + 1 < len(doc) else None
+                if next_token is not None and next_token.is_title and not next_token.is_sent_start:
+                    continue
+                short.append(Span(doc, token.i, token.i + 1, label="Company", kb_id=firsts[token.text]))
+                taken.add(token.i)
+        return short
 
     def _with_suffix(self, doc: Doc, ent: Span) -> Span:
         """Stretch a known company over its legal suffix: 'Novartis' -> 'Novartis AG'."""

@@ -1,0 +1,77 @@
+"""Every canned query in queries/ runs on the demo graph (corpus/) and returns a known answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.build import build
+from kg.nlp.pipeline import load_pipeline
+from kg.queries import canned_queries, result_rows
+from kg.store import open_store
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+# For each canned query: a row (as display strings) that must appear in its answer.
+# The facts come from corpus/ articles (extracted) or from the vocabulary (reference).
+KNOWN_ANSWERS = {
+    "collaborations": {"company": "Biogen", "partner": "Ginkgo Bioworks", "date": "May 2021"},
+    "acquisitions": {"acquirer": "Novartis", "target": "AveXis", "value": "8700000000", "currency": "USD"},
+    "designations_by_agency": {"agency": "U.S. Food and Drug Administration"},
+    "regulations_by_place": {"place": "Japan", "regulation": "Act on the Safety of Regenerative Medicine", "region": "Asia Pacific"},
+    "approved_by_disease": {"disease": "B-cell acute lymphoblastic leukemia", "therapy": "Kymriah", "agency": "U.S. Food and Drug Administration", "year": "2017"},
+    "market_size_over_time": {"unit": "USD", "value": "14200000000", "year": "2023"},
+    "growth_rates": {"value": "24", "period": "2023-2032"},
+    "entity_facts": {"subject": "Biogen", "predicate": "collaboratesWith", "object": "Ginkgo Bioworks"},
+    "companies_by_deals": {"company": "Novartis"},
+    "therapies_by_modality": {"modality": "CAR T-cell therapy"},
+    "documents_mentioning": {},
+    "main_companies": {"company": "Aldenbrook Pharma"},
+    "headquarters_by_country": {"country": "United States"},
+    "investments": {"investor": "Northwind Ventures", "company": "Nimbrae Therapeutics"},
+    "designated_therapies": {"therapy": "HLV-204", "designation": "Orphan Drug designation"},
+}
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory):
+    store = open_store(str(tmp_path_factory.mktemp("demo") / "store"))
+    build([CORPUS], store, load_pipeline(None))
+    yield store
+    store.close()
+
+
+def test_every_canned_query_has_a_known_answer():
+    assert {q.name for q in canned_queries()} == set(KNOWN_ANSWERS)
+
+
+def test_every_canned_query_states_its_question():
+    for canned in canned_queries():
+        assert canned.question.endswith("?") or "?" in canned.question, canned.name
+
+
+@pytest.mark.parametrize("canned", canned_queries(), ids=lambda q: q.name)
+def test_canned_query_returns_known_answer(demo_store, canned):
+    columns, rows = result_rows(demo_store.query(canned.sparql))
+    assert rows, f"{canned.name} returned no rows"
+    expected = KNOWN_ANSWERS[canned.name]
+    assert set(expected) <= set(columns)
+    records = [dict(zip(columns, row)) for row in rows]
+    assert any(all(record[k] == v for k, v in expected.items()) for record in records), records[:5]
+
+
+def test_designations_by_agency_lists_fda_programmes(demo_store):
+    canned = next(q for q in canned_queries() if q.name == "designations_by_agency")
+    columns, rows = result_rows(demo_store.query(canned.sparql))
+    fda = next(dict(zip(columns, r)) for r in rows if r[0] == "U.S. Food and Drug Administration")
+    for name in ("Regenerative Medicine Advanced Therapy designation", "Fast Track designation", "Breakthrough Therapy designation"):
+        assert name in fda["designations"]
+
+
+def test_therapies_by_modality_counts_car_t_products(demo_store):
+    canned = next(q for q in canned_queries() if q.name == "therapies_by_modality")
+    columns, rows = result_rows(demo_store.query(canned.sparql))
+    car_t = next(dict(zip(columns, r)) for r in rows if r[0] == "CAR T-cell therapy")
+    assert {"Kymriah", "Yescarta", "Carvykti"} <= set(car_t["names"].split(", "))
+    assert int(car_t["products"]) == len(car_t["names"].split(", "))
