@@ -20,8 +20,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
+CELL_WIDTH = 48
 
 StoreOption = Annotated[
     Optional[str],
@@ -137,7 +138,9 @@ def query(
         graph_store.close()
     if fmt == "table" and result.type == "SELECT":
         columns, rows = result_rows(result)
-        table = Table(*columns, title=canned.question or None)
+        table = Table(title=canned.question or None)
+        for column in columns:
+            table.add_column(column, max_width=CELL_WIDTH, overflow="ellipsis", no_wrap=True)
         for row in rows:
             table.add_row(*row)
         out.print(table)
