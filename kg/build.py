@@ -59,7 +59,7 @@ def load_reference_layers(store: Store) -> bool:
     vocabulary = load_vocabulary()
     store.replace_graph(named_graph(vocabulary.ontology, ONTOLOGY_GRAPH))
     reference = named_graph(vocabulary.reference, VOCABULARY_GRAPH)
-    reference.add((VOCABULARY_GRAPH, CGT.sha256, Literal(fingerprint)))
+    reference.add((VOCABULARY_GRAPH, CGT.fingerprint, Literal(fingerprint)))
     store.replace_graph(reference)
     return True
 

@@ -183,5 +183,5 @@ def stored_documents(store: Store) -> list[StoredDocument]:
 
 def graph_fingerprint(store: Store, graph: URIRef) -> str | None:
     """The sha256 recorded on a named graph (the vocabulary layer), if any."""
-    rows = list(store.query(f"SELECT ?sha WHERE {{ GRAPH <{graph}> {{ <{graph}> cgt:sha256 ?sha }} }}"))
+    rows = list(store.query(f"SELECT ?sha WHERE {{ GRAPH <{graph}> {{ <{graph}> cgt:fingerprint ?sha }} }}"))
     return str(rows[0][0]) if rows else None
