@@ -243,6 +243,43 @@ def viz(
     out.print(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)", highlight=False)
 
 
+@app.command("eval")
+def evaluate_command(
+    paths: Annotated[list[Path], typer.Argument(help="Articles or folders with NAME.gold.json annotations.")] = [Path("corpus")],
+    model: ModelOption = None,
+    min_confidence: MinConfidence = 0.0,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss and spurious item.")] = False,
+    by_rule: Annotated[bool, typer.Option("--by-rule", help="Show each relation rule's measured precision.")] = False,
+) -> None:
+    """Score extraction against the gold annotations: precision, recall and F1."""
+    from kg.evaluate import evaluate
+    from kg.nlp.pipeline import load_pipeline, pipeline_description
+
+    nlp = load_pipeline(model)
+    result = evaluate(paths, nlp, min_confidence)
+    table = Table("document", "entities P/R/F1", "relations P/R/F1", "figures P/R/F1",
+                  title=f"extraction quality ({pipeline_description(nlp)}, min confidence {min_confidence})")
+    cell = lambda s: f"{s.precision:.2f} / {s.recall:.2f} / {s.f1:.2f}"
+    for document in result.documents:
+        table.add_row(Path(document.path).name, cell(document.entities), cell(document.relations), cell(document.figures))
+    table.add_section()
+    table.add_row("overall", cell(result.entities), cell(result.relations), cell(result.figures), style="bold")
+    out.print(table)
+    if by_rule:
+        rules = Table("rule", "correct", "found", "precision", title="relation rules")
+        for rule, total in sorted(result.rules.total.items()):
+            correct = result.rules.correct[rule]
+            rules.add_row(rule, str(correct), str(total), f"{correct / total:.2f}")
+        out.print(rules)
+    if verbose:
+        for document in result.documents:
+            out.rule(Path(document.path).name)
+            for line in document.misses:
+                out.print(f"[red]miss[/red]     {line}", highlight=False)
+            for line in document.spurious:
+                out.print(f"[yellow]spurious[/yellow] {line}", highlight=False)
+
+
 def main() -> None:
     """Entry point: run the app, turning a user's mistake into one line and exit code 1."""
     try:

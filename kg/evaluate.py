@@ -1,0 +1,203 @@
+"""Scores extraction against the hand-written gold annotations of corpus/ (NAME.gold.json).
+
+Entities match on type and identity, relations on subject, predicate and object
+(either direction for symmetric predicates), figures on unit, value within 1% and
+year or period. Each gold item is matched at most once, so a split entity or a
+repeated fact costs precision.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+
+from kg.build import read_sources
+from kg.errors import UserError
+from kg.extract import extract_documents
+from kg.model import SYMMETRIC_PREDICATES, Extraction
+from kg.ontology import Vocabulary, load_vocabulary
+from kg.resolve import resolve_name
+
+
+@dataclass
+class Score:
+    """Counts of true positives, system items and gold items, with P/R/F1."""
+
+    tp: int = 0
+    system: int = 0
+    gold: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.system if self.system else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.gold if self.gold else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: Score) -> None:
+        self.tp += other.tp
+        self.system += other.system
+        self.gold += other.gold
+
+
+@dataclass
+class DocumentScore:
+    """The three scores of one document and the items that did not match."""
+
+    path: str
+    entities: Score
+    relations: Score
+    figures: Score
+    misses: list[str] = field(default_factory=list)
+    spurious: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RuleTally:
+    """How often a rule's relations were right: its measured precision."""
+
+    correct: Counter = field(default_factory=Counter)
+    total: Counter = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class GoldEntity:
+    label: str
+    type: str
+    identities: frozenset[str]
+
+
+def gold_path(article: Path) -> Path:
+    """Where the gold annotation of an article lives."""
+    return article.with_name(article.stem + ".gold.json")
+
+
+def _identities(label: str, type_: str, mentions: Iterable[str], vocabulary: Vocabulary) -> frozenset[str]:
+    names = [label, *mentions]
+    return frozenset(resolve_name(name, type_, vocabulary).iri for name in names)
+
+
+def load_gold(path: Path, vocabulary: Vocabulary) -> dict:
+    """Read one gold file and resolve its labels to IRIs the way the extractor names things."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise UserError(f"{path}: cannot read gold annotation ({error})") from error
+    entities = {
+        item["label"]: GoldEntity(item["label"], item["type"], _identities(item["label"], item["type"], item.get("mentions", []), vocabulary))
+        for item in data.get("entities", [])
+    }
+    return {"entities": entities, "relations": data.get("relations", []), "figures": data.get("figures", [])}
+
+
+def _figure_matches(system, gold: dict) -> bool:
+    if system.unit != gold["unit"]:
+        return False
+    if abs(system.value - gold["value"]) > 0.01 * abs(gold["value"]):
+        return False
+    if gold.get("period"):
+        return system.period == gold["period"]
+    return system.year == gold.get("year")
+
+
+def score_document(extraction: Extraction, gold: dict, tally: RuleTally) -> DocumentScore:
+    """Compare one extraction with its gold annotation."""
+    result = DocumentScore(extraction.document.path, Score(), Score(), Score())
+    gold_entities: dict[str, GoldEntity] = gold["entities"]
+
+    unmatched = dict(gold_entities)
+    result.entities.gold = len(gold_entities)
+    result.entities.system = len(extraction.entities)
+    for entity in extraction.entities:
+        hit = next((g for g in unmatched.values() if g.type == entity.type and entity.iri in g.identities), None)
+        if hit:
+            result.entities.tp += 1
+            del unmatched[hit.label]
+        else:
+            result.spurious.append(f"entity  {entity.type:<14} {entity.label}")
+    result.misses += [f"entity  {g.type:<14} {g.label}" for g in unmatched.values()]
+
+    gold_relations = [r for r in gold["relations"] if r["subject"] in gold_entities and r["object"] in gold_entities]
+    system_relations = {}
+    for relation in extraction.relations:
+        key = (relation.subject, relation.predicate, relation.object)
+        if relation.predicate in SYMMETRIC_PREDICATES:
+            key = (min(relation.subject, relation.object), relation.predicate, max(relation.subject, relation.object))
+        system_relations.setdefault(key, relation)
+    labels = {e.iri: e.label for e in extraction.entities}
+    result.relations.gold = len(gold_relations)
+    result.relations.system = len(system_relations)
+    remaining = list(gold_relations)
+    for (s, p, o), relation in system_relations.items():
+        tally.total[relation.rule] += 1
+        hit = None
+        for g in remaining:
+            if g["predicate"] != p:
+                continue
+            subject, obj = gold_entities[g["subject"]].identities, gold_entities[g["object"]].identities
+            if (s in subject and o in obj) or (p in SYMMETRIC_PREDICATES and s in obj and o in subject):
+                hit = g
+                break
+        if hit:
+            result.relations.tp += 1
+            tally.correct[relation.rule] += 1
+            remaining.remove(hit)
+        else:
+            result.spurious.append(f"relation {labels.get(s, s)} {p} {labels.get(o, o)}  [{relation.rule}]")
+    result.misses += [f"relation {g['subject']} {g['predicate']} {g['object']}" for g in remaining]
+
+    remaining_figures = list(gold["figures"])
+    result.figures.gold = len(remaining_figures)
+    result.figures.system = len(extraction.figures)
+    for figure in extraction.figures:
+        hit = next((g for g in remaining_figures if _figure_matches(figure, g)), None)
+        if hit:
+            result.figures.tp += 1
+            remaining_figures.remove(hit)
+        else:
+            result.spurious.append(f"figure  {figure.measure} {figure.value:g} {figure.unit} {figure.year or figure.period or ''}")
+    result.misses += [
+        f"figure  {g['measure']} {g['value']:g} {g['unit']} {g.get('year') or g.get('period') or ''}" for g in remaining_figures
+    ]
+    return result
+
+
+@dataclass
+class Evaluation:
+    """Per-document scores, the micro-averaged totals, and each rule's measured precision."""
+
+    documents: list[DocumentScore]
+    entities: Score
+    relations: Score
+    figures: Score
+    rules: RuleTally
+
+
+def evaluate(paths: list[Path], nlp: Language, min_confidence: float = 0.0) -> Evaluation:
+    """Run extraction on every article that has a gold file and score it."""
+    vocabulary = load_vocabulary()
+    sources = [s for s in read_sources(paths, []) if gold_path(Path(s.path)).exists()]
+    if not sources:
+        raise UserError(f"no article with a .gold.json annotation under {', '.join(map(str, paths))}")
+    golds = {s.path: load_gold(gold_path(Path(s.path)), vocabulary) for s in sources}
+    tally = RuleTally()
+    documents = [
+        score_document(extraction, golds[extraction.document.path], tally)
+        for extraction in extract_documents(sources, nlp, min_confidence=min_confidence)
+    ]
+    totals = [Score(), Score(), Score()]
+    for document in documents:
+        for total, part in zip(totals, (document.entities, document.relations, document.figures)):
+            total.add(part)
+    return Evaluation(documents, *totals, rules=tally)

