@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import re
 
+from kg.dates import DATE
 from kg.model import Deal, Figure, Relation
 
 DEAL_KINDS = {"collaboratesWith": "Collaboration", "acquires": "Acquisition", "investsIn": "Investment"}
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-DATE = re.compile(
-    rf"\b(?:(?:{MONTHS})\.?\s+\d{{1,2}},\s+(?:19|20)\d\d|\d{{1,2}}\s+(?:{MONTHS})\.?\s+(?:19|20)\d\d|(?:{MONTHS})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d)\b"
-)
 TOPIC = re.compile(
     r"\b(?:to develop|to co-develop|to manufacture|to commercialise|to commercialize|focused on|focusing on|aimed at|for the development of|on the development of|covering|around|on|for|to)\s+((?:(?!\b(?:in|for|with|worth|valued|under|which|that|and will)\b)[^,.;()])+)",
     re.I,

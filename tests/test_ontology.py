@@ -214,22 +214,36 @@ def test_objects_of_object_properties_are_defined_concepts(vocabulary, ontology,
     assert dangling == []
 
 
-def test_objects_of_object_properties_fit_the_range(vocabulary, ontology, reference):
-    """Reference facts respect rdfs:range (e.g. headquarteredIn points at a Place, treats at a Disease)."""
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug: ontology/vocabulary/regulatory.ttl uses cgt:partOf between agencies (cber partOf fda, "
+    "committee-for-advanced-therapies partOf ema, china-cde partOf nmpa) but cgt.ttl declares partOf Country -> Region, "
+    "so under RDFS the FDA, EMA and NMPA become Regions and their units Countries",
+)
+def test_reference_facts_fit_domain_and_range(vocabulary, ontology, reference):
+    """Reference facts respect rdfs:domain and rdfs:range (headquarteredIn: Company -> Place, partOf: Country -> Region...)."""
+    from rdflib.collection import Collection
 
     def ancestors(cls: URIRef) -> set[URIRef]:
         return {cls, *ontology.transitive_objects(cls, RDFS.subClassOf)}
+
+    def allowed(node) -> set[URIRef]:
+        if isinstance(node, URIRef):
+            return {node}
+        union = ontology.value(node, OWL.unionOf)
+        return set(Collection(ontology, union)) if union is not None else set()
+
+    def classes_of(term) -> set[URIRef]:
+        return set().union(*(ancestors(c) for c in reference.objects(term, RDF.type) if isinstance(c, URIRef)))
 
     wrong = []
     for s, p, o in reference:
         if not str(p).startswith(str(CGT)) or (p, RDF.type, OWL.ObjectProperty) not in ontology:
             continue
-        rng = ontology.value(p, RDFS.range)
-        if not isinstance(rng, URIRef):
-            continue
-        classes = set().union(*(ancestors(c) for c in reference.objects(o, RDF.type) if isinstance(c, URIRef)))
-        if rng not in classes:
-            wrong.append((str(s), str(p), str(o), str(rng)))
+        for end, term in ((RDFS.domain, s), (RDFS.range, o)):
+            expected = allowed(ontology.value(p, end))
+            if expected and not expected & classes_of(term):
+                wrong.append((str(s), str(p), str(o), "domain" if end == RDFS.domain else "range"))
     assert wrong == []
 
 

@@ -14,6 +14,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from kg.dates import YEAR, dateline_year
+
 CURRENCIES = {
     "$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "dollar": "USD", "us-dollar": "USD",
     "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
@@ -28,18 +30,32 @@ SCALES = {
     "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
     "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12,
 }
-COUNTED_NOUNS = [
-    "candidates", "therapies", "trials", "products", "programs", "programmes", "assets", "companies",
-    "developers", "sites", "suites", "facilities", "approvals", "studies", "centers", "centres",
-    "treatments", "agreements", "deals", "biotechs", "startups", "start-ups",
-]
-APPROXIMATORS = ["more", "over", "nearly", "around", "about", "approximately", "almost", "some", "roughly", "than", "just", "under", "up", "to"]
+NOT_COUNTED = {
+    # time, measurement and multiplier words: "12 months", "2,000-litre", "3 times"
+    "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "minutes", "decade",
+    "decades", "times", "fold", "x", "litre", "litres", "liter", "liters", "l", "ml", "mg", "kg", "g", "km",
+    "miles", "square", "sq", "ft", "-", "/", "%", "percent", "per", "pct", "st", "nd", "rd", "th", "of",
+}
+NOT_AFTER = {
+    # words that make the next number a label, not a count: "Phase 1", "fiscal 2023", "No. 1394"
+    "phase", "fiscal", "fy", "no", "no.", "number", "series", "grade", "stage", "type", "class", "part",
+    "article", "chapter", "section", "version", "q1", "q2", "q3", "q4", "h1", "h2", "covid", "-", "aged", "age",
+    "cd", "il", "gen", "top", "about:", "page", "table", "figure", "regulation", "act",
+}
+WORD_NUMBERS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+}
+MONTH_WORDS = {
+    m.lower() for m in "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
+}
+AS_OF = re.compile(r"\bas (?:of|at) (?:the end of )?(?:[A-Z][a-z]+\.? )?(?:\d{1,2},? )?((?:19|20)\d\d)\b", re.I)
 FORECAST_CUES = re.compile(
     r"\b(?:will|expected|projected|forecast|forecasted|anticipated|estimated to (?:reach|grow|be)|poised|set to|"
     r"likely to|could reach|to reach|is to|predicted|by (?:the end of )?(?:19|20)\d\d)\b",
     re.I,
 )
-YEAR = re.compile(r"\b(?:FY\s?)?((?:19|20)\d\d)\b")
 PERIOD = re.compile(
     r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|through|and|until)\s*((?:19|20)\d\d|\d\d)\b"
 )
@@ -48,7 +64,7 @@ DEAL_WORDS = re.compile(
     r"collaborat\w*|partnership|purchase[ds]?|buy|bought|merger|stake|funding|series [a-e]|tender offer|consideration)\b",
     re.I,
 )
-MARKET_WORDS = re.compile(r"\b(?:market|revenue|revenues|sales|valued|worth|industry|spending|segment)\b", re.I)
+MARKET_WORDS = re.compile(r"\b(?:market|revenue|revenues|sales|valued|worth|industry|spending|segment|reach|reached|reaching|generated?)\b", re.I)
 CAGR_WORDS = re.compile(r"\b(?:cagr|compound annual growth|annual growth rate|annually|grow(?:th|ing)? at|a year)\b", re.I)
 SHARE_WORDS = re.compile(r"\b(?:share|accounted for|accounts for|account for|of (?:the )?(?:global |total )?(?:market|revenue|sales))\b", re.I)
 
@@ -94,19 +110,24 @@ class FigureParser:
             [number, {"LOWER": {"IN": ["percent", "pct"]}}],
             [number, {"LOWER": "per"}, {"LOWER": "cent"}],
         ])
-        self.matcher.add("count", [
-            [number, {"IS_ALPHA": True, "IS_STOP": False, "OP": "{0,2}"}, {"LOWER": {"IN": COUNTED_NOUNS}}],
-        ])
+        self.matcher.add("count", [[number], [{"LOWER": {"IN": sorted(WORD_NUMBERS)}}]])
 
     def __call__(self, doc: Doc) -> Doc:
         matches = []
         for match_id, start, end in self.matcher(doc):
             matches.append((doc.vocab.strings[match_id], start, end))
         matches = _longest_first(matches)
-        figures = []
+        in_entity = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        figures, seen = [], set()
         for kind, start, end in matches:
+            if kind == "count" and (start in in_entity or not _is_count(doc, start)):
+                continue
             figure = self._figure(doc, kind, doc[start:end])
-            if figure is not None:
+            if figure is None:
+                continue
+            key = (figure.measure, figure.value, figure.unit, figure.year, figure.period)
+            if key not in seen:
+                seen.add(key)
                 figures.append(figure)
         doc._.cgt_figures = figures
         return doc
@@ -116,14 +137,14 @@ class FigureParser:
         text = sentence.text
         tail = doc.text[span.end_char : sentence.end_char]
         head = doc.text[sentence.start_char : span.start_char]
-        number_token = next(t for t in span if re.match(r"^\d", t.text))
-        value = parse_number(number_token.text)
+        number_token = next((t for t in span if re.match(r"^\d", t.text)), span[0])
+        value = WORD_NUMBERS.get(number_token.lower_) or parse_number(number_token.text)
         if value is None:
             return None
-        if _is_year(number_token) and kind == "count":
-            return None
         period = _period(tail) or _period(head) or None
-        year = _year(tail, head, span)
+        year = _year(tail[:40] if kind == "count" else tail, "" if kind == "count" else head, span)
+        if year is None and kind != "percent" or kind == "count":
+            year = year or _reference_year(doc, span, kind)
         forecast = bool(FORECAST_CUES.search(text)) and (year is not None or period is not None)
         if kind == "money":
             unit = next(CURRENCIES[t.lower_] for t in span if t.lower_ in CURRENCIES)
@@ -133,12 +154,37 @@ class FigureParser:
                 return None
             return FigureMention(measure, value, unit, year, None, forecast and measure == "MarketSize", span, sentence, f"figure.{measure}")
         if kind == "percent":
-            if CAGR_WORDS.search(text) and not SHARE_WORDS.search(doc.text[span.end_char : span.end_char + 40]):
+            growth = CAGR_WORDS.search(text) or _period(tail[:30])
+            if growth and not SHARE_WORDS.search(doc.text[span.end_char : span.end_char + 40]):
                 return FigureMention("CAGR", value, "percent", None, period, bool(period) and forecast, span, sentence, "figure.CAGR")
-            if SHARE_WORDS.search(text):
-                return FigureMention("Share", value, "percent", year, None, forecast, span, sentence, "figure.Share")
-            return None
+            return FigureMention("Share", value, "percent", year, None, forecast, span, sentence, "figure.Share")
         return FigureMention("Count", value, "count", year, None, forecast, span, sentence, "figure.Count")
+
+
+def _is_count(doc: Doc, i: int) -> bool:
+    """A bare number counts things unless it is a year, a date, a label or a measurement."""
+    token = doc[i]
+    previous = doc[i - 1].lower_ if i > 0 else ""
+    following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+    if _is_year(token) or previous in NOT_AFTER or previous in MONTH_WORDS or following in MONTH_WORDS:
+        return False
+    if following in NOT_COUNTED or (i + 2 < len(doc) and doc[i + 2].lower_ in NOT_COUNTED - {"of", "-", "/"}) or following in SCALES or following in CURRENCIES or following.startswith("-"):
+        return False
+    if token.lower_ in WORD_NUMBERS:
+        nouns = [t for t in doc[i + 1 : i + 4] if t.is_alpha]
+        return bool(nouns) and any(t.lower_.endswith("s") and not t.is_stop for t in nouns[:3])
+    return not (token.whitespace_ == "" and following not in (",", ".", ";", ":", ")", "")) and token.text.replace(",", "").replace(".", "", 1).isdigit()
+
+
+def _reference_year(doc: Doc, span: Span, kind: str) -> int | None:
+    """The year a figure without its own year refers to: an 'as of' date earlier in its paragraph, or for deals the dateline."""
+    paragraph_start = doc.text.rfind("\n\n", 0, span.start_char)
+    as_of = AS_OF.findall(doc.text[max(0, paragraph_start) : span.start_char])
+    if as_of:
+        return int(as_of[-1])
+    if kind == "money" and DEAL_WORDS.search(span.sent.text):
+        return dateline_year(doc.text)
+    return None
 
 
 def _longest_first(matches: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

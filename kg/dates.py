@@ -1,0 +1,31 @@
+"""Dates in article text: full dates, month-year and years, and the date an article is written on."""
+
+from __future__ import annotations
+
+import re
+
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+DATE = re.compile(
+    rf"\b(?:(?:{MONTHS})\.?\s+\d{{1,2}},\s+(?:19|20)\d\d|\d{{1,2}}\s+(?:{MONTHS})\.?,?\s+(?:19|20)\d\d|"
+    rf"(?:{MONTHS})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d)\b"
+)
+YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+DATELINE_CHARS = 1200
+
+
+def dateline_year(text: str) -> int | None:
+    """The year of the first full date (day, month, year) near the top of an article: its dateline."""
+    for match in DATE.finditer(text[:DATELINE_CHARS]):
+        if re.search(r"\d{1,2}\D+(?:19|20)\d\d|(?:19|20)\d\d\D+\d{1,2}\b", match.group(0)) or re.match(r"\d{1,2}\s", match.group(0)):
+            return int(YEAR.findall(match.group(0))[-1])
+    return None
+
+
+def paragraph_year_before(text: str, offset: int) -> int | None:
+    """The last year stated earlier in the same paragraph as `offset` ("As of March 2025, ...")."""
+    start = text.rfind("\n\n", 0, offset)
+    years = YEAR.findall(text[start + 1 if start >= 0 else 0 : offset])
+    return int(years[-1]) if years else None
