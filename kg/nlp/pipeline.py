@@ -50,7 +50,7 @@ def load_pipeline(model: str | None = None) -> Language:
         nlp = spacy.blank("en")
     else:
         try:
-            nlp = spacy.load(name, exclude=["lemmatizer"])
+            nlp = spacy.load(name)
         except OSError as error:
             raise UserError(
                 f"spaCy pipeline {name!r} is not installed: install it (pip install 'cgt-kg[model]') "

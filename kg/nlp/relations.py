@@ -45,6 +45,22 @@ class RelationRule:
 
 
 @dataclass(frozen=True)
+class DependencyRule:
+    """One relation shape over the parse: entity types and the trigger words on the path between them."""
+
+    name: str
+    predicate: str
+    left: frozenset[str]
+    right: frozenset[str]
+    left_class: frozenset[str] | None
+    right_class: frozenset[str] | None
+    triggers: frozenset[str]
+    edges: frozenset[str]
+    symmetric: bool
+    confidence: float
+
+
+@dataclass(frozen=True)
 class RelationMention:
     """A relation between two entity spans of a document, before resolution to IRIs."""
 
@@ -64,11 +80,40 @@ def _compile(pattern: str | None, anchored: bool = True) -> re.Pattern | None:
     return re.compile(pattern, re.I)
 
 
+def _classes(item: dict, key: str) -> frozenset[str] | None:
+    return frozenset(item[key]) if key in item else None
+
+
+@functools.lru_cache(maxsize=1)
+def _rule_data() -> dict:
+    with open(ONTOLOGY_DIR / "patterns" / "relations.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+@functools.lru_cache(maxsize=1)
+def load_dependency_rules() -> tuple[DependencyRule, ...]:
+    """The [[dependency]] rules of ontology/patterns/relations.toml."""
+    return tuple(
+        DependencyRule(
+            name=item["name"],
+            predicate=item["predicate"],
+            left=frozenset(item["left"]),
+            right=frozenset(item["right"]),
+            left_class=_classes(item, "left_class"),
+            right_class=_classes(item, "right_class"),
+            triggers=frozenset(item.get("triggers", ())),
+            edges=frozenset(item.get("edges", ())),
+            symmetric=item.get("symmetric", False),
+            confidence=item["confidence"],
+        )
+        for item in _rule_data().get("dependency", [])
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def load_rules() -> tuple[RelationRule, ...]:
-    """Read ontology/patterns/relations.toml into compiled rules."""
-    with open(ONTOLOGY_DIR / "patterns" / "relations.toml", "rb") as handle:
-        data = tomllib.load(handle)
+    """The [[rule]] token-pattern rules of ontology/patterns/relations.toml, compiled."""
+    data = _rule_data()
     return tuple(
         RelationRule(
             name=item["name"],
@@ -79,8 +124,8 @@ def load_rules() -> tuple[RelationRule, ...]:
             group_scope=item.get("scope") == "group",
             reverse=item.get("reverse", False),
             confidence=item["confidence"],
-            left_class=frozenset(item["left_class"]) if "left_class" in item else None,
-            right_class=frozenset(item["right_class"]) if "right_class" in item else None,
+            left_class=_classes(item, "left_class"),
+            right_class=_classes(item, "right_class"),
             context_before=_compile(item.get("context_before")),
             context_after=_compile(item.get("context_after")),
         )
@@ -119,6 +164,7 @@ class RelationFinder:
 
     def __init__(self):
         self.rules = load_rules()
+        self.dependency_rules = load_dependency_rules()
         self.type_of = load_vocabulary().type_of
 
     def __call__(self, doc: Doc) -> Doc:
@@ -132,6 +178,8 @@ class RelationFinder:
                     if right[0].start - left[-1].end > MAX_GAP_TOKENS:
                         break
                     candidates.extend(self._match(doc, sentence, ents, left, right))
+            if doc.has_annotation("DEP"):
+                candidates.extend(self._match_dependencies(sentence, ents))
             for mention in candidates:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
@@ -159,6 +207,41 @@ class RelationFinder:
                     if a.ent_id_ != b.ent_id_ or not a.ent_id_:
                         yield RelationMention(a, rule.predicate, b, sentence, rule.name, rule.confidence)
 
+    def _match_dependencies(self, sentence: Span, ents: list[Span]):
+        """Relations read off the parse: a trigger word on the shortest path between two entities."""
+        owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+        for a in ents:
+            for b in ents:
+                if a is b or (a.ent_id_ and a.ent_id_ == b.ent_id_):
+                    continue
+                type_a, type_b = self.type_of(a.label_), self.type_of(b.label_)
+                rules = [
+                    r for r in self.dependency_rules
+                    if type_a in r.left and type_b in r.right
+                    and (r.left_class is None or a.label_ in r.left_class)
+                    and (r.right_class is None or b.label_ in r.right_class)
+                    and (not (r.symmetric or type_a == type_b) or a.start < b.start or not r.symmetric)
+                ]
+                if not rules:
+                    continue
+                path = dependency_path(a.root, b.root)
+                if path is None:
+                    continue
+                inner = [t for t in path if owner.get(t.i) not in (a, b)]
+                if len(_counted_arcs(path)) > MAX_PATH_ARCS or _blocked(inner, owner, a, b, self.type_of):
+                    continue
+                lemmas = {t.lemma_.lower() for t in inner} | {t.lower_ for t in inner}
+                arcs = _counted_arcs(path)
+                for rule in rules:
+                    direct = rule.edges and len(path) == 2 and path[0].dep_ in rule.edges | {"compound"} and path[0].head == path[1]
+                    trigger = next((t for t in inner if t.lemma_.lower() in rule.triggers or t.lower_ in rule.triggers), None)
+                    if not direct and trigger is None:
+                        continue
+                    if type_a == type_b and not rule.symmetric and not _is_agent(a, b, trigger):
+                        continue
+                    confidence = rule.confidence * max(0.5, 1 - 0.05 * max(0, len(arcs) - 3))
+                    yield RelationMention(a, rule.predicate, b, sentence, rule.name, confidence)
+
     def _match(self, doc, sentence, ents, left, right):
         left_type, right_type = self.type_of(left[0].label_), self.type_of(right[0].label_)
         between = masked_text(doc, left[-1].end_char, right[0].start_char, ents, self.type_of)
@@ -181,6 +264,70 @@ class RelationFinder:
                         continue
                     subject, obj = (b, a) if rule.reverse else (a, b)
                     yield RelationMention(subject, rule.predicate, obj, sentence, rule.name, confidence)
+
+
+MAX_PATH_ARCS = 6
+AGENT_PREPOSITIONS = {"by", "from", "including", "among", "like"}
+RAISED_THINGS = {"round", "financing", "funding", "share", "series", "raise", "offering", "ipo", "stock", "equity"}
+TRANSPARENT_ARCS = {"conj", "cc", "appos", "compound", "flat", "punct", "det", "amod", "nmod"}
+
+
+def dependency_path(a, b) -> list | None:
+    """Tokens on the shortest path from token a to token b in the parse tree, ends included."""
+    up = [a, *a.ancestors]
+    down = [b, *b.ancestors]
+    position = {t.i: k for k, t in enumerate(down)}
+    for k, token in enumerate(up):
+        if token.i in position:
+            return up[: k + 1] + list(reversed(down[: position[token.i]]))
+    return None
+
+
+def _counted_arcs(path: list) -> list:
+    """Arcs that make two entities far apart; coordination and apposition do not."""
+    arcs = []
+    for first, second in zip(path, path[1:]):
+        child = first if first.head == second else second
+        if child.dep_ not in TRANSPARENT_ARCS:
+            arcs.append(child.dep_)
+    return arcs
+
+
+def _blocked(inner: list, owner: dict, a: Span, b: Span, type_of) -> bool:
+    """True when another entity of one of the two types sits on the path as a party of its own."""
+    for token in inner:
+        other = owner.get(token.i)
+        if other is None or other is a or other is b:
+            continue
+        if other.root.dep_ in ("appos", "conj", "compound") or token != other.root:
+            continue
+        if type_of(other.label_) in (type_of(a.label_), type_of(b.label_)):
+            return True
+    return False
+
+
+def _is_agent(a: Span, b: Span, trigger) -> bool:
+    """Whether a, rather than b, is the doer of the trigger: its subject, possessor, or the object of 'by'."""
+    def role(entity: Span) -> str:
+        token = entity.root
+        while token.head != token and token.dep_ in ("conj", "appos", "compound"):
+            token = token.head
+        if token.dep_ == "pobj":
+            return "agent" if token.head.lower_ in AGENT_PREPOSITIONS else "patient"
+        if token.dep_ == "poss":
+            return "patient" if token.head.lemma_.lower() in RAISED_THINGS else "agent"
+        if token.dep_ in ("nsubj", "agent"):
+            return "agent"
+        if token.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
+            return "patient"
+        return "unknown"
+
+    role_a, role_b = role(a), role(b)
+    if role_a == "agent" and role_b != "agent":
+        return True
+    if role_b == "agent" and role_a != "agent":
+        return False
+    return a.start < b.start and role_a != "patient"
 
 
 @Language.factory("cgt_relations")

@@ -1,0 +1,170 @@
+"""Relation shapes, in rules-only mode and with the statistical model.
+
+Each sentence is preceded by a neutral sentence so that evidence offsets are not trivially 0.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import extract_text
+from kg.model import PREDICATES
+from kg.namespaces import CGTID
+
+PREFIX = "Here is the news. "
+
+
+def iri(local: str) -> str:
+    return str(CGTID[local])
+
+
+def _describe(extraction) -> list[tuple[str, str, str, str]]:
+    short = lambda i: i.rsplit("/", 1)[-1]  # noqa: E731
+    return [(short(r.subject), r.predicate, short(r.object), r.rule) for r in extraction.relations]
+
+
+# (sentence, subject, predicate, object)
+SHAPES = [
+    pytest.param("Novartis acquired AveXis in 2018.", "novartis", "acquires", "avexis", id="acquired"),
+    pytest.param("AveXis was acquired by Novartis in 2018.", "novartis", "acquires", "avexis", id="was-acquired-by"),
+    pytest.param("Novartis completed its acquisition of AveXis in May 2018.", "novartis", "acquires", "avexis", id="completed-acquisition-of"),
+    pytest.param(
+        "Aldenbrook Pharma AG has completed its acquisition of Orinthe Genetics, Inc., a gene therapy company.",
+        "aldenbrook-pharma", "acquires", "orinthe-genetics", id="minted-companies-acquisition",
+    ),
+    pytest.param(
+        "Biogen and Ginkgo Bioworks formed a collaboration to develop gene therapies.",
+        "biogen", "collaboratesWith", "ginkgo-bioworks", id="x-and-y-formed-collaboration",
+    ),
+    pytest.param(
+        "Pfizer entered into a license agreement with Helixmith for its gene therapy.",
+        "pfizer", "collaboratesWith", "helixmith", id="license-agreement-with",
+    ),
+    pytest.param(
+        "Amgen led a Series B financing in Lunaris Bio.", "amgen", "investsIn", "lunaris-bio", id="led-series-b-in",
+    ),
+    pytest.param(
+        "Lunaris Bio raised $80 million in a Series B round led by Amgen.",
+        "amgen", "investsIn", "lunaris-bio", id="raised-round-led-by",
+    ),
+    pytest.param("Kymriah, developed by Novartis, was the first CAR-T therapy.", "novartis", "develops", "kymriah", id="developed-by"),
+    pytest.param("Novartis's Kymriah is a CAR-T therapy.", "novartis", "develops", "kymriah", id="possessive-develops"),
+    pytest.param("The FDA approved Kymriah in 2017.", "kymriah", "approvedBy", "fda", id="agency-approved"),
+    pytest.param("Kymriah was approved by the FDA in 2017.", "kymriah", "approvedBy", "fda", id="approved-by-agency"),
+    pytest.param("Kymriah was approved in Japan in 2019.", "kymriah", "approvedIn", "japan", id="approved-in-country"),
+    pytest.param("MLT-204 is being tested for acute myeloid leukemia.", "mlt-204", "treats", "acute-myeloid-leukemia", id="product-for-disease"),
+    pytest.param("MLT-204 for acute myeloid leukemia showed durable responses.", "mlt-204", "treats", "acute-myeloid-leukemia", id="product-np-for-disease"),
+    pytest.param("MLT-204 received RMAT designation in 2024.", "mlt-204", "grantedDesignation", "rmat-designation", id="received-designation"),
+    pytest.param("Medicines can join the EMA's PRIME scheme early.", "prime-scheme", "regulatedBy", "ema", id="agency-possessive-scheme"),
+    pytest.param(
+        "Japan has implemented the Act on the Safety of Regenerative Medicine.",
+        "act-on-the-safety-of-regenerative-medicine", "appliesIn", "japan", id="country-implemented-law",
+    ),
+    pytest.param(
+        "Lunaris Bio plc, based in Oxford, United Kingdom, develops cell therapies.",
+        "lunaris-bio", "headquarteredIn", "united-kingdom", id="based-in-city-country",
+    ),
+    pytest.param(
+        "Lunaris Bio is developing a gene therapy based on AAV vectors.",
+        "gene-therapy", "usesTechnology", "aav-vector", id="therapy-based-on-technology",
+    ),
+    pytest.param(
+        "Lunaris Bio is developing an AAV-based gene therapy.",
+        "aav-gene-therapy", "usesTechnology", "aav-vector", id="technology-based-therapy",
+        marks=pytest.mark.xfail(
+            strict=True,
+            reason="product bug: the vocabulary lists 'AAV-based gene therapy' as an altLabel of cgtid:aav-gene-therapy, "
+            "so the whole phrase is one entity and rule technology.based never sees the AAV technology; no "
+            "usesTechnology fact comes out (nor does the vocabulary state aav-gene-therapy usesTechnology aav-vector)",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("sentence, subject, predicate, obj", SHAPES)
+def test_relation_shape(nlp, sentence, subject, predicate, obj):
+    text = PREFIX + sentence
+    extraction = extract_text(nlp, text)
+    expected = (iri(subject), predicate, iri(obj))
+    matches = [r for r in extraction.relations if (r.subject, r.predicate, r.object) == expected]
+    assert matches, f"{expected} not found; got {_describe(extraction)}"
+    relation = matches[0]
+    assert relation.evidence.text == sentence
+    assert text[relation.evidence.start : relation.evidence.end] == relation.evidence.text
+    assert relation.evidence.start == len(PREFIX)
+    assert 0.0 < relation.confidence <= 1.0
+    assert relation.rule
+
+
+def test_coordinated_companies_give_one_collaboration(nlp):
+    sentence = "Biogen and Ginkgo Bioworks formed a collaboration to develop gene therapies."
+    extraction = extract_text(nlp, sentence)
+    collaborations = [r for r in extraction.relations if r.predicate == "collaboratesWith"]
+    assert len(collaborations) == 1, _describe(extraction)
+    assert {collaborations[0].subject, collaborations[0].object} == {iri("biogen"), iri("ginkgo-bioworks")}
+
+
+def test_coordinated_diseases_give_two_treats(nlp):
+    sentence = "CAR-T therapies have shown success in leukemia and lymphoma."
+    extraction = extract_text(nlp, sentence)
+    treats = sorted((r.subject, r.object) for r in extraction.relations if r.predicate == "treats")
+    assert treats == [(iri("car-t-cell-therapy"), iri("leukemia")), (iri("car-t-cell-therapy"), iri("lymphoma"))], _describe(extraction)
+    for relation in extraction.relations:
+        assert relation.evidence.text == sentence
+
+
+def test_acquisition_is_not_also_an_investment(nlp):
+    extraction = extract_text(nlp, "Novartis acquired AveXis in 2018.")
+    between = {r.predicate for r in extraction.relations if {r.subject, r.object} == {iri("novartis"), iri("avexis")}}
+    assert between == {"acquires"}, _describe(extraction)
+
+
+def test_passive_acquisition_keeps_the_buyer_as_subject(nlp):
+    extraction = extract_text(nlp, "AveXis was acquired by Novartis in 2018.")
+    acquisitions = [(r.subject, r.object) for r in extraction.relations if r.predicate == "acquires"]
+    assert acquisitions == [(iri("novartis"), iri("avexis"))], _describe(extraction)
+
+
+def test_designation_from_agency_gives_both_facts(nlp):
+    extraction = extract_text(nlp, "MLT-204 received RMAT designation from the FDA.")
+    facts = {(r.subject, r.predicate, r.object) for r in extraction.relations}
+    assert (iri("mlt-204"), "grantedDesignation", iri("rmat-designation")) in facts, _describe(extraction)
+    assert (iri("rmat-designation"), "regulatedBy", iri("fda")) in facts, _describe(extraction)
+
+
+def test_unrelated_entities_in_one_sentence_give_no_relation(nlp):
+    extraction = extract_text(nlp, "Novartis and the weather in Japan were both mentioned in the newsletter.")
+    assert [r for r in extraction.relations if r.predicate in ("acquires", "investsIn", "develops")] == []
+
+
+def test_relations_never_cross_sentences(nlp):
+    text = "Novartis reported results. AveXis opened a new plant."
+    extraction = extract_text(nlp, text)
+    assert extraction.relations == (), _describe(extraction)
+
+
+def test_relation_record_fields(nlp):
+    text = PREFIX + "Novartis completed its acquisition of AveXis in May 2018. The FDA approved Kymriah for leukemia."
+    extraction = extract_text(nlp, text)
+    assert extraction.relations
+    entities = {e.iri for e in extraction.entities}
+    for relation in extraction.relations:
+        assert relation.predicate in PREDICATES
+        assert relation.subject in entities and relation.object in entities
+        assert relation.subject != relation.object
+        assert text[relation.evidence.start : relation.evidence.end] == relation.evidence.text
+        record = relation.to_json()
+        assert set(record) >= {"subject", "predicate", "object", "confidence", "evidence"}
+        assert set(record["evidence"]) == {"text", "start", "end"}
+
+
+def test_min_confidence_filters_relations(rules_nlp):
+    from conftest import source_of
+    from kg.extract import extract_documents
+
+    text = "Novartis completed its acquisition of AveXis in May 2018."
+    (everything,) = extract_documents([source_of(text)], rules_nlp)
+    assert everything.relations
+    top = max(r.confidence for r in everything.relations)
+    (filtered,) = extract_documents([source_of(text)], rules_nlp, min_confidence=min(1.0, top + 0.01))
+    assert filtered.relations == ()
