@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -275,9 +276,9 @@ def evaluate_command(
         for document in result.documents:
             out.rule(Path(document.path).name)
             for line in document.misses:
-                out.print(f"[red]miss[/red]     {line}", highlight=False)
+                out.print(f"[red]miss[/red]     {escape(line)}", highlight=False)
             for line in document.spurious:
-                out.print(f"[yellow]spurious[/yellow] {line}", highlight=False)
+                out.print(f"[yellow]spurious[/yellow] {escape(line)}", highlight=False)
 
 
 def main() -> None:

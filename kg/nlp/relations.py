@@ -180,6 +180,8 @@ class RelationFinder:
                     candidates.extend(self._match(doc, sentence, ents, left, right))
             if doc.has_annotation("DEP"):
                 candidates.extend(self._match_dependencies(sentence, ents))
+            if any(ent.label_ == "TherapyProduct" for ent in ents):
+                candidates = [m for m in candidates if not _modality_beside_product(m)]
             for mention in candidates:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
@@ -266,10 +268,17 @@ class RelationFinder:
                     yield RelationMention(subject, rule.predicate, obj, sentence, rule.name, confidence)
 
 
+PRODUCT_FIRST_PREDICATES = {"treats", "usesTechnology", "grantedDesignation", "approvedBy", "approvedIn"}
 MAX_PATH_ARCS = 6
 AGENT_PREPOSITIONS = {"by", "from", "including", "among", "like"}
 RAISED_THINGS = {"round", "financing", "funding", "share", "series", "raise", "offering", "ipo", "stock", "equity"}
 TRANSPARENT_ARCS = {"conj", "cc", "appos", "compound", "flat", "punct", "det", "amod", "nmod"}
+
+
+def _modality_beside_product(mention: RelationMention) -> bool:
+    """In a sentence that names a product, a modality ('Kymriah, a CAR T-cell therapy for ...') describes the
+    product: the product, not the modality, is the subject of what the sentence says."""
+    return mention.predicate in PRODUCT_FIRST_PREDICATES and mention.subject.label_ == "TherapyModality"
 
 
 def dependency_path(a, b) -> list | None:
