@@ -1,0 +1,60 @@
+"""Property test: any text goes through extraction without error, and every offset indexes the text."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from kg.extract import extraction_of
+from kg.model import SourceDocument, TOP_LEVEL_TYPES
+from kg.nlp.pipeline import pipeline_description
+
+# Pieces that steer the extractor into its interesting paths: names, suffixes, amounts, layout.
+FRAGMENTS = st.sampled_from(
+    [
+        "Novartis AG", "Helixmith Co., Ltd.", "Lunaris Bio plc", "acquired", "was acquired by", " and ", ", ",
+        "USD 14.2 billion", "$1.8bn", "24%", "CAGR", "2023-2032", "by 2032", "1,300 candidates", "MLT-204",
+        "ovanocogene sarpavec", "the EMA's PRIME scheme", "haemophilia B", "CAR-T", "U.S.", "Kymriah", "FDA",
+        "\n\n# ", "\n- ", "\r\n", "\t", ". ", "'s", "’s", "(", ")", "—", "🧬", "日本", "Ünïcødé", "\u200b", "\x00",
+        "\x0b", "\x0c", "\x1c", "\u2028", "\u00a0", "   ", "\ufeff",
+    ]
+)
+ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=300)
+MIXED = st.lists(st.one_of(FRAGMENTS, ANY_TEXT, st.text(alphabet=" \t\r\n", max_size=5)), max_size=40).map("".join)
+LONG_LINE = st.builds(lambda word, n: (word + " ") * n, st.sampled_from(["Novartis", "gene", "$1.8bn", "x" * 50, "日本"]), st.integers(100, 600))
+TEXTS = st.one_of(ANY_TEXT, MIXED, LONG_LINE, st.just(""), st.text(alphabet=" \t\r\n\x0b\x0c\u2028\u00a0", max_size=50))
+
+
+def _check(text: str, extraction) -> None:
+    for entity in extraction.entities:
+        assert entity.type in TOP_LEVEL_TYPES
+        for mention in entity.mentions:
+            assert 0 <= mention.start <= mention.end <= len(text)
+            assert text[mention.start : mention.end] == mention.text
+    spans = [r.evidence for r in extraction.relations] + [f.evidence for f in extraction.figures] + [d.evidence for d in extraction.deals]
+    for span in spans:
+        assert 0 <= span.start <= span.end <= len(text)
+        assert text[span.start : span.end] == span.text
+    ids = {e.iri for e in extraction.entities}
+    for relation in extraction.relations:
+        assert relation.subject in ids and relation.object in ids
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(text=TEXTS)
+@example(text="")
+@example(text="   \n\t  ")
+@example(text="\x00\x01\x02 Novartis AG acquired AveXis.\x7f")
+@example(text="Novartis AG acquired AveXis, Inc. for $1.8bn.\r\n\r\n# Heading\r\nThe EMA's PRIME scheme.")
+@example(text="A" * 5000)
+def test_extraction_never_fails_and_offsets_index_the_text(rules_nlp, vocabulary, text):
+    source = SourceDocument("random.txt", "random", hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), text)
+    doc = rules_nlp(text)
+    assert doc.text == text
+    extraction = extraction_of(source, doc, vocabulary, pipeline_description(rules_nlp), 0.0)
+    _check(text, extraction)
+    record = extraction.to_json()
+    assert record["document"]["path"] == "random.txt"
