@@ -62,7 +62,7 @@ def build(
     finally:
         graph_store.close()
     for problem in summary.problems:
-        err.print(f"[yellow]skipped[/yellow] {problem}", highlight=False)
+        err.print(f"[yellow]skipped[/yellow] {escape(problem)}", highlight=False)
     out.print(
         f"documents: {summary.new} new, {summary.changed} changed, {summary.skipped} unchanged"
         f"{f', {len(summary.problems)} unreadable' if summary.problems else ''}\n"
@@ -89,7 +89,7 @@ def extract(
     problems: list[str] = []
     sources = read_sources(files, problems)
     for problem in problems:
-        err.print(f"[yellow]skipped[/yellow] {problem}", highlight=False)
+        err.print(f"[yellow]skipped[/yellow] {escape(problem)}", highlight=False)
     nlp = load_pipeline(model)
     for extraction in extract_documents(sources, nlp, min_confidence=min_confidence):
         if as_json:
@@ -286,5 +286,5 @@ def main() -> None:
     try:
         app()
     except UserError as error:
-        err.print(f"[bold red]error:[/bold red] {error}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/bold red] {escape(str(error))}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -51,7 +51,9 @@ class Vocabulary:
     spelling: dict[str, str]
     company_suffixes: tuple[str, ...]
     company_heads: tuple[str, ...]
-    fingerprint: str
+    disease_heads: tuple[str, ...]
+    agency_heads: tuple[str, ...]
+    not_products: tuple[str, ...]
 
     def lookup(self, name: str) -> Concept | None:
         """The concept a name refers to, ignoring case, spelling variant, hyphens and plural."""
@@ -204,7 +206,6 @@ def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
     for concept in ordered:
         by_key[name_key(concept.label, spelling)] = concept.iri
     by_key.pop("", None)
-    fingerprint = str(hash(tuple(sorted((p.name, p.stat().st_mtime_ns) for p in files))))
     return Vocabulary(
         ontology=ontology,
         reference=reference,
@@ -214,7 +215,9 @@ def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
         spelling=spelling,
         company_suffixes=tuple(_read_lines(root / "patterns" / "company_suffixes.txt")),
         company_heads=tuple(_read_lines(root / "patterns" / "company_heads.txt")),
-        fingerprint=fingerprint,
+        disease_heads=tuple(_read_lines(root / "patterns" / "disease_heads.txt")),
+        agency_heads=tuple(_read_lines(root / "patterns" / "agency_heads.txt")),
+        not_products=tuple(_read_lines(root / "patterns" / "not_products.txt")),
     )
 
 

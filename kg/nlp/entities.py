@@ -1,9 +1,13 @@
 """Entity components: sentence breaks at layout, and names that are not in the vocabulary.
 
 `cgt_vocabulary` (an EntityRuler fed from ontology/) finds every known name first.
-`cgt_names` then adds what the vocabulary cannot know: new companies (by their
-head word or legal suffix), product codes and INN generic names, and people, and
-keeps the statistical model's PERSON entities when a model is loaded.
+`cgt_names` then adds what the vocabulary cannot know, from the shapes of names:
+people (titles, roles, bylines, quotes), new companies (a head word such as
+"Therapeutics" or a legal suffix), product codes and INN generic names, brands
+followed by their generic name in parentheses, diseases ("... leukemia"),
+agencies ("... Agency") and acts ("... Act"); abbreviations a text defines
+("Committee for Advanced Therapies (CAT)") and short forms of companies it named
+in full ("Nimbrae" after "Nimbrae Therapeutics GmbH") become aliases in that text.
 """
 
 from __future__ import annotations
@@ -17,23 +21,39 @@ from spacy.util import filter_spans
 
 from kg.ontology import load_vocabulary
 
-PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z0-9'&.-]*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*)$"}}
-PRODUCT_CODE = r"^(?:[A-Z][A-Za-z]{1,5}-[0-9]{3,5}[A-Za-z]?|[A-Z]{3,6}[0-9]{2,5}[A-Za-z]?|[A-Z]{2,5}-[A-Z]?[0-9]{2,4}-[0-9]{1,3})$"
+PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z0-9'’.-]*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
+PRODUCT_CODE = (
+    r"^(?:[A-Z][A-Za-z]{1,5}-[0-9]{1,5}[A-Za-z]?|[A-Z]{2,6}[0-9]{3,5}[A-Za-z]?|[A-Z]{2,5}-[A-Z]?[0-9]{2,4}-[0-9]{1,3}"
+    r"|[A-Z][a-z]+[A-Z]{2,}[0-9]{1,3}|[A-Z]{2,4}-[A-Z])$"
+)
 INN_STEM = r"^[a-z]{4,}(?:cel|vec|leucel|temcel)$"
 INN_GENE = r"^[a-z]{4,}gene$"
 PERSON_TITLES = ["dr", "dr.", "prof", "prof.", "professor", "mr", "mr.", "ms", "ms.", "mrs", "mrs."]
 PERSON_ROLES = [
-    "ceo", "cfo", "cmo", "cso", "coo", "chief", "president", "founder", "co-founder", "chair", "chairman",
+    "ceo", "cfo", "cmo", "cso", "coo", "cto", "chief", "president", "founder", "co-founder", "chair", "chairman",
     "chairwoman", "head", "director", "vice", "senior", "executive", "professor", "analyst", "partner",
-    "managing", "general", "principal", "lead", "investigator",
+    "managing", "general", "principal", "lead", "investigator", "who", "an", "a", "the",
 ]
-SPEECH_VERBS = ["said", "says", "added", "noted", "commented", "explained", "stated"]
+SPEECH_VERBS = ["said", "says", "added", "noted", "commented", "explained", "stated", "told", "according"]
 NAME_PART = {"TEXT": {"REGEX": r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"}}
-INITIAL = {"TEXT": {"REGEX": r"^[A-Z]\.$"}, "OP": "?"}
+INITIAL = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
+INITIAL_DOT = {"ORTH": ".", "OP": "?"}
+NAME_PART_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")
 LEADING_NOISE = {
     "the", "a", "an", "about", "by", "for", "global", "leading", "shares", "new", "and", "or", "of", "in",
-    "at", "with", "from", "its", "their", "our", "this", "that", "these", "biotech", "biotechnology", "pharma",
-    "company", "media", "contact", "investor", "investors", "analysts", "according", "under", "as",
+    "at", "with", "from", "its", "their", "our", "this", "that", "these", "those", "biotech", "biotechnology",
+    "pharma", "company", "media", "contact", "investor", "investors", "analysts", "according", "under", "as",
+    "what", "why", "how", "when", "where", "which", "who", "big", "both", "all", "each", "while", "after",
+    "before", "since", "then", "but", "if", "on", "to", "is", "was", "are", "were", "has", "have", "dr.", "dr",
+    "mr.", "ms.", "prof.", "professor", "ceo", "chief", "executive", "officer", "president", "partner", "head",
+}
+DISEASE_NOISE = {
+    "treat", "treats", "treating", "treated", "treatment", "for", "with", "patients", "patient", "people", "adults",
+    "children", "advanced", "relapsed", "refractory", "severe", "rare", "common", "other", "all", "most", "many",
+    "several", "certain", "various", "early", "late", "stage", "hard", "difficult", "serious", "life-threatening",
+    "progressive", "underlying", "new", "its", "their", "the", "a", "an", "this", "that", "such", "in", "of",
+    "and", "or", "as", "cause", "causes", "causing", "targeting", "against", "indicated", "including", "like",
+    "first-line", "second-line", "-", "is", "are", "was", "were", "has", "have", "'s", "’s", "from", "no", "any",
 }
 MODEL_LABELS = {"PERSON": "Person"}
 
@@ -66,72 +86,73 @@ def _line_of(doc: Doc, token) -> str:
 
 
 class NameFinder:
-    """Finds companies, products and people that the vocabulary does not list."""
+    """Finds people, companies, products, diseases, agencies and laws that the vocabulary does not list."""
 
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language):
         vocabulary = load_vocabulary()
         suffixes = sorted({s.lower().rstrip(".") for s in vocabulary.company_suffixes})
         suffix_token = {"LOWER": {"IN": suffixes + [s + "." for s in suffixes]}}
-        heads = sorted({h.lower() for h in vocabulary.company_heads})
+        company_head = {"ORTH": {"IN": sorted(set(vocabulary.company_heads))}}
+        name_run = [dict(PROPER_WORD, OP="+"), {"ORTH": {"IN": ["&", "and"]}, "OP": "?"}, dict(PROPER_WORD, OP="*")]
         self.suffixes = set(suffixes) | {s + "." for s in suffixes}
+        self.not_products = re.compile("|".join(f"(?:{p})" for p in vocabulary.not_products))
         self.matcher = Matcher(nlp.vocab)
+        self.matcher.add("Person", [
+            [{"LOWER": {"IN": PERSON_TITLES}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
+            [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"ORTH": ","}, {"LOWER": {"IN": PERSON_ROLES}}],
+            [{"LOWER": {"IN": SPEECH_VERBS}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
+            [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"LOWER": {"IN": SPEECH_VERBS}}],
+            [{"LOWER": {"IN": ["ceo", "cfo", "cmo", "cso", "president", "founder", "chair", "director", "officer", "professor"]}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
+            [{"LOWER": "by"}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"IS_SPACE": True}],
+        ])
         self.matcher.add("Company", [
-            [dict(PROPER_WORD, OP="+"), {"LOWER": {"IN": heads}}],
-            [dict(PROPER_WORD, OP="+"), {"ORTH": ",", "OP": "?"}, suffix_token],
+            [*name_run, company_head],
+            [*name_run, {"ORTH": ",", "OP": "?"}, suffix_token],
         ])
         self.matcher.add("TherapyProduct", [
             [{"TEXT": {"REGEX": PRODUCT_CODE}}],
             [{"TEXT": {"REGEX": INN_GENE}, "OP": "?"}, {"TEXT": {"REGEX": INN_STEM}}],
             [{"TEXT": {"REGEX": r"^[a-z]{4,}leucel$"}}, {"ORTH": "-"}, {"ORTH": "T"}],
         ])
-        self.matcher.add("Person", [
-            [{"LOWER": {"IN": PERSON_TITLES}}, NAME_PART, INITIAL, NAME_PART],
-            [NAME_PART, INITIAL, NAME_PART, {"ORTH": ","}, {"LOWER": {"IN": PERSON_ROLES}}],
-            [{"LOWER": {"IN": SPEECH_VERBS}}, NAME_PART, INITIAL, NAME_PART],
-            [NAME_PART, INITIAL, NAME_PART, {"LOWER": {"IN": SPEECH_VERBS}}],
-            [{"IS_SENT_START": True, "LOWER": "by"}, NAME_PART, INITIAL, NAME_PART],
+        self.matcher.add("Disease", [[
+            {"TEXT": {"REGEX": r"^(?:[A-Za-z][A-Za-z0-9]*|-|'s|’s)$"}, "OP": "{1,5}"},
+            {"LOWER": {"IN": sorted({h.lower() for h in vocabulary.disease_heads})}},
+        ]])
+        self.matcher.add("Agency", [
+            [{"ORTH": {"IN": ["Ministry", "Department"]}}, {"LOWER": "of"}, dict(PROPER_WORD, OP="+"),
+             {"ORTH": {"IN": [",", "and", "&"]}, "OP": "?"}, dict(PROPER_WORD, OP="*")],
+            [dict(PROPER_WORD, OP="+"), {"ORTH": {"IN": sorted(set(vocabulary.agency_heads))}},
+             {"LOWER": {"IN": ["of", "for"]}, "OP": "?"}, dict(PROPER_WORD, OP="*")],
+        ])
+        self.matcher.add("Law", [
+            [dict(PROPER_WORD, OP="+"), {"LOWER": {"IN": ["on", "of", "for", "and"]}, "OP": "?"}, dict(PROPER_WORD, OP="*"),
+             {"ORTH": "Act"}, {"LOWER": "of", "OP": "?"}, {"TEXT": {"REGEX": r"^(?:19|20)\d\d$"}, "OP": "?"}],
         ])
 
     def __call__(self, doc: Doc) -> Doc:
         known = [self._with_suffix(doc, ent) for ent in doc.ents if ent.ent_id_]
-        found = []
+        taken = {i for span in known for i in range(span.start, span.end)}
+        found: dict[str, list[Span]] = {}
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
             span = self._trim(doc, label, start, end)
             if span is not None:
-                found.append(span)
-        found.extend(
+                found.setdefault(label, []).append(span)
+        found.setdefault("Person", []).extend(
             Span(doc, ent.start, ent.end, label=MODEL_LABELS[ent.label_])
             for ent in doc.ents
-            if ent.label_ in MODEL_LABELS and len(ent) >= 2
+            if ent.label_ in MODEL_LABELS and len(ent) >= 2 and not any(t.lower_ in LEADING_NOISE for t in ent)
         )
         kept = list(known)
-        taken = {i for span in known for i in range(span.start, span.end)}
-        for span in filter_spans(found):
-            if not any(i in taken for i in range(span.start, span.end)):
-                kept.append(span)
-                taken.update(range(span.start, span.end))
-        kept.extend(self._short_forms(doc, kept, taken))
+        for label in ("Person", "TherapyProduct", "Agency", "Law", "Company", "Disease"):
+            for span in filter_spans(found.get(label, [])):
+                if taken.isdisjoint(range(span.start, span.end)):
+                    kept.append(span)
+                    taken.update(range(span.start, span.end))
+        kept.extend(self._brands(doc, kept, taken))
+        kept.extend(self._aliases(doc, kept, taken))
         doc.ents = sorted(kept, key=lambda s: s.start)
         return doc
-
-    def _short_forms(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
-        """Later mentions of a new company by its first word ('Nimbrae' for 'Nimbrae Therapeutics GmbH')."""
-        firsts = {}
-        for span in spans:
-            if span.label_ == "Company" and not span.ent_id_ and len(span) >= 2:
-                first = span[0]
-                if first.is_title and not first.is_stop and first.lower_ not in LEADING_NOISE and len(first) > 2:
-                    firsts.setdefault(first.text, span.text)
-        short = []
-        for token in doc:
-            if token.text in firsts and token.i not in taken:
-                next_token = doc[token.i + 1] if token.i + 1 < len(doc) else None
-                if next_token is not None and next_token.is_title and not next_token.is_sent_start:
-                    continue
-                short.append(Span(doc, token.i, token.i + 1, label="Company", kb_id=firsts[token.text]))
-                taken.add(token.i)
-        return short
 
     def _with_suffix(self, doc: Doc, ent: Span) -> Span:
         """Stretch a known company over its legal suffix: 'Novartis' -> 'Novartis AG'."""
@@ -148,30 +169,71 @@ class NameFinder:
         return Span(doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_) if end > ent.end else ent
 
     def _trim(self, doc: Doc, label: str, start: int, end: int) -> Span | None:
-        """Drop sentence-initial and generic words from a candidate name; None if nothing is left."""
+        """Drop leading and generic words from a candidate name; None if no name is left."""
         if label == "Person":
             tokens = []
             for token in doc[start:end]:
-                if NAME_PART_RE.match(token.text) or re.fullmatch(r"[A-Z]\.", token.text):
+                if (NAME_PART_RE.match(token.text) or re.fullmatch(r"[A-Z]\.?|\.", token.text)) and token.lower_ not in LEADING_NOISE:
                     tokens.append(token)
                 elif tokens:
                     break
             if len(tokens) < 2 or tokens[0].lower_ in PERSON_ROLES:
                 return None
             return Span(doc, tokens[0].i, tokens[-1].i + 1, label="Person")
-        if label == "Company":
+        if label == "TherapyProduct" and self.not_products.fullmatch(doc[start].text):
+            return None
+        if label in ("Company", "Agency", "Law"):
             while start < end - 1 and (doc[start].lower_ in LEADING_NOISE or doc[start].ent_id_):
                 start += 1
-            if start >= end - 1 or doc[start].lower_ in self.suffixes:
+            if start >= end - 1 or doc[start].lower_ in self.suffixes or doc[start].is_lower:
                 return None
-            if doc[start].is_sent_start and doc[start].lower_ in LEADING_NOISE:
+        if label == "Disease":
+            while start < end - 1 and (doc[start].lower_ in DISEASE_NOISE or doc[start].ent_id_ or doc[start].is_stop
+                                       or doc[start].pos_ in ("VERB", "ADP", "DET", "PRON", "ADV", "NUM", "AUX")):
+                start += 1
+            if start >= end - 1 or any(t.ent_id_ for t in doc[start:end]) or doc[start].text in ("-", "'s", "’s"):
+                return None
+            if any(t.is_sent_start for t in doc[start + 1 : end]) or any(t.is_title for t in doc[start:end - 1]) and not doc[start].is_sent_start and not any(t.text in ("'s", "’s") for t in doc[start:end]):
                 return None
         return Span(doc, start, end, label=label)
 
+    def _brands(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
+        """A capitalised brand right before its generic name in parentheses: 'Sanvoryn (xyz-vec)'."""
+        brands = []
+        for span in spans:
+            if span.label_ != "TherapyProduct" or span.start < 2 or doc[span.start - 1].text != "(":
+                continue
+            brand = doc[span.start - 2]
+            if brand.i not in taken and brand.is_title and not brand.is_sent_start | brand.is_stop:
+                brands.append(Span(doc, brand.i, brand.i + 1, label="TherapyProduct", kb_id=brand.text))
+                taken.add(brand.i)
+        return brands
 
-NAME_PART_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")
+    def _aliases(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
+        """Later mentions of an entity by the abbreviation the text defined or by the first word of a company."""
+        aliases: dict[str, Span] = {}
+        for span in spans:
+            after = doc[span.end : span.end + 3]
+            if len(after) == 3 and after[0].text == "(" and after[2].text == ")" and re.fullmatch(r"[A-Z][A-Za-z0-9&-]{1,9}", after[1].text):
+                aliases.setdefault(after[1].text, span)
+            if span.label_ == "Company" and len(span) >= 2:
+                first = span[0]
+                if first.is_title and not first.is_stop and first.lower_ not in LEADING_NOISE and len(first) > 2 and first.lower_ not in self.suffixes:
+                    aliases.setdefault(first.text, span)
+        found = []
+        for token in doc:
+            span = aliases.get(token.text)
+            if span is None or token.i in taken:
+                continue
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if span.label_ == "Company" and following is not None and following.is_title and not following.is_sent_start:
+                continue
+            name = span.kb_id_ or span.text
+            found.append(Span(doc, token.i, token.i + 1, label=span.label_, kb_id=name, span_id=span.id_))
+            taken.add(token.i)
+        return found
 
 
 @Language.factory("cgt_names")
 def make_name_finder(nlp: Language, name: str) -> NameFinder:
-    return NameFinder(nlp, name)
+    return NameFinder(nlp)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import re
 
 import spacy
 from spacy.language import Language
@@ -36,10 +37,13 @@ def resolve_model_name(requested: str | None) -> str:
 
 def _customise_tokenizer(nlp: Language) -> None:
     """Split '1.8bn' and 'USD14.2' so amounts and currencies are tokens of their own."""
-    suffixes = [r"(?<=[0-9])(?:bn|mn|tn|m|b|k)(?=$)", *nlp.Defaults.suffixes]
+    suffixes = [r"(?<=[0-9])(?:bn|mn|tn|m|b|k)(?=$)", r"(?<=^[A-Z])\.$", *nlp.Defaults.suffixes]
     prefixes = [rf"{code}(?=[0-9])" for code in CURRENCY_PREFIXES] + list(nlp.Defaults.prefixes)
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    # "hemophilia B." at the end of a sentence: a capital letter and a full stop are two tokens
+    nlp.tokenizer.rules = {text: rule for text, rule in nlp.tokenizer.rules.items() if not re.fullmatch(r"[A-Z]\.", text)}
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 @functools.lru_cache(maxsize=4)
