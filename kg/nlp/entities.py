@@ -38,6 +38,7 @@ SPEECH_VERBS = ["said", "says", "added", "noted", "commented", "explained", "sta
 NAME_PART = {"TEXT": {"REGEX": r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"}}
 INITIAL = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
 INITIAL_DOT = {"ORTH": ".", "OP": "?"}
+PROPER_RE = re.compile(PROPER_WORD["TEXT"]["REGEX"])
 NAME_PART_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")
 LEADING_NOISE = {
     "the", "a", "an", "about", "by", "for", "global", "leading", "shares", "new", "and", "or", "of", "in",
@@ -150,6 +151,7 @@ class NameFinder:
                     kept.append(span)
                     taken.update(range(span.start, span.end))
         kept.extend(self._brands(doc, kept, taken))
+        kept.extend(self._owners(doc, kept, taken))
         kept.extend(self._aliases(doc, kept, taken))
         doc.ents = sorted(kept, key=lambda s: s.start)
         return doc
@@ -208,6 +210,24 @@ class NameFinder:
                 brands.append(Span(doc, brand.i, brand.i + 1, label="TherapyProduct", kb_id=brand.text))
                 taken.add(brand.i)
         return brands
+
+    def _owners(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
+        """The possessor of a product is its company: 'ImmunoACT's NexCAR19', 'Fosun Kite's axi-cel'."""
+        owners = []
+        for span in spans:
+            if span.label_ != "TherapyProduct" or span.start < 2 or doc[span.start - 1].lower_ not in ("'s", "’s", "'"):
+                continue
+            end = start = span.start - 1
+            while start > 0 and PROPER_RE.match(doc[start - 1].text) and (start - 1) not in taken and not doc[start - 1].is_sent_start:
+                start -= 1
+            if start > 0 and (start - 1) not in taken and doc[start - 1].is_sent_start and PROPER_RE.match(doc[start - 1].text) and doc[start - 1].lower_ not in LEADING_NOISE:
+                start -= 1
+            while start < end and doc[start].lower_ in LEADING_NOISE:
+                start += 1
+            if start < end:
+                owners.append(Span(doc, start, end, label="Company"))
+                taken.update(range(start, end))
+        return owners
 
     def _aliases(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
         """Later mentions of an entity by the abbreviation the text defined or by the first word of a company."""

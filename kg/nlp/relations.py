@@ -180,7 +180,10 @@ class RelationFinder:
                     candidates.extend(self._match(doc, sentence, ents, left, right))
             if doc.has_annotation("DEP"):
                 candidates.extend(self._match_dependencies(sentence, ents))
+            else:
+                candidates.extend(self._match_windows(doc, sentence, ents, groups))
             if any(ent.label_ == "TherapyProduct" for ent in ents):
+                candidates = _transfer_appositions(doc, ents, candidates)
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
             for mention in candidates:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
@@ -244,6 +247,39 @@ class RelationFinder:
                     confidence = rule.confidence * max(0.5, 1 - 0.05 * max(0, len(arcs) - 3))
                     yield RelationMention(a, rule.predicate, b, sentence, rule.name, confidence)
 
+    def _match_windows(self, doc: Doc, sentence: Span, ents: list[Span], groups: list[list[Span]]):
+        """Without a parse: the dependency rules' trigger words between two entity groups of one clause."""
+        member_group = {id(ent): k for k, group in enumerate(groups) for ent in group}
+        for i, a in enumerate(ents):
+            for b in ents[i + 1 :]:
+                if member_group[id(a)] == member_group[id(b)] or b.start - a.end > WINDOW_TOKENS:
+                    continue
+                between = [t for t in doc[a.end : b.start] if not _in_parentheses(t)]
+                if any(t.text in CLAUSE_BREAKS or t.lower_ in CLAUSE_WORDS for t in between):
+                    continue
+                blockers = {self.type_of(e.label_) for e in ents if a.end <= e.start and e.end <= b.start
+                            and member_group[id(e)] not in (member_group[id(a)], member_group[id(b)])}
+                words = {t.lower_ for t in between}
+                passive = "by" in words
+                for first, second in ((a, b), (b, a)):
+                    type_1, type_2 = self.type_of(first.label_), self.type_of(second.label_)
+                    if type_1 in blockers or type_2 in blockers:
+                        continue
+                    for rule in self.dependency_rules:
+                        if type_1 not in rule.left or type_2 not in rule.right:
+                            continue
+                        if (rule.left_class and first.label_ not in rule.left_class) or (rule.right_class and second.label_ not in rule.right_class):
+                            continue
+                        if type_1 == type_2 and not rule.symmetric and (first is a) == passive:
+                            continue
+                        if type_1 == type_2 and rule.symmetric and first is b:
+                            continue
+                        trigger = words & _inflections(rule.triggers)
+                        possessive = "poss" in rule.edges and [t.lower_ for t in between] in (["'s"], ["’s"]) and first is b
+                        if trigger or possessive:
+                            confidence = rule.confidence * WINDOW_DISCOUNT * max(0.5, 1 - 0.03 * max(0, len(between) - 4))
+                            yield RelationMention(first, rule.predicate, second, sentence, rule.name.replace(".dep", ".window"), confidence)
+
     def _match(self, doc, sentence, ents, left, right):
         left_type, right_type = self.type_of(left[0].label_), self.type_of(right[0].label_)
         between = masked_text(doc, left[-1].end_char, right[0].start_char, ents, self.type_of)
@@ -270,9 +306,54 @@ class RelationFinder:
 
 PRODUCT_FIRST_PREDICATES = {"treats", "usesTechnology", "grantedDesignation", "approvedBy", "approvedIn"}
 MAX_PATH_ARCS = 6
+WINDOW_TOKENS = 20
+WINDOW_DISCOUNT = 0.85
+CLAUSE_BREAKS = {";", ":", "—", "–"}
+CLAUSE_WORDS = {"while", "whereas", "but", "although", "however", "meanwhile"}
 AGENT_PREPOSITIONS = {"by", "from", "including", "among", "like"}
 RAISED_THINGS = {"round", "financing", "funding", "share", "series", "raise", "offering", "ipo", "stock", "equity"}
 TRANSPARENT_ARCS = {"conj", "cc", "appos", "compound", "flat", "punct", "det", "amod", "nmod"}
+
+
+@functools.lru_cache(maxsize=64)
+def _inflections(lemmas: frozenset[str]) -> frozenset[str]:
+    """Regular English forms of trigger lemmas, for matching without a lemmatizer."""
+    forms = set()
+    for lemma in lemmas:
+        stem = lemma[:-1] if lemma.endswith("e") else lemma
+        forms |= {lemma, lemma + "s", lemma + "es", lemma + "d", lemma + "ed", stem + "ing", stem + "ed"}
+        if lemma.endswith("y"):
+            forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    return frozenset(forms)
+
+
+def _in_parentheses(token) -> bool:
+    doc = token.doc
+    text = doc.text[max(0, token.idx - 80) : token.idx]
+    return text.rfind("(") > text.rfind(")")
+
+
+APPOSITION = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|—|–|:|\bis|\bwas|\bremains|\bbecame)\s*(?:(?:an?|the|its|their|his|her|our|one)\s+)?(?:[^\s<>,.;()]+\s+){0,5}$", re.I)
+
+
+def _transfer_appositions(doc: Doc, ents: list[Span], candidates: list[RelationMention]) -> list[RelationMention]:
+    """'Zolgensma, a gene therapy for spinal muscular atrophy': what the sentence says of the modality in
+    apposition to a product, it says of the product."""
+    described: dict[int, Span] = {}
+    for k, product in enumerate(ents):
+        if product.label_ != "TherapyProduct":
+            continue
+        for modality in ents[k + 1 : k + 4]:
+            if modality.label_ == "TherapyModality" and APPOSITION.fullmatch(doc.text[product.end_char : modality.start_char]):
+                described[modality.start] = product
+                break
+    transferred = list(candidates)
+    for mention in candidates:
+        product = described.get(mention.subject.start)
+        if product is not None and mention.predicate in PRODUCT_FIRST_PREDICATES:
+            transferred.append(RelationMention(product, mention.predicate, mention.object, mention.sentence,
+                                               mention.rule + "+apposition", mention.confidence * 0.95))
+    return transferred
 
 
 def _modality_beside_product(mention: RelationMention) -> bool:
