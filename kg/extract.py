@@ -18,6 +18,7 @@ from kg.deals import deals_from
 from kg.model import Extraction, Figure, Relation, SourceDocument, Span
 from kg.nlp.pipeline import pipeline_description
 from kg.ontology import Vocabulary, load_vocabulary
+from kg.nlp.relations import COMPOUND_RULE
 from kg.resolve import Resolved, entities_of, resolve_span
 
 MARKET_PHRASE = re.compile(r"((?:[\w'’-]+\s+){0,7}?market)\b", re.I)
@@ -60,9 +61,10 @@ def _evidence(sentence) -> Span:
 
 def _relations(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -> tuple[Relation, ...]:
     relations: dict[tuple, Relation] = {}
+    vocabulary = load_vocabulary()
     for mention in doc._.cgt_relations or ():
-        subject = resolved[mention.subject.start_char]
-        obj = resolved[mention.object.start_char]
+        subject = resolved.get(mention.subject.start_char) or resolve_span(mention.subject, vocabulary)
+        obj = resolve_span(mention.object, vocabulary) if mention.rule.startswith(COMPOUND_RULE) else resolved[mention.object.start_char]
         if subject.iri == obj.iri or mention.confidence < min_confidence:
             continue
         relation = Relation(subject.iri, mention.predicate, obj.iri, mention.confidence, _evidence(mention.sentence), mention.rule)

@@ -40,8 +40,9 @@ def clean_name(text: str) -> str:
 
 def resolve_span(span: Span, vocabulary: Vocabulary) -> Resolved:
     """The entity a span names: its vocabulary concept, else a minted IRI for its normalised name."""
-    if span.ent_id_ and span.ent_id_ in vocabulary.concepts:
-        concept = vocabulary.concepts[span.ent_id_]
+    iri = span.id_ or span.ent_id_
+    if iri in vocabulary.concepts:
+        concept = vocabulary.concepts[iri]
         return Resolved(concept.iri, concept.label, concept.cls, concept.type, True)
     return resolve_name(clean_name(span.kb_id_ or span.text), span.label_, vocabulary)
 

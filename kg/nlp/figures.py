@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -84,12 +85,12 @@ class FigureMention:
     rule: str
 
 
-def parse_number(text: str) -> float | None:
-    """'1,300' -> 1300.0, '14.2' -> 14.2; None for words and malformed numbers."""
+def parse_number(text: str, scale: float = 1) -> float | None:
+    """'1,300' -> 1300.0, ('14.2', 1e9) -> 14200000000.0 exactly; None for words and malformed numbers."""
     cleaned = text.replace(",", "").replace("\u2009", "")
     try:
-        return float(cleaned)
-    except ValueError:
+        return float(Decimal(cleaned) * Decimal(int(scale)))
+    except InvalidOperation:
         return None
 
 
@@ -138,7 +139,8 @@ class FigureParser:
         tail = doc.text[span.end_char : sentence.end_char]
         head = doc.text[sentence.start_char : span.start_char]
         number_token = next((t for t in span if re.match(r"^\d", t.text)), span[0])
-        value = WORD_NUMBERS.get(number_token.lower_) or parse_number(number_token.text)
+        scale = next((SCALES[t.lower_] for t in span if t.lower_ in SCALES), 1) if kind == "money" else 1
+        value = WORD_NUMBERS.get(number_token.lower_) or parse_number(number_token.text, scale)
         if value is None:
             return None
         period = _period(tail) or _period(head) or None
@@ -148,7 +150,6 @@ class FigureParser:
         forecast = bool(FORECAST_CUES.search(text)) and (year is not None or period is not None)
         if kind == "money":
             unit = next(CURRENCIES[t.lower_] for t in span if t.lower_ in CURRENCIES)
-            value *= next((SCALES[t.lower_] for t in span if t.lower_ in SCALES), 1)
             measure = "DealValue" if DEAL_WORDS.search(text) and not _market_first(text) else "MarketSize"
             if measure == "MarketSize" and not MARKET_WORDS.search(text):
                 return None

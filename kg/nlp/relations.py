@@ -165,7 +165,8 @@ class RelationFinder:
     def __init__(self):
         self.rules = load_rules()
         self.dependency_rules = load_dependency_rules()
-        self.type_of = load_vocabulary().type_of
+        self.vocabulary = load_vocabulary()
+        self.type_of = self.vocabulary.type_of
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[tuple, RelationMention] = {}
@@ -173,6 +174,7 @@ class RelationFinder:
             ents = list(sentence.ents)
             groups = coordination_groups(doc, ents, self.type_of)
             candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
+            candidates.extend(self._embedded_technologies(doc, sentence, ents))
             for i, left in enumerate(groups):
                 for right in groups[i + 1 :]:
                     if right[0].start - left[-1].end > MAX_GAP_TOKENS:
@@ -185,6 +187,7 @@ class RelationFinder:
             if any(ent.label_ == "TherapyProduct" for ent in ents):
                 candidates = _transfer_appositions(doc, ents, candidates)
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
+            candidates = [m for m in candidates if m.rule != COMPOUND_RULE]
             for mention in candidates:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
@@ -247,6 +250,20 @@ class RelationFinder:
                     confidence = rule.confidence * max(0.5, 1 - 0.05 * max(0, len(arcs) - 3))
                     yield RelationMention(a, rule.predicate, b, sentence, rule.name, confidence)
 
+    def _embedded_technologies(self, doc: Doc, sentence: Span, ents: list[Span]):
+        """'an AAV-based gene therapy', 'lentiviral gene therapy': the technology named inside a therapy's name
+        (kept only when the therapy describes a product in apposition: of a modality itself it says nothing new)."""
+        for ent in ents:
+            if self.type_of(ent.label_) != "Therapy" or len(ent) < 2:
+                continue
+            for length in (2, 1):
+                part = doc[ent.start : ent.start + length]
+                concept = self.vocabulary.lookup(part.text)
+                if concept is not None and concept.type == "Technology" and len(part) < len(ent):
+                    technology = Span(doc, part.start, part.end, label="Technology", span_id=concept.iri)
+                    yield RelationMention(ent, "usesTechnology", technology, sentence, COMPOUND_RULE, 0.8)
+                    break
+
     def _match_windows(self, doc: Doc, sentence: Span, ents: list[Span], groups: list[list[Span]]):
         """Without a parse: the dependency rules' trigger words between two entity groups of one clause."""
         member_group = {id(ent): k for k, group in enumerate(groups) for ent in group}
@@ -305,6 +322,7 @@ class RelationFinder:
 
 
 PRODUCT_FIRST_PREDICATES = {"treats", "usesTechnology", "grantedDesignation", "approvedBy", "approvedIn"}
+COMPOUND_RULE = "technology.compound"
 MAX_PATH_ARCS = 6
 WINDOW_TOKENS = 20
 WINDOW_DISCOUNT = 0.85
