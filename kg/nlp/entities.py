@@ -86,6 +86,20 @@ def _line_of(doc: Doc, token) -> str:
     return text[start : end if end != -1 else len(text)]
 
 
+def is_heading(sentence: Span) -> bool:
+    """A Markdown heading, or a short line in Title Case: where capitals say nothing about names."""
+    if sentence.text.lstrip().startswith("#"):
+        return True
+    words = [t for t in sentence if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.is_title or t.is_upper for t in words) >= 0.75 * len(words) and not sentence.text.rstrip().endswith(".")
+
+
+def _confirmed_outside_headings(spans: list[Span]) -> list[Span]:
+    """New company names seen only in headings ('Top Pharma Deals') are not trusted; named in body text they are."""
+    in_body = {span.text for span in spans if not is_heading(span.sent)}
+    return [span for span in spans if span.text in in_body or not is_heading(span.sent)]
+
+
 class NameFinder:
     """Finds people, companies, products, diseases, agencies and laws that the vocabulary does not list."""
 
@@ -144,6 +158,7 @@ class NameFinder:
             for ent in doc.ents
             if ent.label_ in MODEL_LABELS and len(ent) >= 2 and not any(t.lower_ in LEADING_NOISE for t in ent)
         )
+        found["Company"] = _confirmed_outside_headings(found.get("Company", []))
         kept = list(known)
         for label in ("Person", "TherapyProduct", "Agency", "Law", "Company", "Disease"):
             for span in filter_spans(found.get(label, [])):
