@@ -45,14 +45,14 @@ def build(
 ) -> None:
     """Extract every new or changed article and merge it into the store."""
     from kg.build import build as run_build
-    from kg.build import read_sources
     from kg.nlp.pipeline import load_pipeline
+    from kg.sources import find_sources
     from kg.store import open_store
 
+    total = len(list(find_sources(paths)))
     nlp = load_pipeline(model)
     graph_store = open_store(store)
     try:
-        total = len(read_sources(paths, []))
         with Progress(
             TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=err, transient=True, disable=not err.is_terminal,

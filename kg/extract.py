@@ -42,7 +42,13 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
     relations = _relations(doc, resolved, min_confidence)
     figures = _figures(doc, resolved, min_confidence)
     counts = Counter(iri for r in relations for iri in (r.subject, r.object))
-    entities = entities_of(list(doc.ents), resolved, counts, len(doc.text))
+    mentions = [(ent, resolved[ent.start_char]) for ent in doc.ents]
+    mentions += [
+        (m.object, resolve_span(m.object, vocabulary))
+        for m in doc._.cgt_relations or ()
+        if m.rule.startswith(COMPOUND_RULE)
+    ]
+    entities = entities_of(mentions, counts, len(doc.text))
     return Extraction(
         document=source,
         entities=entities,

@@ -58,15 +58,17 @@ def resolve_name(name: str, cls: str, vocabulary: Vocabulary) -> Resolved:
     return Resolved(str(mint_entity(name)), name, cls, top, False)
 
 
-def entities_of(spans: list[Span], resolved: dict[int, Resolved], relation_counts: dict[str, int], text_length: int) -> tuple[Entity, ...]:
+def entities_of(mentions: list[tuple[Span, Resolved]], relation_counts: dict[str, int], text_length: int) -> tuple[Entity, ...]:
     """Group resolved mentions by IRI into Entity records, most salient first."""
     grouped: dict[str, list[Span]] = {}
-    for span in spans:
-        grouped.setdefault(resolved[span.start_char].iri, []).append(span)
+    identities: dict[str, Resolved] = {}
+    for span, identity in mentions:
+        grouped.setdefault(identity.iri, []).append(span)
+        identities.setdefault(identity.iri, identity)
     most = max((len(v) for v in grouped.values()), default=1)
     entities = []
     for iri, mentions in grouped.items():
-        identity = resolved[mentions[0].start_char]
+        identity = identities[iri]
         first = min(m.start_char for m in mentions) / max(1, text_length)
         salience = (
             0.5 * math.log1p(len(mentions)) / math.log1p(most)
