@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.consistency import growth_checks
 from kg.deals import deals_from
 from kg.model import Extraction, Figure, Relation, SourceDocument, Span
 from kg.nlp.pipeline import pipeline_description
@@ -55,6 +56,7 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
         relations=relations,
         figures=figures,
         deals=deals_from(relations, figures, doc.text),
+        growth_checks=growth_checks(figures, doc.text),
         pipeline=pipeline,
     )
 
@@ -82,15 +84,36 @@ def _relations(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -
     return tuple(relations.values())
 
 
+GLOBAL_WORDS = re.compile(r"\b(?:global|worldwide|world|international)\b", re.I)
+PLACE_TYPES = ("Region", "Country")
+
+
+def _places(spans, resolved: dict[int, Resolved]) -> list[str]:
+    return [resolved[e.start_char].iri for e in spans if resolved[e.start_char].type in PLACE_TYPES]
+
+
+def _document_scope(doc: Doc, resolved: dict[int, Resolved]) -> str | None:
+    """The market a document is about: the place its title (first line) names, else the whole market."""
+    first_line = doc.text.lstrip().split("\n", 1)[0]
+    start = len(doc.text) - len(doc.text.lstrip())
+    places = _places([e for e in doc.ents if e.end_char <= start + len(first_line)], resolved)
+    return places[0] if places and not GLOBAL_WORDS.search(first_line) else None
+
+
 def _figures(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -> tuple[Figure, ...]:
     figures = []
     base = 0.9
+    document_scope = _document_scope(doc, resolved)
     for mention in doc._.cgt_figures or ():
         sentence = mention.sentence
         before = doc.text[sentence.start_char : mention.span.start_char]
         phrases = MARKET_PHRASE.findall(before) or MARKET_PHRASE.findall(sentence.text)
         measures = phrases[-1].strip() if phrases else sentence.text[:80]
         subject = _figure_subject(sentence, mention, resolved)
+        phrase_start = mention.span.start_char - len(before) + before.rfind(measures) if measures in before else None
+        in_phrase = [e for e in sentence.ents if phrase_start is not None and phrase_start <= e.start_char < mention.span.start_char]
+        scope_places = _places(in_phrase, resolved) or _places([e for e in sentence.ents if e.end <= mention.span.start], resolved)[-1:]
+        scope = scope_places[0] if scope_places else (None if GLOBAL_WORDS.search(measures) else document_scope)
         confidence = base if (phrases or mention.measure in ("DealValue", "Count")) else base - 0.2
         if confidence < min_confidence:
             continue
@@ -103,6 +126,7 @@ def _figures(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -> 
                 period=mention.period,
                 forecast=mention.forecast,
                 subject=subject,
+                scope=scope,
                 measures=measures,
                 confidence=confidence,
                 evidence=_evidence(sentence),

@@ -130,6 +130,7 @@ class Figure:
     confidence: float
     evidence: Span
     rule: str
+    scope: str | None = None
 
     def to_json(self) -> dict:
         value = int(self.value) if float(self.value).is_integer() else self.value
@@ -141,6 +142,7 @@ class Figure:
             "period": self.period,
             "forecast": self.forecast,
             "subject": self.subject,
+            "scope": self.scope,
             "measures": self.measures,
             "confidence": round(self.confidence, 3),
             "rule": self.rule,
@@ -180,6 +182,7 @@ class Extraction:
     relations: tuple[Relation, ...]
     figures: tuple[Figure, ...]
     deals: tuple[Deal, ...] = field(default=())
+    growth_checks: tuple = field(default=())
     pipeline: str = ""
 
     def to_json(self) -> dict:
@@ -195,4 +198,5 @@ class Extraction:
             "relations": [r.to_json() for r in self.relations],
             "figures": [f.to_json() for f in self.figures],
             "deals": [d.to_json() for d in self.deals],
+            "growth_checks": [c.to_json() for c in self.growth_checks],
         }

@@ -24,6 +24,11 @@ from kg.namespaces import CGT, local_name
 ONTOLOGY_DIR = Path(os.environ.get("KG_ONTOLOGY", Path(__file__).resolve().parent.parent / "ontology"))
 
 
+NOT_AN_ENTITY = "NOT_AN_ENTITY"
+"""Label of vocabulary terms that are not entities (a taxonomy root such as 'cell and gene therapy'):
+matched so that no entity is found inside them, then dropped."""
+
+
 @dataclass(frozen=True)
 class Concept:
     """One entity of the reference vocabulary with every name it goes by."""
@@ -46,6 +51,7 @@ class Vocabulary:
     ontology: Graph
     reference: Graph
     concepts: dict[str, Concept]
+    non_entities: tuple[str, ...]
     by_key: dict[str, str]
     class_types: dict[str, str]
     spelling: dict[str, str]
@@ -198,6 +204,11 @@ def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
         label = str(reference.value(subject, SKOS.prefLabel))
         alts = tuple(sorted({str(a) for a in reference.objects(subject, SKOS.altLabel)} - {label}))
         concepts[str(subject)] = Concept(str(subject), label, alts, local_name(cls), class_types[local_name(cls)])
+    non_entities = tuple(sorted(
+        str(label)
+        for subject in set(reference.subjects(SKOS.prefLabel, None)) if str(subject) not in concepts
+        for label in (*reference.objects(subject, SKOS.prefLabel), *reference.objects(subject, SKOS.altLabel))
+    ))
     by_key: dict[str, str] = {}
     ordered = sorted(concepts.values(), key=lambda c: c.iri)
     for concept in ordered:
@@ -210,6 +221,7 @@ def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
         ontology=ontology,
         reference=reference,
         concepts=concepts,
+        non_entities=non_entities,
         by_key=by_key,
         class_types=class_types,
         spelling=spelling,
@@ -233,4 +245,6 @@ def entity_ruler_patterns(vocabulary: Vocabulary, tokenize: Callable[[str], list
             else:
                 forms |= surface_forms(name, vocabulary.spelling, concept.cls in countable)
         patterns.extend({"label": concept.cls, "id": concept.iri, "pattern": form} for form in sorted(forms))
+    blocked = {form for name in vocabulary.non_entities for form in surface_forms(name, vocabulary.spelling, True)}
+    patterns.extend({"label": NOT_AN_ENTITY, "pattern": form} for form in sorted(blocked))
     return patterns

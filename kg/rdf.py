@@ -94,7 +94,16 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None)
             graph.add((node, CGT.period, Literal(figure.period)))
         if figure.subject:
             graph.add((node, CGT.about, URIRef(figure.subject)))
+        if figure.scope:
+            graph.add((node, CGT.scope, URIRef(figure.scope)))
         _add_evidence(graph, node, figure.evidence, figure.confidence, figure.rule, document)
+
+    for check in extraction.growth_checks:
+        node = figures[id(check.cagr)]
+        graph.add((node, CGT.impliedValue, Literal(repr_decimal(round(check.implied, 2)), datatype=XSD.decimal)))
+        graph.add((node, CGT.consistent, Literal(check.agrees)))
+        graph.add((node, CGT.checkedAgainst, figures[id(check.start)]))
+        graph.add((node, CGT.checkedAgainst, figures[id(check.end)]))
 
     for deal in extraction.deals:
         node = event_iri(document, deal.kind, *deal.parties, deal.evidence.start)

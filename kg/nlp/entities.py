@@ -19,7 +19,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.ontology import load_vocabulary
+from kg.ontology import NOT_AN_ENTITY, load_vocabulary
 
 PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z0-9'’.-]*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
 PRODUCT_CODE = (
@@ -147,6 +147,7 @@ class NameFinder:
     def __call__(self, doc: Doc) -> Doc:
         known = [self._with_suffix(doc, ent) for ent in doc.ents if ent.ent_id_]
         taken = {i for span in known for i in range(span.start, span.end)}
+        taken |= {i for ent in doc.ents if ent.label_ == NOT_AN_ENTITY for i in range(ent.start, ent.end)}
         found: dict[str, list[Span]] = {}
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
