@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from kg.dates import YEAR, dateline_year
+from kg.dates import YEAR, dateline_year, paragraph_year_before
 
 CURRENCIES = {
     "$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "dollar": "USD", "us-dollar": "USD",
@@ -35,7 +35,7 @@ NOT_COUNTED = {
     # time, measurement and multiplier words: "12 months", "2,000-litre", "3 times"
     "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "minutes", "decade",
     "decades", "times", "fold", "x", "litre", "litres", "liter", "liters", "l", "ml", "mg", "kg", "g", "km",
-    "miles", "square", "sq", "ft", "-", "/", "%", "percent", "per", "pct", "st", "nd", "rd", "th", "of",
+    "miles", "square", "sq", "ft", "-", "/", "%", "percent", "per", "pct", "st", "nd", "rd", "th",
 }
 NOT_AFTER = {
     # words that make the next number a label, not a count: "Phase 1", "fiscal 2023", "No. 1394"
@@ -51,6 +51,7 @@ MONTH_WORDS = {
     m.lower() for m in "January February March April May June July August September October November December "
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
 }
+THAT_YEAR = re.compile(r"\b(?:that|the same|this) year\b", re.I)
 AS_OF = re.compile(r"\bas (?:of|at) (?:the end of )?(?:[A-Z][a-z]+\.? )?(?:\d{1,2},? )?((?:19|20)\d\d)\b", re.I)
 FORECAST_CUES = re.compile(
     r"\b(?:will|expected|projected|forecast|forecasted|anticipated|estimated to (?:reach|grow|be)|poised|set to|"
@@ -145,7 +146,7 @@ class FigureParser:
             return None
         period = _period(tail) or _period(head) or None
         year = _year(tail[:40] if kind == "count" else tail, "" if kind == "count" else head, span)
-        if year is None and kind != "percent" or kind == "count":
+        if year is None and period is None or kind == "count":
             year = year or _reference_year(doc, span, kind)
         forecast = bool(FORECAST_CUES.search(text)) and (year is not None or period is not None)
         if kind == "money":
@@ -169,7 +170,11 @@ def _is_count(doc: Doc, i: int) -> bool:
     following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
     if _is_year(token) or previous in NOT_AFTER or previous in MONTH_WORDS or following in MONTH_WORDS:
         return False
-    if following in NOT_COUNTED or (i + 2 < len(doc) and doc[i + 2].lower_ in NOT_COUNTED - {"of", "-", "/"}) or following in SCALES or following in CURRENCIES or following.startswith("-"):
+    if previous in ("+", "#") or doc[i - 1].like_num and i > 0 or following[:1].isdigit() or "." in token.text:
+        return False
+    if i > 0 and doc[i - 1].is_title and not doc[i - 1].is_sent_start and doc[i - 1].lower_ not in MONTH_WORDS:
+        return False
+    if following in NOT_COUNTED or (i + 2 < len(doc) and doc[i + 2].lower_ in NOT_COUNTED - {"-", "/"}) or following in SCALES or following in CURRENCIES or following.startswith("-"):
         return False
     if token.lower_ in WORD_NUMBERS:
         nouns = [t for t in doc[i + 1 : i + 4] if t.is_alpha]
@@ -183,7 +188,9 @@ def _reference_year(doc: Doc, span: Span, kind: str) -> int | None:
     as_of = AS_OF.findall(doc.text[max(0, paragraph_start) : span.start_char])
     if as_of:
         return int(as_of[-1])
-    if kind == "money" and DEAL_WORDS.search(span.sent.text):
+    if THAT_YEAR.search(span.sent.text):
+        return paragraph_year_before(doc.text, span.sent.start_char)
+    if kind in ("money", "percent") and DEAL_WORDS.search(span.sent.text):
         return dateline_year(doc.text)
     return None
 
