@@ -33,7 +33,9 @@ ModelOption = Annotated[
     Optional[str],
     typer.Option("--model", help="Installed spaCy pipeline to use, or 'rules' for no model. Default: en_core_web_sm if installed."),
 ]
-MinConfidence = Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Leave out relations and figures below this confidence.")]
+DEFAULT_MIN_CONFIDENCE = 0.5
+"""Chosen with `kg eval --thresholds`: the best relation F1 in both modes on corpus/ (see README)."""
+MinConfidence = Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Leave out relations and figures below this confidence (a rule's measured precision, lowered for weak evidence).")]
 
 
 @app.command()
@@ -41,7 +43,7 @@ def build(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of .txt, .md and .html articles.")],
     store: StoreOption = None,
     model: ModelOption = None,
-    min_confidence: MinConfidence = 0.0,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
 ) -> None:
     """Extract every new or changed article and merge it into the store."""
     from kg.build import build as run_build
@@ -79,7 +81,7 @@ def extract(
     files: Annotated[list[Path], typer.Argument(help="Articles to read (.txt, .md, .html) or folders of them.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per document (JSON Lines).")] = False,
     model: ModelOption = None,
-    min_confidence: MinConfidence = 0.0,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
 ) -> None:
     """Run extraction without touching the store and print what was found."""
     from kg.build import read_sources
@@ -248,13 +250,16 @@ def viz(
 def evaluate_command(
     paths: Annotated[list[Path], typer.Argument(help="Articles or folders with NAME.gold.json annotations.")] = [Path("corpus")],
     model: ModelOption = None,
-    min_confidence: MinConfidence = 0.0,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss and spurious item.")] = False,
-    by_rule: Annotated[bool, typer.Option("--by-rule", help="Show each relation rule's measured precision.")] = False,
+    by_rule: Annotated[bool, typer.Option("--by-rule", help="Show each rule's measured precision.")] = False,
+    calibrate: Annotated[bool, typer.Option("--calibrate", help="Write each rule's measured precision to ontology/patterns/rule_precision.json, where extraction reads its confidences.")] = False,
+    thresholds: Annotated[bool, typer.Option("--thresholds", help="Show relation and figure F1 at several --min-confidence values.")] = False,
 ) -> None:
     """Score extraction against the gold annotations: precision, recall and F1."""
-    from kg.evaluate import evaluate
+    from kg.evaluate import evaluate, measured_precision
     from kg.nlp.pipeline import load_pipeline, pipeline_description
+    from kg.ontology import RULE_PRECISION
 
     nlp = load_pipeline(model)
     result = evaluate(paths, nlp, min_confidence)
@@ -266,12 +271,23 @@ def evaluate_command(
     table.add_section()
     table.add_row("overall", cell(result.entities), cell(result.relations), cell(result.figures), style="bold")
     out.print(table)
-    if by_rule:
-        rules = Table("rule", "correct", "found", "precision", title="relation rules")
-        for rule, total in sorted(result.rules.total.items()):
-            correct = result.rules.correct[rule]
-            rules.add_row(rule, str(correct), str(total), f"{correct / total:.2f}")
+    if by_rule or calibrate:
+        measured = measured_precision(result.rules)
+        rules = Table("rule", "correct", "found", "smoothed precision", title="extraction rules")
+        for rule, item in measured.items():
+            rules.add_row(rule, str(item["correct"]), str(item["found"]), f"{item['precision']:.2f}")
         out.print(rules)
+    if calibrate:
+        merged = json.loads(RULE_PRECISION.read_text(encoding="utf-8")) if RULE_PRECISION.exists() else {}
+        merged.update(measured)
+        RULE_PRECISION.write_text(json.dumps(dict(sorted(merged.items())), indent=1) + "\n", encoding="utf-8")
+        out.print(f"wrote {len(measured)} rule precisions to {RULE_PRECISION}", highlight=False)
+    if thresholds:
+        table = Table("min confidence", "relations P/R/F1", "figures P/R/F1", title="confidence thresholds")
+        for threshold in (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+            scored = evaluate(paths, nlp, threshold)
+            table.add_row(f"{threshold:.1f}", cell(scored.relations), cell(scored.figures))
+        out.print(table)
     if verbose:
         for document in result.documents:
             out.rule(Path(document.path).name)

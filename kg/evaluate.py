@@ -71,6 +71,14 @@ class RuleTally:
     total: Counter = field(default_factory=Counter)
 
 
+def measured_precision(tally: RuleTally) -> dict[str, dict]:
+    """Each rule's precision on the gold corpus, smoothed so that a rule seen twice is not 'always right'."""
+    return {
+        rule: {"precision": round((tally.correct[rule] + 1) / (found + 2), 3), "correct": tally.correct[rule], "found": found}
+        for rule, found in sorted(tally.total.items())
+    }
+
+
 @dataclass(frozen=True)
 class GoldEntity:
     label: str
@@ -162,8 +170,10 @@ def score_document(extraction: Extraction, gold: dict, tally: RuleTally) -> Docu
     result.figures.system = len(extraction.figures)
     for figure in extraction.figures:
         hit = next((g for g in remaining_figures if _figure_matches(figure, g)), None)
+        tally.total[figure.rule] += 1
         if hit:
             result.figures.tp += 1
+            tally.correct[figure.rule] += 1
             remaining_figures.remove(hit)
         else:
             result.spurious.append(f"figure  {figure.measure} {figure.value:g} {figure.unit} {figure.year or figure.period or ''}")

@@ -18,7 +18,7 @@ from kg.consistency import growth_checks
 from kg.deals import deals_from
 from kg.model import Extraction, Figure, Relation, SourceDocument, Span
 from kg.nlp.pipeline import pipeline_description
-from kg.ontology import Vocabulary, load_vocabulary
+from kg.ontology import Vocabulary, load_vocabulary, rule_precision
 from kg.nlp.relations import COMPOUND_RULE
 from kg.resolve import Resolved, entities_of, resolve_span
 
@@ -114,7 +114,9 @@ def _figures(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -> 
         in_phrase = [e for e in sentence.ents if phrase_start is not None and phrase_start <= e.start_char < mention.span.start_char]
         scope_places = _places(in_phrase, resolved) or _places([e for e in sentence.ents if e.end <= mention.span.start], resolved)[-1:]
         scope = scope_places[0] if scope_places else (None if GLOBAL_WORDS.search(measures) else document_scope)
-        confidence = base if (phrases or mention.measure in ("DealValue", "Count")) else base - 0.2
+        confidence = rule_precision().get(mention.rule, base)
+        if not (phrases or mention.measure in ("DealValue", "Count")):
+            confidence *= 0.8
         if confidence < min_confidence:
             continue
         figures.append(

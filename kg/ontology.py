@@ -8,6 +8,7 @@ reference fact that goes into the graph's vocabulary layer.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 from collections.abc import Callable
@@ -231,6 +232,17 @@ def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
         agency_heads=tuple(_read_lines(root / "patterns" / "agency_heads.txt")),
         not_products=tuple(_read_lines(root / "patterns" / "not_products.txt")),
     )
+
+
+RULE_PRECISION = ONTOLOGY_DIR / "patterns" / "rule_precision.json"
+
+
+@functools.lru_cache(maxsize=1)
+def rule_precision() -> dict[str, float]:
+    """Measured precision of each extraction rule (written by `kg eval --calibrate`), used as its confidence."""
+    if not RULE_PRECISION.exists():
+        return {}
+    return {rule: item["precision"] for rule, item in json.loads(RULE_PRECISION.read_text(encoding="utf-8")).items()}
 
 
 def entity_ruler_patterns(vocabulary: Vocabulary, tokenize: Callable[[str], list[str]]) -> list[dict]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.ontology import ONTOLOGY_DIR, load_vocabulary
+from kg.ontology import ONTOLOGY_DIR, load_vocabulary, rule_precision
 
 MACROS = {
     "{DET}": r"(?:(?:the|a|an|its|their|his|her|our)\s+)?",
@@ -167,6 +167,11 @@ class RelationFinder:
         self.dependency_rules = load_dependency_rules()
         self.vocabulary = load_vocabulary()
         self.type_of = self.vocabulary.type_of
+        self.precision = rule_precision()
+
+    def _base(self, name: str, default: float) -> float:
+        """A rule's confidence before distance penalties: its measured precision when known."""
+        return self.precision.get(name, default)
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[tuple, RelationMention] = {}
@@ -185,7 +190,7 @@ class RelationFinder:
             else:
                 candidates.extend(self._match_windows(doc, sentence, ents, groups))
             if any(ent.label_ == "TherapyProduct" for ent in ents):
-                candidates = _transfer_appositions(doc, ents, candidates)
+                candidates = _transfer_appositions(doc, ents, candidates, self.precision)
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
             candidates = [m for m in candidates if m.rule != COMPOUND_RULE]
             for mention in candidates:
@@ -213,7 +218,7 @@ class RelationFinder:
             for i, a in enumerate(group):
                 for b in group[i + 1 :]:
                     if a.ent_id_ != b.ent_id_ or not a.ent_id_:
-                        yield RelationMention(a, rule.predicate, b, sentence, rule.name, rule.confidence)
+                        yield RelationMention(a, rule.predicate, b, sentence, rule.name, self._base(rule.name, rule.confidence))
 
     def _match_dependencies(self, sentence: Span, ents: list[Span]):
         """Relations read off the parse: a trigger word on the shortest path between two entities."""
@@ -247,7 +252,7 @@ class RelationFinder:
                         continue
                     if type_a == type_b and not rule.symmetric and not _is_agent(a, b, trigger):
                         continue
-                    confidence = rule.confidence * max(0.5, 1 - 0.05 * max(0, len(arcs) - 3))
+                    confidence = self._base(rule.name, rule.confidence) * max(0.5, 1 - 0.05 * max(0, len(arcs) - 3))
                     yield RelationMention(a, rule.predicate, b, sentence, rule.name, confidence)
 
     def _embedded_technologies(self, doc: Doc, sentence: Span, ents: list[Span]):
@@ -261,7 +266,7 @@ class RelationFinder:
                 concept = self.vocabulary.lookup(part.text)
                 if concept is not None and concept.type == "Technology" and len(part) < len(ent):
                     technology = Span(doc, part.start, part.end, label="Technology", span_id=concept.iri)
-                    yield RelationMention(ent, "usesTechnology", technology, sentence, COMPOUND_RULE, 0.8)
+                    yield RelationMention(ent, "usesTechnology", technology, sentence, COMPOUND_RULE, self._base(COMPOUND_RULE, 0.8))
                     break
 
     def _match_windows(self, doc: Doc, sentence: Span, ents: list[Span], groups: list[list[Span]]):
@@ -294,8 +299,9 @@ class RelationFinder:
                         trigger = words & _inflections(rule.triggers)
                         possessive = "poss" in rule.edges and [t.lower_ for t in between] in (["'s"], ["’s"]) and first is b
                         if trigger or possessive:
-                            confidence = rule.confidence * WINDOW_DISCOUNT * max(0.5, 1 - 0.03 * max(0, len(between) - 4))
-                            yield RelationMention(first, rule.predicate, second, sentence, rule.name.replace(".dep", ".window"), confidence)
+                            name = rule.name.replace(".dep", ".window")
+                            confidence = self._base(name, rule.confidence * WINDOW_DISCOUNT) * max(0.5, 1 - 0.03 * max(0, len(between) - 4))
+                            yield RelationMention(first, rule.predicate, second, sentence, name, confidence)
 
     def _match(self, doc, sentence, ents, left, right):
         left_type, right_type = self.type_of(left[0].label_), self.type_of(right[0].label_)
@@ -308,7 +314,7 @@ class RelationFinder:
                 continue
             if not self._context_holds(rule, doc, sentence, ents, left[0], right[-1]):
                 continue
-            confidence = rule.confidence * max(0.5, 1 - 0.015 * max(0, gap - 6))
+            confidence = self._base(rule.name, rule.confidence) * max(0.5, 1 - 0.015 * max(0, gap - 6))
             for a in left:
                 if rule.left_class and a.label_ not in rule.left_class:
                     continue
@@ -354,7 +360,7 @@ def _in_parentheses(token) -> bool:
 APPOSITION = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|—|–|:|\bis|\bwas|\bremains|\bbecame)\s*(?:(?:an?|the|its|their|his|her|our|one)\s+)?(?:[^\s<>,.;()]+\s+){0,5}$", re.I)
 
 
-def _transfer_appositions(doc: Doc, ents: list[Span], candidates: list[RelationMention]) -> list[RelationMention]:
+def _transfer_appositions(doc: Doc, ents: list[Span], candidates: list[RelationMention], precision: dict[str, float]) -> list[RelationMention]:
     """'Zolgensma, a gene therapy for spinal muscular atrophy': what the sentence says of the modality in
     apposition to a product, it says of the product."""
     described: dict[int, Span] = {}
@@ -369,8 +375,9 @@ def _transfer_appositions(doc: Doc, ents: list[Span], candidates: list[RelationM
     for mention in candidates:
         product = described.get(mention.subject.start)
         if product is not None and mention.predicate in PRODUCT_FIRST_PREDICATES:
+            name = mention.rule + "+apposition"
             transferred.append(RelationMention(product, mention.predicate, mention.object, mention.sentence,
-                                               mention.rule + "+apposition", mention.confidence * 0.95))
+                                               name, precision.get(name, mention.confidence * 0.95)))
     return transferred
 
 
