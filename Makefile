@@ -24,5 +24,8 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -q
 
+bench: install
+	cd bench && ../$(BIN)/python extraction_bench.py
+
 clean:
 	rm -rf $(VENV) .kg out .pytest_cache .hypothesis

@@ -18,6 +18,7 @@ from kg.consistency import growth_checks
 from kg.deals import deals_from
 from kg.model import Extraction, Figure, Relation, SourceDocument, Span
 from kg.nlp.pipeline import pipeline_description
+from kg.nlp import text_of
 from kg.ontology import Vocabulary, load_vocabulary, rule_precision
 from kg.nlp.relations import COMPOUND_RULE
 from kg.resolve import Resolved, entities_of, resolve_span
@@ -49,14 +50,14 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
         for m in doc._.cgt_relations or ()
         if m.rule.startswith(COMPOUND_RULE)
     ]
-    entities = entities_of(mentions, counts, len(doc.text))
+    entities = entities_of(mentions, counts, len(text_of(doc)))
     return Extraction(
         document=source,
         entities=entities,
         relations=relations,
         figures=figures,
-        deals=deals_from(relations, figures, doc.text),
-        growth_checks=growth_checks(figures, doc.text),
+        deals=deals_from(relations, figures, text_of(doc)),
+        growth_checks=growth_checks(figures, text_of(doc)),
         pipeline=pipeline,
     )
 
@@ -94,8 +95,8 @@ def _places(spans, resolved: dict[int, Resolved]) -> list[str]:
 
 def _document_scope(doc: Doc, resolved: dict[int, Resolved]) -> str | None:
     """The market a document is about: the place its title (first line) names, else the whole market."""
-    first_line = doc.text.lstrip().split("\n", 1)[0]
-    start = len(doc.text) - len(doc.text.lstrip())
+    first_line = text_of(doc).lstrip().split("\n", 1)[0]
+    start = len(text_of(doc)) - len(text_of(doc).lstrip())
     places = _places([e for e in doc.ents if e.end_char <= start + len(first_line)], resolved)
     return places[0] if places and not GLOBAL_WORDS.search(first_line) else None
 
@@ -106,7 +107,7 @@ def _figures(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -> 
     document_scope = _document_scope(doc, resolved)
     for mention in doc._.cgt_figures or ():
         sentence = mention.sentence
-        before = doc.text[sentence.start_char : mention.span.start_char]
+        before = text_of(doc)[sentence.start_char : mention.span.start_char]
         phrases = MARKET_PHRASE.findall(before) or MARKET_PHRASE.findall(sentence.text)
         measures = phrases[-1].strip() if phrases else sentence.text[:80]
         subject = _figure_subject(sentence, mention, resolved)

@@ -19,6 +19,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from kg.nlp import text_of
 from kg.ontology import NOT_AN_ENTITY, load_vocabulary
 
 PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z0-9'’.-]*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
@@ -80,7 +81,7 @@ def line_breaks(doc: Doc) -> Doc:
 
 
 def _line_of(doc: Doc, token) -> str:
-    text = doc.text
+    text = text_of(doc)
     start = text.rfind("\n", 0, token.idx) + 1
     end = text.find("\n", token.idx)
     return text[start : end if end != -1 else len(text)]
@@ -100,15 +101,43 @@ def _confirmed_outside_headings(spans: list[Span]) -> list[Span]:
     return [span for span in spans if span.text in in_body or not is_heading(span.sent)]
 
 
+DISEASE_MODIFIER = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]*|-|'s|’s)$")
+
+
+def _proper_run_start(doc: Doc, end: int, limit: int = 6) -> int:
+    """Where the run of capitalised words (joined by '&') that ends just before `end` starts."""
+    start = end
+    while start > 0 and end - start < limit:
+        previous = doc[start - 1]
+        if PROPER_RE.match(previous.text) and not previous.is_space:
+            start -= 1
+        elif previous.text == "&" and start > 1 and PROPER_RE.match(doc[start - 2].text):
+            start -= 1
+        else:
+            break
+    return start
+
+
+def _proper_run_end(doc: Doc, start: int, limit: int = 8) -> int:
+    """Where the run of capitalised words (joined by 'and', ',' or '&') that begins at `start` ends."""
+    end = start
+    while end < len(doc) and end - start < limit:
+        token = doc[end]
+        if PROPER_RE.match(token.text):
+            end += 1
+        elif token.text in ("and", "&", ",") and end + 1 < len(doc) and PROPER_RE.match(doc[end + 1].text) and end > start:
+            end += 1
+        else:
+            break
+    return end
+
+
 class NameFinder:
     """Finds people, companies, products, diseases, agencies and laws that the vocabulary does not list."""
 
     def __init__(self, nlp: Language):
         vocabulary = load_vocabulary()
         suffixes = sorted({s.lower().rstrip(".") for s in vocabulary.company_suffixes})
-        suffix_token = {"LOWER": {"IN": suffixes + [s + "." for s in suffixes]}}
-        company_head = {"ORTH": {"IN": sorted(set(vocabulary.company_heads))}}
-        name_run = [dict(PROPER_WORD, OP="+"), {"ORTH": {"IN": ["&", "and"]}, "OP": "?"}, dict(PROPER_WORD, OP="*")]
         self.suffixes = set(suffixes) | {s + "." for s in suffixes}
         self.not_products = re.compile("|".join(f"(?:{p})" for p in vocabulary.not_products))
         self.matcher = Matcher(nlp.vocab)
@@ -120,37 +149,56 @@ class NameFinder:
             [{"LOWER": {"IN": ["ceo", "cfo", "cmo", "cso", "president", "founder", "chair", "director", "officer", "professor"]}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
             [{"LOWER": "by"}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"IS_SPACE": True}],
         ])
-        self.matcher.add("Company", [
-            [*name_run, company_head],
-            [*name_run, {"ORTH": ",", "OP": "?"}, suffix_token],
-        ])
         self.matcher.add("TherapyProduct", [
             [{"TEXT": {"REGEX": PRODUCT_CODE}}],
             [{"TEXT": {"REGEX": INN_GENE}, "OP": "?"}, {"TEXT": {"REGEX": INN_STEM}}],
             [{"TEXT": {"REGEX": r"^[a-z]{4,}leucel$"}}, {"ORTH": "-"}, {"ORTH": "T"}],
         ])
-        self.matcher.add("Disease", [[
-            {"TEXT": {"REGEX": r"^(?:[A-Za-z][A-Za-z0-9]*|-|'s|’s)$"}, "OP": "{1,5}"},
-            {"LOWER": {"IN": sorted({h.lower() for h in vocabulary.disease_heads})}},
-        ]])
-        self.matcher.add("Agency", [
-            [{"ORTH": {"IN": ["Ministry", "Department"]}}, {"LOWER": "of"}, dict(PROPER_WORD, OP="+"),
-             {"ORTH": {"IN": [",", "and", "&"]}, "OP": "?"}, dict(PROPER_WORD, OP="*")],
-            [dict(PROPER_WORD, OP="+"), {"ORTH": {"IN": sorted(set(vocabulary.agency_heads))}},
-             {"LOWER": {"IN": ["of", "for"]}, "OP": "?"}, dict(PROPER_WORD, OP="*")],
-        ])
-        self.matcher.add("Law", [
-            [dict(PROPER_WORD, OP="+"), {"LOWER": {"IN": ["on", "of", "for", "and"]}, "OP": "?"}, dict(PROPER_WORD, OP="*"),
-             {"ORTH": "Act"}, {"LOWER": "of", "OP": "?"}, {"TEXT": {"REGEX": r"^(?:19|20)\d\d$"}, "OP": "?"}],
-        ])
+        # Names that end in a telling word are found from that word backwards (cheaper than
+        # open-ended Matcher patterns): "Lunaris Bio", "Helixmith Co., Ltd.", "acute myeloid leukemia".
+        self.company_heads = set(vocabulary.company_heads)
+        self.disease_heads = {h.lower() for h in vocabulary.disease_heads}
+        self.agency_heads = set(vocabulary.agency_heads)
+
+    def _anchored(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """Candidate names that end in a company head word or legal suffix, a disease, agency or act word."""
+        candidates = []
+        for token in doc:
+            i = token.i
+            if token.text in self.company_heads and i > 0:
+                candidates.append(("Company", _proper_run_start(doc, i), i + 1))
+            elif token.lower_ in self.suffixes and i > 0:
+                before = i - 1 if doc[i - 1].text == "," else i
+                candidates.append(("Company", _proper_run_start(doc, before), i + 1))
+            elif token.lower_ in self.disease_heads and i > 0:
+                start = i
+                while start > 0 and i - start < 5 and DISEASE_MODIFIER.match(doc[start - 1].text):
+                    start -= 1
+                candidates.append(("Disease", start, i + 1))
+            elif token.text in self.agency_heads and i > 0:
+                end = i + 1
+                if end < len(doc) and doc[end].lower_ in ("of", "for") and end + 1 < len(doc) and PROPER_RE.match(doc[end + 1].text):
+                    end = _proper_run_end(doc, end + 1)
+                candidates.append(("Agency", _proper_run_start(doc, i), end))
+            elif token.text in ("Ministry", "Department") and i + 2 < len(doc) and doc[i + 1].lower_ == "of":
+                candidates.append(("Agency", i, _proper_run_end(doc, i + 2)))
+            elif token.text == "Act" and i > 0:
+                start = _proper_run_start(doc, i)
+                while start > 1 and doc[start - 1].lower_ in ("on", "of", "for", "and") and PROPER_RE.match(doc[start - 2].text):
+                    start = _proper_run_start(doc, start - 1)
+                end = i + 1
+                if end + 1 < len(doc) and doc[end].lower_ == "of" and re.fullmatch(r"(?:19|20)\d\d", doc[end + 1].text):
+                    end += 2
+                candidates.append(("Law", start, end))
+        return [(label, start, end) for label, start, end in candidates if end - start >= 2]
 
     def __call__(self, doc: Doc) -> Doc:
         known = [self._with_suffix(doc, ent) for ent in doc.ents if ent.ent_id_]
         taken = {i for span in known for i in range(span.start, span.end)}
         taken |= {i for ent in doc.ents if ent.label_ == NOT_AN_ENTITY for i in range(ent.start, ent.end)}
         found: dict[str, list[Span]] = {}
-        for match_id, start, end in self.matcher(doc):
-            label = doc.vocab.strings[match_id]
+        matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
+        for label, start, end in matches + self._anchored(doc):
             span = self._trim(doc, label, start, end)
             if span is not None:
                 found.setdefault(label, []).append(span)

@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from kg.nlp import text_of
 from kg.dates import YEAR, dateline_year, paragraph_year_before
 
 CURRENCIES = {
@@ -137,8 +138,8 @@ class FigureParser:
     def _figure(self, doc: Doc, kind: str, span: Span) -> FigureMention | None:
         sentence = span.sent
         text = sentence.text
-        tail = doc.text[span.end_char : sentence.end_char]
-        head = doc.text[sentence.start_char : span.start_char]
+        tail = text_of(doc)[span.end_char : sentence.end_char]
+        head = text_of(doc)[sentence.start_char : span.start_char]
         number_token = next((t for t in span if re.match(r"^\d", t.text)), span[0])
         scale = next((SCALES[t.lower_] for t in span if t.lower_ in SCALES), 1) if kind == "money" else 1
         value = WORD_NUMBERS.get(number_token.lower_) or parse_number(number_token.text, scale)
@@ -157,7 +158,7 @@ class FigureParser:
             return FigureMention(measure, value, unit, year, None, forecast and measure == "MarketSize", span, sentence, f"figure.{measure}")
         if kind == "percent":
             growth = CAGR_WORDS.search(text) or _period(tail[:30])
-            if growth and not SHARE_WORDS.search(doc.text[span.end_char : span.end_char + 40]):
+            if growth and not SHARE_WORDS.search(text_of(doc)[span.end_char : span.end_char + 40]):
                 return FigureMention("CAGR", value, "percent", None, period, bool(period) and forecast, span, sentence, "figure.CAGR")
             return FigureMention("Share", value, "percent", year, None, forecast, span, sentence, "figure.Share")
         return FigureMention("Count", value, "count", year, None, forecast, span, sentence, "figure.Count")
@@ -184,14 +185,14 @@ def _is_count(doc: Doc, i: int) -> bool:
 
 def _reference_year(doc: Doc, span: Span, kind: str) -> int | None:
     """The year a figure without its own year refers to: an 'as of' date earlier in its paragraph, or for deals the dateline."""
-    paragraph_start = doc.text.rfind("\n\n", 0, span.start_char)
-    as_of = AS_OF.findall(doc.text[max(0, paragraph_start) : span.start_char])
+    paragraph_start = text_of(doc).rfind("\n\n", 0, span.start_char)
+    as_of = AS_OF.findall(text_of(doc)[max(0, paragraph_start) : span.start_char])
     if as_of:
         return int(as_of[-1])
     if THAT_YEAR.search(span.sent.text):
-        return paragraph_year_before(doc.text, span.sent.start_char)
+        return paragraph_year_before(text_of(doc), span.sent.start_char)
     if kind in ("money", "percent") and DEAL_WORDS.search(span.sent.text):
-        return dateline_year(doc.text)
+        return dateline_year(text_of(doc))
     return None
 
 

@@ -14,9 +14,8 @@ import spacy
 from spacy.language import Language
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
-from kg import nlp as _components  # noqa: F401  (registers the factories below)
 from kg.errors import UserError
-from kg.nlp import entities, figures, relations  # noqa: F401
+from kg.nlp import entities, figures, relations  # noqa: F401  (registers the cgt_* factories)
 from kg.ontology import entity_ruler_patterns, load_vocabulary
 
 RULES_ONLY = "rules"

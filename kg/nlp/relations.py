@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.nlp import parenthesised, text_of
 from kg.ontology import ONTOLOGY_DIR, load_vocabulary, rule_precision
 
 MACROS = {
@@ -139,7 +140,7 @@ def coordination_groups(doc: Doc, ents: list[Span], type_of) -> list[list[Span]]
     for ent in ents:
         if groups:
             last = groups[-1][-1]
-            gap = doc.text[last.end_char : ent.start_char]
+            gap = text_of(doc)[last.end_char : ent.start_char]
             if type_of(last.label_) == type_of(ent.label_) and COORDINATION.fullmatch(gap):
                 groups[-1].append(ent)
                 continue
@@ -152,10 +153,10 @@ def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type
     pieces, cursor = [], start_char
     for ent in ents:
         if ent.start_char >= start_char and ent.end_char <= end_char:
-            pieces.append(doc.text[cursor : ent.start_char])
+            pieces.append(text_of(doc)[cursor : ent.start_char])
             pieces.append(f"<{type_of(ent.label_)}>")
             cursor = ent.end_char
-    pieces.append(doc.text[cursor:end_char])
+    pieces.append(text_of(doc)[cursor:end_char])
     return re.sub(r"\s+", " ", "".join(pieces))
 
 
@@ -276,7 +277,8 @@ class RelationFinder:
             for b in ents[i + 1 :]:
                 if member_group[id(a)] == member_group[id(b)] or b.start - a.end > WINDOW_TOKENS:
                     continue
-                between = [t for t in doc[a.end : b.start] if not _in_parentheses(t)]
+                inside = parenthesised(doc)
+                between = [t for t in doc[a.end : b.start] if t.i not in inside]
                 if any(t.text in CLAUSE_BREAKS or t.lower_ in CLAUSE_WORDS for t in between):
                     continue
                 blockers = {self.type_of(e.label_) for e in ents if a.end <= e.start and e.end <= b.start
@@ -351,12 +353,6 @@ def _inflections(lemmas: frozenset[str]) -> frozenset[str]:
     return frozenset(forms)
 
 
-def _in_parentheses(token) -> bool:
-    doc = token.doc
-    text = doc.text[max(0, token.idx - 80) : token.idx]
-    return text.rfind("(") > text.rfind(")")
-
-
 APPOSITION = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|—|–|:|\bis|\bwas|\bremains|\bbecame)\s*(?:(?:an?|the|its|their|his|her|our|one)\s+)?(?:[^\s<>,.;()]+\s+){0,5}$", re.I)
 
 
@@ -368,7 +364,7 @@ def _transfer_appositions(doc: Doc, ents: list[Span], candidates: list[RelationM
         if product.label_ != "TherapyProduct":
             continue
         for modality in ents[k + 1 : k + 4]:
-            if modality.label_ == "TherapyModality" and APPOSITION.fullmatch(doc.text[product.end_char : modality.start_char]):
+            if modality.label_ == "TherapyModality" and APPOSITION.fullmatch(text_of(doc)[product.end_char : modality.start_char]):
                 described[modality.start] = product
                 break
     transferred = list(candidates)
