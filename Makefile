@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STORE ?= .kg/store
 
-.PHONY: install demo test bench eval clean
+.PHONY: install browser demo test bench eval clean
 
 install: $(STAMP)
 
@@ -15,13 +15,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[model,dev]'
 	touch $(STAMP)
 
+# Browser tests and screenshots drive Debian's chromium (no browser download at run time).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 demo: install
 	$(BIN)/kg build corpus/ --store $(STORE)
 	$(BIN)/kg query collaborations --store $(STORE)
 	$(BIN)/kg query acquisitions --store $(STORE)
 	$(BIN)/kg viz --store $(STORE) --output out/graph.html
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 
 bench: install
