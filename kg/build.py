@@ -83,6 +83,7 @@ def build(
     nlp: Language,
     min_confidence: float = 0.0,
     on_document: Callable[[SourceDocument], None] | None = None,
+    jobs: int = 1,
 ) -> BuildSummary:
     """Extract every new or changed article under `paths` and merge it into the store."""
     summary = BuildSummary()
@@ -101,7 +102,7 @@ def build(
                 on_document(source)
         else:
             todo.append(source)
-    for extraction in extract_documents(todo, nlp, min_confidence=min_confidence):
+    for extraction in extract_documents(todo, nlp, min_confidence=min_confidence, jobs=jobs):
         source = extraction.document
         stale = tuple(URIRef(iri) for iri in versions.get(source.path, []) if iri != source.iri)
         if source.path in versions:

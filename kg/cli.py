@@ -44,6 +44,8 @@ def build(
     store: StoreOption = None,
     model: ModelOption = None,
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for extraction (each loads the pipeline once).")] = 1,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print each document as it is stored.")] = False,
 ) -> None:
     """Extract every new or changed article and merge it into the store."""
     from kg.build import build as run_build
@@ -60,7 +62,12 @@ def build(
             console=err, transient=True, disable=not err.is_terminal,
         ) as progress:
             task = progress.add_task("build", total=total)
-            summary = run_build(paths, graph_store, nlp, min_confidence, on_document=lambda _: progress.advance(task))
+            def done(source) -> None:
+                progress.advance(task)
+                if verbose:
+                    out.print(f"stored {source.path}", highlight=False)
+
+            summary = run_build(paths, graph_store, nlp, min_confidence, on_document=done, jobs=jobs)
     finally:
         graph_store.close()
     for problem in summary.problems:

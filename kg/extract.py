@@ -7,6 +7,7 @@ Doc into an `Extraction` (entities, relations, figures, deals), the contract
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -17,7 +18,7 @@ from spacy.tokens import Doc
 from kg.consistency import growth_checks
 from kg.deals import deals_from
 from kg.model import Extraction, Figure, Relation, SourceDocument, Span
-from kg.nlp.pipeline import pipeline_description
+from kg.nlp.pipeline import load_pipeline, pipeline_description
 from kg.nlp import text_of
 from kg.ontology import Vocabulary, load_vocabulary, rule_precision
 from kg.nlp.relations import COMPOUND_RULE
@@ -28,14 +29,44 @@ FIGURE_SUBJECT_TYPES = ("Region", "Country", "Therapy", "Disease", "Technology",
 
 
 def extract_documents(
-    sources: Iterable[SourceDocument], nlp: Language, min_confidence: float = 0.0, batch_size: int = 16
+    sources: Iterable[SourceDocument],
+    nlp: Language,
+    min_confidence: float = 0.0,
+    batch_size: int = 16,
+    jobs: int = 1,
 ) -> Iterator[Extraction]:
-    """One Extraction per document, streamed through the pipeline in batches."""
+    """One Extraction per document, in input order, streamed through the pipeline in batches.
+
+    With `jobs` > 1, documents are shared among worker processes that each load the same
+    pipeline once and send back finished Extraction records. (spaCy's own `nlp.pipe(n_process=...)`
+    ships Docs back, and our components' results hold Spans that do not travel between processes.)
+    """
+    if jobs > 1:
+        yield from _extract_in_processes(sources, nlp.meta.get("cgt_model"), min_confidence, batch_size, jobs)
+        return
     vocabulary = load_vocabulary()
     pipeline = pipeline_description(nlp)
     pairs = ((source.text, source) for source in sources)
     for doc, source in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield extraction_of(source, doc, vocabulary, pipeline, min_confidence)
+
+
+def _extract_batch(model: str | None, min_confidence: float, sources: list[SourceDocument]) -> list[Extraction]:
+    """Worker side of `extract_documents(jobs=N)`: the pipeline is loaded once per process (cached)."""
+    return list(extract_documents(sources, load_pipeline(model), min_confidence))
+
+
+def _extract_in_processes(sources, model, min_confidence, batch_size, jobs) -> Iterator[Extraction]:
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    from spacy.util import minibatch
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        work = partial(_extract_batch, model, min_confidence)
+        for extractions in pool.map(work, minibatch(sources, size=max(1, batch_size // 4))):
+            yield from extractions
 
 
 def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipeline: str, min_confidence: float) -> Extraction:
