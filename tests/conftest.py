@@ -70,9 +70,11 @@ _NEUTRAL: list[Path] = []
 
 def _neutral_cwd() -> str:
     if not _NEUTRAL:
+        import atexit
         import tempfile
 
         _NEUTRAL.append(Path(tempfile.mkdtemp(prefix="kg-cwd-")))
+        atexit.register(shutil.rmtree, _NEUTRAL[0], True)
     return str(_NEUTRAL[0])
 
 

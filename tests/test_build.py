@@ -39,7 +39,7 @@ def _write(path: Path, text: str) -> Path:
 
 def test_corpus_build_summary(built_store):
     summary = built_store.summary
-    assert summary.new == len(corpus_articles()) == 16
+    assert summary.new == len(corpus_articles()) >= 16
     assert (summary.changed, summary.skipped, summary.problems) == (0, 0, [])
     assert summary.entities > 0 and summary.relations > 0 and summary.figures > 0
     assert summary.triples > 0
@@ -52,7 +52,7 @@ def test_rebuilding_the_corpus_is_idempotent(built_store, corpus_nlp):
         summary = build([CORPUS], store, corpus_nlp)
         after = store.count()
         documents_after = sorted((d.path, d.sha256) for d in stored_documents(store))
-    assert (summary.new, summary.changed, summary.skipped, summary.problems) == (0, 0, 16, [])
+    assert (summary.new, summary.changed, summary.skipped, summary.problems) == (0, 0, len(corpus_articles()), [])
     assert after == before == built_store.summary.triples
     assert summary.triples == before
     assert documents_after == documents_before
@@ -69,7 +69,7 @@ def test_one_named_graph_per_document(built_store):
     with opened(built_store.path) as store:
         documents = stored_documents(store)
         graphs = {str(r[0]) for r in _rows(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
-    assert len(documents) == 16
+    assert len(documents) == len(corpus_articles())
     assert {str(document_iri(d.sha256)) for d in documents} == {d.iri for d in documents}
     assert graphs == {d.iri for d in documents} | {str(VOCABULARY_GRAPH), str(ONTOLOGY_GRAPH)}
 
@@ -82,7 +82,7 @@ def test_document_node_carries_its_metadata(built_store):
                  ?doc a cgt:Document ; dcterms:title ?title ; cgt:path ?path ; cgt:sha256 ?sha ;
                       prov:generatedAtTime ?when ; cgt:extractorVersion ?version } }""",
         )
-    assert len(rows) == 16
+    assert len(rows) == len(corpus_articles())
     expected = {p.name: p for p in corpus_articles()}
     seen = set()
     for doc, title, path, sha, when, version in rows:
@@ -165,7 +165,7 @@ def test_plain_select_sees_vocabulary_and_document_facts(built_store):
             "SELECT DISTINCT ?doc ?region WHERE { ?doc a cgt:Document ; schema:mentions ?country . ?country cgt:partOf ?region }",
         )
     assert [str(r[0]) for r in vocabulary] == [str(CGTID["switzerland"])]
-    assert len(documents) == 16
+    assert len(documents) == len(corpus_articles())
     assert joined, "no document mentions a country whose region the vocabulary knows"
 
 
@@ -195,6 +195,25 @@ def test_changed_file_replaces_its_old_version(tmp_path, rules_nlp):
     assert not old_fact, "a fact only the old version stated is still in the store"
     assert new_fact
     assert other_kept
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug: kg/build.py keys stored versions by (path, sha256) but names the graph doc/{sha256} only, so two "
+    "files with identical bytes share one graph that holds only the last path; every later build re-extracts the "
+    "other file and reports it as new ('1 new' forever) instead of all unchanged",
+)
+def test_identical_files_rebuild_as_unchanged(tmp_path, rules_nlp):
+    articles = tmp_path / "articles"
+    _write(articles / "a.txt", "Novartis acquired AveXis in 2018.\n")
+    _write(articles / "copy of a.txt", "Novartis acquired AveXis in 2018.\n")
+    with opened(tmp_path / "store", create=True) as store:
+        build([articles], store, rules_nlp)
+        before = store.count()
+        second = build([articles], store, rules_nlp)
+        after = store.count()
+    assert after == before
+    assert (second.new, second.changed, second.skipped) == (0, 0, 2)
 
 
 def test_builds_of_the_same_input_are_deterministic(tmp_path, rules_nlp):

@@ -39,11 +39,6 @@ VOCABULARY_FORMS = [
         "Pfizer developed a gene therapy for hemophilia B.",
         "hemophilia-b", "Disease", "Disease", "hemophilia B",
         id="name-ending-in-capital-letter-at-sentence-end",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="product bug: spaCy's tokenizer keeps 'B.' as one abbreviation token at the end of a sentence, so the "
-            "vocabulary pattern 'hemophilia B' never matches and the text resolves to the broader cgtid:hemophilia",
-        ),
     ),
     pytest.param("The U.S. market is the largest.", "united-states", "Country", "Country", "U.S.", id="us-abbreviation"),
     pytest.param("Medicines can join the EMA's PRIME scheme early.", "ema", "Agency", "Agency", "EMA", id="possessive-agency"),
@@ -133,26 +128,14 @@ GENERIC = [
     pytest.param("Pharmaceutical and Biotechnology Companies are key end users.", id="end-user-segment"),
     pytest.param("The Company said revenue grew.", id="the-company"),
     pytest.param("## About the Company\n\nWe develop medicines.", id="heading-about-company"),
-    pytest.param(
-        "Big Pharma is investing in gene therapy.",
-        id="big-pharma",
-        marks=pytest.mark.xfail(strict=True, reason=XFAIL_GENERIC_COMPANY.format("'Big Pharma' -> cgtid:big-pharma")),
-    ),
+    pytest.param("Big Pharma is investing in gene therapy.", id="big-pharma"),
     pytest.param(
         "Chinese Biotech firms are raising money.",
         id="chinese-biotech",
         marks=pytest.mark.xfail(strict=True, reason=XFAIL_GENERIC_COMPANY.format("'Chinese Biotech' -> cgtid:chinese-biotech")),
     ),
-    pytest.param(
-        "## Emerging Biotech\n\nSmaller developers are growing.",
-        id="heading-emerging-biotech",
-        marks=pytest.mark.xfail(strict=True, reason=XFAIL_GENERIC_COMPANY.format("heading 'Emerging Biotech' -> cgtid:emerging-biotech")),
-    ),
-    pytest.param(
-        "### Top Pharma Deals of 2024\n\nDeal volume rose.",
-        id="heading-top-pharma",
-        marks=pytest.mark.xfail(strict=True, reason=XFAIL_GENERIC_COMPANY.format("heading 'Top Pharma Deals' -> cgtid:top-pharma")),
-    ),
+    pytest.param("## Emerging Biotech\n\nSmaller developers are growing.", id="heading-emerging-biotech"),
+    pytest.param("### Top Pharma Deals of 2024\n\nDeal volume rose.", id="heading-top-pharma"),
 ]
 
 
@@ -164,14 +147,7 @@ def test_generic_words_and_headings_are_not_companies(nlp, text):
 
 
 PERSON_FALSE_POSITIVES = [
-    pytest.param(
-        "The Company said Revenue grew in 2024.",
-        id="the-company-said",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="product bug: kg/nlp/entities.py Person pattern NAME_PART INITIAL? NAME_PART SPEECH_VERB reads 'The Company said' as Person cgtid:the-company",
-        ),
-    ),
+    pytest.param("The Company said Revenue grew in 2024.", id="the-company-said"),
     pytest.param("Market Overview", id="heading-market-overview"),
     pytest.param("Novartis said the trial met its goal.", id="company-said"),
 ]
@@ -184,11 +160,6 @@ def test_generic_words_are_not_people(nlp, text):
     assert people == [], _describe(extraction)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: kg/nlp/entities.py keeps every model PERSON entity of two or more tokens, so the heading "
-    "'Global Biotech Outlook' becomes Person cgtid:global-biotech-outlook",
-)
 def test_heading_is_not_a_person_with_the_model(model_nlp):
     """The statistical model's PERSON entities are kept; a report heading must not be one."""
     extraction = extract_text(model_nlp, "Global Biotech Outlook\n\nThe sector grew in 2024.")

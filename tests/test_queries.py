@@ -31,6 +31,10 @@ KNOWN_ANSWERS = {
     "headquarters_by_country": {"country": "United States"},
     "investments": {"investor": "Northwind Ventures", "company": "Nimbrae Therapeutics"},
     "designated_therapies": {"therapy": "HLV-204", "designation": "Orphan Drug designation"},
+    # c01 says USD 15.8 billion in 2023 and USD 52.0 billion by 2030 (18.55% a year) but states 25.6%
+    "inconsistent_growth_rates": {"stated": "25.6", "implied": "18.55", "startValue": "15800000000"},
+    # a01 and c01 give different sizes for the global market in 2023
+    "conflicting_figures": {"measure": "MarketSize", "market": "global", "year": "2023"},
 }
 
 
@@ -75,3 +79,11 @@ def test_therapies_by_modality_counts_car_t_products(demo_store):
     car_t = next(dict(zip(columns, r)) for r in rows if r[0] == "CAR T-cell therapy")
     assert {"Kymriah", "Yescarta", "Carvykti"} <= set(car_t["names"].split(", "))
     assert int(car_t["products"]) == len(car_t["names"].split(", "))
+
+
+def test_conflicting_figures_pairs_the_two_global_estimates(demo_store):
+    canned = next(q for q in canned_queries() if q.name == "conflicting_figures")
+    columns, rows = result_rows(demo_store.query(canned.sparql))
+    records = [dict(zip(columns, r)) for r in rows]
+    global_2023 = [r for r in records if (r["measure"], r["market"], r["year"]) == ("MarketSize", "global", "2023")]
+    assert [{r["value1"], r["value2"]} for r in global_2023] == [{"14200000000", "15800000000"}]
