@@ -91,17 +91,21 @@ def build(
     sources = read_sources(paths, summary.problems)
     versions: dict[str, list[str]] = {}
     known_hashes = set()
+    stored_contents = set()
     for stored in stored_documents(store):
         versions.setdefault(stored.path, []).append(stored.iri)
         known_hashes.add((stored.path, stored.sha256))
+        stored_contents.add(stored.sha256)
     todo = []
     for source in sources:
-        if (source.path, source.sha256) in known_hashes and len(versions.get(source.path, [])) == 1:
+        unchanged = (source.path, source.sha256) in known_hashes and len(versions.get(source.path, [])) == 1
+        if unchanged or (source.path not in versions and source.sha256 in stored_contents):
             summary.skipped += 1
             if on_document:
                 on_document(source)
         else:
             todo.append(source)
+            stored_contents.add(source.sha256)
     for extraction in extract_documents(todo, nlp, min_confidence=min_confidence, jobs=jobs):
         source = extraction.document
         stale = tuple(URIRef(iri) for iri in versions.get(source.path, []) if iri != source.iri)

@@ -233,24 +233,147 @@ def validate(store: StoreOption = None) -> None:
     raise typer.Exit(1)
 
 
+def _load_entity_graph(store: str | None):
+    from kg.graph import entity_graph
+    from kg.store import open_store
+
+    graph_store = open_store(store, create=False)
+    try:
+        return entity_graph(graph_store)
+    finally:
+        graph_store.close()
+
+
 @app.command()
 def viz(
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("out/graph.html"),
     include_reference: Annotated[bool, typer.Option("--include-reference/--no-reference", help="Draw the vocabulary's reference facts too.")] = True,
+    focus: Annotated[Optional[str], typer.Option("--focus", help="Draw the neighbourhood of this entity (label, alias or IRI, any case).")] = None,
+    hops: Annotated[int, typer.Option("--hops", min=0, help="With --focus: how many relations away to draw (the page carries one more, for double-click).")] = 1,
+    query: Annotated[Optional[str], typer.Option("--query", help="Draw the result of a CONSTRUCT (or a SELECT of ?s ?p ?o): a .rq file, SPARQL text or a canned query name.")] = None,
+    size_by: Annotated[str, typer.Option("--size-by", help="Node size: degree or pagerank.")] = "degree",
     store: StoreOption = None,
 ) -> None:
-    """Write the network page of the graph."""
-    from kg.graph import entity_graph
+    """Write the network page: the whole graph, a neighbourhood (--focus) or a query's result (--query)."""
     from kg.store import open_store
-    from kg.viz import write_network_page
+    from kg.viz import build_view, uses_physics, write_network_page
 
+    if size_by not in ("degree", "pagerank"):
+        raise UserError(f"unknown --size-by {size_by!r}; choose degree or pagerank")
     graph_store = open_store(store, create=False)
     try:
-        graph = entity_graph(graph_store, include_reference=include_reference)
+        view = build_view(graph_store, focus=focus, hops=hops, query=query, include_reference=include_reference, size_by=size_by)
     finally:
         graph_store.close()
-    path = write_network_page(graph, output)
-    out.print(f"wrote {path} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)", highlight=False)
+    path = write_network_page(view.graph, output, view.title, drawn=view.drawn, sizes=view.sizes, focus=view.focus)
+    drawn = view.drawn_graph
+    carried = view.graph.number_of_nodes() - drawn.number_of_nodes()
+    more = f"; {carried} more carried for double-click" if carried else ""
+    layout = "" if uses_physics(drawn.number_of_nodes()) else "; large graph: positions precomputed, physics off"
+    out.print(f"wrote {path} ({drawn.number_of_nodes()} nodes, {drawn.number_of_edges()} edges{more}{layout})", highlight=False)
+
+
+@app.command()
+def rank(
+    by: Annotated[str, typer.Option("--by", help="degree, pagerank or betweenness.")] = "degree",
+    entity_type: Annotated[Optional[str], typer.Option("--type", help="Only entities of this class (e.g. Company, TherapyProduct).")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many to list.")] = 20,
+    store: StoreOption = None,
+) -> None:
+    """The most central entities of the graph."""
+    from kg.analytics import rank_entities
+
+    ranked = rank_entities(_load_entity_graph(store), by=by, entity_type=entity_type, limit=limit)
+    table = Table("#", "entity", "type", by, "relations", title=f"most central entities by {by}" + (f" ({entity_type})" if entity_type else ""))
+    for position, item in enumerate(ranked, 1):
+        table.add_row(str(position), escape(item.label), item.type, f"{item.score:.4f}", str(item.relations))
+    out.print(table)
+
+
+@app.command()
+def communities(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many groups to list, largest first.")] = 10,
+    members: Annotated[int, typer.Option("--members", min=1, help="How many members to name per group, most connected first.")] = 8,
+    store: StoreOption = None,
+) -> None:
+    """Groups of densely linked entities (Louvain, fixed seed), with the relations that bind each."""
+    from kg.analytics import find_communities
+
+    groups = find_communities(_load_entity_graph(store))
+    table = Table("#", "size", "members", "bound by", title=f"{len(groups)} communities")
+    for position, group in enumerate(groups[:limit], 1):
+        names = ", ".join(member.label for member in group.members[:members])
+        more = f" and {len(group.members) - members} more" if len(group.members) > members else ""
+        bound = ", ".join(f"{predicate} {count}" for predicate, count in group.predicates)
+        table.add_row(str(position), str(len(group.members)), escape(names + more), bound)
+    out.print(table)
+
+
+@app.command()
+def path(
+    source: Annotated[str, typer.Argument(help="First entity: label, alias or IRI.")],
+    target: Annotated[str, typer.Argument(help="Second entity: label, alias or IRI.")],
+    store: StoreOption = None,
+) -> None:
+    """The shortest chain of relations between two entities, each hop with its evidence."""
+    from kg.analytics import shortest_chain
+    from kg.graph import find_entity
+
+    graph = _load_entity_graph(store)
+    hops = shortest_chain(graph, find_entity(graph, source), find_entity(graph, target))
+    if not hops:
+        out.print("both names are the same entity")
+    for position, hop in enumerate(hops, 1):
+        out.print(f"[bold]{position}. {escape(hop.subject_label)}[/bold] {hop.predicate} [bold]{escape(hop.object_label)}[/bold]")
+        if hop.reference:
+            out.print("   reference fact (vocabulary)", style="dim")
+        for evidence in hop.evidence[:1]:
+            out.print(f"   \u201c{escape(evidence.text)}\u201d", highlight=False)
+            more = f"; {len(hop.evidence) - 1} more sentences" if len(hop.evidence) > 1 else ""
+            confidence = f", confidence {evidence.confidence:.2f}" if evidence.confidence is not None else ""
+            out.print(f"   {escape(evidence.title or evidence.document)} ({escape(evidence.path)}){confidence}{more}", style="dim", highlight=False)
+
+
+@app.command("export-graph")
+def export_graph(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf (Gephi) or csv (a nodes and an edges file).")] = "graphml",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write; for csv, X.csv becomes X.nodes.csv and X.edges.csv. Default out/graph.FORMAT.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the entity graph (nodes, relations, evidence) for Gephi, networkx or a spreadsheet."""
+    from kg.graph import write_graph_file
+
+    graph = _load_entity_graph(store)
+    for written in write_graph_file(graph, fmt, output):
+        out.print(f"wrote {written}", highlight=False)
+    out.print(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", highlight=False)
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but a loopback address lets other machines in.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0 picks a free one).")] = 8000,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds a query or update may run before it is stopped (answer 503).")] = 10.0,
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Most rows (or triples) a query result carries; longer results are cut and say so in a header.")] = 10_000,
+    allow_update: Annotated[bool, typer.Option("--allow-update", help="Accept SPARQL Update requests that carry the token.")] = False,
+    token: Annotated[Optional[str], typer.Option("--token", envvar="KG_SERVE_TOKEN", help="Bearer token every update must send. Default: $KG_SERVE_TOKEN.")] = None,
+) -> None:
+    """Serve the graph: a SPARQL 1.1 endpoint at /sparql and the web explorer at /."""
+    from kg.server import KgServer, exposure_warning
+    from kg.sparql import Limits
+    from kg.store import default_location
+
+    warning = exposure_warning(host, allow_update)
+    if warning:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
+    server = KgServer(store or default_location(), host, port, Limits(timeout, max_rows), allow_update, token)
+    mode = "updates need the token" if allow_update else "read-only"
+    out.print(f"serving {server.service.location} at {server.url} (SPARQL endpoint {server.url}sparql, {mode}); Ctrl+C stops", highlight=False)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
 
 
 @app.command("eval")

@@ -61,6 +61,7 @@ class Vocabulary:
     disease_heads: tuple[str, ...]
     agency_heads: tuple[str, ...]
     not_products: tuple[str, ...]
+    demonyms: tuple[str, ...]
 
     def lookup(self, name: str) -> Concept | None:
         """The concept a name refers to, ignoring case, spelling variant, hyphens and plural."""
@@ -231,6 +232,7 @@ def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
         disease_heads=tuple(_read_lines(root / "patterns" / "disease_heads.txt")),
         agency_heads=tuple(_read_lines(root / "patterns" / "agency_heads.txt")),
         not_products=tuple(_read_lines(root / "patterns" / "not_products.txt")),
+        demonyms=tuple(_read_lines(root / "patterns" / "demonyms.txt")),
     )
 
 

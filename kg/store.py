@@ -8,6 +8,8 @@ formats stay rdflib's everywhere else.
 from __future__ import annotations
 
 import io
+import itertools
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,45 @@ EXPORT_FORMATS = {
 
 
 @dataclass(frozen=True)
+class ResultFormat:
+    """A serialization the backend writes natively, as the SPARQL protocol names it."""
+
+    media_type: str
+    iri: str
+    graph: bool
+    """True for the RDF formats of CONSTRUCT and DESCRIBE results, False for SELECT and ASK results."""
+
+
+def _result_format(ox_format, graph: bool) -> ResultFormat:
+    return ResultFormat(ox_format.media_type.split(";")[0], ox_format.iri, graph)
+
+
+_SOLUTION_FORMATS = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)
+_GRAPH_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML)
+RESULT_FORMATS = tuple(_result_format(f, False) for f in _SOLUTION_FORMATS) + tuple(_result_format(f, True) for f in _GRAPH_FORMATS)
+"""What query results can be written as, in the order a server prefers them (first of each kind is the default)."""
+
+
+@dataclass(frozen=True)
+class SerializedResult:
+    """A query result already written in one format by the backend, cut to a number of rows if asked."""
+
+    kind: str
+    """SELECT, ASK or CONSTRUCT (DESCRIBE results are graphs too and say CONSTRUCT)."""
+    media_type: str
+    data: bytes
+    truncated: bool = False
+
+
+class SparqlSyntaxError(UserError):
+    """A query or update the SPARQL parser refuses; the message gives the line and column."""
+
+
+class UnacceptableFormat(UserError):
+    """The result kind of a query has no serialization among the formats the caller accepts."""
+
+
+@dataclass(frozen=True)
 class StoredDocument:
     """One document version in the store."""
 
@@ -46,6 +87,8 @@ class Store(Protocol):
 
     def query(self, sparql: str) -> Result: ...
 
+    def update(self, sparql: str) -> None: ...
+
     def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None: ...
 
     def count(self) -> int: ...
@@ -60,58 +103,123 @@ def default_location() -> str:
     return os.environ.get("KG_STORE", DEFAULT_LOCATION)
 
 
-def open_store(location: str | None = None, *, create: bool = True) -> Store:
+def open_store(location: str | None = None, *, create: bool = True, read_only: bool = False) -> Store:
     """Open the embedded store at a path, or a remote SPARQL endpoint at an http(s) URL."""
     location = location or default_location()
-    if location.startswith(("http://", "https://")):
+    if is_remote(location):
         return RemoteStore(location)
-    return EmbeddedStore(location, create=create)
+    return EmbeddedStore(location, create=create, read_only=read_only)
+
+
+def is_remote(location: str) -> bool:
+    """True when a --store value names a SPARQL endpoint rather than a folder."""
+    return location.startswith(("http://", "https://"))
 
 
 def _to_ntriples(graph: Graph) -> str:
     return graph.serialize(format="nt")
 
 
-def _syntax_error(error: Exception) -> UserError:
-    return UserError(f"SPARQL syntax error: {error}".replace("\n", " "))
+def _syntax_error(error: Exception) -> SparqlSyntaxError:
+    return SparqlSyntaxError(f"SPARQL syntax error: {error}".replace("\n", " "))
+
+
+def _replace_graph_update(graph: Graph, drop: tuple[URIRef, ...]) -> str:
+    drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in (graph.identifier, *drop))
+    return f"{drops}INSERT DATA {{ GRAPH <{graph.identifier}> {{\n{_to_ntriples(graph)}\n}} }}"
+
+
+JSON_RESULTS = RESULT_FORMATS[0].media_type
+N_TRIPLES = ox.RdfFormat.N_TRIPLES.media_type
 
 
 class EmbeddedStore:
     """An Oxigraph store on disk: no server, transactional writes, native SPARQL engine."""
 
-    def __init__(self, location: str, create: bool = True):
+    def __init__(self, location: str, create: bool = True, read_only: bool = False):
         self.location = location
+        self._read_only = read_only
         path = Path(location)
-        if not create and not path.exists():
+        if (read_only or not create) and not path.exists():
             raise UserError(f"no graph store at {location}: run `kg build` first, or pass --store")
         try:
-            path.mkdir(parents=True, exist_ok=True)
-            self._store = ox.Store(str(path))
+            if read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
         except OSError as error:
             raise UserError(f"cannot open the graph store at {location}: {error}") from error
 
     def query(self, sparql: str) -> Result:
         """Run a SPARQL query over the union of all graphs."""
+        return result_from_serialized(self.serialize_query(sparql, JSON_RESULTS, N_TRIPLES))
+
+    def serialize_query(
+        self,
+        sparql: str,
+        solutions_type: str | None,
+        graph_type: str | None,
+        max_rows: int | None = None,
+        default_graphs: tuple[str, ...] = (),
+        named_graphs: tuple[str, ...] = (),
+    ) -> SerializedResult:
+        """Run a query and write its result natively: solutions and booleans as `solutions_type`,
+        graphs as `graph_type` (media types of RESULT_FORMATS), at most `max_rows` solutions or triples.
+
+        Without `default_graphs` the default graph is the union of all graphs; without
+        `named_graphs` every named graph is visible to GRAPH.
+        """
+        dataset = {"use_default_graph_as_union": not default_graphs}
+        if default_graphs:
+            dataset["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
-            answer = self._store.query(sparql, use_default_graph_as_union=True, prefixes=_prefix_map())
+            answer = self._store.query(sparql, prefixes=_prefix_map(), **dataset)
         except SyntaxError as error:
             raise _syntax_error(error) from error
-        if isinstance(answer, ox.QueryTriples):
-            result = Result("CONSTRUCT")
-            result.graph = Graph().parse(data=answer.serialize(format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
-            return result
-        return Result.parse(io.BytesIO(answer.serialize(format=ox.QueryResultsFormat.JSON)), format="json")
+        kind = "CONSTRUCT" if isinstance(answer, ox.QueryTriples) else "ASK" if isinstance(answer, ox.QueryBoolean) else "SELECT"
+        media_type = graph_type if kind == "CONSTRUCT" else solutions_type
+        if media_type is None:
+            offered = ", ".join(f.media_type for f in RESULT_FORMATS if f.graph == (kind == "CONSTRUCT"))
+            raise UnacceptableFormat(f"a {kind} result cannot be written in any of the formats asked for; ask for one of {offered}")
+        if kind == "CONSTRUCT":
+            rdf_format = ox.RdfFormat.from_media_type(media_type)
+            triples, truncated = _first(answer, max_rows)
+            return SerializedResult(kind, media_type, ox.serialize(triples, format=rdf_format, prefixes=_prefix_map()), truncated)
+        results_format = ox.QueryResultsFormat.from_media_type(media_type)
+        if kind == "ASK" or max_rows is None:
+            return SerializedResult(kind, media_type, answer.serialize(format=results_format))
+        variables = [v.value for v in answer.variables]
+        solutions, truncated = _first(answer, max_rows)
+        data = _solutions_json(variables, solutions)
+        if results_format != ox.QueryResultsFormat.JSON:
+            data = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(format=results_format)
+        return SerializedResult(kind, media_type, data, truncated)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction: all of it is applied, or none."""
+        try:
+            self._store.update(sparql, prefixes=_prefix_map())
+        except SyntaxError as error:
+            raise _syntax_error(error) from error
 
     def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
         """Write one named graph atomically, replacing it and removing the graphs in `drop`."""
-        name = graph.identifier
-        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in (name, *drop))
-        update = f"{drops}INSERT DATA {{ GRAPH <{name}> {{\n{_to_ntriples(graph)}\n}} }}"
-        self._store.update(update)
+        self.update(_replace_graph_update(graph, drop))
 
     def count(self) -> int:
         """Number of quads in the store."""
         return len(self._store)
+
+    def bulk_load(self, path: Path) -> None:
+        """Load an N-Quads file through Oxigraph's bulk loader: the fast path, not transactional
+        (a file that stops half-way leaves half of it), so callers load whole, finished partitions."""
+        try:
+            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, OSError) as error:
+            raise UserError(f"{path}: cannot bulk-load ({error})") from error
 
     def export(self, fmt: str) -> bytes:
         """The whole store in one RDF format (graph names kept where the format has them)."""
@@ -128,7 +236,8 @@ class EmbeddedStore:
         return self._store.dump(format=rdf_format)
 
     def close(self) -> None:
-        self._store.flush()
+        if not self._read_only:
+            self._store.flush()
         del self._store
 
 
@@ -150,12 +259,14 @@ class RemoteStore:
         except Exception as error:  # the server's message is the useful part
             raise UserError(f"query failed at {self.location}: {error}".splitlines()[0]) from error
 
-    def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
-        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in (graph.identifier, *drop))
+    def update(self, sparql: str) -> None:
         try:
-            self._store.update(f"{drops}INSERT DATA {{ GRAPH <{graph.identifier}> {{\n{_to_ntriples(graph)}\n}} }}")
+            self._store.update(sparql_prologue() + sparql)
         except Exception as error:
             raise UserError(f"update failed at {self.location}: {error}".splitlines()[0]) from error
+
+    def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
+        self.update(_replace_graph_update(graph, drop))
 
     def count(self) -> int:
         rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
@@ -171,6 +282,44 @@ class RemoteStore:
 
 def _prefix_map() -> dict[str, str]:
     return {name: str(ns) for name, ns in PREFIXES.items()}
+
+
+def _first(items, limit: int | None) -> tuple[list, bool]:
+    """The first `limit` items of an iterator (all when None) and whether more were left."""
+    if limit is None:
+        return list(items), False
+    head = list(itertools.islice(items, limit + 1))
+    return head[:limit], len(head) > limit
+
+
+def _term_json(term) -> dict:
+    """One RDF term in the SPARQL 1.1 Query Results JSON format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _term_json(term.subject), "predicate": _term_json(term.predicate), "object": _term_json(term.object)}}
+    if term.language:
+        return {"type": "literal", "value": term.value, "xml:lang": term.language}
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return {"type": "literal", "value": term.value}
+    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+
+
+def _solutions_json(variables: list[str], solutions: list) -> bytes:
+    """Solutions in the SPARQL 1.1 Query Results JSON format (which Oxigraph re-reads into any other format)."""
+    bindings = [{name: _term_json(solution[name]) for name in variables if solution[name] is not None} for solution in solutions]
+    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
+
+
+def result_from_serialized(answer: SerializedResult) -> Result:
+    """An rdflib Result from a result the backend wrote as SPARQL JSON or N-Triples."""
+    if answer.kind == "CONSTRUCT":
+        result = Result("CONSTRUCT")
+        result.graph = Graph().parse(data=answer.data.decode("utf-8"), format="nt")
+        return result
+    return Result.parse(io.BytesIO(answer.data), format="json")
 
 
 def stored_documents(store: Store) -> list[StoredDocument]:

@@ -258,7 +258,7 @@ def test_graphml_and_gexf_read_back(graph, tmp_path):
     assert set(back) == set(graph) and back.number_of_edges() == graph.number_of_edges()
     assert back.nodes[ALPHA]["aliases"] == "Alpha; Alpha Bio Inc." and back.nodes[ALPHACEL]["class"] == "TherapyProduct"
     acquires = [d for _, _, d in back.edges(data=True) if d["label"] == "acquires"]
-    assert acquires == [{"label": "acquires", "type": "directed", "kind": "extracted", "evidence": "Alpha Bio acquired Gamma Gene.",
+    assert acquires == [{"label": "acquires", "direction": "directed", "kind": "extracted", "evidence": "Alpha Bio acquired Gamma Gene.",
                          "documents": "Alpha buys Gamma", "confidence": 0.9, "id": "acquires/extracted"}]
     (gexf,) = write_graph_file(graph, "gexf", tmp_path / "g.gexf")
     assert nx.read_gexf(gexf).number_of_nodes() == graph.number_of_nodes()

@@ -197,12 +197,6 @@ def test_changed_file_replaces_its_old_version(tmp_path, rules_nlp):
     assert other_kept
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: kg/build.py keys stored versions by (path, sha256) but names the graph doc/{sha256} only, so two "
-    "files with identical bytes share one graph that holds only the last path; every later build re-extracts the "
-    "other file and reports it as new ('1 new' forever) instead of all unchanged",
-)
 def test_identical_files_rebuild_as_unchanged(tmp_path, rules_nlp):
     articles = tmp_path / "articles"
     _write(articles / "a.txt", "Novartis acquired AveXis in 2018.\n")

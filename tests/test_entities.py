@@ -11,7 +11,6 @@ from conftest import extract_text
 from kg.model import TOP_LEVEL_TYPES
 from kg.namespaces import CGTID
 
-XFAIL_GENERIC_COMPANY = "product bug: kg/nlp/entities.py NameFinder reads '<Capitalised word> + company head word' as a company, so generic phrases ({}) are minted as companies"
 
 
 def _entity(extraction, local: str):
@@ -129,11 +128,7 @@ GENERIC = [
     pytest.param("The Company said revenue grew.", id="the-company"),
     pytest.param("## About the Company\n\nWe develop medicines.", id="heading-about-company"),
     pytest.param("Big Pharma is investing in gene therapy.", id="big-pharma"),
-    pytest.param(
-        "Chinese Biotech firms are raising money.",
-        id="chinese-biotech",
-        marks=pytest.mark.xfail(strict=True, reason=XFAIL_GENERIC_COMPANY.format("'Chinese Biotech' -> cgtid:chinese-biotech")),
-    ),
+    pytest.param("Chinese Biotech firms are raising money.", id="chinese-biotech"),
     pytest.param("## Emerging Biotech\n\nSmaller developers are growing.", id="heading-emerging-biotech"),
     pytest.param("### Top Pharma Deals of 2024\n\nDeal volume rose.", id="heading-top-pharma"),
 ]

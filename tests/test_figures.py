@@ -127,12 +127,6 @@ def test_years_dates_and_labels_are_not_figures(nlp, sentence):
     assert [f.to_json() for f in extraction.figures] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: kg/nlp/figures.py sets `forecast` from cues anywhere in the sentence, so in 'valued at X in 2024 "
-    "and is projected to reach Y by 2033' the observed 2024 value is flagged as a forecast too (the corpus gold, "
-    "e.g. b07 and b01, marks it forecast=false)",
-)
 def test_observed_and_projected_values_in_one_sentence(nlp):
     sentence = "The global market was valued at USD 18.13 billion in 2024 and is projected to reach USD 97.33 billion by 2033."
     extraction = extract_text(nlp, sentence)
@@ -140,11 +134,6 @@ def test_observed_and_projected_values_in_one_sentence(nlp):
     assert found == [("MarketSize", 18_130_000_000, 2024, False), ("MarketSize", 97_330_000_000, 2033, True)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: kg/nlp/figures.py makes every percentage that is not a CAGR a Share, with no share cue "
-    "needed, so a one-year growth ('the market grew 12 percent in 2023') or a response rate becomes a market Share",
-)
 @pytest.mark.parametrize(
     "sentence",
     [

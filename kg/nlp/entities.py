@@ -48,7 +48,8 @@ LEADING_NOISE = {
     "what", "why", "how", "when", "where", "which", "who", "big", "both", "all", "each", "while", "after",
     "before", "since", "then", "but", "if", "on", "to", "is", "was", "are", "were", "has", "have", "dr.", "dr",
     "mr.", "ms.", "prof.", "professor", "ceo", "chief", "executive", "officer", "president", "partner", "head",
-}
+    "top", "emerging", "major", "large", "small", "several", "other", "many", "some", "most",
+} | {line.lower() for line in load_vocabulary().demonyms}
 DISEASE_NOISE = {
     "treat", "treats", "treating", "treated", "treatment", "for", "with", "patients", "patient", "people", "adults",
     "children", "advanced", "relapsed", "refractory", "severe", "rare", "common", "other", "all", "most", "many",

@@ -69,7 +69,8 @@ DEAL_WORDS = re.compile(
 )
 MARKET_WORDS = re.compile(r"\b(?:market|revenue|revenues|sales|valued|worth|industry|spending|segment|reach|reached|reaching|generated?)\b", re.I)
 CAGR_WORDS = re.compile(r"\b(?:cagr|compound annual growth|annual growth rate|annually|grow(?:th|ing)? at|a year)\b", re.I)
-SHARE_WORDS = re.compile(r"\b(?:share|accounted for|accounts for|account for|of (?:the )?(?:global |total )?(?:market|revenue|sales))\b", re.I)
+SHARE_AFTER = re.compile(r"\s*(?:of\b|stake|share|equity|interest)", re.I)
+SHARE_WORDS = re.compile(r"\b(?:share|shares|stake|accounted for|accounts for|account for|made up|make up|makes up|represented|represents|comprised|of (?:the )?(?:global |total )?(?:market|revenue|sales))\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -121,11 +122,13 @@ class FigureParser:
             matches.append((doc.vocab.strings[match_id], start, end))
         matches = _longest_first(matches)
         in_entity = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        figures, seen = [], set()
+        figures, seen, clause_start = [], set(), {}
         for kind, start, end in matches:
             if kind == "count" and (start in in_entity or not _is_count(doc, start)):
                 continue
-            figure = self._figure(doc, kind, doc[start:end])
+            span = doc[start:end]
+            figure = self._figure(doc, kind, span, clause_start.get(span.sent.start, span.sent.start_char))
+            clause_start[span.sent.start] = span.end_char
             if figure is None:
                 continue
             key = (figure.measure, figure.value, figure.unit, figure.year, figure.period)
@@ -135,7 +138,7 @@ class FigureParser:
         doc._.cgt_figures = figures
         return doc
 
-    def _figure(self, doc: Doc, kind: str, span: Span) -> FigureMention | None:
+    def _figure(self, doc: Doc, kind: str, span: Span, clause_start: int) -> FigureMention | None:
         sentence = span.sent
         text = sentence.text
         tail = text_of(doc)[span.end_char : sentence.end_char]
@@ -149,7 +152,10 @@ class FigureParser:
         year = _year(tail[:40] if kind == "count" else tail, "" if kind == "count" else head, span)
         if year is None and period is None or kind == "count":
             year = year or _reference_year(doc, span, kind)
-        forecast = bool(FORECAST_CUES.search(text)) and (year is not None or period is not None)
+        # a projection is said next to its own number: "... was valued at X in 2023 and is expected to reach Y by 2032"
+        year_after = YEAR.search(tail[:20])
+        local = text_of(doc)[clause_start : span.end_char] + tail[: year_after.end() if year_after else 12]
+        forecast = bool(FORECAST_CUES.search(local)) and (year is not None or period is not None)
         if kind == "money":
             unit = next(CURRENCIES[t.lower_] for t in span if t.lower_ in CURRENCIES)
             measure = "DealValue" if DEAL_WORDS.search(text) and not _market_first(text) else "MarketSize"
@@ -160,7 +166,9 @@ class FigureParser:
             growth = CAGR_WORDS.search(text) or _period(tail[:30])
             if growth and not SHARE_WORDS.search(text_of(doc)[span.end_char : span.end_char + 40]):
                 return FigureMention("CAGR", value, "percent", None, period, bool(period) and forecast, span, sentence, "figure.CAGR")
-            return FigureMention("Share", value, "percent", year, None, forecast, span, sentence, "figure.Share")
+            if SHARE_WORDS.search(text) or SHARE_AFTER.match(tail):
+                return FigureMention("Share", value, "percent", year, None, forecast, span, sentence, "figure.Share")
+            return None
         return FigureMention("Count", value, "count", year, None, forecast, span, sentence, "figure.Count")
 
 

@@ -193,7 +193,7 @@ class RelationFinder:
             if any(ent.label_ == "TherapyProduct" for ent in ents):
                 candidates = _transfer_appositions(doc, ents, candidates, self.precision)
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
-            candidates = [m for m in candidates if m.rule != COMPOUND_RULE]
+            candidates = [m for m in candidates if m.rule != COMPOUND_RULE or STATED_TECHNOLOGY.search(m.subject.text)]
             for mention in candidates:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
@@ -258,7 +258,8 @@ class RelationFinder:
 
     def _embedded_technologies(self, doc: Doc, sentence: Span, ents: list[Span]):
         """'an AAV-based gene therapy', 'lentiviral gene therapy': the technology named inside a therapy's name
-        (kept only when the therapy describes a product in apposition: of a modality itself it says nothing new)."""
+        (kept when the name states it, 'AAV-based', or when the therapy describes a product in apposition;
+        a bare 'lentiviral gene therapy' only names a modality)."""
         for ent in ents:
             if self.type_of(ent.label_) != "Therapy" or len(ent) < 2:
                 continue
@@ -284,6 +285,8 @@ class RelationFinder:
                 blockers = {self.type_of(e.label_) for e in ents if a.end <= e.start and e.end <= b.start
                             and member_group[id(e)] not in (member_group[id(a)], member_group[id(b)])}
                 words = {t.lower_ for t in between}
+                if b.end < sentence.end:
+                    words.add(doc[b.end].lower_)
                 passive = "by" in words
                 for first, second in ((a, b), (b, a)):
                     type_1, type_2 = self.type_of(first.label_), self.type_of(second.label_)
@@ -331,6 +334,7 @@ class RelationFinder:
 
 PRODUCT_FIRST_PREDICATES = {"treats", "usesTechnology", "grantedDesignation", "approvedBy", "approvedIn"}
 COMPOUND_RULE = "technology.compound"
+STATED_TECHNOLOGY = re.compile(r"-?\b(?:based|derived|edited|mediated|engineered|delivered|modified|driven|enabled)\b", re.I)
 MAX_PATH_ARCS = 6
 WINDOW_TOKENS = 20
 WINDOW_DISCOUNT = 0.85
@@ -423,7 +427,12 @@ def _is_agent(a: Span, b: Span, trigger) -> bool:
         token = entity.root
         while token.head != token and token.dep_ in ("conj", "appos", "compound"):
             token = token.head
+        clause = _clause_on(token, trigger)
+        if clause is not None:
+            return clause
         if token.dep_ == "pobj":
+            if token.head.lower_ == "by":
+                return "passive-agent"
             return "agent" if token.head.lower_ in AGENT_PREPOSITIONS else "patient"
         if token.dep_ == "poss":
             return "patient" if token.head.lemma_.lower() in RAISED_THINGS else "agent"
@@ -434,11 +443,31 @@ def _is_agent(a: Span, b: Span, trigger) -> bool:
         return "unknown"
 
     role_a, role_b = role(a), role(b)
+    if "passive-agent" in (role_a, role_b) and role_a != role_b:
+        return role_a == "passive-agent"
     if role_a == "agent" and role_b != "agent":
         return True
     if role_b == "agent" and role_a != "agent":
         return False
     return a.start < b.start and role_a != "patient"
+
+
+def _clause_on(token, trigger) -> str | None:
+    """The role of a noun modified by a clause built on the trigger: 'AveXis, which was acquired by ...'
+    (the relative pronoun's role) or 'AveXis, acquired by ...' (a passive participle: the patient)."""
+    if trigger is None:
+        return None
+    verb = trigger
+    while verb.head != verb and verb.dep_ not in ("relcl", "acl") and verb.head != token:
+        verb = verb.head
+    if verb.head != token or verb.dep_ not in ("relcl", "acl"):
+        return None
+    if verb.dep_ == "acl":
+        return "patient" if verb.tag_ == "VBN" else "agent"
+    pronoun = next((c for c in verb.children if c.lower_ in ("which", "that", "who")), None)
+    if pronoun is None:
+        return None
+    return "patient" if pronoun.dep_ in ("nsubjpass", "dobj") else "agent" if pronoun.dep_ == "nsubj" else None
 
 
 @Language.factory("cgt_relations")

@@ -1,0 +1,439 @@
+"""What the explorer pages show, read from any Store: labels for search, result tables,
+entity pages and document pages. (Networks are `kg viz` pages, see kg/web/pages.py.)
+
+Pure functions over query results: they return frozen records that the templates render
+(Jinja2 with autoescaping, so article text is never markup). The queries run through
+whatever Store they are given; `kg serve` gives them the worker pool of kg/sparql.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, URIRef
+from rdflib.query import Result
+
+from kg.errors import UserError
+from kg.graph import GRAPH_PREDICATES, _entity_attributes
+from kg.namespaces import CGT, CGTID, DOC, VOCABULARY_GRAPH, local_name
+from kg.queries import short_term
+from kg.sources import read_source
+from kg.store import Store
+
+ENTITY_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+DOCUMENT_ID = re.compile(r"[0-9a-f]{64}")
+SEARCH_LIMIT = 10
+
+
+# --------------------------------------------------------------------------- links
+
+
+def entity_iri(entity_id: str) -> URIRef | None:
+    """The entity IRI an /entity/{id} page shows, None when the id cannot be one."""
+    return CGTID[entity_id] if ENTITY_ID.fullmatch(entity_id) else None
+
+
+def document_iri_of(sha256: str) -> URIRef | None:
+    """The document IRI a /document/{sha256} page shows, None when the id is not a sha256."""
+    return DOC[sha256] if DOCUMENT_ID.fullmatch(sha256) else None
+
+
+def entity_url(iri: str) -> str | None:
+    """The explorer page of an entity IRI, None for IRIs outside the entity namespace."""
+    local = str(iri)[len(CGTID):] if str(iri).startswith(str(CGTID)) else ""
+    return f"/entity/{local}" if ENTITY_ID.fullmatch(local) else None
+
+
+def entity_network_url(iri: str) -> str | None:
+    """The network frame of an entity's neighbourhood, None for IRIs outside the entity namespace."""
+    page = entity_url(iri)
+    return page and "/network" + page
+
+
+def document_url(iri: str) -> str | None:
+    """The explorer page of a document IRI, None for other IRIs."""
+    local = str(iri)[len(DOC):] if str(iri).startswith(str(DOC)) else ""
+    return f"/document/{local}" if DOCUMENT_ID.fullmatch(local) else None
+
+
+def external_url(iri: str) -> str | None:
+    """An IRI as a link out of the explorer, only when it is http(s) (never javascript: or data:)."""
+    return str(iri) if re.match(r"https?://", str(iri)) else None
+
+
+# --------------------------------------------------------------------------- labels and search
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """An entity as search and links know it."""
+
+    iri: str
+    label: str
+    cls: str
+    aliases: tuple[str, ...]
+
+    @property
+    def url(self) -> str | None:
+        return entity_url(self.iri)
+
+    @property
+    def network_url(self) -> str | None:
+        return entity_network_url(self.iri)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One search suggestion; `alias` is the alias that matched when the label did not."""
+
+    label: str
+    cls: str
+    url: str
+    alias: str | None
+
+
+@dataclass(frozen=True)
+class LabelIndex:
+    """Every entity by IRI and by lower-cased label, and every document title."""
+
+    entities: dict[str, EntityRecord]
+    by_label: dict[str, str]
+    documents: dict[str, str]
+    """Document IRI -> title."""
+    by_title: dict[str, str]
+
+    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
+        """Entities whose label or alias contains the text: label prefixes first, then aliases, then the rest."""
+        needle = text.strip().lower()
+        if not needle:
+            return []
+        ranked = []
+        for record in self.entities.values():
+            names = [(record.label, None)] + [(alias, alias) for alias in record.aliases]
+            best = None
+            for position, (name, alias) in enumerate(names):
+                lowered = name.lower()
+                if needle not in lowered:
+                    continue
+                rank = 0 if lowered.startswith(needle) else 1 if re.search(rf"\b{re.escape(needle)}", lowered) else 2
+                candidate = (rank, position > 0, alias)
+                best = candidate if best is None or candidate[:2] < best[:2] else best
+            if best is not None and record.url:
+                ranked.append((best[0], best[1], record.label.lower(), SearchHit(record.label, record.cls, record.url, best[2])))
+        ranked.sort(key=lambda item: item[:3])
+        return [hit for *_, hit in ranked[:limit]]
+
+
+TITLES_QUERY = "SELECT ?doc ?title WHERE { ?doc a cgt:Document ; dcterms:title ?title }"
+
+
+def label_index(store: Store) -> LabelIndex:
+    """Labels, aliases and classes of every entity (as kg.graph reads them), and the titles of every document."""
+    entities = {
+        iri: EntityRecord(iri, data["label"], data["cls"], tuple(data["aliases"]))
+        for iri, data in _entity_attributes(store).items()
+    }
+    by_label: dict[str, str] = {}
+    for record in sorted(entities.values(), key=lambda r: r.iri):
+        by_label.setdefault(record.label.lower(), record.iri)
+    documents = {str(row[0]): str(row[1]) for row in store.query(TITLES_QUERY)}
+    by_title = {title: iri for iri, title in sorted(documents.items())}
+    return LabelIndex(entities, by_label, documents, by_title)
+
+
+# --------------------------------------------------------------------------- result tables
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value as shown: its text, the page it links to, and the full IRI on hover."""
+
+    text: str
+    href: str | None = None
+    title: str | None = None
+
+
+def term_cell(term, index: LabelIndex) -> Cell:
+    """A term as a cell: entities and documents (by IRI, label or title) link to their pages."""
+    if term is None:
+        return Cell("")
+    if isinstance(term, URIRef):
+        record = index.entities.get(str(term))
+        if record is not None or entity_url(term):
+            return Cell(record.label if record else short_term(term), entity_url(term), str(term))
+        if document_url(term):
+            return Cell(index.documents.get(str(term), short_term(term)), document_url(term), str(term))
+        return Cell(short_term(term), None, str(term))
+    if isinstance(term, BNode):
+        return Cell(f"_:{term}")
+    text = str(term)
+    if text.lower() in index.by_label:
+        return Cell(text, entity_url(index.by_label[text.lower()]), index.by_label[text.lower()])
+    if text in index.by_title:
+        return Cell(text, document_url(index.by_title[text]), index.by_title[text])
+    return Cell(text)
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """A query result ready to draw: a table or an ASK answer; `edges` when `kg viz --query` can draw it as a network."""
+
+    kind: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    boolean: bool | None
+    truncated: bool
+    edges: bool
+
+
+def result_view(result: Result, truncated: bool, index: LabelIndex) -> ResultView:
+    """A query result as a table of cells; CONSTRUCT results and SELECTs of ?s ?p ?o are edges too."""
+    if result.type == "ASK":
+        return ResultView("ASK", (), (), bool(result.askAnswer), truncated, False)
+    if result.type == "CONSTRUCT":
+        columns = ("subject", "predicate", "object")
+        rows = tuple(tuple(term_cell(t, index) for t in triple) for triple in sorted(result.graph))
+        return ResultView("CONSTRUCT", columns, rows, None, truncated, bool(rows))
+    columns = tuple(str(v) for v in result.vars or [])
+    rows = tuple(tuple(term_cell(row[i], index) for i in range(len(columns))) for row in result)
+    return ResultView("SELECT", columns, rows, None, truncated, bool(rows) and {"s", "p", "o"} <= set(columns))
+
+
+# --------------------------------------------------------------------------- entity pages
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A relation touching an entity, with the sentence that states it (reference facts have none)."""
+
+    subject: Cell
+    predicate: str
+    object: Cell
+    evidence: str | None
+    confidence: str | None
+    document: Cell | None
+    between_entities: bool = False
+
+    @property
+    def in_network(self) -> bool:
+        """Whether the entity network of kg.graph draws this fact as an edge."""
+        return self.between_entities and self.predicate in GRAPH_PREDICATES
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """A market figure about an entity or stated in a document."""
+
+    measure: str
+    value: str
+    unit: str
+    year: str
+    period: str
+    forecast: bool
+    evidence: str
+    document: Cell | None
+
+
+@dataclass(frozen=True)
+class MentionRow:
+    """How prominently a document mentions an entity."""
+
+    cell: Cell
+    salience: str
+    count: str
+
+
+@dataclass(frozen=True)
+class EntityPage:
+    """Everything the explorer shows about one entity."""
+
+    record: EntityRecord
+    definitions: tuple[str, ...]
+    same_as: tuple[Cell, ...]
+    facts: tuple[Fact, ...]
+    figures: tuple[FigureRow, ...]
+    mentions: tuple[MentionRow, ...]
+
+    @property
+    def related(self) -> bool:
+        """Whether the entity has neighbours to draw."""
+        return any(fact.in_network for fact in self.facts)
+
+
+DETAILS_QUERY = """
+SELECT DISTINCT ?definition ?same WHERE {
+  VALUES ?e { %(entity)s }
+  { ?e skos:definition ?definition } UNION { ?e owl:sameAs ?same }
+}
+"""
+STATEMENTS_QUERY = """
+SELECT DISTINCT ?s ?p ?o ?evidence ?confidence ?doc ?start ?end WHERE {
+  %(match)s
+  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+      cgt:evidenceText ?evidence ; cgt:confidence ?confidence ; prov:wasDerivedFrom ?doc ;
+      cgt:startOffset ?start ; cgt:endOffset ?end .
+}
+ORDER BY ?p ?s ?o ?doc ?start
+"""
+REFERENCE_QUERY = f"""
+SELECT DISTINCT ?s ?p ?o ?evidence ?confidence ?doc WHERE {{
+  VALUES ?e {{ %(entity)s }}
+  GRAPH <{VOCABULARY_GRAPH}> {{ {{ ?e ?p ?o BIND (?e AS ?s) }} UNION {{ ?s ?p ?e BIND (?e AS ?o) }} }}
+  FILTER (STRSTARTS(STR(?p), "{CGT}"))
+}}
+ORDER BY ?p ?s ?o
+"""
+FIGURES_QUERY = """
+SELECT DISTINCT ?f ?measure ?value ?unit ?year ?period ?forecast ?evidence ?doc ?start ?end WHERE {
+  %(match)s
+  ?f a cgt:MarketFigure ; cgt:measure ?measure ; cgt:value ?value ; cgt:unit ?unit ;
+     cgt:evidenceText ?evidence ; prov:wasDerivedFrom ?doc ; cgt:startOffset ?start ; cgt:endOffset ?end .
+  OPTIONAL { ?f cgt:year ?year }
+  OPTIONAL { ?f cgt:period ?period }
+  OPTIONAL { ?f cgt:forecast ?forecast }
+}
+ORDER BY ?measure ?year ?value
+"""
+MENTIONS_QUERY = """
+SELECT ?doc ?e ?salience ?count WHERE {
+  %(match)s
+  ?doc cgt:hasMention ?m . ?m cgt:entity ?e ; cgt:salience ?salience ; cgt:mentionCount ?count .
+}
+ORDER BY DESC(?salience)
+"""
+
+
+def _text(term) -> str:
+    return "" if term is None else str(term)
+
+
+def _fact(row, index: LabelIndex) -> Fact:
+    """A fact from a row with ?s ?p ?o, and ?evidence ?confidence ?doc when it was extracted."""
+    extracted = row.evidence is not None
+    return Fact(term_cell(row.s, index), local_name(row.p), term_cell(row.o, index),
+                str(row.evidence) if extracted else None, f"{float(row.confidence):.2f}" if extracted else None,
+                term_cell(row.doc, index) if extracted else None, isinstance(row.s, URIRef) and isinstance(row.o, URIRef))
+
+
+def _figure(row, index: LabelIndex) -> FigureRow:
+    forecast = row.forecast is not None and row.forecast.toPython() is True
+    return FigureRow(str(row.measure), f"{float(row.value):,.10g}", str(row.unit), _text(row.year), _text(row.period),
+                     forecast, str(row.evidence), term_cell(row.doc, index))
+
+
+def _mention(row, index: LabelIndex, column: str) -> MentionRow:
+    return MentionRow(term_cell(row[column], index), f"{float(row.salience):.2f}", str(row["count"]))
+
+
+def entity_page(store: Store, iri: URIRef, index: LabelIndex) -> EntityPage | None:
+    """The facts, figures and mentions of one entity; None when the store has no such entity."""
+    record = index.entities.get(str(iri))
+    if record is None:
+        return None
+    entity = iri.n3()
+    definitions, same_as = [], []
+    for row in store.query(DETAILS_QUERY % {"entity": entity}):
+        if row.definition is not None:
+            definitions.append(str(row.definition))
+        if row.same is not None:
+            same_as.append(Cell(short_term(row.same), external_url(row.same), str(row.same)))
+    about = f"VALUES ?e {{ {entity} }}"
+    statements = STATEMENTS_QUERY % {"match": about + " { ?st rdf:subject ?e } UNION { ?st rdf:object ?e }"}
+    figures = FIGURES_QUERY % {"match": about + " { ?f cgt:about ?e } UNION { ?f cgt:scope ?e } UNION { ?deal cgt:party ?e ; cgt:dealValue ?f }"}
+    facts = [_fact(row, index) for query in (statements, REFERENCE_QUERY % {"entity": entity}) for row in store.query(query)]
+    mentions = tuple(_mention(row, index, "doc") for row in store.query(MENTIONS_QUERY % {"match": about}))
+    return EntityPage(record, tuple(definitions), tuple(same_as), tuple(facts),
+                      tuple(_figure(row, index) for row in store.query(figures)), mentions)
+
+
+# --------------------------------------------------------------------------- document pages
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch of a document's text, marked when a fact or figure was read from it."""
+
+    text: str
+    marked: bool
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    """A source document: its record, what was extracted from it, and its text when the file is still there."""
+
+    iri: str
+    title: str
+    path: str
+    extracted: str
+    extractor: str
+    facts: tuple[Fact, ...]
+    figures: tuple[FigureRow, ...]
+    mentions: tuple[MentionRow, ...]
+    passages: tuple[Passage, ...]
+    text_problem: str | None
+
+
+RECORD_QUERY = """
+SELECT ?title ?path ?sha ?time ?extractor WHERE {
+  VALUES ?doc { %(document)s }
+  ?doc a cgt:Document ; cgt:path ?path ; cgt:sha256 ?sha .
+  OPTIONAL { ?doc dcterms:title ?title }
+  OPTIONAL { ?doc prov:generatedAtTime ?time }
+  OPTIONAL { ?doc cgt:extractorVersion ?extractor }
+}
+"""
+
+
+def passages(text: str, spans: list[tuple[int, int]]) -> tuple[Passage, ...]:
+    """The text cut into plain and marked passages; overlapping spans merge into one mark."""
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in spans if s < e):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    pieces, cursor = [], 0
+    for start, end in merged:
+        if start > cursor:
+            pieces.append(Passage(text[cursor:start], False))
+        pieces.append(Passage(text[start:end], True))
+        cursor = end
+    if cursor < len(text):
+        pieces.append(Passage(text[cursor:], False))
+    return tuple(pieces)
+
+
+def source_text(path: str, sha256: str) -> tuple[str | None, str | None]:
+    """The text of a stored document read again from its file, or why it cannot be shown.
+
+    The file is shown only when its bytes still hash to the document's sha256, so a path
+    in the graph can never make the server show any other file.
+    """
+    try:
+        source = read_source(Path(path))
+    except UserError as error:
+        return None, f"the source file is not available ({error})"
+    if source.sha256 != sha256:
+        return None, f"{path} has changed since it was read; rebuild to see its current text"
+    return source.text, None
+
+
+def document_page(store: Store, iri: URIRef, index: LabelIndex) -> DocumentPage | None:
+    """What was extracted from one document, with its text and the evidence marked; None when unknown."""
+    rows = list(store.query(RECORD_QUERY % {"document": iri.n3()}))
+    if not rows:
+        return None
+    record = rows[0]
+    match = f"VALUES ?doc {{ {iri.n3()} }}"
+    statement_rows = list(store.query(STATEMENTS_QUERY % {"match": match}))
+    figure_rows = list(store.query(FIGURES_QUERY % {"match": match}))
+    mentions = tuple(_mention(row, index, "e") for row in store.query(MENTIONS_QUERY % {"match": match}))
+    text, problem = source_text(str(record.path), str(record.sha))
+    spans = [(int(row.start), int(row.end)) for row in (*statement_rows, *figure_rows)]
+    return DocumentPage(
+        str(iri), _text(record.title) or str(record.path), str(record.path), _text(record.time), _text(record.extractor),
+        tuple(_fact(row, index) for row in statement_rows), tuple(_figure(row, index) for row in figure_rows),
+        mentions, passages(text, spans) if text else (), problem,
+    )
