@@ -12,7 +12,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[model,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[model,dev,cluster]'
 	touch $(STAMP)
 
 # Browser tests and screenshots drive Debian's chromium (no browser download at run time).
@@ -24,12 +24,14 @@ demo: install
 	$(BIN)/kg query collaborations --store $(STORE)
 	$(BIN)/kg query acquisitions --store $(STORE)
 	$(BIN)/kg viz --store $(STORE) --output out/graph.html
+	$(BIN)/kg viz --store $(STORE) --focus Biogen --hops 2 --output out/biogen.html
 
 test: install browser
 	$(BIN)/python -m pytest -q
 
-bench: install
+bench: install browser
 	cd bench && ../$(BIN)/python extraction_bench.py
+	cd bench && ../$(BIN)/python viz_bench.py
 
 clean:
 	rm -rf $(VENV) .kg out .pytest_cache .hypothesis

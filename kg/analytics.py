@@ -36,7 +36,7 @@ class Ranked:
 
 @dataclass(frozen=True)
 class Community:
-    """A group of densely linked entities (most connected first) and the predicates of the edges inside it."""
+    """A group of densely linked entities (by degree centrality, most connected first) and the predicates of the edges inside it."""
 
     members: tuple[Ranked, ...]
     predicates: tuple[tuple[str, int], ...]
@@ -72,10 +72,11 @@ def pagerank(simple: nx.Graph, alpha: float = 0.85, tolerance: float = 1e-10, ma
     if not nodes:
         return {}
     index = {node: i for i, node in enumerate(nodes)}
-    edges = [(index[a], index[b], d.get("weight", 1.0)) for a, b, d in simple.edges(data=True)]
-    source = np.array([a for a, b, _ in edges] + [b for a, b, _ in edges], dtype=np.int64)
-    target = np.array([b for a, b, _ in edges] + [a for a, b, _ in edges], dtype=np.int64)
-    weight = np.array([w for *_, w in edges] * 2, dtype=float)
+    edges = np.array([(index[a], index[b], d.get("weight", 1.0)) for a, b, d in simple.edges(data=True)], dtype=float).reshape(-1, 3)
+    # each undirected edge carries rank both ways
+    source = np.concatenate([edges[:, 0], edges[:, 1]]).astype(np.int64)
+    target = np.concatenate([edges[:, 1], edges[:, 0]]).astype(np.int64)
+    weight = np.concatenate([edges[:, 2], edges[:, 2]])
     n = len(nodes)
     strength = np.bincount(source, weights=weight, minlength=n)
     dangling = strength == 0
@@ -130,14 +131,14 @@ def community_partition(simple: nx.Graph) -> list[set[str]]:
 
 def find_communities(graph: nx.MultiDiGraph) -> list[Community]:
     """Groups of densely linked entities, largest first, each with the predicates that bind it."""
-    degrees = dict(graph.degree())
+    scores = centrality(graph, "degree")
     communities = []
     for group in community_partition(undirected(graph)):
-        members = sorted(group, key=lambda n: (-degrees[n], graph.nodes[n]["label"].casefold(), n))
+        members = sorted(group, key=lambda n: (-scores[n], graph.nodes[n]["label"].casefold(), n))
         predicates = Counter(d["predicate"] for _, _, d in graph.subgraph(group).edges(data=True))
         communities.append(
             Community(
-                members=tuple(_ranked(graph, n, float(degrees[n])) for n in members),
+                members=tuple(_ranked(graph, n, scores[n]) for n in members),
                 predicates=tuple(sorted(predicates.items(), key=lambda item: (-item[1], item[0]))),
             )
         )

@@ -77,6 +77,50 @@ def read_sources(paths: list[Path], problems: list[str]) -> list[SourceDocument]
     return sources
 
 
+@dataclass
+class BuildPlan:
+    """Which articles need extracting, and which stored versions each one replaces."""
+
+    todo: list[SourceDocument]
+    skipped: list[SourceDocument]
+    versions: dict[str, list[str]]
+
+    def stale(self, source: SourceDocument) -> tuple[URIRef, ...]:
+        """Graphs of older versions of this article's path, dropped when the new one is written."""
+        return tuple(URIRef(iri) for iri in self.versions.get(source.path, []) if iri != source.iri)
+
+
+def plan_build(sources: list[SourceDocument], store: Store) -> BuildPlan:
+    """Skip articles whose content is stored already; everything else is extracted."""
+    versions: dict[str, list[str]] = {}
+    known_hashes = set()
+    stored_contents = set()
+    for stored in stored_documents(store):
+        versions.setdefault(stored.path, []).append(stored.iri)
+        known_hashes.add((stored.path, stored.sha256))
+        stored_contents.add(stored.sha256)
+    todo, skipped = [], []
+    for source in sources:
+        unchanged = (source.path, source.sha256) in known_hashes and len(versions.get(source.path, [])) == 1
+        if unchanged or (source.path not in versions and source.sha256 in stored_contents):
+            skipped.append(source)
+        else:
+            todo.append(source)
+            stored_contents.add(source.sha256)
+    return BuildPlan(todo, skipped, versions)
+
+
+def count_extraction(summary: BuildSummary, plan: BuildPlan, extraction) -> None:
+    """Add one stored extraction to the run's summary."""
+    if extraction.document.path in plan.versions:
+        summary.changed += 1
+    else:
+        summary.new += 1
+    summary.entities += len(extraction.entities)
+    summary.relations += len(extraction.relations)
+    summary.figures += len(extraction.figures)
+
+
 def build(
     paths: list[Path],
     store: Store,
@@ -85,41 +129,19 @@ def build(
     on_document: Callable[[SourceDocument], None] | None = None,
     jobs: int = 1,
 ) -> BuildSummary:
-    """Extract every new or changed article under `paths` and merge it into the store."""
+    """Extract every new or changed article under `paths` and merge it into the store, one transaction each."""
     summary = BuildSummary()
     load_reference_layers(store)
     sources = read_sources(paths, summary.problems)
-    versions: dict[str, list[str]] = {}
-    known_hashes = set()
-    stored_contents = set()
-    for stored in stored_documents(store):
-        versions.setdefault(stored.path, []).append(stored.iri)
-        known_hashes.add((stored.path, stored.sha256))
-        stored_contents.add(stored.sha256)
-    todo = []
-    for source in sources:
-        unchanged = (source.path, source.sha256) in known_hashes and len(versions.get(source.path, [])) == 1
-        if unchanged or (source.path not in versions and source.sha256 in stored_contents):
-            summary.skipped += 1
-            if on_document:
-                on_document(source)
-        else:
-            todo.append(source)
-            stored_contents.add(source.sha256)
-    for extraction in extract_documents(todo, nlp, min_confidence=min_confidence, jobs=jobs):
-        source = extraction.document
-        stale = tuple(URIRef(iri) for iri in versions.get(source.path, []) if iri != source.iri)
-        if source.path in versions:
-            summary.changed += 1
-        else:
-            summary.new += 1
-        store.replace_graph(document_graph(extraction), drop=stale)
-        summary.entities += len(extraction.entities)
-        summary.relations += len(extraction.relations)
-        summary.figures += len(extraction.figures)
+    plan = plan_build(sources, store)
+    summary.skipped = len(plan.skipped)
+    for source in plan.skipped:
         if on_document:
             on_document(source)
+    for extraction in extract_documents(plan.todo, nlp, min_confidence=min_confidence, jobs=jobs):
+        store.replace_graph(document_graph(extraction), drop=plan.stale(extraction.document))
+        count_extraction(summary, plan, extraction)
+        if on_document:
+            on_document(extraction.document)
     summary.triples = store.count()
     return summary
-
-

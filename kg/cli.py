@@ -46,6 +46,7 @@ def build(
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for extraction (each loads the pipeline once).")] = 1,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print each document as it is stored.")] = False,
+    dask: Annotated[Optional[str], typer.Option("--dask", metavar="SCHEDULER", help="Extract on a Dask cluster (tcp://host:port) and bulk-load the N-Quads partitions.")] = None,
 ) -> None:
     """Extract every new or changed article and merge it into the store."""
     from kg.build import build as run_build
@@ -54,6 +55,16 @@ def build(
     from kg.store import open_store
 
     total = len(list(find_sources(paths)))
+    if dask:
+        from kg.cluster import build_on_dask
+
+        graph_store = open_store(store)
+        try:
+            summary = build_on_dask(paths, graph_store, dask, model, min_confidence)
+        finally:
+            graph_store.close()
+        _print_build_summary(summary, graph_store.location)
+        return
     nlp = load_pipeline(model)
     graph_store = open_store(store)
     try:
@@ -70,13 +81,18 @@ def build(
             summary = run_build(paths, graph_store, nlp, min_confidence, on_document=done, jobs=jobs)
     finally:
         graph_store.close()
+    _print_build_summary(summary, graph_store.location)
+
+
+def _print_build_summary(summary, location: str) -> None:
+    """The build's one-screen report; exit status 1 when some file could not be read."""
     for problem in summary.problems:
         err.print(f"[yellow]skipped[/yellow] {escape(problem)}", highlight=False)
     out.print(
         f"documents: {summary.new} new, {summary.changed} changed, {summary.skipped} unchanged"
         f"{f', {len(summary.problems)} unreadable' if summary.problems else ''}\n"
         f"extracted: {summary.entities} entities, {summary.relations} relations, {summary.figures} figures\n"
-        f"store: {summary.triples} triples in {graph_store.location}",
+        f"store: {summary.triples} triples in {location}",
         highlight=False,
     )
     if summary.problems:

@@ -70,13 +70,9 @@ def _values(names) -> str:
 
 
 def _entity_attributes(store: Store) -> dict[str, dict]:
-    types: dict[str, tuple[str, str]] = {}
+    classes: dict[str, list[tuple[str, str]]] = {}
     for entity, cls, top in store.query(TYPE_QUERY % _values(TOP_LEVEL_TYPES)):
-        candidate = (local_name(top), local_name(cls))
-        current = types.get(str(entity))
-        # the most specific class wins (cls != type); ties broken by name, so the answer is stable
-        if current is None or (candidate[0] != candidate[1], candidate) > (current[0] != current[1], current):
-            types[str(entity)] = candidate
+        classes.setdefault(str(entity), []).append((local_name(top), local_name(cls)))
     labels: dict[str, str] = {}
     aliases: dict[str, set[str]] = {}
     for entity, label, kind in store.query(LABEL_QUERY):
@@ -84,15 +80,12 @@ def _entity_attributes(store: Store) -> dict[str, dict]:
             labels[str(entity)] = min(labels.get(str(entity), str(label)), str(label))
         else:
             aliases.setdefault(str(entity), set()).add(str(label))
-    return {
-        iri: {
-            "label": labels.get(iri, local_name(iri)),
-            "type": top,
-            "cls": cls,
-            "aliases": tuple(sorted(aliases.get(iri, set()) - {labels.get(iri)})),
-        }
-        for iri, (top, cls) in types.items()
-    }
+    attributes = {}
+    for iri, found in classes.items():
+        top, cls = max(found, key=lambda pair: (pair[0] != pair[1], pair))  # the most specific class, ties by name
+        label = labels.get(iri, local_name(iri))
+        attributes[iri] = {"label": label, "type": top, "cls": cls, "aliases": tuple(sorted(aliases.get(iri, set()) - {label}))}
+    return attributes
 
 
 def _evidence(store: Store) -> dict[tuple[str, str, str], list[Evidence]]:
@@ -110,7 +103,7 @@ def _evidence(store: Store) -> dict[tuple[str, str, str], list[Evidence]]:
     return found
 
 
-def unknown_node(iri: str) -> dict:
+def _unknown_node(iri: str) -> dict:
     """The attributes of a node the store says nothing about: its local name as label, class Entity."""
     return {"label": local_name(iri), "type": "Entity", "cls": "Entity", "aliases": ()}
 
@@ -121,7 +114,7 @@ def _add_fact(graph: nx.MultiDiGraph, s: str, predicate: str, o: str, reference:
         s, o = sorted((s, o))
     for node in (s, o):
         if node not in graph:
-            graph.add_node(node, **nodes.get(node, unknown_node(node)))
+            graph.add_node(node, **nodes.get(node, _unknown_node(node)))
     if not graph.has_edge(s, o, key=key):
         graph.add_edge(s, o, key=key, predicate=predicate, reference=reference, evidence=(), confidence=None)
 
@@ -182,11 +175,12 @@ def query_graph(store: Store, sparql: str, include_reference: bool = True) -> nx
         predicate = local_name(p)
         facts = _facts_between(full, str(s), predicate, str(o))
         if not facts and str(p) not in relations:
-            facts = [(str(s), str(o), (predicate, "extracted"), {"predicate": predicate, "reference": False, "evidence": (), "confidence": None})]
+            bare = {"predicate": predicate, "reference": False, "evidence": (), "confidence": None}
+            facts = [(str(s), str(o), (predicate, "extracted"), bare)]
         for a, b, key, data in facts:
             for node in (a, b):
                 if node not in graph:
-                    graph.add_node(node, **(full.nodes[node] if node in full else unknown_node(node)))
+                    graph.add_node(node, **(full.nodes[node] if node in full else _unknown_node(node)))
             graph.add_edge(a, b, key=key, **data)
     return graph
 
@@ -200,7 +194,7 @@ def find_entity(graph: nx.MultiDiGraph, text: str) -> str:
     """The node a user names by IRI, prefixed name, label or alias (case-insensitive); an error lists close matches."""
     wanted = text.strip().casefold()
     iri = _expand(text.strip()).casefold()
-    names: dict[str, list[str]] = {}
+    names: dict[str, list[tuple[bool, str]]] = {}  # casefolded name -> (is an alias, node)
     for node, data in graph.nodes(data=True):
         if node.casefold() == iri:
             return node
@@ -252,16 +246,24 @@ def write_graph_file(graph: nx.MultiDiGraph, fmt: str, path: Path | None = None)
     if fmt == "gexf":
         nx.write_gexf(flat, path)
         return [path]
-    nodes, edges = path.with_suffix(".nodes.csv"), path.with_suffix(".edges.csv")
-    with nodes.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Id", "Label", "type", "class", "aliases"])
-        writer.writerows([node, d["label"], d["type"], d["class"], d["aliases"]] for node, d in flat.nodes(data=True))
-    with edges.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Source", "Target", "Type", "Label", "kind", "confidence", "evidence", "documents"])
-        writer.writerows(
-            [s, o, d["direction"], d["label"], d["kind"], d.get("confidence", ""), d["evidence"], d["documents"]]
-            for s, o, d in flat.edges(data=True)
-        )
+    # column names Gephi's spreadsheet import recognises: Id and Label; Source, Target, Type and Label
+    nodes = _write_csv(
+        path.with_suffix(".nodes.csv"),
+        ["Id", "Label", "type", "class", "aliases"],
+        ([node, d["label"], d["type"], d["class"], d["aliases"]] for node, d in flat.nodes(data=True)),
+    )
+    edges = _write_csv(
+        path.with_suffix(".edges.csv"),
+        ["Source", "Target", "Type", "Label", "kind", "confidence", "evidence", "documents"],
+        ([s, o, d["direction"], d["label"], d["kind"], d.get("confidence", ""), d["evidence"], d["documents"]]
+         for s, o, d in flat.edges(data=True)),
+    )
     return [nodes, edges]
+
+
+def _write_csv(path: Path, header: list[str], rows) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

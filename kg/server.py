@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from kg.errors import UserError
 from kg.sparql import WORKERS, Limits, ProtocolError, SparqlService, read_operation
-from kg.web.pages import GraphViews, explorer_routes, protocol_error_page
+from kg.web.pages import LabelCache, explorer_routes, protocol_error_page
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -90,7 +90,7 @@ def create_app(service: SparqlService, host: str = DEFAULT_HOST) -> Starlette:
         exception_handlers={ProtocolError: protocol_error_page},
     )
     app.state.service = service
-    app.state.views = GraphViews(service)
+    app.state.labels = LabelCache(service)
     return app
 
 

@@ -213,6 +213,10 @@ class EmbeddedStore:
         """Number of quads in the store."""
         return len(self._store)
 
+    def drop_graphs(self, graphs: tuple[URIRef, ...]) -> None:
+        """Remove named graphs (older versions of a document) in one transaction."""
+        self.update("".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in graphs).rstrip(" ;\n"))
+
     def bulk_load(self, path: Path) -> None:
         """Load an N-Quads file through Oxigraph's bulk loader: the fast path, not transactional
         (a file that stops half-way leaves half of it), so callers load whole, finished partitions."""

@@ -52,6 +52,7 @@ PREDICATE_COLOURS = dict(
 )
 OTHER_COLOUR = "#333333"
 REFERENCE_COLOUR = "#c8c8c8"
+REFERENCE_LABEL_COLOUR = "#a0a0a0"
 
 
 @functools.lru_cache(maxsize=1)
@@ -139,8 +140,8 @@ def _piece_layout(simple: nx.Graph) -> dict[str, np.ndarray]:
     """A connected piece laid out in a disc whose area grows with its size: small pieces by networkx's
     spring layout, large ones as communities placed by the layout of the graph between them."""
     radius = _disc_radius(len(simple))
-    if len(simple) == 1:
-        return {next(iter(simple)): np.zeros(2)}
+    if len(simple) <= 3:  # one node, a pair or a triangle: nothing for a force layout to find
+        return _fit(nx.circular_layout(simple), radius)
     if len(simple) <= DIRECT_LAYOUT_LIMIT:
         return _fit(nx.spring_layout(simple, seed=SEED), radius)
     groups = community_partition(simple)
@@ -232,6 +233,7 @@ def network_payload(
             "arrows": "" if data["predicate"] in SYMMETRIC_PREDICATES else "to",
             "color": REFERENCE_COLOUR if data["reference"] else PREDICATE_COLOURS.get(data["predicate"], OTHER_COLOUR),
             "width": 1 if data["reference"] else 2.5,
+            **({"font": {"color": REFERENCE_LABEL_COLOUR}} if data["reference"] else {}),
         }
         for i, (s, o, data) in enumerate(graph.edges(data=True))
     ]
@@ -406,9 +408,9 @@ function expand(id) {
       nodes.update({ id: m, x: origin.x + 120 * Math.cos(angle), y: origin.y + 120 * Math.sin(angle) });
     }
   });
-  if (data.physics && added.length) { network.setOptions({ physics: physicsOptions }); network.stabilize(150); }
   refresh(added.length ? `added ${added.length} neighbour${added.length === 1 ? "" : "s"} of ${label}`
     : `every neighbour of ${label} that this page carries is drawn; regenerate with a larger --hops for more`);
+  if (data.physics && added.length) { network.setOptions({ physics: physicsOptions }); network.stabilize(150); }
 }
 network.on("doubleClick", p => { if (p.nodes.length) expand(p.nodes[0]); });
 
@@ -431,7 +433,7 @@ const facts = document.getElementById("facts");
 const extractedRow = el("label");
 extractedRow.append(swatch("line", { borderTop: "3px solid #1565c0" }), el("span", "extracted from an article: solid, coloured by relation"));
 const referenceRow = el("label");
-referenceRow.append(swatch("line", { borderTop: `1px solid ${data.referenceColor}` }), el("span", "reference fact from the vocabulary: thin grey"));
+referenceRow.append(swatch("line", { borderTop: `2px solid ${data.referenceColor}` }), el("span", "reference fact from the vocabulary: thin grey"));
 facts.append(extractedRow, referenceRow);
 if (data.expandable) facts.append(el("div", "Double-click an entity to add its neighbours.", "muted"));
 

@@ -72,7 +72,10 @@ class EntityRecord:
 
     iri: str
     label: str
+    type: str
+    """The top-level class (Company, Therapy, ...)."""
     cls: str
+    """The most specific class (TherapyProduct, Designation, ...)."""
     aliases: tuple[str, ...]
 
     @property
@@ -132,7 +135,7 @@ TITLES_QUERY = "SELECT ?doc ?title WHERE { ?doc a cgt:Document ; dcterms:title ?
 def label_index(store: Store) -> LabelIndex:
     """Labels, aliases and classes of every entity (as kg.graph reads them), and the titles of every document."""
     entities = {
-        iri: EntityRecord(iri, data["label"], data["cls"], tuple(data["aliases"]))
+        iri: EntityRecord(iri, data["label"], data["type"], data["cls"], tuple(data["aliases"]))
         for iri, data in _entity_attributes(store).items()
     }
     by_label: dict[str, str] = {}

@@ -52,15 +52,15 @@ NETWORK_HEADERS = {
 EXAMPLE_QUERY = "SELECT ?company ?partner WHERE {\n  ?a cgt:collaboratesWith ?b .\n  ?a skos:prefLabel ?company . ?b skos:prefLabel ?partner .\n}\nLIMIT 50\n"
 
 
-class GraphViews:
-    """The label index of the store, built once per store generation (updates make a new one)."""
+class LabelCache:
+    """The label index of the store, built once per store generation (after an update, again)."""
 
     def __init__(self, service: SparqlService):
         self._service = service
         self._lock = threading.Lock()
         self._cached: tuple[int, LabelIndex] | None = None
 
-    def labels(self) -> LabelIndex:
+    def index(self) -> LabelIndex:
         """Labels, aliases, classes and document titles, for search and links."""
         generation = self._service.generation
         with self._lock:
@@ -74,13 +74,13 @@ def render(request: Request, template: str, context: dict, status: int = 200) ->
     return TEMPLATES.TemplateResponse(request, template, context, status_code=status, headers=PAGE_HEADERS)
 
 
-def _state(request: Request) -> tuple[SparqlService, GraphViews]:
-    return request.app.state.service, request.app.state.views
+def _state(request: Request) -> tuple[SparqlService, LabelCache]:
+    return request.app.state.service, request.app.state.labels
 
 
 async def query_page(request: Request) -> Response:
     """The query editor, the canned questions, and the result of the query in the URL."""
-    service, views = _state(request)
+    service, labels = _state(request)
     canned = canned_queries()
     name = request.query_params.get("canned", "")
     text = request.query_params.get("query")
@@ -95,7 +95,7 @@ async def query_page(request: Request) -> Response:
     if text and text.strip():
         def run():
             outcome = service.query(text, service.limits.max_rows)
-            return result_view(outcome.result, outcome.truncated, views.labels())
+            return result_view(outcome.result, outcome.truncated, labels.index())
 
         try:
             context["view"] = await run_in_threadpool(run)
@@ -108,10 +108,10 @@ async def query_page(request: Request) -> Response:
 
 async def _record_page(request: Request, iri, build, template: str, missing: str) -> Response:
     """The page of one thing in the graph, built by `build(store, iri, labels)`; 404 when there is no such thing."""
-    service, views = _state(request)
+    service, labels = _state(request)
     page = None
     if iri is not None:
-        page = await run_in_threadpool(lambda: build(service.store(), iri, views.labels()))
+        page = await run_in_threadpool(lambda: build(service.store(), iri, labels.index()))
     if page is None:
         return render(request, "missing.html", {"message": missing}, 404)
     return render(request, template, {"page": page})
@@ -131,16 +131,16 @@ async def document(request: Request) -> Response:
 
 async def search_page(request: Request) -> Response:
     """Entities matching the search box, as a page (what the box shows without JavaScript)."""
-    _, views = _state(request)
+    _, labels = _state(request)
     text = request.query_params.get("q", "")
-    hits = (await run_in_threadpool(views.labels)).search(text, limit=100)
+    hits = (await run_in_threadpool(labels.index)).search(text, limit=100)
     return render(request, "search.html", {"q": text, "hits": hits})
 
 
 async def search_api(request: Request) -> Response:
     """Suggestions for the search box: label, class, page and the alias that matched."""
-    _, views = _state(request)
-    hits = (await run_in_threadpool(views.labels)).search(request.query_params.get("q", ""))
+    _, labels = _state(request)
+    hits = (await run_in_threadpool(labels.index)).search(request.query_params.get("q", ""))
     return JSONResponse([{"label": h.label, "cls": h.cls, "url": h.url, "alias": h.alias} for h in hits])
 
 
@@ -171,7 +171,7 @@ async def protocol_error_page(request: Request, error: ProtocolError) -> Respons
 
 
 def explorer_routes() -> list:
-    """The explorer's routes; the app's state carries `service` and `views`."""
+    """The explorer's routes; the app's state carries `service` and `labels`."""
     return [
         Route("/", query_page, name="query"),
         Route("/entity/{id}", entity, name="entity"),
