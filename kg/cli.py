@@ -249,15 +249,21 @@ def validate(store: StoreOption = None) -> None:
     raise typer.Exit(1)
 
 
-def _load_entity_graph(store: str | None):
-    from kg.graph import entity_graph
+def _read_store(store: str | None, read):
+    """Open the store, return `read(store)` and close the store again."""
     from kg.store import open_store
 
     graph_store = open_store(store, create=False)
     try:
-        return entity_graph(graph_store)
+        return read(graph_store)
     finally:
         graph_store.close()
+
+
+def _load_entity_graph(store: str | None):
+    from kg.graph import entity_graph
+
+    return _read_store(store, entity_graph)
 
 
 @app.command()
@@ -271,16 +277,14 @@ def viz(
     store: StoreOption = None,
 ) -> None:
     """Write the network page: the whole graph, a neighbourhood (--focus) or a query's result (--query)."""
-    from kg.store import open_store
     from kg.viz import build_view, uses_physics, write_network_page
 
     if size_by not in ("degree", "pagerank"):
         raise UserError(f"unknown --size-by {size_by!r}; choose degree or pagerank")
-    graph_store = open_store(store, create=False)
-    try:
-        view = build_view(graph_store, focus=focus, hops=hops, query=query, include_reference=include_reference, size_by=size_by)
-    finally:
-        graph_store.close()
+    view = _read_store(
+        store, lambda graph_store: build_view(
+            graph_store, focus=focus, hops=hops, query=query, include_reference=include_reference, size_by=size_by)
+    )
     path = write_network_page(view.graph, output, view.title, drawn=view.drawn, sizes=view.sizes, focus=view.focus)
     drawn = view.drawn_graph
     carried = view.graph.number_of_nodes() - drawn.number_of_nodes()
@@ -309,17 +313,17 @@ def rank(
 @app.command()
 def communities(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many groups to list, largest first.")] = 10,
-    members: Annotated[int, typer.Option("--members", min=1, help="How many members to name per group, most connected first.")] = 8,
     store: StoreOption = None,
 ) -> None:
     """Groups of densely linked entities (Louvain, fixed seed), with the relations that bind each."""
     from kg.analytics import find_communities
 
+    named = 8
     groups = find_communities(_load_entity_graph(store))
-    table = Table("#", "size", "members", "bound by", title=f"{len(groups)} communities")
+    table = Table("#", "size", "members (most connected first)", "bound by", title=f"{len(groups)} communities")
     for position, group in enumerate(groups[:limit], 1):
-        names = ", ".join(member.label for member in group.members[:members])
-        more = f" and {len(group.members) - members} more" if len(group.members) > members else ""
+        names = ", ".join(member.label for member in group.members[:named])
+        more = f" and {len(group.members) - named} more" if len(group.members) > named else ""
         bound = ", ".join(f"{predicate} {count}" for predicate, count in group.predicates)
         table.add_row(str(position), str(len(group.members)), escape(names + more), bound)
     out.print(table)

@@ -255,7 +255,11 @@ class RemoteStore:
         update = os.environ.get("KG_UPDATE_ENDPOINT") or (
             endpoint[: -len("/query")] + "/update" if endpoint.endswith("/query") else endpoint
         )
-        self._store = SPARQLUpdateStore(query_endpoint=endpoint, update_endpoint=update, returnFormat="json")
+        token = os.environ.get("KG_STORE_TOKEN")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._store = SPARQLUpdateStore(
+            query_endpoint=endpoint, update_endpoint=update, returnFormat="json", method="POST_FORM", headers=headers
+        )
 
     def query(self, sparql: str) -> Result:
         try:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import SKOS
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 
@@ -25,7 +25,7 @@ from conftest import kg_env, kg_executable
 from kg.namespaces import CGT, CGTID
 from kg.queries import canned_queries
 from kg.server import KgServer
-from kg.sparql import Limits, negotiate, read_operation, refuse_remote_access, ProtocolError
+from kg.sparql import SD, Limits, ProtocolError, negotiate, read_operation, refuse_remote_access
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -218,12 +218,11 @@ def test_service_description(endpoint):
     response = httpx.get(endpoint)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/turtle")
-    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
     graph = Graph().parse(data=response.text, format="turtle")
-    assert (None, sd.endpoint, URIRef(endpoint)) in graph
-    assert (None, sd.supportedLanguage, sd.SPARQL11Query) in graph
-    assert (None, sd.supportedLanguage, sd.SPARQL11Update) not in graph
-    assert (None, sd.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in graph
+    assert (None, SD.endpoint, URIRef(endpoint)) in graph
+    assert (None, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert (None, SD.supportedLanguage, SD.SPARQL11Update) not in graph
+    assert (None, SD.resultFormat, URIRef("http://www.w3.org/ns/formats/SPARQL_Results_JSON")) in graph
 
 
 # --------------------------------------------------------------------------- errors, curl-style
@@ -366,6 +365,8 @@ def test_update_needs_the_token(writable_server):
 
 def test_update_with_the_token_changes_what_queries_see(writable_server):
     endpoint = writable_server.url + "sparql"
+    search = writable_server.url + "api/search"
+    assert httpx.get(search, params={"q": "lunaris"}).json() == []
     client = SPARQLWrapper(endpoint, updateEndpoint=endpoint)
     client.addCustomHttpHeader("Authorization", f"Bearer {TOKEN}")
     client.setMethod(POST)
@@ -373,6 +374,7 @@ def test_update_with_the_token_changes_what_queries_see(writable_server):
     assert client.query().response.status == 204
     reader = wrapper(endpoint, "SELECT ?label WHERE { cgtid:lunaris-bio skos:prefLabel ?label }", JSON)
     assert [b["label"]["value"] for b in reader.queryAndConvert()["results"]["bindings"]] == ["Lunaris Bio"]
+    assert [hit["label"] for hit in httpx.get(search, params={"q": "lunaris"}).json()] == ["Lunaris Bio"]
     bad = httpx.post(endpoint, content=b"INSERT DATA { <http://a> }", headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
     assert bad.status_code == 400 and "error at 1:" in bad.text
     load = httpx.post(endpoint, data={"update": "LOAD <http://127.0.0.1:9/data.ttl>"}, headers={"Authorization": f"Bearer {TOKEN}"})
@@ -381,8 +383,7 @@ def test_update_with_the_token_changes_what_queries_see(writable_server):
 
 def test_service_description_lists_update_when_allowed(writable_server):
     graph = Graph().parse(data=httpx.get(writable_server.url + "sparql").text, format="turtle")
-    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
-    assert (None, sd.supportedLanguage, sd.SPARQL11Update) in graph
+    assert (None, SD.supportedLanguage, SD.SPARQL11Update) in graph
 
 
 # --------------------------------------------------------------------------- the protocol functions
@@ -447,21 +448,32 @@ def test_serve_refuses_a_missing_store(tmp_path):
     assert "nowhere" in process.stderr and "kg build" in process.stderr and "Traceback" not in process.stderr
 
 
-def test_serve_command_warns_when_exposed_and_stops_on_ctrl_c(store_path):
+@pytest.mark.parametrize(
+    "host, allow_update, warns",
+    [("127.0.0.1", True, False), ("::1", True, False), ("localhost", True, False), ("0.0.0.0", False, False),
+     ("0.0.0.0", True, True), ("192.168.1.20", True, True), ("kg.example.org", True, True)],
+)
+def test_exposure_warning(host, allow_update, warns):
+    from kg.server import exposure_warning
+
+    assert (exposure_warning(host, allow_update) is not None) == warns
+
+
+def test_serve_command_answers_and_stops_on_ctrl_c(store_path):
     process = subprocess.Popen(
-        [kg_executable(), "serve", "--store", str(store_path), "--host", "0.0.0.0", "--port", "0", "--allow-update"],
+        [kg_executable(), "serve", "--store", str(store_path), "--port", "0", "--allow-update"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=kg_env(KG_SERVE_TOKEN=TOKEN),
     )
     try:
         banner = process.stdout.readline()
         assert "SPARQL endpoint" in banner and "updates need the token" in banner, banner
-        port = int(banner.split("http://0.0.0.0:")[1].split("/")[0])
+        port = int(banner.split("http://127.0.0.1:")[1].split("/")[0])
         response = httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK { cgtid:biogen ?p ?o }"}, headers={"Accept": "text/csv"})
         assert response.text.strip() == "true"
         process.send_signal(signal.SIGINT)
         assert process.wait(30) == 0
         errors = process.stderr.read()
-        assert "warning:" in errors and "--host 0.0.0.0" in errors and "Traceback" not in errors
+        assert "warning" not in errors and "Traceback" not in errors, errors
     finally:
         if process.poll() is None:
             process.kill()

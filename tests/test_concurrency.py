@@ -1,0 +1,74 @@
+"""`kg serve` answers queries while `kg build` adds documents through it: no error, no half document."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+KG = str(Path(sys.executable).parent / "kg")
+PER_DOCUMENT = """
+SELECT ?doc (COUNT(DISTINCT ?st) AS ?statements) WHERE {
+  GRAPH ?doc { ?doc a cgt:Document . OPTIONAL { ?st a rdf:Statement } }
+} GROUP BY ?doc
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def snapshot(http: httpx.Client, url: str) -> dict[str, int]:
+    response = http.post(url, data={"query": PER_DOCUMENT}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    return {row["doc"]["value"]: int(row["statements"]["value"]) for row in response.json()["results"]["bindings"]}
+
+
+def test_readers_see_whole_documents_while_a_build_writes_through_the_server(tmp_path):
+    store = tmp_path / "store"
+    first = [ROOT / "corpus" / "a01_market_overview.md"]
+    assert subprocess.run([KG, "build", *map(str, first), "--store", str(store), "--model", "rules"],
+                          capture_output=True, timeout=300).returncode == 0
+    port = free_port()
+    env = dict(os.environ, KG_SERVE_TOKEN="s3cret", KG_STORE_TOKEN="s3cret")
+    server = subprocess.Popen([KG, "serve", "--store", str(store), "--port", str(port), "--allow-update"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        with httpx.Client(timeout=60) as http:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    before = snapshot(http, url)
+                    break
+                except httpx.HTTPError:
+                    assert time.monotonic() < deadline, "kg serve did not start"
+                    time.sleep(0.2)
+            assert len(before) == 1
+            build = subprocess.Popen([KG, "build", str(ROOT / "corpus"), "--store", url, "--model", "rules"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            seen = []
+            while build.poll() is None:
+                seen.append(snapshot(http, url))
+            out, err = build.communicate()
+            assert build.returncode == 0, err
+            final = snapshot(http, url)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    articles = len([p for p in (ROOT / "corpus").iterdir() if p.suffix in (".md", ".txt")])
+    assert len(final) == articles
+    assert len(seen) >= 2, "the build ended before any query ran beside it"
+    counts = [len(s) for s in seen]
+    assert counts == sorted(counts), "a document disappeared while the build ran"
+    for view in seen:
+        for document, statements in view.items():
+            assert statements == final[document], f"{document} was seen half written"
