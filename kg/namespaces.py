@@ -30,6 +30,7 @@ GRAPH = Namespace(BASE + "graph/")
 
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 WD = Namespace("http://www.wikidata.org/entity/")
 
 VOCABULARY_GRAPH = GRAPH["vocabulary"]

@@ -20,11 +20,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.query import Result
 
 from kg.errors import UserError
+from kg.namespaces import SD
 from kg.store import (
     JSON_RESULTS,
     N_TRIPLES,
@@ -37,7 +38,6 @@ from kg.store import (
     result_from_serialized,
 )
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
