@@ -86,4 +86,4 @@ def test_conflicting_figures_pairs_the_two_global_estimates(demo_store):
     columns, rows = result_rows(demo_store.query(canned.sparql))
     records = [dict(zip(columns, r)) for r in rows]
     global_2023 = [r for r in records if (r["measure"], r["market"], r["year"]) == ("MarketSize", "global", "2023")]
-    assert [{r["value1"], r["value2"]} for r in global_2023] == [{"14200000000", "15800000000"}]
+    assert [(r["lowest"], r["highest"], r["documents"]) for r in global_2023] == [("14200000000", "15800000000", "2")]
