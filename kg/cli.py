@@ -152,16 +152,11 @@ def query(
 ) -> None:
     """Run a SPARQL query over the whole graph."""
     from kg.queries import FORMATS, format_result, resolve_query, result_rows
-    from kg.store import open_store
 
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     canned = resolve_query(sparql)
-    graph_store = open_store(store, create=False)
-    try:
-        result = graph_store.query(canned.sparql)
-    finally:
-        graph_store.close()
+    result = _read_store(store, lambda graph_store: graph_store.query(canned.sparql))
     if fmt == "table" and result.type == "SELECT":
         columns, rows = result_rows(result)
         table = Table(title=canned.question or None)
@@ -190,13 +185,8 @@ def list_queries() -> None:
 def stats(store: StoreOption = None) -> None:
     """Counts of documents, triples, entities by class and facts by predicate."""
     from kg.stats import graph_stats
-    from kg.store import open_store
 
-    graph_store = open_store(store, create=False)
-    try:
-        numbers = graph_stats(graph_store)
-    finally:
-        graph_store.close()
+    numbers = _read_store(store, graph_stats)
     out.print(f"documents: {numbers.documents}\ntriples: {numbers.triples}", highlight=False)
     for title, counts in (("entities by class", numbers.classes), ("facts by predicate", numbers.predicates)):
         table = Table("name", "extracted", "reference", title=title)
@@ -212,15 +202,11 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Write the whole graph in an RDF format."""
-    from kg.store import EXPORT_FORMATS, open_store
+    from kg.store import EXPORT_FORMATS
 
     if fmt not in EXPORT_FORMATS:
         raise UserError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
-    graph_store = open_store(store, create=False)
-    try:
-        data = graph_store.export(fmt)
-    finally:
-        graph_store.close()
+    data = _read_store(store, lambda graph_store: graph_store.export(fmt))
     if output:
         output.write_bytes(data)
         err.print(f"wrote {len(data):,} bytes to {output}", highlight=False)
@@ -231,14 +217,9 @@ def export(
 @app.command()
 def validate(store: StoreOption = None) -> None:
     """Check the graph against the SHACL shapes in ontology/shapes.ttl."""
-    from kg.store import open_store
     from kg.validate import validate_store
 
-    graph_store = open_store(store, create=False)
-    try:
-        violations = validate_store(graph_store)
-    finally:
-        graph_store.close()
+    violations = _read_store(store, validate_store)
     if not violations:
         out.print("the graph conforms to ontology/shapes.ttl")
         return
