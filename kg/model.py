@@ -7,8 +7,12 @@ tests rely on its field names.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kg.namespaces import document_iri
+
+if TYPE_CHECKING:
+    from kg.consistency import GrowthCheck
 
 TOP_LEVEL_TYPES = (
     "Company",
@@ -182,7 +186,7 @@ class Extraction:
     relations: tuple[Relation, ...]
     figures: tuple[Figure, ...]
     deals: tuple[Deal, ...] = field(default=())
-    growth_checks: tuple = field(default=())
+    growth_checks: tuple[GrowthCheck, ...] = field(default=())
     pipeline: str = ""
 
     def to_json(self) -> dict:

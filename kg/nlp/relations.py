@@ -244,7 +244,6 @@ class RelationFinder:
                 inner = [t for t in path if owner.get(t.i) not in (a, b)]
                 if len(_counted_arcs(path)) > MAX_PATH_ARCS or _blocked(inner, owner, a, b, self.type_of):
                     continue
-                lemmas = {t.lemma_.lower() for t in inner} | {t.lower_ for t in inner}
                 arcs = _counted_arcs(path)
                 for rule in rules:
                     direct = rule.edges and len(path) == 2 and path[0].dep_ in rule.edges | {"compound"} and path[0].head == path[1]
