@@ -96,6 +96,50 @@ def is_heading(sentence: Span) -> bool:
     return len(words) >= 3 and sum(t.is_title or t.is_upper for t in words) >= 0.75 * len(words) and not sentence.text.rstrip().endswith(".")
 
 
+def _short_names_join_full_names(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A one-word company name that begins a longer company name of the same text is that company
+    ('Brantwell' and 'Brantwell Therapeutics'), wherever in the text the two appear."""
+    full_names = {}
+    for span in spans:
+        if span.label_ == "Company" and len(span) >= 2 and span[0].is_title:
+            full_names.setdefault(span[0].text, span)
+    joined = []
+    for span in spans:
+        full = full_names.get(span.text) if span.label_ == "Company" and len(span) == 1 and not span.kb_id_ else None
+        if full is not None:
+            span = Span(doc, span.start, span.end, label="Company", kb_id=full.kb_id_ or full.text, span_id=full.id_ or full.ent_id_)
+        joined.append(span)
+    return joined
+
+
+COMPANY_NOUNS = {
+    "company", "biotech", "biotechnology", "developer", "drugmaker", "manufacturer", "firm", "startup", "start-up",
+    "cdmo", "pharma", "biopharma", "group", "subsidiary", "spin-out", "spinout", "partner", "licensee", "acquirer",
+}
+COMPANY_VERBS = {
+    "acquire", "buy", "purchase", "partner", "collaborate", "license", "develop", "raise", "invest", "sign", "announce",
+    "complete", "close", "agree", "launch", "commercialise", "commercialize", "market", "sell", "manufacture", "say",
+}
+
+
+def _acts_as_company(ent: Span) -> bool:
+    """The statistical model's ORG is taken as a company only when the sentence treats it as one:
+    the subject of a business verb, or in apposition with 'a ... company/developer/firm'."""
+    if len(ent.text) <= 4 and ent.text.isupper() or ent.text.lower().startswith("the ") or not ent[0].is_title:
+        return False
+    head = ent.root
+    if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in COMPANY_VERBS:
+        return True
+    following = ent.doc[ent.end : ent.end + 8]
+    if len(following) > 1 and following[0].text == ",":
+        for token in following[1:]:
+            if token.text in (",", ".", ";"):
+                break
+            if token.lower_ in COMPANY_NOUNS:
+                return True
+    return False
+
+
 def _confirmed_outside_headings(spans: list[Span]) -> list[Span]:
     """New company names seen only in headings ('Top Pharma Deals') are not trusted; named in body text they are."""
     in_body = {span.text for span in spans if not is_heading(span.sent)}
@@ -208,7 +252,10 @@ class NameFinder:
             for ent in doc.ents
             if ent.label_ in MODEL_LABELS and len(ent) >= 2 and not any(t.lower_ in LEADING_NOISE for t in ent)
         )
-        found["Company"] = _confirmed_outside_headings(found.get("Company", []))
+        found.setdefault("Company", []).extend(
+            Span(doc, ent.start, ent.end, label="Company") for ent in doc.ents if ent.label_ == "ORG" and _acts_as_company(ent)
+        )
+        found["Company"] = _confirmed_outside_headings(found["Company"])
         kept = list(known)
         for label in ("Person", "TherapyProduct", "Agency", "Law", "Company", "Disease"):
             for span in filter_spans(found.get(label, [])):
@@ -218,6 +265,7 @@ class NameFinder:
         kept.extend(self._brands(doc, kept, taken))
         kept.extend(self._owners(doc, kept, taken))
         kept.extend(self._aliases(doc, kept, taken))
+        kept = _short_names_join_full_names(doc, kept)
         doc.ents = sorted(kept, key=lambda s: s.start)
         return doc
 
