@@ -217,7 +217,8 @@ class NameFinder:
                 candidates.append(("Company", _proper_run_start(doc, before), i + 1))
             elif token.lower_ in self.disease_heads and i > 0:
                 start = i
-                while start > 0 and i - start < 5 and DISEASE_MODIFIER.match(doc[start - 1].text):
+                while (start > 0 and i - start < 5 and DISEASE_MODIFIER.match(doc[start - 1].text)
+                       and doc[start - 1].lower_ not in DISEASE_NOISE - {"-", "'s", "’s"} and not doc[start - 1].is_stop):
                     start -= 1
                 candidates.append(("Disease", start, i + 1))
             elif token.text in self.agency_heads and i > 0:

@@ -200,8 +200,18 @@ def _reference_year(doc: Doc, span: Span, kind: str) -> int | None:
     if THAT_YEAR.search(span.sent.text):
         return paragraph_year_before(text_of(doc), span.sent.start_char)
     if kind in ("money", "percent") and DEAL_WORDS.search(span.sent.text):
-        return dateline_year(text_of(doc))
+        previous = _previous_sentence(doc, span)
+        years = YEAR.findall(previous.text) if previous is not None else []
+        return int(years[-1]) if years else dateline_year(text_of(doc))
     return None
+
+
+def _previous_sentence(doc: Doc, span: Span) -> Span | None:
+    """The sentence before the figure's, when both are in one paragraph (a deal's value often follows its date)."""
+    start = span.sent.start
+    if start == 0 or "\n\n" in doc[start - 1].text_with_ws:
+        return None
+    return doc[start - 1].sent
 
 
 def _longest_first(matches: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

@@ -252,6 +252,8 @@ class RelationFinder:
                         continue
                     if type_a == type_b and not rule.symmetric and not _is_agent(a, b, trigger):
                         continue
+                    if type_a != type_b and _agent_of_another_verb(a, trigger):
+                        continue
                     confidence = self._base(rule.name, rule.confidence) * max(0.5, 1 - 0.05 * max(0, len(arcs) - 3))
                     yield RelationMention(a, rule.predicate, b, sentence, rule.name, confidence)
 
@@ -449,6 +451,14 @@ def _is_agent(a: Span, b: Span, trigger) -> bool:
     if role_b == "agent" and role_a != "agent":
         return False
     return a.start < b.start and role_a != "patient"
+
+
+def _agent_of_another_verb(entity: Span, trigger) -> bool:
+    """'a round led by Arch to advance TSL-112': Arch is the agent of 'led', not of 'advance'."""
+    token = entity.root
+    if trigger is None or token.dep_ != "pobj" or token.head.lower_ != "by":
+        return False
+    return token.head.head != trigger
 
 
 def _clause_on(token, trigger) -> str | None:
