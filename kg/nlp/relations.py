@@ -450,6 +450,8 @@ def _is_agent(a: Span, b: Span, trigger) -> bool:
         return True
     if role_b == "agent" and role_a != "agent":
         return False
+    if role_a == role_b == "agent":
+        return False  # two doers (co-investors, co-acquirers): neither acts on the other
     return a.start < b.start and role_a != "patient"
 
 
