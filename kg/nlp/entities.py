@@ -57,6 +57,8 @@ DISEASE_NOISE = {
     "progressive", "underlying", "new", "its", "their", "the", "a", "an", "this", "that", "such", "in", "of",
     "and", "or", "as", "cause", "causes", "causing", "targeting", "against", "indicated", "including", "like",
     "first-line", "second-line", "-", "is", "are", "was", "were", "has", "have", "'s", "’s", "from", "no", "any",
+    "target", "targets", "address", "addresses", "addressing", "affect", "affects", "affecting", "called", "known",
+    "diagnosed", "suffering", "living", "resistant", "treatable", "untreated", "cure", "cures", "prevent", "prevents",
 }
 MODEL_LABELS = {"PERSON": "Person"}
 
@@ -94,6 +96,17 @@ def is_heading(sentence: Span) -> bool:
         return True
     words = [t for t in sentence if t.is_alpha and len(t) > 3]
     return len(words) >= 3 and sum(t.is_title or t.is_upper for t in words) >= 0.75 * len(words) and not sentence.text.rstrip().endswith(".")
+
+
+def _narrower_disease(span: Span, kept: list[Span], taken: set[int], type_of) -> tuple[list[Span], set[int]]:
+    """'cervical cancer' names a narrower disease than the 'cancer' (oncology) inside it, and 'lupus
+    nephritis' than 'lupus': a longer disease name replaces the known disease names it contains."""
+    inside = [k for k in kept if span.start <= k.start and k.end <= span.end and len(k) < len(span)]
+    outside_overlap = any(k.start < span.end and span.start < k.end for k in kept if k not in inside)
+    if not inside or outside_overlap or any(type_of(k.label_) != "Disease" for k in inside):
+        return kept, taken
+    kept = [k for k in kept if k not in inside]
+    return kept, taken - {i for k in inside for i in range(k.start, k.end)}
 
 
 def _short_names_join_full_names(doc: Doc, spans: list[Span]) -> list[Span]:
@@ -204,6 +217,7 @@ class NameFinder:
         self.company_heads = set(vocabulary.company_heads)
         self.disease_heads = {h.lower() for h in vocabulary.disease_heads}
         self.agency_heads = set(vocabulary.agency_heads)
+        self.type_of = vocabulary.type_of
 
     def _anchored(self, doc: Doc) -> list[tuple[str, int, int]]:
         """Candidate names that end in a company head word or legal suffix, a disease, agency or act word."""
@@ -260,6 +274,8 @@ class NameFinder:
         kept = list(known)
         for label in ("Person", "TherapyProduct", "Agency", "Law", "Company", "Disease"):
             for span in filter_spans(found.get(label, [])):
+                if label == "Disease":
+                    kept, taken = _narrower_disease(span, kept, taken, self.type_of)
                 if taken.isdisjoint(range(span.start, span.end)):
                     kept.append(span)
                     taken.update(range(span.start, span.end))
@@ -304,14 +320,18 @@ class NameFinder:
             if start >= end - 1 or doc[start].lower_ in self.suffixes or doc[start].is_lower:
                 return None
         if label == "Disease":
-            while start < end - 1 and (doc[start].lower_ in DISEASE_NOISE or doc[start].ent_id_ or doc[start].is_stop
+            while start < end - 1 and (doc[start].lower_ in DISEASE_NOISE or self._foreign(doc[start]) or doc[start].is_stop
                                        or doc[start].pos_ in ("VERB", "ADP", "DET", "PRON", "ADV", "NUM", "AUX")):
                 start += 1
-            if start >= end - 1 or any(t.ent_id_ for t in doc[start:end]) or doc[start].text in ("-", "'s", "’s"):
+            if start >= end - 1 or any(self._foreign(t) for t in doc[start:end]) or doc[start].text in ("-", "'s", "’s"):
                 return None
             if any(t.is_sent_start for t in doc[start + 1 : end]) or any(t.is_title for t in doc[start:end - 1]) and not doc[start].is_sent_start and not any(t.text in ("'s", "’s") for t in doc[start:end]):
                 return None
         return Span(doc, start, end, label=label)
+
+    def _foreign(self, token) -> bool:
+        """A token of a known entity that is not a disease (a disease name may contain a broader one)."""
+        return bool(token.ent_id_) and self.type_of(token.ent_type_) != "Disease"
 
     def _brands(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
         """A capitalised brand right before its generic name in parentheses: 'Sanvoryn (xyz-vec)'."""

@@ -154,7 +154,8 @@ def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type
     for ent in ents:
         if ent.start_char >= start_char and ent.end_char <= end_char:
             pieces.append(text_of(doc)[cursor : ent.start_char])
-            pieces.append(f"<{type_of(ent.label_)}>")
+            top = type_of(ent.label_)
+            pieces.append(f"<{ent.label_ if top == 'Regulation' else top}>")
             cursor = ent.end_char
     pieces.append(text_of(doc)[cursor:end_char])
     return re.sub(r"\s+", " ", "".join(pieces))
@@ -460,7 +461,7 @@ def _agent_of_another_verb(entity: Span, trigger) -> bool:
     token = entity.root
     if trigger is None or token.dep_ != "pobj" or token.head.lower_ != "by":
         return False
-    return token.head.head != trigger
+    return trigger not in (token.head, token.head.head)
 
 
 def _clause_on(token, trigger) -> str | None:
