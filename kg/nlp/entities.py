@@ -33,7 +33,7 @@ PERSON_TITLES = ["dr", "dr.", "prof", "prof.", "professor", "mr", "mr.", "ms", "
 PERSON_ROLES = [
     "ceo", "cfo", "cmo", "cso", "coo", "cto", "chief", "president", "founder", "co-founder", "chair", "chairman",
     "chairwoman", "head", "director", "vice", "senior", "executive", "professor", "analyst", "partner",
-    "managing", "general", "principal", "lead", "investigator", "who", "an", "a", "the",
+    "managing", "general", "principal", "lead", "investigator", "who",
 ]
 SPEECH_VERBS = ["said", "says", "added", "noted", "commented", "explained", "stated", "told", "according"]
 NAME_PART = {"TEXT": {"REGEX": r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"}}
@@ -266,6 +266,7 @@ class NameFinder:
             Span(doc, ent.start, ent.end, label=MODEL_LABELS[ent.label_])
             for ent in doc.ents
             if ent.label_ in MODEL_LABELS and len(ent) >= 2 and not any(t.lower_ in LEADING_NOISE for t in ent)
+            and ent[-1].text not in self.company_heads and ent[-1].lower_ not in self.suffixes
         )
         found.setdefault("Company", []).extend(
             Span(doc, ent.start, ent.end, label="Company") for ent in doc.ents if ent.label_ == "ORG" and _acts_as_company(ent)
@@ -309,7 +310,7 @@ class NameFinder:
                     tokens.append(token)
                 elif tokens:
                     break
-            if len(tokens) < 2 or tokens[0].lower_ in PERSON_ROLES:
+            if len(tokens) < 2 or tokens[0].lower_ in PERSON_ROLES or tokens[-1].text in self.company_heads:
                 return None
             return Span(doc, tokens[0].i, tokens[-1].i + 1, label="Person")
         if label == "TherapyProduct" and self.not_products.fullmatch(doc[start].text):
