@@ -159,6 +159,8 @@ def _confirmed_outside_headings(spans: list[Span]) -> list[Span]:
     return [span for span in spans if span.text in in_body or not is_heading(span.sent)]
 
 
+COMMON_WORD_SUFFIXES = {"company", "corporation", "limited", "group", "holdings", "incorporated"}
+"""Legal suffixes that are also ordinary words: 'a Philadelphia company' names no company."""
 DISEASE_MODIFIER = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]*|-|'s|’s)$")
 
 
@@ -226,7 +228,7 @@ class NameFinder:
             i = token.i
             if token.text in self.company_heads and i > 0:
                 candidates.append(("Company", _proper_run_start(doc, i), i + 1))
-            elif token.lower_ in self.suffixes and i > 0:
+            elif token.lower_ in self.suffixes and i > 0 and not (token.is_lower and token.lower_ in COMMON_WORD_SUFFIXES):
                 before = i - 1 if doc[i - 1].text == "," else i
                 candidates.append(("Company", _proper_run_start(doc, before), i + 1))
             elif token.lower_ in self.disease_heads and i > 0:
