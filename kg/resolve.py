@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -24,11 +25,15 @@ class Resolved:
     in_vocabulary: bool
 
 
+@functools.lru_cache(maxsize=4)
+def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern:
+    ordered = sorted({s.lower().rstrip(".") for s in suffixes}, key=len, reverse=True)
+    return re.compile(r"(?:[\s,]+(?:" + "|".join(re.escape(s) for s in ordered) + r")\.?)+$", re.I)
+
+
 def strip_company_suffix(name: str, vocabulary: Vocabulary) -> str:
     """'Helixmith Co., Ltd.' -> 'Helixmith'; 'Lunaris Bio plc' -> 'Lunaris Bio'."""
-    suffixes = sorted({s.lower().rstrip(".") for s in vocabulary.company_suffixes}, key=len, reverse=True)
-    pattern = r"(?:[\s,]+(?:" + "|".join(re.escape(s) for s in suffixes) + r")\.?)+$"
-    stripped = re.sub(pattern, "", name.strip(), flags=re.I).strip(" ,")
+    stripped = _suffix_pattern(vocabulary.company_suffixes).sub("", name.strip()).strip(" ,")
     return stripped or name
 
 
