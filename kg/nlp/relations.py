@@ -149,7 +149,7 @@ def coordination_groups(doc: Doc, ents: list[Span], type_of) -> list[list[Span]]
 
 
 def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type_of) -> str:
-    """The text between two offsets with each entity in it replaced by <Type>."""
+    """The text between two offsets with each entity in it replaced by <Type> (a regulation by its class)."""
     pieces, cursor = [], start_char
     for ent in ents:
         if ent.start_char >= start_char and ent.end_char <= end_char:
