@@ -282,7 +282,7 @@ class NameFinder:
                 if taken.isdisjoint(range(span.start, span.end)):
                     kept.append(span)
                     taken.update(range(span.start, span.end))
-        kept.extend(self._brands(doc, kept, taken))
+        kept = self._brands(doc, kept, taken)
         kept.extend(self._owners(doc, kept, taken))
         kept.extend(self._aliases(doc, kept, taken))
         kept = _short_names_join_full_names(doc, kept)
@@ -337,16 +337,29 @@ class NameFinder:
         return bool(token.ent_id_) and self.type_of(token.ent_type_) != "Disease"
 
     def _brands(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
-        """A capitalised brand right before its generic name in parentheses: 'Sanvoryn (xyz-vec)'."""
-        brands = []
+        """A capitalised brand right before its generic name or code in parentheses, 'Sanvoryn (ELV-301,
+        dalmogene parvovec)': the brand is a product, and the names in the parentheses are that product."""
+        names: dict[int, str] = {}
         for span in spans:
             if span.label_ != "TherapyProduct" or span.start < 2 or doc[span.start - 1].text != "(":
                 continue
             brand = doc[span.start - 2]
-            if brand.i not in taken and brand.is_title and not brand.is_sent_start | brand.is_stop:
-                brands.append(Span(doc, brand.i, brand.i + 1, label="TherapyProduct", kb_id=brand.text))
-                taken.add(brand.i)
-        return brands
+            if brand.is_title and not brand.is_sent_start | brand.is_stop and (brand.i not in taken or brand.ent_type_ == "TherapyProduct"):
+                name = names.setdefault(brand.i, brand.text if brand.i not in taken else "")
+                close = next((t.i for t in doc[span.start : span.start + 12] if t.text == ")"), span.end)
+                for other in spans:
+                    if other.label_ == "TherapyProduct" and span.start <= other.start < close and not other.ent_id_:
+                        names[other.start] = name or brand.text
+        relabelled = []
+        for span in spans:
+            if span.start in names and span.label_ == "TherapyProduct" and not span.ent_id_ and names[span.start]:
+                span = Span(doc, span.start, span.end, label="TherapyProduct", kb_id=names[span.start])
+            relabelled.append(span)
+        for i, name in names.items():
+            if name and i not in taken and not any(s.start <= i < s.end for s in spans):
+                relabelled.append(Span(doc, i, i + 1, label="TherapyProduct", kb_id=name))
+                taken.add(i)
+        return relabelled
 
     def _owners(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
         """The possessor of a product is its company: 'ImmunoACT's NexCAR19', 'Fosun Kite's axi-cel'."""
@@ -367,7 +380,8 @@ class NameFinder:
         return owners
 
     def _aliases(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
-        """Later mentions of an entity by the abbreviation the text defined or by the first word of a company."""
+        """Other mentions of an entity by the abbreviation the text defined, the first word of a company,
+        or a brand name the text introduced with its generic name."""
         aliases: dict[str, Span] = {}
         for span in spans:
             after = doc[span.end : span.end + 3]
@@ -377,6 +391,8 @@ class NameFinder:
                 first = span[0]
                 if first.is_title and not first.is_stop and first.lower_ not in LEADING_NOISE and len(first) > 2 and first.lower_ not in self.suffixes:
                     aliases.setdefault(first.text, span)
+            if span.label_ == "TherapyProduct" and span.kb_id_ and len(span) == 1 and span[0].is_title:
+                aliases.setdefault(span.text, span)  # a brand found once is that product everywhere
         found = []
         for token in doc:
             span = aliases.get(token.text)
