@@ -14,7 +14,7 @@ TOPIC = re.compile(
 )
 
 
-def deals_from(relations: tuple[Relation, ...], figures: tuple[Figure, ...], text: str) -> tuple[Deal, ...]:
+def deals_from(relations: tuple[Relation, ...], figures: tuple[Figure, ...]) -> tuple[Deal, ...]:
     """One Deal per deal relation, with the date, value and topic its sentence states."""
     deals = []
     for relation in relations:

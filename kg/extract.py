@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from kg.consistency import growth_checks
 from kg.deals import deals_from
-from kg.model import Extraction, Figure, Relation, SourceDocument, Span
+from kg.model import SYMMETRIC_PREDICATES, Extraction, Figure, Relation, SourceDocument, Span
 from kg.nlp.pipeline import load_pipeline, pipeline_description
 from kg.nlp import text_of
 from kg.ontology import Vocabulary, load_vocabulary, rule_precision
@@ -87,7 +87,7 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
         entities=entities,
         relations=relations,
         figures=figures,
-        deals=deals_from(relations, figures, text_of(doc)),
+        deals=deals_from(relations, figures),
         growth_checks=growth_checks(figures, text_of(doc)),
         pipeline=pipeline,
     )
@@ -109,7 +109,7 @@ def _relations(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -
             continue
         relation = Relation(subject.iri, mention.predicate, obj.iri, mention.confidence, _evidence(mention.sentence), mention.rule)
         key = (relation.subject, relation.predicate, relation.object, relation.evidence.start)
-        if mention.predicate == "collaboratesWith":
+        if mention.predicate in SYMMETRIC_PREDICATES:
             key = (*sorted((relation.subject, relation.object)), relation.predicate, relation.evidence.start)
         if key not in relations or relations[key].confidence < relation.confidence:
             relations[key] = relation

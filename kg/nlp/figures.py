@@ -149,7 +149,7 @@ class FigureParser:
         if value is None:
             return None
         period = _period(tail) or _period(head) or None
-        year = _year(tail[:40] if kind == "count" else tail, "" if kind == "count" else head, span)
+        year = _year(tail[:40] if kind == "count" else tail, "" if kind == "count" else head)
         if year is None and period is None or kind == "count":
             year = year or _reference_year(doc, span, kind)
         # a projection is said next to its own number: "... was valued at X in 2023 and is expected to reach Y by 2032"
@@ -239,7 +239,7 @@ def _period(text: str) -> str | None:
     return f"{start}-{end}" if int(end) > int(start) else None
 
 
-def _year(tail: str, head: str, span: Span) -> int | None:
+def _year(tail: str, head: str) -> int | None:
     """The year a figure refers to: the first one after it in the sentence, else the last one before."""
     for text, pick in ((tail, 0), (head, -1)):
         years = [m.group(1) for m in YEAR.finditer(text) if not PERIOD.search(text[max(0, m.start() - 12) : m.end() + 12])]

@@ -73,7 +73,7 @@ class RelationMention:
     confidence: float
 
 
-def _compile(pattern: str | None, anchored: bool = True) -> re.Pattern | None:
+def _compile(pattern: str | None) -> re.Pattern | None:
     if pattern is None:
         return None
     for macro, expansion in MACROS.items():
