@@ -13,13 +13,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span as SpacySpan
 
 from kg.consistency import growth_checks
 from kg.deals import deals_from
 from kg.model import SYMMETRIC_PREDICATES, Extraction, Figure, Relation, SourceDocument, Span
 from kg.nlp.pipeline import load_pipeline, pipeline_description
-from kg.nlp import text_of
+from kg.nlp import entities_between, text_of
 from kg.ontology import Vocabulary, load_vocabulary, rule_precision
 from kg.nlp.relations import COMPOUND_RULE
 from kg.resolve import Resolved, entities_of, resolve_span
@@ -71,11 +71,12 @@ def _extract_in_processes(sources, model, min_confidence, batch_size, jobs) -> I
 
 def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipeline: str, min_confidence: float) -> Extraction:
     """Turn one parsed Doc into an Extraction with resolved IRIs."""
-    resolved = {ent.start_char: resolve_span(ent, vocabulary) for ent in doc.ents}
+    ents = doc.ents
+    resolved = {ent.start_char: resolve_span(ent, vocabulary) for ent in ents}
     relations = _relations(doc, resolved, min_confidence)
-    figures = _figures(doc, resolved, min_confidence)
+    figures = _figures(doc, ents, resolved, min_confidence)
     counts = Counter(iri for r in relations for iri in (r.subject, r.object))
-    mentions = [(ent, resolved[ent.start_char]) for ent in doc.ents]
+    mentions = [(ent, resolved[ent.start_char]) for ent in ents]
     mentions += [
         (m.object, resolve_span(m.object, vocabulary))
         for m in doc._.cgt_relations or ()
@@ -124,27 +125,28 @@ def _places(spans, resolved: dict[int, Resolved]) -> list[str]:
     return [resolved[e.start_char].iri for e in spans if resolved[e.start_char].type in PLACE_TYPES]
 
 
-def _document_scope(doc: Doc, resolved: dict[int, Resolved]) -> str | None:
+def _document_scope(doc: Doc, ents: tuple[SpacySpan, ...], resolved: dict[int, Resolved]) -> str | None:
     """The market a document is about: the place its title (first line) names, else the whole market."""
     first_line = text_of(doc).lstrip().split("\n", 1)[0]
     start = len(text_of(doc)) - len(text_of(doc).lstrip())
-    places = _places([e for e in doc.ents if e.end_char <= start + len(first_line)], resolved)
+    places = _places([e for e in ents if e.end_char <= start + len(first_line)], resolved)
     return places[0] if places and not GLOBAL_WORDS.search(first_line) else None
 
 
-def _figures(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -> tuple[Figure, ...]:
+def _figures(doc: Doc, ents: tuple[SpacySpan, ...], resolved: dict[int, Resolved], min_confidence: float) -> tuple[Figure, ...]:
     figures = []
     base = 0.9
-    document_scope = _document_scope(doc, resolved)
+    document_scope = _document_scope(doc, ents, resolved)
     for mention in doc._.cgt_figures or ():
         sentence = mention.sentence
+        sentence_ents = entities_between(ents, sentence.start_char, sentence.end_char)
         before = text_of(doc)[sentence.start_char : mention.span.start_char]
         phrases = MARKET_PHRASE.findall(before) or MARKET_PHRASE.findall(sentence.text)
         measures = phrases[-1].strip() if phrases else sentence.text[:80]
-        subject = _figure_subject(sentence, mention, resolved)
+        subject = _figure_subject(sentence_ents, mention, resolved)
         phrase_start = mention.span.start_char - len(before) + before.rfind(measures) if measures in before else None
-        in_phrase = [e for e in sentence.ents if phrase_start is not None and phrase_start <= e.start_char < mention.span.start_char]
-        scope_places = _places(in_phrase, resolved) or _places([e for e in sentence.ents if e.end <= mention.span.start], resolved)[-1:]
+        in_phrase = [e for e in sentence_ents if phrase_start is not None and phrase_start <= e.start_char < mention.span.start_char]
+        scope_places = _places(in_phrase, resolved) or _places([e for e in sentence_ents if e.end <= mention.span.start], resolved)[-1:]
         scope = scope_places[0] if scope_places else (None if GLOBAL_WORDS.search(measures) else document_scope)
         confidence = rule_precision().get(mention.rule, base)
         if not (phrases or mention.measure in ("DealValue", "Count")):
@@ -170,9 +172,9 @@ def _figures(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -> 
     return tuple(figures)
 
 
-def _figure_subject(sentence, mention, resolved: dict[int, Resolved]) -> str | None:
+def _figure_subject(sentence_ents: list[SpacySpan], mention, resolved: dict[int, Resolved]) -> str | None:
     """The entity a figure is about: the nearest typed entity before it in its sentence."""
-    candidates = [ent for ent in sentence.ents if ent.end <= mention.span.start] or list(sentence.ents)
+    candidates = [ent for ent in sentence_ents if ent.end <= mention.span.start] or sentence_ents
     for wanted in FIGURE_SUBJECT_TYPES:
         for ent in reversed(candidates):
             identity = resolved[ent.start_char]

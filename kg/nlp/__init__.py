@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Span
 
 
 def text_of(doc: Doc) -> str:
@@ -27,3 +30,14 @@ def parenthesised(doc: Doc) -> frozenset[int]:
                 depth += 1
         inside = doc.user_data["cgt_parenthesised"] = frozenset(indices)
     return inside
+
+
+def entities_between(ents: Sequence[Span], start_char: int, end_char: int) -> list[Span]:
+    """The entities of `ents` (non-overlapping, in text order) that lie between two offsets, found by bisection.
+
+    A sentence's entities without `sentence.ents`, which rebuilds the whole document's
+    entity list on every call and so makes a loop over sentences quadratic.
+    """
+    first = bisect_left(ents, start_char, key=lambda ent: ent.start_char)
+    last = bisect_right(ents, end_char, key=lambda ent: ent.end_char)
+    return list(ents[first:last])

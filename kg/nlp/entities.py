@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -66,21 +67,29 @@ MODEL_LABELS = {"PERSON": "Person"}
 @Language.component("cgt_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence at blank lines, headings and bullets, so layout never glues two facts."""
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
-        text_before = previous.text_with_ws
-        if "\n" not in text_before:
-            continue
-        line_start = token.text[:1] in "#*-•>|" or token.like_num and token.i + 1 < len(doc) and doc[token.i + 1].text in ".)"
-        blank_line = text_before.count("\n") >= 2
-        last_word = doc[previous.i - 1] if previous.is_space and previous.i > 0 else previous
-        ended = last_word.text[-1:] in ".!?:;"
-        heading = _line_of(doc, last_word).lstrip().startswith("#") or (
-            not ended and len(_line_of(doc, last_word)) < 80 and token.is_title
-        )
-        if blank_line or line_start or ended or heading:
-            token.is_sent_start = True
+    starts = [token.i for token in doc[1:] if _layout_break_before(doc, token)]
+    if starts:
+        # one write for all: `token.is_sent_start = True` scans the whole document for a parse each time
+        sent_starts = doc.to_array(SENT_START)
+        sent_starts[starts] = 1
+        doc.from_array(SENT_START, sent_starts)
     return doc
+
+
+def _layout_break_before(doc: Doc, token) -> bool:
+    """Whether the line break before `token` ends a paragraph, a heading or a sentence, or starts a list item."""
+    previous = doc[token.i - 1]
+    text_before = previous.text_with_ws
+    if "\n" not in text_before:
+        return False
+    line_start = token.text[:1] in "#*-•>|" or token.like_num and token.i + 1 < len(doc) and doc[token.i + 1].text in ".)"
+    blank_line = text_before.count("\n") >= 2
+    last_word = doc[previous.i - 1] if previous.is_space and previous.i > 0 else previous
+    ended = last_word.text[-1:] in ".!?:;"
+    heading = _line_of(doc, last_word).lstrip().startswith("#") or (
+        not ended and len(_line_of(doc, last_word)) < 80 and token.is_title
+    )
+    return bool(blank_line or line_start or ended or heading)
 
 
 def _line_of(doc: Doc, token) -> str:
@@ -98,15 +107,47 @@ def is_heading(sentence: Span) -> bool:
     return len(words) >= 3 and sum(t.is_title or t.is_upper for t in words) >= 0.75 * len(words) and not sentence.text.rstrip().endswith(".")
 
 
-def _narrower_disease(span: Span, kept: list[Span], taken: set[int], type_of) -> tuple[list[Span], set[int]]:
+class KeptNames:
+    """The names kept so far, in the order they were kept, with the names covering each token:
+    what overlaps a span is looked up by its own tokens, not by scanning every name kept."""
+
+    def __init__(self, spans: list[Span]):
+        self.order: dict[int, Span] = {}
+        self.covering: dict[int, list[Span]] = {}
+        for span in spans:
+            self.add(span)
+
+    def add(self, span: Span) -> None:
+        """Keep `span`."""
+        self.order[id(span)] = span
+        for i in range(span.start, span.end):
+            self.covering.setdefault(i, []).append(span)
+
+    def remove(self, span: Span) -> None:
+        """Drop a kept span."""
+        del self.order[id(span)]
+        for i in range(span.start, span.end):
+            self.covering[i] = [k for k in self.covering[i] if k is not span]
+
+    def overlapping(self, span: Span) -> list[Span]:
+        """The kept names that share a token with `span`."""
+        return list({id(k): k for i in range(span.start, span.end) for k in self.covering.get(i, ())}.values())
+
+    def spans(self) -> list[Span]:
+        """The kept names, in the order they were kept."""
+        return list(self.order.values())
+
+
+def _narrower_disease(span: Span, kept: KeptNames, taken: set[int], type_of) -> None:
     """'cervical cancer' names a narrower disease than the 'cancer' (oncology) inside it, and 'lupus
     nephritis' than 'lupus': a longer disease name replaces the known disease names it contains."""
-    inside = [k for k in kept if span.start <= k.start and k.end <= span.end and len(k) < len(span)]
-    outside_overlap = any(k.start < span.end and span.start < k.end for k in kept if k not in inside)
-    if not inside or outside_overlap or any(type_of(k.label_) != "Disease" for k in inside):
-        return kept, taken
-    kept = [k for k in kept if k not in inside]
-    return kept, taken - {i for k in inside for i in range(k.start, k.end)}
+    overlapping = kept.overlapping(span)
+    inside = [k for k in overlapping if span.start <= k.start and k.end <= span.end and len(k) < len(span)]
+    if not inside or len(inside) < len(overlapping) or any(type_of(k.label_) != "Disease" for k in inside):
+        return
+    for k in inside:
+        kept.remove(k)
+    taken.difference_update(i for k in inside for i in range(k.start, k.end))
 
 
 def _short_names_join_full_names(doc: Doc, spans: list[Span]) -> list[Span]:
@@ -155,8 +196,15 @@ def _acts_as_company(ent: Span) -> bool:
 
 def _confirmed_outside_headings(spans: list[Span]) -> list[Span]:
     """New company names seen only in headings ('Top Pharma Deals') are not trusted; named in body text they are."""
-    in_body = {span.text for span in spans if not is_heading(span.sent)}
-    return [span for span in spans if span.text in in_body or not is_heading(span.sent)]
+    heading_at: dict[int, bool] = {}  # by sentence start: a long sentence is read once, not once per name
+    in_heading = []
+    for span in spans:
+        sentence = span.sent
+        if sentence.start not in heading_at:
+            heading_at[sentence.start] = is_heading(sentence)
+        in_heading.append(heading_at[sentence.start])
+    in_body = {span.text for span, heading in zip(spans, in_heading) if not heading}
+    return [span for span, heading in zip(spans, in_heading) if span.text in in_body or not heading]
 
 
 COMMON_WORD_SUFFIXES = {"company", "corporation", "limited", "group", "holdings", "incorporated"}
@@ -255,9 +303,10 @@ class NameFinder:
         return [(label, start, end) for label, start, end in candidates if end - start >= 2]
 
     def __call__(self, doc: Doc) -> Doc:
-        known = [self._with_suffix(doc, ent) for ent in doc.ents if ent.ent_id_]
+        ents = doc.ents
+        known = [self._with_suffix(doc, ent) for ent in ents if ent.ent_id_]
         taken = {i for span in known for i in range(span.start, span.end)}
-        taken |= {i for ent in doc.ents if ent.label_ == NOT_AN_ENTITY for i in range(ent.start, ent.end)}
+        taken |= {i for ent in ents if ent.label_ == NOT_AN_ENTITY for i in range(ent.start, ent.end)}
         found: dict[str, list[Span]] = {}
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
         for label, start, end in matches + self._anchored(doc):
@@ -266,23 +315,23 @@ class NameFinder:
                 found.setdefault(label, []).append(span)
         found.setdefault("Person", []).extend(
             Span(doc, ent.start, ent.end, label=MODEL_LABELS[ent.label_])
-            for ent in doc.ents
+            for ent in ents
             if ent.label_ in MODEL_LABELS and len(ent) >= 2 and not any(t.lower_ in LEADING_NOISE for t in ent)
             and ent[-1].text not in self.company_heads and ent[-1].lower_ not in self.suffixes
         )
         found.setdefault("Company", []).extend(
-            Span(doc, ent.start, ent.end, label="Company") for ent in doc.ents if ent.label_ == "ORG" and _acts_as_company(ent)
+            Span(doc, ent.start, ent.end, label="Company") for ent in ents if ent.label_ == "ORG" and _acts_as_company(ent)
         )
         found["Company"] = _confirmed_outside_headings(found["Company"])
-        kept = list(known)
+        kept_names = KeptNames(known)
         for label in ("Person", "TherapyProduct", "Agency", "Law", "Company", "Disease"):
             for span in filter_spans(found.get(label, [])):
                 if label == "Disease":
-                    kept, taken = _narrower_disease(span, kept, taken, self.type_of)
+                    _narrower_disease(span, kept_names, taken, self.type_of)
                 if taken.isdisjoint(range(span.start, span.end)):
-                    kept.append(span)
+                    kept_names.add(span)
                     taken.update(range(span.start, span.end))
-        kept = self._brands(doc, kept, taken)
+        kept = self._brands(doc, kept_names.spans(), taken)
         kept.extend(self._owners(doc, kept, taken))
         kept.extend(self._aliases(doc, kept, taken))
         kept = _short_names_join_full_names(doc, kept)
@@ -340,6 +389,8 @@ class NameFinder:
         """A capitalised brand right before its generic name or code in parentheses, 'Sanvoryn (ELV-301,
         dalmogene parvovec)': the brand is a product, and the names in the parentheses are that product."""
         names: dict[int, str] = {}
+        unnamed = {span.start for span in spans if span.label_ == "TherapyProduct" and not span.ent_id_}
+        covered = {i for span in spans for i in range(span.start, span.end)}
         for span in spans:
             if span.label_ != "TherapyProduct" or span.start < 2 or doc[span.start - 1].text != "(":
                 continue
@@ -347,16 +398,15 @@ class NameFinder:
             if brand.is_title and not brand.is_sent_start | brand.is_stop and (brand.i not in taken or brand.ent_type_ == "TherapyProduct"):
                 name = names.setdefault(brand.i, brand.text if brand.i not in taken else "")
                 close = next((t.i for t in doc[span.start : span.start + 12] if t.text == ")"), span.end)
-                for other in spans:
-                    if other.label_ == "TherapyProduct" and span.start <= other.start < close and not other.ent_id_:
-                        names[other.start] = name or brand.text
+                for start in unnamed.intersection(range(span.start, close)):
+                    names[start] = name or brand.text
         relabelled = []
         for span in spans:
             if span.start in names and span.label_ == "TherapyProduct" and not span.ent_id_ and names[span.start]:
                 span = Span(doc, span.start, span.end, label="TherapyProduct", kb_id=names[span.start])
             relabelled.append(span)
         for i, name in names.items():
-            if name and i not in taken and not any(s.start <= i < s.end for s in spans):
+            if name and i not in taken and i not in covered:
                 relabelled.append(Span(doc, i, i + 1, label="TherapyProduct", kb_id=name))
                 taken.add(i)
         return relabelled

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp import parenthesised, text_of
+from kg.nlp import entities_between, parenthesised, text_of
 from kg.ontology import ONTOLOGY_DIR, load_vocabulary, rule_precision
 
 MACROS = {
@@ -151,12 +151,11 @@ def coordination_groups(doc: Doc, ents: list[Span], type_of) -> list[list[Span]]
 def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type_of) -> str:
     """The text between two offsets with each entity in it replaced by <Type> (a regulation by its class)."""
     pieces, cursor = [], start_char
-    for ent in ents:
-        if ent.start_char >= start_char and ent.end_char <= end_char:
-            pieces.append(text_of(doc)[cursor : ent.start_char])
-            top = type_of(ent.label_)
-            pieces.append(f"<{ent.label_ if top == 'Regulation' else top}>")
-            cursor = ent.end_char
+    for ent in entities_between(ents, start_char, end_char):
+        pieces.append(text_of(doc)[cursor : ent.start_char])
+        top = type_of(ent.label_)
+        pieces.append(f"<{ent.label_ if top == 'Regulation' else top}>")
+        cursor = ent.end_char
     pieces.append(text_of(doc)[cursor:end_char])
     return re.sub(r"\s+", " ", "".join(pieces))
 
@@ -177,17 +176,19 @@ class RelationFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[tuple, RelationMention] = {}
+        doc_ents, parsed = doc.ents, doc.has_annotation("DEP")
         for sentence in doc.sents:
-            ents = list(sentence.ents)
+            ents = entities_between(doc_ents, sentence.start_char, sentence.end_char)
             groups = coordination_groups(doc, ents, self.type_of)
             candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
             candidates.extend(self._embedded_technologies(doc, sentence, ents))
             for i, left in enumerate(groups):
-                for right in groups[i + 1 :]:
+                for k in range(i + 1, len(groups)):
+                    right = groups[k]
                     if right[0].start - left[-1].end > MAX_GAP_TOKENS:
                         break
                     candidates.extend(self._match(doc, sentence, ents, left, right))
-            if doc.has_annotation("DEP"):
+            if parsed:
                 candidates.extend(self._match_dependencies(sentence, ents))
             else:
                 candidates.extend(self._match_windows(doc, sentence, ents, groups))
@@ -277,15 +278,18 @@ class RelationFinder:
         """Without a parse: the dependency rules' trigger words between two entity groups of one clause."""
         member_group = {id(ent): k for k, group in enumerate(groups) for ent in group}
         for i, a in enumerate(ents):
-            for b in ents[i + 1 :]:
-                if member_group[id(a)] == member_group[id(b)] or b.start - a.end > WINDOW_TOKENS:
+            for j in range(i + 1, len(ents)):
+                b = ents[j]
+                if b.start - a.end > WINDOW_TOKENS:
+                    break
+                if member_group[id(a)] == member_group[id(b)]:
                     continue
                 inside = parenthesised(doc)
                 between = [t for t in doc[a.end : b.start] if t.i not in inside]
                 if any(t.text in CLAUSE_BREAKS or t.lower_ in CLAUSE_WORDS for t in between):
                     continue
-                blockers = {self.type_of(e.label_) for e in ents if a.end <= e.start and e.end <= b.start
-                            and member_group[id(e)] not in (member_group[id(a)], member_group[id(b)])}
+                blockers = {self.type_of(e.label_) for e in ents[i + 1 : j]
+                            if member_group[id(e)] not in (member_group[id(a)], member_group[id(b)])}
                 words = {t.lower_ for t in between}
                 if b.end < sentence.end:
                     words.add(doc[b.end].lower_)
