@@ -7,14 +7,13 @@ percentage point, an analyst wants to know.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from kg.model import Figure
+from kg.nlp import blank_lines, paragraph_around
 
 TOLERANCE_POINTS = 1.0
-BLANK_LINE = re.compile(r"(?=\n\n)")
 
 
 @dataclass(frozen=True)
@@ -47,13 +46,6 @@ def implied_cagr(start: float, end: float, years: int) -> float:
     return ((end / start) ** (1 / years) - 1) * 100
 
 
-def _paragraph(blank_lines: list[int], length: int, offset: int) -> tuple[int, int]:
-    """The paragraph around `offset`: from the last blank line that ends before it to the next one at or after it."""
-    before = bisect_right(blank_lines, offset - 2) - 1
-    after = bisect_left(blank_lines, offset)
-    return (blank_lines[before] if before >= 0 else 0, blank_lines[after] if after < len(blank_lines) else length)
-
-
 def _same_market(size: Figure, cagr: Figure) -> bool:
     """Figures about the same market: the same subject, or one of them with no subject of its own."""
     return size.subject == cagr.subject or size.subject is None or cagr.subject is None
@@ -65,12 +57,12 @@ def growth_checks(figures: tuple[Figure, ...], text: str) -> tuple[GrowthCheck, 
     sizes = [f for f in figures if f.measure == "MarketSize" and f.year is not None and f.value > 0]
     by_offset = sorted(range(len(sizes)), key=lambda k: sizes[k].evidence.start)
     offsets = [sizes[k].evidence.start for k in by_offset]
-    blank_lines = [match.start() for match in BLANK_LINE.finditer(text)]
+    breaks = blank_lines(text)
     for cagr in figures:
         if cagr.measure != "CAGR" or not cagr.period:
             continue
         first, last = (int(y) for y in cagr.period.split("-"))
-        low, high = _paragraph(blank_lines, len(text), cagr.evidence.start)
+        low, high = paragraph_around(breaks, len(text), cagr.evidence.start)
         in_paragraph = sorted(by_offset[bisect_left(offsets, low) : bisect_right(offsets, high)])
         near = [sizes[k] for k in in_paragraph if _same_market(sizes[k], cagr)]
         starts = [f for f in near if f.year in (first - 1, first)]

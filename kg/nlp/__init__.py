@@ -2,34 +2,56 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from spacy.tokens import Doc, Span
 
+BLANK_LINE = re.compile(r"(?=\n\n)")
+T = TypeVar("T")
 
+
+def once_per_document(compute: Callable[[Doc], T]) -> Callable[[Doc], T]:
+    """`compute(doc)`, worked out on the first call for a Doc and kept in its user_data for the next ones."""
+    key = f"cgt_{compute.__name__}"
+
+    @functools.wraps(compute)
+    def cached(doc: Doc) -> T:
+        value = doc.user_data.get(key)
+        if value is None:
+            value = doc.user_data[key] = compute(doc)
+        return value
+
+    return cached
+
+
+@once_per_document
 def text_of(doc: Doc) -> str:
     """The document's text, built once: spaCy rebuilds `doc.text` from its tokens on every access."""
-    text = doc.user_data.get("cgt_text")
-    if text is None:
-        text = doc.user_data["cgt_text"] = doc.text
-    return text
+    return doc.text
 
 
+@once_per_document
 def parenthesised(doc: Doc) -> frozenset[int]:
     """Indices of the tokens that lie inside parentheses, computed once per document."""
-    inside = doc.user_data.get("cgt_parenthesised")
-    if inside is None:
-        depth, indices = 0, set()
-        for token in doc:
-            if token.text == ")":
-                depth = max(0, depth - 1)
-            if depth:
-                indices.add(token.i)
-            if token.text == "(":
-                depth += 1
-        inside = doc.user_data["cgt_parenthesised"] = frozenset(indices)
-    return inside
+    depth, indices = 0, set()
+    for token in doc:
+        if token.text == ")":
+            depth = max(0, depth - 1)
+        if depth:
+            indices.add(token.i)
+        if token.text == "(":
+            depth += 1
+    return frozenset(indices)
+
+
+@once_per_document
+def blank_lines_of(doc: Doc) -> list[int]:
+    """`blank_lines` of the document's text, computed once per document."""
+    return blank_lines(text_of(doc))
 
 
 def entities_between(ents: Sequence[Span], start_char: int, end_char: int) -> list[Span]:
@@ -41,3 +63,16 @@ def entities_between(ents: Sequence[Span], start_char: int, end_char: int) -> li
     first = bisect_left(ents, start_char, key=lambda ent: ent.start_char)
     last = bisect_right(ents, end_char, key=lambda ent: ent.end_char)
     return list(ents[first:last])
+
+
+def blank_lines(text: str) -> list[int]:
+    """Where each blank line ('\\n\\n', overlapping ones too) starts in `text`, for `paragraph_around`."""
+    return [match.start() for match in BLANK_LINE.finditer(text)]
+
+
+def paragraph_around(breaks: list[int], length: int, offset: int) -> tuple[int, int]:
+    """The paragraph around `offset`: from the last blank line of `breaks` that ends before it (else 0) to the
+    next one at or after it (else `length`), as rfind and find of '\\n\\n' give them, without scanning the text."""
+    before = bisect_right(breaks, offset - 2) - 1
+    after = bisect_left(breaks, offset)
+    return (breaks[before] if before >= 0 else 0, breaks[after] if after < len(breaks) else length)

@@ -17,7 +17,7 @@ import re
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.pipeline import EntityRuler
+from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -63,6 +63,10 @@ DISEASE_NOISE = {
     "diagnosed", "suffering", "living", "resistant", "treatable", "untreated", "cure", "cures", "prevent", "prevents",
 }
 MODEL_LABELS = {"PERSON": "Person"}
+MAX_SENTENCE_TOKENS = 250
+"""A sentence is started after this many tokens with no sentence end or line break: each figure and relation reads
+its whole sentence, so one endless sentence (a table flattened to one line) would make extraction quadratic."""
+SENTENCE_ENDS = frozenset(Sentencizer.default_punct_chars)
 
 
 class VocabularyRuler(EntityRuler):
@@ -97,8 +101,14 @@ def make_vocabulary_ruler(nlp: Language, name: str, phrase_matcher_attr: str | N
 
 @Language.component("cgt_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence at blank lines, headings and bullets, so layout never glues two facts."""
-    starts = [token.i for token in doc[1:] if _layout_break_before(doc, token)]
+    """Start a sentence at blank lines, headings and bullets, so layout never glues two facts, and
+    after MAX_SENTENCE_TOKENS tokens without an end."""
+    starts, run = [], 0
+    for token in doc[1:]:
+        run = 0 if doc[token.i - 1].text in SENTENCE_ENDS else run + 1
+        if run >= MAX_SENTENCE_TOKENS or _layout_break_before(doc, token):
+            starts.append(token.i)
+            run = 0
     if starts:
         # one write for all: `token.is_sent_start = True` scans the whole document for a parse each time
         sent_starts = doc.to_array(SENT_START)

@@ -8,6 +8,7 @@ words of its sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -15,7 +16,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from kg.nlp import text_of
+from kg.nlp import blank_lines_of, once_per_document, paragraph_around, text_of
 from kg.dates import YEAR, dateline_year, paragraph_year_before
 
 CURRENCIES = {
@@ -53,7 +54,9 @@ MONTH_WORDS = {
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
 }
 THAT_YEAR = re.compile(r"\b(?:that|the same|this) year\b", re.I)
-AS_OF = re.compile(r"\bas (?:of|at) (?:the end of )?(?:[A-Z][a-z]+\.? )?(?:\d{1,2},? )?((?:19|20)\d\d)\b", re.I)
+AS_OF_WORDS = r"\bas (?:of|at) "
+AS_OF = re.compile(AS_OF_WORDS + r"(?:the end of )?(?:[A-Z][a-z]+\.? )?(?:\d{1,2},? )?((?:19|20)\d\d)\b", re.I)
+AS_OF_START = re.compile(AS_OF_WORDS, re.I)
 FORECAST_CUES = re.compile(
     r"\b(?:will|expected|projected|forecast|forecasted|anticipated|estimated to (?:reach|grow|be)|poised|set to|"
     r"likely to|could reach|to reach|is to|predicted|by (?:the end of )?(?:19|20)\d\d)\b",
@@ -193,16 +196,32 @@ def _is_count(doc: Doc, i: int) -> bool:
 
 def _reference_year(doc: Doc, span: Span, kind: str) -> int | None:
     """The year a figure without its own year refers to: an 'as of' date earlier in its paragraph, or for deals the dateline."""
-    paragraph_start = text_of(doc).rfind("\n\n", 0, span.start_char)
-    as_of = AS_OF.findall(text_of(doc)[max(0, paragraph_start) : span.start_char])
-    if as_of:
-        return int(as_of[-1])
+    paragraph_start, _ = paragraph_around(blank_lines_of(doc), len(text_of(doc)), span.start_char)
+    as_of = _last_as_of(text_of(doc), _as_of_starts(doc), paragraph_start, span.start_char)
+    if as_of is not None:
+        return as_of
     if THAT_YEAR.search(span.sent.text):
         return paragraph_year_before(text_of(doc), span.sent.start_char)
     if kind in ("money", "percent") and DEAL_WORDS.search(span.sent.text):
         previous = _previous_sentence(doc, span)
         years = YEAR.findall(previous.text) if previous is not None else []
         return int(years[-1]) if years else dateline_year(text_of(doc))
+    return None
+
+
+@once_per_document
+def _as_of_starts(doc: Doc) -> list[int]:
+    """Where 'as of' or 'as at' starts in the text: the only places an AS_OF date can start."""
+    return [match.start() for match in AS_OF_START.finditer(text_of(doc))]
+
+
+def _last_as_of(text: str, starts: list[int], low: int, high: int) -> int | None:
+    """The year of the last AS_OF date between two offsets, as `AS_OF.findall(text[low:high])[-1]` gives it,
+    trying only the `starts` in between, from the last (one date never holds the start of another)."""
+    for k in range(bisect_left(starts, high) - 1, bisect_left(starts, low) - 1, -1):
+        match = AS_OF.match(text, starts[k], high)
+        if match:
+            return int(match.group(1))
     return None
 
 
