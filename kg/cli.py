@@ -47,6 +47,7 @@ def build(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for extraction (each loads the pipeline once).")] = 1,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print each document as it is stored.")] = False,
     dask: Annotated[Optional[str], typer.Option("--dask", metavar="SCHEDULER", help="Extract on a Dask cluster (tcp://host:port) and bulk-load the N-Quads partitions.")] = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove stored documents below the given folders whose files no longer exist.")] = False,
 ) -> None:
     """Extract every new or changed article and merge it into the store."""
     from kg.build import build as run_build
@@ -60,7 +61,7 @@ def build(
 
         graph_store = open_store(store)
         try:
-            summary = build_on_dask(paths, graph_store, dask, model, min_confidence)
+            summary = build_on_dask(paths, graph_store, dask, model, min_confidence, prune=prune)
         finally:
             graph_store.close()
         _print_build_summary(summary, graph_store.location)
@@ -78,7 +79,7 @@ def build(
                 if verbose:
                     out.print(f"stored {source.path}", highlight=False)
 
-            summary = run_build(paths, graph_store, nlp, min_confidence, on_document=done, jobs=jobs)
+            summary = run_build(paths, graph_store, nlp, min_confidence, on_document=done, jobs=jobs, prune=prune)
     finally:
         graph_store.close()
     _print_build_summary(summary, graph_store.location)
@@ -88,15 +89,41 @@ def _print_build_summary(summary, location: str) -> None:
     """The build's one-screen report; exit status 1 when some file could not be read."""
     for problem in summary.problems:
         err.print(f"[yellow]skipped[/yellow] {escape(problem)}", highlight=False)
+    for note in summary.notes:
+        err.print(f"[dim]note[/dim] {escape(note)}", highlight=False)
+    more = "".join(
+        f", {count} {what}" for count, what in
+        ((summary.moved, "moved"), (summary.duplicates, "duplicate"), (summary.removed, "removed"), (len(summary.problems), "unreadable"))
+        if count
+    )
     out.print(
-        f"documents: {summary.new} new, {summary.changed} changed, {summary.skipped} unchanged"
-        f"{f', {len(summary.problems)} unreadable' if summary.problems else ''}\n"
+        f"documents: {summary.new} new, {summary.changed} changed, {summary.skipped} unchanged{more}\n"
         f"extracted: {summary.entities} entities, {summary.relations} relations, {summary.figures} figures\n"
         f"store: {summary.triples} triples in {location}",
         highlight=False,
     )
     if summary.problems:
         raise typer.Exit(1)
+
+
+@app.command()
+def remove(
+    targets: Annotated[list[str], typer.Argument(help="Stored documents to remove: a file or folder path, a document IRI or its sha256 (8+ leading hex digits).")],
+    store: StoreOption = None,
+) -> None:
+    """Remove documents and every fact read from them from the store (one transaction)."""
+    from kg.build import remove_documents
+    from kg.store import open_store
+
+    graph_store = open_store(store, create=False)
+    try:
+        removed = remove_documents(graph_store, targets)
+        triples = graph_store.count()
+    finally:
+        graph_store.close()
+    for document in removed:
+        out.print(f"removed {document.path} ({document.sha256[:12]})", highlight=False)
+    out.print(f"store: {triples} triples in {graph_store.location}", highlight=False)
 
 
 @app.command()
@@ -234,7 +261,7 @@ def _read_store(store: str | None, read):
     """Open the store, return `read(store)` and close the store again."""
     from kg.store import open_store
 
-    graph_store = open_store(store, create=False)
+    graph_store = open_store(store, create=False, read_only=True)
     try:
         return read(graph_store)
     finally:
@@ -357,6 +384,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0 picks a free one).")] = 8000,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds a query or update may run before it is stopped (answer 503).")] = 10.0,
     max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Most rows (or triples) a query result carries; longer results are cut and say so in a header.")] = 10_000,
+    max_memory: Annotated[int, typer.Option("--max-memory", min=64, metavar="MB", help="Megabytes a query worker may hold while it answers; a query past it is stopped (answer 503).")] = 1024,
     allow_update: Annotated[bool, typer.Option("--allow-update", help="Accept SPARQL Update requests that carry the token.")] = False,
     token: Annotated[Optional[str], typer.Option("--token", envvar="KG_SERVE_TOKEN", help="Bearer token every update must send. Default: $KG_SERVE_TOKEN.")] = None,
 ) -> None:
@@ -368,8 +396,11 @@ def serve(
     warning = exposure_warning(host, allow_update)
     if warning:
         err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
-    server = KgServer(store or default_location(), host, port, Limits(timeout, max_rows), allow_update, token)
+    server = KgServer(store or default_location(), host, port, Limits(timeout, max_rows, max_memory * 2**20), allow_update, token)
     mode = "updates need the token" if allow_update else "read-only"
+    if not server.service.isolated:
+        err.print("[yellow]warning:[/yellow] query workers could not leave the network (no network namespaces here); "
+                  "any query whose text contains SERVICE or LOAD is refused instead", highlight=False)
     out.print(f"serving {server.service.location} at {server.url} (SPARQL endpoint {server.url}sparql, {mode}); Ctrl+C stops", highlight=False)
     try:
         server.run()

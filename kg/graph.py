@@ -154,11 +154,12 @@ def _facts_between(graph: nx.MultiDiGraph, s: str, predicate: str, o: str) -> li
     ]
 
 
-def query_graph(store: Store, sparql: str, include_reference: bool = True) -> nx.MultiDiGraph:
+def query_graph(store: Store, sparql: str, include_reference: bool = True, full: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
     """The triples of a CONSTRUCT (or a SELECT of ?s ?p ?o) as an entity graph, with what the store knows of them.
 
     A triple that is a relation of the entity graph brings that edge with its evidence; any other
     triple between two IRIs becomes a bare edge named by its predicate; literals are left out.
+    `full` is the store's entity graph when the caller has it already (the server caches it).
     """
     result = store.query(sparql)
     if result.type == "CONSTRUCT":
@@ -167,7 +168,7 @@ def query_graph(store: Store, sparql: str, include_reference: bool = True) -> nx
         triples = [(row.s, row.p, row.o) for row in result]
     else:
         raise UserError("a --query must be a CONSTRUCT query or a SELECT of ?s ?p ?o")
-    full = entity_graph(store, include_reference)
+    full = full if full is not None else entity_graph(store, include_reference)
     relations = {str(CGT[name]) for name in GRAPH_PREDICATES}
     graph = nx.MultiDiGraph()
     for s, p, o in triples:

@@ -13,6 +13,7 @@ from rdflib.query import Result
 
 from kg.errors import UserError
 from kg.namespaces import PREFIXES
+from kg.sparql_text import SparqlTextError, keywords
 
 QUERIES_DIR = Path(os.environ.get("KG_QUERIES", Path(__file__).resolve().parent.parent / "queries"))
 FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl")
@@ -44,8 +45,31 @@ def load_query_file(path: Path) -> CannedQuery:
     return CannedQuery(path.stem, question, sparql, path)
 
 
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+
+def _is_sparql(text: str) -> bool:
+    try:
+        return bool(keywords(text) & set(QUERY_FORMS))
+    except SparqlTextError:
+        return any(word in text.upper() for word in QUERY_FORMS)
+
+
+def _is_file(text: str) -> bool:
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def resolve_query(query: str) -> CannedQuery:
-    """SPARQL text, a path to a .rq file, or the name of a canned query -> the query to run."""
+    """SPARQL text, a path to a .rq file, or the name of a canned query -> the query to run.
+
+    Text that reads as a SPARQL query is run as it is, whatever characters it holds (a full
+    IRI has slashes); a file is read only when the text is not a query.
+    """
+    if _is_sparql(query) and not _is_file(query):
+        return CannedQuery("inline", "", query, Path("-"))
     if query.endswith(".rq") or os.sep in query:
         path = Path(query)
         if not path.is_file():
@@ -54,7 +78,7 @@ def resolve_query(query: str) -> CannedQuery:
     canned = {q.name: q for q in canned_queries()}
     if query in canned:
         return canned[query]
-    if not any(word in query.upper() for word in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")):
+    if not _is_sparql(query):
         close = [name for name in canned if query.lower() in name.lower()]
         hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists the canned ones"
         raise UserError(f"{query!r} is neither SPARQL nor a canned query name{hint}")

@@ -21,7 +21,8 @@ from starlette.routing import Route
 
 from kg.errors import UserError
 from kg.sparql import WORKERS, Limits, ProtocolError, SparqlService, read_operation
-from kg.web.pages import LabelCache, explorer_routes, protocol_error_page
+from kg.graph import entity_graph
+from kg.web.pages import GenerationCache, LabelCache, explorer_routes, protocol_error_page
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -91,6 +92,7 @@ def create_app(service: SparqlService, host: str = DEFAULT_HOST) -> Starlette:
     )
     app.state.service = service
     app.state.labels = LabelCache(service)
+    app.state.entity_graph = GenerationCache(service, entity_graph)
     return app
 
 

@@ -26,6 +26,8 @@ from rdflib.query import Result
 
 from kg.errors import UserError
 from kg.namespaces import SD
+from kg.sandbox import exit_with_parent, isolate_from_network, resident_bytes
+from kg.sparql_text import SparqlTextError, check_length, keywords, unescape_codepoints
 from kg.store import (
     JSON_RESULTS,
     N_TRIPLES,
@@ -55,6 +57,8 @@ class Limits:
 
     timeout: float = 10.0
     max_rows: int = 10_000
+    max_memory: int = 1 << 30
+    """Bytes a query worker may hold while it answers (1 GiB); past it the query is stopped."""
 
 
 @dataclass(frozen=True)
@@ -179,23 +183,25 @@ def negotiate(accept: str | None, graph: bool) -> str | None:
     return best[1] if best else None
 
 
-_OPAQUE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n]*",
-    re.S,
-)
-_REMOTE_KEYWORD = re.compile(r"(?<![\w:?$])(SERVICE|LOAD)(?![\w:])", re.I)
+_ANY_REMOTE_WORD = re.compile(r"(?<![A-Za-z])(SERVICE|LOAD)", re.I)
 
 
-def refuse_remote_access(sparql: str) -> None:
-    """Refuse SERVICE and LOAD: the engine would fetch any URL they name, from the server's network."""
-    found = _REMOTE_KEYWORD.search(_OPAQUE.sub(" ", sparql))
+def refuse_remote_access(sparql: str, isolated: bool = True) -> None:
+    """Refuse SERVICE and LOAD, which make the engine fetch a URL, with a readable message.
+
+    In isolated workers (no network) this is only courtesy, read from the query's keywords;
+    where the workers could not be isolated, any SERVICE or LOAD in the text, even inside a
+    string or a comment, is refused, since no reading of the text is proof against the engine's.
+    """
+    if isolated:
+        try:
+            found = sorted(keywords(sparql) & {"SERVICE", "LOAD"})
+        except SparqlTextError:
+            found = []
+    else:
+        found = [match.group(1).upper() for match in _ANY_REMOTE_WORD.finditer(unescape_codepoints(sparql))]
     if found:
-        raise ProtocolError(400, f"{found.group(1).upper()} is not allowed here: this endpoint does not fetch other URLs")
+        raise ProtocolError(400, f"{found[0]} is not allowed here: this endpoint does not fetch other URLs")
 
 
 # --------------------------------------------------------------------------- worker processes
@@ -209,33 +215,31 @@ class WorkerFailure(Exception):
     """A worker process could not open the store, or died."""
 
 
-def _exit_with_server() -> None:
-    parent = os.getppid()
+class QueryOutOfMemory(Exception):
+    """A query made its worker hold more memory than the server's --max-memory."""
 
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
 
-    threading.Thread(target=watch, daemon=True).start()
+MEMORY_POLL = 0.05
+"""Seconds between two looks at a busy worker's memory."""
 
 
 def _worker_main(connection, location: str, writable: bool) -> None:
-    """A worker process: open the store, then answer (method, args) requests until the pipe closes."""
-    _exit_with_server()
+    """A worker process: leave the network, open the store, then answer (method, args) requests until the pipe closes."""
+    isolated = isolate_from_network()
+    exit_with_parent()
     try:
-        _answer_requests(connection, location, writable)
+        _answer_requests(connection, location, writable, isolated)
     except (EOFError, OSError):
         pass  # the server closed the pipe: nothing left to answer
 
 
-def _answer_requests(connection, location: str, writable: bool) -> None:
+def _answer_requests(connection, location: str, writable: bool, isolated: bool) -> None:
     try:
         store = open_store(location, create=False, read_only=not writable)
     except UserError as error:
         connection.send(("failed", str(error)))
         return
-    connection.send(("ready", None))
+    connection.send(("ready", isolated))
     methods = {"serialize_query": store.serialize_query, "update": store.update}
     try:
         while True:
@@ -262,17 +266,23 @@ def _context():
 class _Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, location: str, writable: bool):
+    def __init__(self, location: str, writable: bool, max_memory: int | None = None):
         context = _context()
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, location, writable), daemon=True)
         self.process.start()
         child.close()
+        self.max_memory = max_memory
         self.ready = False
+        self.isolated = False
 
     def _receive(self, deadline: float):
-        if not self.connection.poll(max(0.0, deadline - time.monotonic())):
-            raise QueryTimeout()
+        """The worker's next reply; QueryTimeout past the deadline, QueryOutOfMemory past max_memory."""
+        while not self.connection.poll(max(0.0, min(MEMORY_POLL, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                raise QueryTimeout()
+            if self.max_memory and resident_bytes(self.process.pid) > self.max_memory:
+                raise QueryOutOfMemory()
         try:
             return self.connection.recv()
         except (EOFError, OSError) as error:
@@ -285,7 +295,7 @@ class _Worker:
         status, message = self._receive(deadline)
         if status != "ready":
             raise WorkerFailure(message)
-        self.ready = True
+        self.ready, self.isolated = True, bool(message)
 
     def call(self, method: str, args: tuple, deadline: float) -> tuple[str, object]:
         """Run one store method in the worker; QueryTimeout if it does not answer by the deadline."""
@@ -310,26 +320,64 @@ class _Worker:
         self.connection.close()
 
 
-class QueryPool:
-    """Reader processes over one store, and the writer that runs updates while no reader is open."""
+def store_version(location: str) -> tuple:
+    """What changes on disk whenever another process writes to the store: the names, sizes and
+    times of its CURRENT, MANIFEST and write-ahead log files. Cheap: one directory listing."""
+    try:
+        entries = sorted(
+            (entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+            for entry in os.scandir(location)
+            if entry.name == "CURRENT" or entry.name.startswith("MANIFEST-") or entry.name.endswith(".log")
+        )
+    except OSError:
+        return ()
+    return tuple(entries)
 
-    def __init__(self, location: str, workers: int = WORKERS, startup_timeout: float = 60.0):
+
+VERSION_CHECK_INTERVAL = 0.2
+"""Seconds between two looks at the store's files for a write made by another process."""
+
+
+class QueryPool:
+    """Reader processes over one store, all on the same version of it, and the writer that runs
+    updates while no reader is open.
+
+    A `kg build` into a served store is seen by every reader at once: when the store's files
+    change, the idle readers are replaced together and busy ones retire when they finish, so a
+    replaced reader never answers from a newer version than the others.
+    """
+
+    def __init__(self, location: str, workers: int = WORKERS, startup_timeout: float = 60.0, max_memory: int | None = None):
         self.location = location
         self.size = workers
+        self.max_memory = max_memory
         self.generation = 0
-        """Goes up after every update, so callers know when cached views of the graph are stale."""
+        """Goes up whenever the readers move to a new version of the store, so cached views know they are stale."""
         self._lock = threading.Condition()
-        self._idle = [_Worker(location, writable=False) for _ in range(workers)]
+        self._version = store_version(location)
+        self._checked = time.monotonic()
+        self._idle = self._readers(workers)
         self._busy: set[_Worker] = set()
+        self._retiring: set[_Worker] = set()
         self._updating = False
         self._closed = False
         deadline = time.monotonic() + startup_timeout
         try:
             for worker in self._idle:
                 worker.wait_ready(deadline)
-        except (WorkerFailure, QueryTimeout) as error:
+        except (WorkerFailure, QueryTimeout, QueryOutOfMemory) as error:
             self.close()
             raise UserError(str(error) or f"the store at {location} did not open in {startup_timeout:.0f} s") from error
+
+    def _readers(self, count: int) -> list[_Worker]:
+        return [_Worker(self.location, writable=False, max_memory=self.max_memory) for _ in range(count)]
+
+    @property
+    def isolated(self) -> bool:
+        """True when every reader runs without network (see kg/sandbox.py)."""
+        with self._lock:
+            workers = [w for w in (*self._idle, *self._busy) if w.ready]
+        return bool(workers) and all(w.isolated for w in workers)
 
     @property
     def pids(self) -> list[int]:
@@ -337,8 +385,27 @@ class QueryPool:
         with self._lock:
             return [w.process.pid for w in (*self._idle, *self._busy) if w.process.is_alive()]
 
+    def _follow_store(self, force: bool = False) -> tuple[bool, list[_Worker]]:
+        """Under the lock: when the store changed on disk, put new readers in place of the idle ones.
+
+        Returns whether it changed and the old idle readers, which the caller stops outside the lock.
+        """
+        now = time.monotonic()
+        if self._updating or (not force and now - self._checked < VERSION_CHECK_INTERVAL):
+            return False, []
+        self._checked = now
+        version = store_version(self.location)
+        if version == self._version:
+            return False, []
+        self._version = version
+        retired, self._idle = self._idle, self._readers(self.size)
+        self._retiring |= self._busy
+        self.generation += 1
+        return True, retired
+
     def _acquire(self, deadline: float) -> _Worker:
         with self._lock:
+            _, retired = self._follow_store()
             while self._updating or not self._idle:
                 if self._closed:
                     raise WorkerFailure("the server is stopping")
@@ -348,21 +415,34 @@ class QueryPool:
                 self._lock.wait(remaining)
             worker = self._idle.pop()
             self._busy.add(worker)
-            return worker
+        for old in retired:
+            old.stop()
+        return worker
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
+        with self._lock:
+            retiring = worker in self._retiring
         if not healthy:
             worker.kill()
+        elif retiring:
+            worker.stop()
+        retired: list[_Worker] = []
         with self._lock:
             self._busy.discard(worker)
-            if healthy:
+            self._retiring.discard(worker)
+            if healthy and not retiring:
                 self._idle.append(worker)
-            elif not (self._updating or self._closed):
-                self._idle.append(_Worker(self.location, writable=False))
+            elif not (retiring or self._updating or self._closed):
+                # a reader ended past its limits: its replacement must open the version the others have
+                changed, retired = self._follow_store(force=True)
+                if not changed:
+                    self._idle.extend(self._readers(1))
             self._lock.notify_all()
+        for old in retired:
+            old.stop()
 
     def run(self, method: str, args: tuple, deadline: float) -> tuple[str, object]:
-        """Run a store method in a free reader; a reader past the deadline is ended and replaced."""
+        """Run a store method in a free reader; a reader past the deadline or the memory limit is ended and replaced."""
         worker = self._acquire(deadline)
         healthy = False
         try:
@@ -403,7 +483,8 @@ class QueryPool:
         finally:
             with self._lock:
                 if not self._closed:
-                    self._idle = [_Worker(self.location, writable=False) for _ in range(self.size)]
+                    self._idle = self._readers(self.size)
+                self._version = store_version(self.location)
                 self._updating = False
                 self.generation += 1
                 self._lock.notify_all()
@@ -424,13 +505,14 @@ class QueryPool:
 class PooledStore:
     """The read side of the Store interface over a SparqlService, for code that takes a Store (kg.graph)."""
 
-    def __init__(self, service: SparqlService):
+    def __init__(self, service: SparqlService, max_rows: int | None = None):
         self.location = service.location
         self._service = service
+        self._max_rows = max_rows
 
     def query(self, sparql: str) -> Result:
-        """Run a query with the service's time limit and no row limit."""
-        return self._service.query(sparql, max_rows=None).result
+        """Run a query with the service's time and memory limits, cut to this store's row limit (if any)."""
+        return self._service.query(sparql, max_rows=self._max_rows).result
 
 
 class SparqlService:
@@ -445,21 +527,26 @@ class SparqlService:
         self.limits = limits
         self.allow_update = allow_update
         self._token = token
-        self._pool = QueryPool(location, workers)
+        self._pool = QueryPool(location, workers, max_memory=limits.max_memory)
 
     @property
     def generation(self) -> int:
-        """Changes after each update: views of the graph cached under an older value are stale."""
+        """Changes when the readers move to a new version of the store: views cached under an older value are stale."""
         return self._pool.generation
+
+    @property
+    def isolated(self) -> bool:
+        """True when queries run in workers without network access."""
+        return self._pool.isolated
 
     @property
     def pids(self) -> list[int]:
         """Process ids of the query workers."""
         return self._pool.pids
 
-    def store(self) -> PooledStore:
-        """This service as a read-only Store."""
-        return PooledStore(self)
+    def store(self, max_rows: int | None = None) -> PooledStore:
+        """This service as a read-only Store; results cut to `max_rows` when given (for queries users write)."""
+        return PooledStore(self, max_rows)
 
     def _deadline(self) -> float:
         return time.monotonic() + self.limits.timeout
@@ -467,13 +554,22 @@ class SparqlService:
     def _timeout_error(self, what: str) -> ProtocolError:
         return ProtocolError(503, f"the {what} was stopped after {self.limits.timeout:g} s (the server's --timeout); narrow it or add a LIMIT")
 
+    def _memory_error(self) -> ProtocolError:
+        return ProtocolError(503, f"the query was stopped when it held over {self.limits.max_memory // 2**20:,} MB (the server's --max-memory); narrow it or add a LIMIT")
+
     def _run_query(self, operation: Operation, solutions_type: str | None, graph_type: str | None, max_rows: int | None) -> SerializedResult:
-        refuse_remote_access(operation.text)
+        try:
+            check_length(operation.text)
+        except SparqlTextError as error:
+            raise ProtocolError(413, str(error)) from error
+        refuse_remote_access(operation.text, isolated=self.isolated)
         args = (operation.text, solutions_type, graph_type, max_rows, operation.default_graphs, operation.named_graphs)
         try:
             status, payload = self._pool.run("serialize_query", args, self._deadline())
         except QueryTimeout as error:
             raise self._timeout_error("query") from error
+        except QueryOutOfMemory as error:
+            raise self._memory_error() from error
         except WorkerFailure as error:
             raise ProtocolError(500, str(error)) from error
         return _checked(status, payload)
@@ -500,7 +596,7 @@ class SparqlService:
         scheme, _, credentials = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not hmac.compare_digest(credentials.strip().encode(), self._token.encode()):
             raise ProtocolError(401, "updates need the server's token: send 'Authorization: Bearer TOKEN'", (("WWW-Authenticate", 'Bearer realm="kg"'),))
-        refuse_remote_access(sparql)
+        refuse_remote_access(sparql, isolated=self.isolated)
         try:
             status, payload = self._pool.update(sparql, self._deadline())
         except QueryTimeout as error:

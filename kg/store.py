@@ -21,6 +21,8 @@ from rdflib.query import Result
 
 from kg.errors import UserError
 from kg.namespaces import PREFIXES, sparql_prologue
+from kg.sandbox import run_on_deep_stack
+from kg.sparql_text import check_length, names_own_dataset
 
 DEFAULT_LOCATION = ".kg/store"
 EXPORT_FORMATS = {
@@ -148,8 +150,8 @@ class EmbeddedStore:
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
-        except OSError as error:
-            raise UserError(f"cannot open the graph store at {location}: {error}") from error
+        except (OSError, RuntimeError) as error:
+            raise _store_error(location, "open", error) from error
 
     def query(self, sparql: str) -> Result:
         """Run a SPARQL query over the union of all graphs."""
@@ -170,40 +172,26 @@ class EmbeddedStore:
         Without `default_graphs` the default graph is the union of all graphs; without
         `named_graphs` every named graph is visible to GRAPH.
         """
-        dataset = {"use_default_graph_as_union": not default_graphs}
+        check_length(sparql)
+        dataset = {"use_default_graph_as_union": not default_graphs and not names_own_dataset(sparql)}
         if default_graphs:
             dataset["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         if named_graphs:
             dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        return self._engine("query", _run_and_serialize, self._store, sparql, dataset, solutions_type, graph_type, max_rows)
+
+    def _engine(self, action: str, function, *args):
+        """Run an engine call on a deep stack; the engine's I/O and corruption errors become one UserError."""
         try:
-            answer = self._store.query(sparql, prefixes=_prefix_map(), **dataset)
+            return run_on_deep_stack(function, *args)
         except SyntaxError as error:
             raise _syntax_error(error) from error
-        kind = "CONSTRUCT" if isinstance(answer, ox.QueryTriples) else "ASK" if isinstance(answer, ox.QueryBoolean) else "SELECT"
-        media_type = graph_type if kind == "CONSTRUCT" else solutions_type
-        if media_type is None:
-            offered = ", ".join(f.media_type for f in RESULT_FORMATS if f.graph == (kind == "CONSTRUCT"))
-            raise UnacceptableFormat(f"a {kind} result cannot be written in any of the formats asked for; ask for one of {offered}")
-        if kind == "CONSTRUCT":
-            rdf_format = ox.RdfFormat.from_media_type(media_type)
-            triples, truncated = _first(answer, max_rows)
-            return SerializedResult(kind, media_type, ox.serialize(triples, format=rdf_format, prefixes=_prefix_map()), truncated)
-        results_format = ox.QueryResultsFormat.from_media_type(media_type)
-        if kind == "ASK" or max_rows is None:
-            return SerializedResult(kind, media_type, answer.serialize(format=results_format))
-        variables = [v.value for v in answer.variables]
-        solutions, truncated = _first(answer, max_rows)
-        data = _solutions_json(variables, solutions)
-        if results_format != ox.QueryResultsFormat.JSON:
-            data = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(format=results_format)
-        return SerializedResult(kind, media_type, data, truncated)
+        except (OSError, RuntimeError) as error:
+            raise _store_error(self.location, action, error) from error
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction: all of it is applied, or none."""
-        try:
-            self._store.update(sparql, prefixes=_prefix_map())
-        except SyntaxError as error:
-            raise _syntax_error(error) from error
+        self._engine("update", lambda: self._store.update(sparql, prefixes=_prefix_map()))
 
     def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
         """Write one named graph atomically, replacing it and removing the graphs in `drop`."""
@@ -222,8 +210,10 @@ class EmbeddedStore:
         (a file that stops half-way leaves half of it), so callers load whole, finished partitions."""
         try:
             self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        except (SyntaxError, OSError) as error:
+        except SyntaxError as error:
             raise UserError(f"{path}: cannot bulk-load ({error})") from error
+        except (OSError, RuntimeError) as error:
+            raise _store_error(self.location, "write", error) from error
 
     def export(self, fmt: str) -> bytes:
         """The whole store in one RDF format (graph names kept where the format has them)."""
@@ -235,14 +225,52 @@ class EmbeddedStore:
             return dataset.serialize(format="json-ld").encode("utf-8")
         rdf_format = EXPORT_FORMATS[fmt][1]
         if fmt in ("ttl", "nt"):
-            triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-            return triples.serialize(format=rdf_format)
-        return self._store.dump(format=rdf_format)
+            union = lambda: self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True).serialize(format=rdf_format)
+            return self._engine("read", union)
+        return self._engine("read", lambda: self._store.dump(format=rdf_format))
 
     def close(self) -> None:
-        if not self._read_only:
-            self._store.flush()
-        del self._store
+        """Write what is buffered to disk and release the store."""
+        try:
+            if not self._read_only:
+                self._engine("write", self._store.flush)
+        finally:
+            del self._store
+
+
+def _run_and_serialize(store, sparql, dataset, solutions_type, graph_type, max_rows) -> SerializedResult:
+    """Run a query and write its result (on the engine's thread: solutions are computed while written)."""
+    answer = store.query(sparql, prefixes=_prefix_map(), **dataset)
+    kind = "CONSTRUCT" if isinstance(answer, ox.QueryTriples) else "ASK" if isinstance(answer, ox.QueryBoolean) else "SELECT"
+    media_type = graph_type if kind == "CONSTRUCT" else solutions_type
+    if media_type is None:
+        offered = ", ".join(f.media_type for f in RESULT_FORMATS if f.graph == (kind == "CONSTRUCT"))
+        raise UnacceptableFormat(f"a {kind} result cannot be written in any of the formats asked for; ask for one of {offered}")
+    if kind == "CONSTRUCT":
+        rdf_format = ox.RdfFormat.from_media_type(media_type)
+        triples, truncated = _first(answer, max_rows)
+        return SerializedResult(kind, media_type, ox.serialize(triples, format=rdf_format, prefixes=_prefix_map()), truncated)
+    results_format = ox.QueryResultsFormat.from_media_type(media_type)
+    if kind == "ASK" or max_rows is None:
+        return SerializedResult(kind, media_type, answer.serialize(format=results_format))
+    variables = [v.value for v in answer.variables]
+    solutions, truncated = _first(answer, max_rows)
+    data = _solutions_json(variables, solutions)
+    if results_format != ox.QueryResultsFormat.JSON:
+        data = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(format=results_format)
+    return SerializedResult(kind, media_type, data, truncated)
+
+
+def _store_error(location: str, action: str, error: Exception) -> UserError:
+    """One line for an engine failure: a full disk, a damaged store, a store in use."""
+    message = str(error).replace("\n", " ").strip()
+    if "No space left" in message or getattr(error, "errno", None) == 28:
+        return UserError(f"cannot {action} the graph store at {location}: the disk is full; free some space and run the command again (what was stored before is intact)")
+    if "Corruption" in message:
+        return UserError(f"the graph store at {location} is damaged ({message[:200]}); build a new one with `kg build --store NEW_FOLDER`")
+    if "lock" in message.lower():
+        return UserError(f"the graph store at {location} is in use by another writer (a running `kg build` or `kg serve --allow-update`); wait for it, or read with a read-only command")
+    return UserError(f"cannot {action} the graph store at {location}: {message[:300]}")
 
 
 class RemoteStore:

@@ -52,21 +52,33 @@ NETWORK_HEADERS = {
 EXAMPLE_QUERY = "SELECT ?company ?partner WHERE {\n  ?a cgt:collaboratesWith ?b .\n  ?a skos:prefLabel ?company . ?b skos:prefLabel ?partner .\n}\nLIMIT 50\n"
 
 
-class LabelCache:
-    """The label index of the store, built once per store generation (after an update, again)."""
+class GenerationCache:
+    """One view of the store, built once per store generation (after an update or a build, again)."""
 
-    def __init__(self, service: SparqlService):
+    def __init__(self, service: SparqlService, build):
         self._service = service
+        self._build = build
         self._lock = threading.Lock()
-        self._cached: tuple[int, LabelIndex] | None = None
+        self._cached: tuple[int, object] | None = None
 
-    def index(self) -> LabelIndex:
-        """Labels, aliases, classes and document titles, for search and links."""
+    def get(self):
+        """The view for the store as the readers see it now."""
         generation = self._service.generation
         with self._lock:
             if self._cached is None or self._cached[0] != generation:
-                self._cached = (generation, label_index(self._service.store()))
+                self._cached = (generation, self._build(self._service.store()))
             return self._cached[1]
+
+
+class LabelCache(GenerationCache):
+    """The label index of the store: labels, aliases, classes and document titles, for search and links."""
+
+    def __init__(self, service: SparqlService):
+        super().__init__(service, label_index)
+
+    def index(self) -> LabelIndex:
+        """Labels, aliases, classes and document titles, for search and links."""
+        return self.get()
 
 
 def render(request: Request, template: str, context: dict, status: int = 200) -> Response:
@@ -156,8 +168,11 @@ async def network(request: Request) -> Response:
         if iri is not None:
             view = build_view(service.store(), focus=str(iri), hops=1)
             return render_page(network_payload(view.graph, drawn=view.drawn, sizes=view.sizes, focus=view.focus), view.title)
-        # the text goes to query_graph, not build_view: a query is never taken for a file name or a canned name here
-        return render_page(network_payload(query_graph(service.store(), request.query_params.get("query", ""))), "cgt-kg: query result")
+        # the text goes to query_graph, not build_view: a query is never taken for a file name or a canned name here;
+        # its result is cut to --max-rows, and the entity graph it is matched against is the cached one
+        text = request.query_params.get("query", "")
+        graph = query_graph(service.store(max_rows=service.limits.max_rows), text, full=request.app.state.entity_graph.get())
+        return render_page(network_payload(graph), "cgt-kg: query result")
 
     try:
         return HTMLResponse(await run_in_threadpool(page), headers=NETWORK_HEADERS)
