@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,8 @@ from kg.model import SourceDocument
 from kg.namespaces import CGT, ONTOLOGY_GRAPH, VOCABULARY_GRAPH
 from kg.ontology import ONTOLOGY_DIR, load_vocabulary
 from kg.rdf import document_graph, named_graph
-from kg.sources import find_sources, read_source
-from kg.store import Store, graph_fingerprint, stored_documents
+from kg.sources import find_sources, is_inside, read_bytes, read_source
+from kg.store import Store, StoredDocument, graph_fingerprint, stored_documents
 
 
 @dataclass
@@ -27,20 +28,21 @@ class BuildSummary:
     new: int = 0
     changed: int = 0
     skipped: int = 0
+    moved: int = 0
+    removed: int = 0
+    duplicates: int = 0
     entities: int = 0
     relations: int = 0
     figures: int = 0
     triples: int = 0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the run decided that a user may want to know (a moved file, the same text in two files)."""
 
 
-def display_path(path: Path) -> str:
-    """A path as stored: relative to the working directory when below it, else absolute."""
-    resolved = path.resolve()
-    try:
-        return str(resolved.relative_to(Path.cwd()))
-    except ValueError:
-        return str(resolved)
+def stored_path(path: Path) -> str:
+    """A path as stored: absolute and resolved, so the same file is the same document from any working directory."""
+    return str(path.resolve())
 
 
 def ontology_fingerprint(root: Path = ONTOLOGY_DIR) -> str:
@@ -67,52 +69,137 @@ def load_reference_layers(store: Store) -> bool:
 def read_sources(paths: list[Path], problems: list[str]) -> list[SourceDocument]:
     """Read every article under the paths; unreadable files are reported in `problems` and skipped."""
     sources = []
-    for path in find_sources(paths):
+    for path in find_sources(paths, problems):
         try:
             source = read_source(path)
         except UserError as error:
             problems.append(str(error))
             continue
-        sources.append(SourceDocument(display_path(path), source.title, source.sha256, source.text))
+        sources.append(SourceDocument(stored_path(path), source.title, source.sha256, source.text))
     return sources
+
+
+@dataclass(frozen=True)
+class Move:
+    """A stored document whose file now lives at another path, recognised by its content."""
+
+    iri: str
+    old_path: str
+    new_path: str
 
 
 @dataclass
 class BuildPlan:
-    """Which articles need extracting, and which stored versions each one replaces."""
+    """Which articles need extracting, which stored versions each one replaces, what moved and what is gone."""
 
     todo: list[SourceDocument]
     skipped: list[SourceDocument]
     versions: dict[str, list[str]]
+    moves: list[Move] = field(default_factory=list)
+    duplicates: list[tuple[SourceDocument, str]] = field(default_factory=list)
+    """Articles whose text is stored already under another path that still holds it, with that path."""
+    gone: list[str] = field(default_factory=list)
+    """Graphs of stored documents below the built folders whose files no longer exist (removed with --prune)."""
+    renamed: dict[str, str] = field(default_factory=dict)
+    """New path -> old path, for edited articles in a folder that moved."""
 
     def stale(self, source: SourceDocument) -> tuple[URIRef, ...]:
-        """Graphs of older versions of this article's path, dropped when the new one is written."""
-        return tuple(URIRef(iri) for iri in self.versions.get(source.path, []) if iri != source.iri)
+        """Graphs of older versions of this article (at its path, or at its path before its folder moved)."""
+        paths = (source.path, self.renamed.get(source.path))
+        return tuple(URIRef(iri) for path in paths if path for iri in self.versions.get(path, []) if iri != source.iri)
 
 
-def plan_build(sources: list[SourceDocument], store: Store) -> BuildPlan:
-    """Skip articles whose content is stored already; everything else is extracted."""
+def _normalised(path: str) -> str:
+    """A stored path as an absolute one (stores written by older versions kept relative paths)."""
+    return path if os.path.isabs(path) else str(Path(path).resolve())
+
+
+def _present(path: str, sha256: str) -> bool:
+    """True when the file at a stored path still exists with the stored content."""
+    try:
+        return hashlib.sha256(read_bytes(Path(path))).hexdigest() == sha256
+    except UserError:
+        return False
+
+
+def plan_build(sources: list[SourceDocument], store: Store, roots: list[Path] | tuple[Path, ...] = ()) -> BuildPlan:
+    """Skip articles whose content is stored already; recognise moved files and folders by content;
+    everything else is extracted. Stored documents below `roots` whose files are gone are listed."""
     versions: dict[str, list[str]] = {}
+    by_content: dict[str, list[StoredDocument]] = {}
     known_hashes = set()
-    stored_contents = set()
     for stored in stored_documents(store):
-        versions.setdefault(stored.path, []).append(stored.iri)
-        known_hashes.add((stored.path, stored.sha256))
-        stored_contents.add(stored.sha256)
-    todo, skipped = [], []
+        path = _normalised(stored.path)
+        versions.setdefault(path, []).append(stored.iri)
+        known_hashes.add((path, stored.sha256))
+        by_content.setdefault(stored.sha256, []).append(stored)
+    plan = BuildPlan([], [], versions)
+    seen_paths = {source.path for source in sources}
+    claimed: dict[str, str] = {}
+    folder_moves: dict[str, str] = {}
     for source in sources:
-        unchanged = (source.path, source.sha256) in known_hashes and len(versions.get(source.path, [])) == 1
-        if unchanged or (source.path not in versions and source.sha256 in stored_contents):
-            skipped.append(source)
+        if (source.path, source.sha256) in known_hashes and len(versions.get(source.path, [])) == 1:
+            plan.skipped.append(source)
+        elif source.sha256 in claimed:
+            plan.duplicates.append((source, claimed[source.sha256]))
+        elif source.path not in versions and source.sha256 in by_content:
+            earlier = by_content[source.sha256][0]
+            old_path = _normalised(earlier.path)
+            if old_path not in seen_paths and not _present(old_path, earlier.sha256):
+                plan.moves.append(Move(earlier.iri, old_path, source.path))
+                folder_moves.setdefault(str(Path(old_path).parent), str(Path(source.path).parent))
+            else:
+                plan.duplicates.append((source, old_path))
         else:
-            todo.append(source)
-            stored_contents.add(source.sha256)
-    return BuildPlan(todo, skipped, versions)
+            plan.todo.append(source)
+        claimed.setdefault(source.sha256, source.path)
+    moved_from = {move.old_path for move in plan.moves}
+    for source in plan.todo:
+        if source.path in versions:
+            continue
+        for old_folder, new_folder in folder_moves.items():
+            if Path(source.path).parent == Path(new_folder):
+                old_path = str(Path(old_folder) / Path(source.path).name)
+                if old_path in versions and old_path not in seen_paths and not Path(old_path).exists():
+                    plan.renamed[source.path] = old_path
+    accounted = seen_paths | moved_from | set(plan.renamed.values())
+    resolved_roots = [root.resolve() for root in roots]
+    for path, iris in versions.items():
+        if path in accounted or not any(is_inside(Path(path), root) for root in resolved_roots):
+            continue
+        if not Path(path).exists():
+            plan.gone.extend(iris)
+    return plan
+
+
+MOVE_UPDATE = """
+DELETE {{ GRAPH {doc} {{ {doc} cgt:path ?old }} }}
+INSERT {{ GRAPH {doc} {{ {doc} cgt:path {path} }} }}
+WHERE {{ GRAPH {doc} {{ {doc} cgt:path ?old }} }}
+"""
+
+
+def apply_bookkeeping(plan: BuildPlan, store: Store, summary: BuildSummary, prune: bool) -> None:
+    """Record moved files at their new paths, and with `prune` remove the documents whose files are gone."""
+    for move in plan.moves:
+        store.update(MOVE_UPDATE.format(doc=URIRef(move.iri).n3(), path=Literal(move.new_path).n3()))
+        summary.notes.append(f"moved {move.old_path} -> {move.new_path} (same text; not extracted again)")
+    summary.moved = len(plan.moves)
+    for source, other in plan.duplicates:
+        summary.notes.append(f"{source.path}: the same text as {other}; stored once")
+    summary.duplicates = len(plan.duplicates)
+    for new_path, old_path in plan.renamed.items():
+        summary.notes.append(f"{new_path}: replaces {old_path} (its folder moved)")
+    if plan.gone and prune:
+        store.drop_graphs(tuple(URIRef(iri) for iri in plan.gone))
+        summary.removed = len(plan.gone)
+    elif plan.gone:
+        summary.notes.append(f"{len(plan.gone)} stored document(s) below the built folders no longer exist on disk; `kg build --prune` removes them")
 
 
 def count_extraction(summary: BuildSummary, plan: BuildPlan, extraction) -> None:
     """Add one stored extraction to the run's summary."""
-    if extraction.document.path in plan.versions:
+    if plan.stale(extraction.document):
         summary.changed += 1
     else:
         summary.new += 1
@@ -128,12 +215,15 @@ def build(
     min_confidence: float = 0.0,
     on_document: Callable[[SourceDocument], None] | None = None,
     jobs: int = 1,
+    prune: bool = False,
 ) -> BuildSummary:
-    """Extract every new or changed article under `paths` and merge it into the store, one transaction each."""
+    """Extract every new or changed article under `paths` and merge it into the store, one transaction each;
+    moved files keep their facts, and with `prune` documents whose files are gone are removed."""
     summary = BuildSummary()
     load_reference_layers(store)
     sources = read_sources(paths, summary.problems)
-    plan = plan_build(sources, store)
+    plan = plan_build(sources, store, roots=paths)
+    apply_bookkeeping(plan, store, summary, prune)
     summary.skipped = len(plan.skipped)
     for source in plan.skipped:
         if on_document:
@@ -145,3 +235,29 @@ def build(
             on_document(extraction.document)
     summary.triples = store.count()
     return summary
+
+
+def remove_documents(store: Store, targets: list[str]) -> list[StoredDocument]:
+    """Remove stored documents named by file or folder path, document IRI or sha256 (a prefix of 8 or more
+    hex digits will do), in one transaction; UserError naming any target that matches nothing."""
+    stored = stored_documents(store)
+    chosen: dict[str, StoredDocument] = {}
+    for target in targets:
+        matches = [document for document in stored if _names(target, document)]
+        if not matches:
+            raise UserError(f"{target}: no stored document has this path, IRI or sha256 (`kg query documents_mentioning` lists them); nothing was removed")
+        chosen.update((document.iri, document) for document in matches)
+    if chosen:
+        store.drop_graphs(tuple(URIRef(iri) for iri in chosen))
+    return sorted(chosen.values(), key=lambda document: document.path)
+
+
+def _names(target: str, document: StoredDocument) -> bool:
+    """True when a `kg remove` target names a stored document: its IRI, sha256 (or prefix), file, or a folder above it."""
+    if target in (document.iri, document.sha256) or (len(target) >= 8 and document.sha256.startswith(target.lower())):
+        return True
+    try:
+        wanted = Path(target).resolve()
+    except (OSError, ValueError):
+        return False
+    return is_inside(Path(_normalised(document.path)), wanted)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from spacy.util import minibatch
 
-from kg.build import BuildSummary, count_extraction, load_reference_layers, plan_build, read_sources
+from kg.build import BuildSummary, apply_bookkeeping, count_extraction, load_reference_layers, plan_build, read_sources
 from kg.errors import UserError
 from kg.extract import extract_documents
 from kg.model import Extraction, SourceDocument
@@ -39,7 +39,7 @@ def extract_partition(sources: list[SourceDocument], model: str | None, min_conf
 
 
 def build_on_dask(
-    paths: list[Path], store: Store, scheduler: str, model: str | None, min_confidence: float = 0.0
+    paths: list[Path], store: Store, scheduler: str, model: str | None, min_confidence: float = 0.0, prune: bool = False
 ) -> BuildSummary:
     """Extract new or changed articles on the Dask cluster at `scheduler` and bulk-load the results."""
     from distributed import Client, as_completed
@@ -48,7 +48,8 @@ def build_on_dask(
         raise UserError("--dask loads N-Quads partitions with the embedded store's bulk loader: use a local --store path")
     summary = BuildSummary()
     load_reference_layers(store)
-    plan = plan_build(read_sources(paths, summary.problems), store)
+    plan = plan_build(read_sources(paths, summary.problems), store, roots=paths)
+    apply_bookkeeping(plan, store, summary, prune)
     summary.skipped = len(plan.skipped)
     try:
         client = Client(scheduler, timeout="10s")

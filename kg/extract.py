@@ -62,8 +62,10 @@ def _extract_in_processes(sources, model, min_confidence, batch_size, jobs) -> I
 
     from spacy.util import minibatch
 
+    from kg.sandbox import exit_with_parent
+
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=exit_with_parent) as pool:
         work = partial(_extract_batch, model, min_confidence)
         for extractions in pool.map(work, minibatch(sources, size=max(1, batch_size // 4))):
             yield from extractions

@@ -58,9 +58,14 @@ def sparql_prologue() -> str:
 
 
 def slug(name: str) -> str:
-    """The IRI-safe local name of a label: lower case, accents folded, `-` between words."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    """The local name of a label: lower case, accents folded, `-` between words.
+
+    Letters of other scripts are kept (IRIs may hold them), so "Пульсар Therapeutics" and
+    "Орбита Therapeutics" stay two companies; Latin names come out as plain a-z0-9.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", folded)).strip("-")
 
 
 def _digest(*parts: object) -> str:

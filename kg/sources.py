@@ -7,8 +7,11 @@ the size limit) raises `UserError` with the file's path in the message.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 from kg.errors import UserError
@@ -19,32 +22,72 @@ MAX_BYTES = 2_000_000
 """Largest file read, in bytes (2 MB, a few hundred pages of text: far beyond any article)."""
 
 
-def find_sources(paths: list[Path]) -> Iterator[Path]:
-    """Every readable article under the given files and folders, sorted, skipping gold and hidden files."""
+def find_sources(paths: list[Path], problems: list[str] | None = None) -> Iterator[Path]:
+    """Every article under the given files and folders, sorted; gold, hidden and README files left out.
+
+    Inside a folder, a link to a file outside that folder is skipped (and named in `problems`):
+    building a folder reads that folder. A file named on the command line is read wherever it is.
+    """
     for path in paths:
         if not path.exists():
             raise UserError(f"{path}: no such file or folder")
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES and not _hidden(child, path):
-                    yield child
-        else:
+        if not path.is_dir():
             yield path
+            continue
+        root = path.resolve()
+        for child in _walk(path):
+            if child.is_symlink() and not is_inside(child.resolve(), root):
+                if problems is not None:
+                    problems.append(f"{child}: a link to {child.resolve()}, outside the folder {path}; name that file itself to read it")
+                continue
+            yield child
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def _walk(folder: Path) -> Iterator[Path]:
+    """Files with an article suffix below a folder, sorted, without following links to folders."""
+    found = []
+    for directory, subfolders, files in os.walk(folder, followlinks=False):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in files:
+            candidate = Path(directory) / name
+            if name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES or name.upper().startswith("README."):
+                continue
+            found.append(candidate)
+    return iter(sorted(found))
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """True when a path is a folder or file itself or lies below it."""
+    return path == root or root in path.parents
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; UserError for pipes, devices, folders and larger files.
+
+    The file is opened without blocking and checked after opening, so a named pipe cannot
+    hang a build and a device that claims size 0 (/dev/zero) is never read.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise UserError(f"{path}: cannot read ({error.strerror or error})") from error
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+            raise UserError(f"{path}: is {kind}, not a file of text")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as error:
+            raise UserError(f"{path}: cannot read ({error.strerror or error})") from error
+    if len(data) > limit:
+        raise UserError(f"{path}: file is over the {limit:,}-byte limit for one article")
+    return data
 
 
 def read_source(path: Path) -> SourceDocument:
     """Read one file as a SourceDocument; HTML is reduced to its main text."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise UserError(f"{path}: file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for one article")
-        data = path.read_bytes()
-    except OSError as error:
-        raise UserError(f"{path}: cannot read ({error.strerror or error})") from error
+    data = read_bytes(path)
     if b"\x00" in data[:8192]:
         raise UserError(f"{path}: looks like a binary file, not text")
     try:
@@ -67,12 +110,63 @@ def read_source(path: Path) -> SourceDocument:
 
 
 def html_main_text(html: str) -> tuple[str, str | None]:
-    """The main text and title of an HTML page (boilerplate, scripts and menus removed)."""
-    import trafilatura
+    """The main text and title of an HTML page (boilerplate, scripts and menus removed).
 
-    text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True) or ""
-    metadata = trafilatura.extract_metadata(html)
+    The page is parsed with no depth limit (libxml2 otherwise stops at 256 levels and drops
+    the rest); when trafilatura finds no main text in a very deep page, the visible text of
+    the body is taken instead.
+    """
+    import trafilatura
+    from lxml import etree
+    from lxml.html import HTMLParser as LxmlParser, fromstring
+
+    try:
+        tree = fromstring(html.encode("utf-8"), parser=LxmlParser(huge_tree=True, encoding="utf-8"))
+    except (etree.ParserError, ValueError):
+        return "", None
+    text = trafilatura.extract(tree, include_comments=False, include_tables=True, favor_recall=True) or ""
+    if not text.strip():
+        text = visible_text(html)
+    metadata = trafilatura.extract_metadata(tree)
     return text, (metadata.title if metadata and metadata.title else None)
+
+
+class _VisibleText(HTMLParser):
+    """Collects the text a browser would show, one paragraph per block element."""
+
+    HIDDEN = {"script", "style", "noscript", "template", "head", "title"}
+    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "ul", "ol"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag in self.BLOCKS:
+            self.pieces.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BLOCKS:
+            self.pieces.append("\n")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.pieces.append(data)
+
+
+def visible_text(html: str) -> str:
+    """The visible text of a page read with the standard library's tokenizer, which keeps no tree
+    and so has no depth limit: the fallback for pages too deep for the main-text extractor."""
+    reader = _VisibleText()
+    reader.feed(html)
+    reader.close()
+    paragraphs = (re.sub(r"\s+", " ", block).strip() for block in "".join(reader.pieces).split("\n"))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def guess_title(text: str, path: Path) -> str:

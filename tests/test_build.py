@@ -197,17 +197,21 @@ def test_changed_file_replaces_its_old_version(tmp_path, rules_nlp):
     assert other_kept
 
 
-def test_identical_files_rebuild_as_unchanged(tmp_path, rules_nlp):
+def test_identical_files_are_one_document_and_rebuild_as_unchanged(tmp_path, rules_nlp):
     articles = tmp_path / "articles"
     _write(articles / "a.txt", "Novartis acquired AveXis in 2018.\n")
     _write(articles / "copy of a.txt", "Novartis acquired AveXis in 2018.\n")
     with opened(tmp_path / "store", create=True) as store:
-        build([articles], store, rules_nlp)
+        first = build([articles], store, rules_nlp)
         before = store.count()
         second = build([articles], store, rules_nlp)
         after = store.count()
+        documents = stored_documents(store)
     assert after == before
-    assert (second.new, second.changed, second.skipped) == (0, 0, 2)
+    assert (first.new, first.duplicates) == (1, 1)
+    assert (second.new, second.changed, second.skipped, second.duplicates) == (0, 0, 1, 1)
+    assert len(documents) == 1
+    assert any("the same text as" in note for note in second.notes)
 
 
 def test_builds_of_the_same_input_are_deterministic(tmp_path, rules_nlp):

@@ -9,6 +9,7 @@ whatever Store they are given; `kg serve` gives them the worker pool of kg/sparq
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from kg.queries import short_term
 from kg.sources import read_source
 from kg.store import Store
 
-ENTITY_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ENTITY_ID = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+"""Local names of entities: kg.namespaces.slug keeps letters of every script, joined by `-`."""
 DOCUMENT_ID = re.compile(r"[0-9a-f]{64}")
 SEARCH_LIMIT = 10
 
@@ -43,7 +45,7 @@ def document_iri_of(sha256: str) -> URIRef | None:
 def entity_url(iri: str) -> str | None:
     """The explorer page of an entity IRI, None for IRIs outside the entity namespace."""
     local = str(iri)[len(CGTID):] if str(iri).startswith(str(CGTID)) else ""
-    return f"/entity/{local}" if ENTITY_ID.fullmatch(local) else None
+    return f"/entity/{quote(local)}" if ENTITY_ID.fullmatch(local) else None
 
 
 def entity_network_url(iri: str) -> str | None:
@@ -108,7 +110,7 @@ class LabelIndex:
     by_title: dict[str, str]
 
     def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
-        """Entities whose label or alias contains the text: label prefixes first, then aliases, then the rest."""
+        """Entities whose label or alias contains the text: exact names first, then prefixes, word starts and the rest."""
         needle = text.strip().lower()
         if not needle:
             return []
@@ -120,7 +122,7 @@ class LabelIndex:
                 lowered = name.lower()
                 if needle not in lowered:
                     continue
-                rank = 0 if lowered.startswith(needle) else 1 if re.search(rf"\b{re.escape(needle)}", lowered) else 2
+                rank = 0 if lowered == needle else 1 if lowered.startswith(needle) else 2 if re.search(rf"\b{re.escape(needle)}", lowered) else 3
                 candidate = (rank, position > 0, alias)
                 best = candidate if best is None or candidate[:2] < best[:2] else best
             if best is not None and record.url:
