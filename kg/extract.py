@@ -8,6 +8,7 @@ Doc into an `Extraction` (entities, relations, figures, deals), the contract
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -65,7 +66,7 @@ def _extract_in_processes(sources, model, min_confidence, batch_size, jobs) -> I
     from kg.sandbox import exit_with_parent
 
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=exit_with_parent) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
         work = partial(_extract_batch, model, min_confidence)
         for extractions in pool.map(work, minibatch(sources, size=max(1, batch_size // 4))):
             yield from extractions

@@ -70,9 +70,15 @@ def isolate_from_network() -> bool:
     return False
 
 
-def exit_with_parent() -> None:
-    """End this process as soon as its parent is gone, so no worker outlives a killed `kg`."""
-    parent = os.getppid()
+def exit_with_parent(parent: int | None = None) -> None:
+    """End this process as soon as its parent is gone, so no worker outlives a killed `kg`.
+
+    `parent` is the pid the process was started from, when known: a parent killed while
+    the process was still starting up is then noticed too.
+    """
+    parent = parent or os.getppid()
+    if os.getppid() != parent:
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent:
