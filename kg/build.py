@@ -45,6 +45,33 @@ def stored_path(path: Path) -> str:
     return str(path.resolve())
 
 
+EXTRACTOR_SOURCES = ("nlp", "extract.py", "resolve.py", "deals.py", "consistency.py", "rdf.py", "ontology.py", "model.py")
+"""The parts of the kg package whose code decides what is extracted and how it is written."""
+
+
+def extractor_fingerprint(model: str, min_confidence: float, root: Path = ONTOLOGY_DIR) -> str:
+    """sha256 over all that shapes an extraction: the code of the extracting modules, the ontology,
+    vocabulary and patterns, the spaCy pipeline and its installed version, and the confidence cut-off.
+
+    A stored document read under another fingerprint is stale and is read again by the next build.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    files = [path for name in EXTRACTOR_SOURCES for path in sorted((package / name).rglob("*.py") if (package / name).is_dir() else [package / name])]
+    files += sorted(path for path in root.rglob("*") if path.is_file() and path.suffix in (".ttl", ".txt", ".tsv", ".toml", ".json"))
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    try:
+        installed = version(model.replace("_", "-")) if model != "rules" else ""
+    except PackageNotFoundError:
+        installed = "?"
+    spacy_version = version("spacy")
+    digest.update(f"{model} {installed}; spaCy {spacy_version}; min confidence {min_confidence:g}".encode())
+    return digest.hexdigest()
+
+
 def ontology_fingerprint(root: Path = ONTOLOGY_DIR) -> str:
     """sha256 over the ontology and vocabulary files, to reload the reference layers only when they change."""
     digest = hashlib.sha256()
@@ -122,16 +149,20 @@ def _present(path: str, sha256: str) -> bool:
         return False
 
 
-def plan_build(sources: list[SourceDocument], store: Store, roots: list[Path] | tuple[Path, ...] = ()) -> BuildPlan:
+def plan_build(
+    sources: list[SourceDocument], store: Store, roots: list[Path] | tuple[Path, ...] = (), extractor: str | None = None
+) -> BuildPlan:
     """Skip articles whose content is stored already; recognise moved files and folders by content;
-    everything else is extracted. Stored documents below `roots` whose files are gone are listed."""
+    everything else is extracted, and so is every article stored by another `extractor` (fingerprint).
+    Stored documents below `roots` whose files are gone are listed."""
     versions: dict[str, list[str]] = {}
     by_content: dict[str, list[StoredDocument]] = {}
     known_hashes = set()
     for stored in stored_documents(store):
         path = _normalised(stored.path)
         versions.setdefault(path, []).append(stored.iri)
-        known_hashes.add((path, stored.sha256))
+        if extractor is None or stored.extractor == extractor:
+            known_hashes.add((path, stored.sha256))
         by_content.setdefault(stored.sha256, []).append(stored)
     plan = BuildPlan([], [], versions)
     seen_paths = {source.path for source in sources}
@@ -145,7 +176,9 @@ def plan_build(sources: list[SourceDocument], store: Store, roots: list[Path] | 
         elif source.path not in versions and source.sha256 in by_content:
             earlier = by_content[source.sha256][0]
             old_path = _normalised(earlier.path)
-            if old_path not in seen_paths and not _present(old_path, earlier.sha256):
+            if extractor is not None and earlier.extractor != extractor:
+                plan.todo.append(source)
+            elif old_path not in seen_paths and not _present(old_path, earlier.sha256):
                 plan.moves.append(Move(earlier.iri, old_path, source.path))
                 folder_moves.setdefault(str(Path(old_path).parent), str(Path(source.path).parent))
             else:
@@ -199,7 +232,7 @@ def apply_bookkeeping(plan: BuildPlan, store: Store, summary: BuildSummary, prun
 
 def count_extraction(summary: BuildSummary, plan: BuildPlan, extraction) -> None:
     """Add one stored extraction to the run's summary."""
-    if plan.stale(extraction.document):
+    if extraction.document.path in plan.versions or extraction.document.path in plan.renamed:
         summary.changed += 1
     else:
         summary.new += 1
@@ -222,14 +255,15 @@ def build(
     summary = BuildSummary()
     load_reference_layers(store)
     sources = read_sources(paths, summary.problems)
-    plan = plan_build(sources, store, roots=paths)
+    extractor = extractor_fingerprint(nlp.meta.get("cgt_model", "rules"), min_confidence)
+    plan = plan_build(sources, store, roots=paths, extractor=extractor)
     apply_bookkeeping(plan, store, summary, prune)
     summary.skipped = len(plan.skipped)
     for source in plan.skipped:
         if on_document:
             on_document(source)
     for extraction in extract_documents(plan.todo, nlp, min_confidence=min_confidence, jobs=jobs):
-        store.replace_graph(document_graph(extraction), drop=plan.stale(extraction.document))
+        store.replace_graph(document_graph(extraction, extractor=extractor), drop=plan.stale(extraction.document))
         count_extraction(summary, plan, extraction)
         if on_document:
             on_document(extraction.document)

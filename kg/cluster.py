@@ -13,29 +13,37 @@ from pathlib import Path
 
 from spacy.util import minibatch
 
-from kg.build import BuildSummary, apply_bookkeeping, count_extraction, load_reference_layers, plan_build, read_sources
+from kg.build import (
+    BuildSummary,
+    apply_bookkeeping,
+    count_extraction,
+    extractor_fingerprint,
+    load_reference_layers,
+    plan_build,
+    read_sources,
+)
 from kg.errors import UserError
 from kg.extract import extract_documents
 from kg.model import Extraction, SourceDocument
-from kg.nlp.pipeline import load_pipeline
+from kg.nlp.pipeline import load_pipeline, resolve_model_name
 from kg.rdf import document_graph
 from kg.store import EmbeddedStore, Store
 
 PARTITION_SIZE = 8
 
 
-def graph_nquads(extraction: Extraction) -> str:
+def graph_nquads(extraction: Extraction, extractor: str | None = None) -> str:
     """One document's named graph as N-Quads."""
-    graph = document_graph(extraction)
+    graph = document_graph(extraction, extractor=extractor)
     name = f"<{graph.identifier}>"
     lines = graph.serialize(format="nt").splitlines()
     return "".join(f"{line[:-1].rstrip()} {name} .\n" for line in lines if line.strip())
 
 
-def extract_partition(sources: list[SourceDocument], model: str | None, min_confidence: float) -> tuple[list[Extraction], str]:
+def extract_partition(sources: list[SourceDocument], model: str | None, min_confidence: float, extractor: str | None = None) -> tuple[list[Extraction], str]:
     """Worker task: extract a partition of articles; return the records (for the summary) and their N-Quads."""
     extractions = list(extract_documents(sources, load_pipeline(model), min_confidence))
-    return extractions, "".join(graph_nquads(e) for e in extractions)
+    return extractions, "".join(graph_nquads(e, extractor) for e in extractions)
 
 
 def build_on_dask(
@@ -48,7 +56,8 @@ def build_on_dask(
         raise UserError("--dask loads N-Quads partitions with the embedded store's bulk loader: use a local --store path")
     summary = BuildSummary()
     load_reference_layers(store)
-    plan = plan_build(read_sources(paths, summary.problems), store, roots=paths)
+    extractor = extractor_fingerprint(resolve_model_name(model), min_confidence)
+    plan = plan_build(read_sources(paths, summary.problems), store, roots=paths, extractor=extractor)
     apply_bookkeeping(plan, store, summary, prune)
     summary.skipped = len(plan.skipped)
     try:
@@ -57,7 +66,7 @@ def build_on_dask(
         raise UserError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
     with client, tempfile.TemporaryDirectory(prefix="kg-partitions-") as folder:
         partitions = [list(p) for p in minibatch(plan.todo, size=PARTITION_SIZE)]
-        futures = client.map(extract_partition, partitions, model=model, min_confidence=min_confidence, pure=False)
+        futures = client.map(extract_partition, partitions, model=model, min_confidence=min_confidence, extractor=extractor, pure=False)
         for number, future in enumerate(as_completed(futures)):
             extractions, nquads = future.result()
             path = Path(folder) / f"part-{number:05d}.nq"

@@ -34,8 +34,11 @@ def _add_evidence(graph: Graph, node: URIRef, evidence: Span, confidence: float,
     graph.add((node, PROV.wasDerivedFrom, document))
 
 
-def document_graph(extraction: Extraction, extracted_at: datetime | None = None) -> Graph:
-    """The named graph of one document: its record, entities, relations, figures and deals."""
+def document_graph(extraction: Extraction, extracted_at: datetime | None = None, extractor: str | None = None) -> Graph:
+    """The named graph of one document: its record, entities, relations, figures and deals.
+
+    `extractor` is the fingerprint of the extractor that read it (kg.build.extractor_fingerprint).
+    """
     source = extraction.document
     document = URIRef(source.iri)
     graph = Graph(identifier=document)
@@ -49,6 +52,8 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None)
     graph.add((document, CGT.sha256, Literal(source.sha256)))
     graph.add((document, PROV.generatedAtTime, Literal(when, datatype=XSD.dateTime)))
     graph.add((document, CGT.extractorVersion, Literal(f"cgt-kg {__version__}; {extraction.pipeline}")))
+    if extractor:
+        graph.add((document, CGT.extractorFingerprint, Literal(extractor)))
 
     for entity in extraction.entities:
         node = URIRef(entity.iri)

@@ -80,6 +80,8 @@ class StoredDocument:
     iri: str
     path: str
     sha256: str
+    extractor: str | None = None
+    """The fingerprint of the extractor that read it (None in stores written before it was recorded)."""
 
 
 class Store(Protocol):
@@ -361,9 +363,10 @@ def result_from_serialized(answer: SerializedResult) -> Result:
 def stored_documents(store: Store) -> list[StoredDocument]:
     """Every document version the store holds, with its path and hash."""
     rows = store.query(
-        "SELECT ?doc ?path ?sha WHERE { GRAPH ?doc { ?doc a cgt:Document ; cgt:path ?path ; cgt:sha256 ?sha } }"
+        "SELECT ?doc ?path ?sha ?extractor WHERE { GRAPH ?doc { ?doc a cgt:Document ; cgt:path ?path ; cgt:sha256 ?sha "
+        "OPTIONAL { ?doc cgt:extractorFingerprint ?extractor } } }"
     )
-    return [StoredDocument(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+    return [StoredDocument(str(r[0]), str(r[1]), str(r[2]), str(r[3]) if r[3] is not None else None) for r in rows]
 
 
 def graph_fingerprint(store: Store, graph: URIRef) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import rdflib
 from rdflib import Literal
 
 from conftest import CORPUS, corpus_articles, opened, resolve_stored_path
-from kg.build import build, load_reference_layers
+from kg.build import build, extractor_fingerprint, load_reference_layers
 from kg.model import PREDICATES
 from kg.namespaces import CGTID, ONTOLOGY_GRAPH, VOCABULARY_GRAPH, document_iri
 from kg.sources import MAX_BYTES, read_source
@@ -339,3 +340,28 @@ def test_hidden_files_and_gold_files_are_not_articles(tmp_path, rules_nlp):
         names = [Path(d.path).name for d in stored_documents(store)]
     assert names == ["a.txt"]
     assert summary.problems == []
+
+
+def test_a_changed_extractor_reads_stored_documents_again(tmp_path, rules_nlp):
+    articles = tmp_path / "articles"
+    _write(articles / "a.txt", "Novartis acquired AveXis in 2018.\n")
+    with opened(tmp_path / "store", create=True) as store:
+        first = build([articles], store, rules_nlp, min_confidence=0.4)
+        again = build([articles], store, rules_nlp, min_confidence=0.4)
+        other = build([articles], store, rules_nlp, min_confidence=0.0)
+        documents = stored_documents(store)
+    assert (first.new, again.skipped, again.changed) == (1, 1, 0)
+    assert (other.changed, other.skipped) == (1, 0)
+    assert len(documents) == 1 and documents[0].extractor == extractor_fingerprint("rules", 0.0)
+
+
+def test_the_extractor_fingerprint_follows_the_vocabulary(tmp_path):
+    from kg.ontology import ONTOLOGY_DIR
+
+    copy = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY_DIR, copy)
+    before = extractor_fingerprint("rules", 0.4, copy)
+    companies = copy / "vocabulary" / "companies.ttl"
+    companies.write_text(companies.read_text(encoding="utf-8").replace('"Biogen Idec"@en', '"Biogen Idec"@en, "Biogen Inc"@en'), encoding="utf-8")
+    assert extractor_fingerprint("rules", 0.4, copy) != before
+    assert extractor_fingerprint("rules", 0.4, ONTOLOGY_DIR) == extractor_fingerprint("rules", 0.4, ONTOLOGY_DIR)
