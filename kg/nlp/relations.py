@@ -149,7 +149,7 @@ def coordination_groups(doc: Doc, ents: list[Span], type_of) -> list[list[Span]]
 
 
 def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type_of) -> str:
-    """The text between two offsets with each entity in it replaced by <Type> (a regulation by its class)."""
+    """The text between two offsets with each entity of `ents` (in text order) in it replaced by <Type> (a regulation by its class)."""
     pieces, cursor = [], start_char
     for ent in entities_between(ents, start_char, end_char):
         pieces.append(text_of(doc)[cursor : ent.start_char])
