@@ -272,7 +272,11 @@ def test_graphml_and_gexf_read_back(graph, tmp_path):
 def test_rank_command(article_store):
     process = run_kg("rank", "--type", "Company", "--by", "pagerank", "--limit", "3", "--store", article_store)
     assert process.returncode == 0, process.stderr
-    assert "Novartis" in process.stdout and "pagerank" in process.stdout
+    rows = [line.split("│")[1:-1] for line in process.stdout.splitlines() if line.startswith("│")]
+    assert "pagerank" in process.stdout and len(rows) == 3
+    assert all(cells[2].strip() == "Company" for cells in rows)
+    scores = [float(cells[3]) for cells in rows]
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_communities_command(article_store):

@@ -22,6 +22,7 @@ from kg.viz import (
     REFERENCE_COLOUR,
     TYPE_COLOURS,
     build_view,
+    uses_physics,
     network_payload,
     write_network_page,
 )
@@ -105,7 +106,7 @@ def test_nodes_and_edges_are_styled_by_class_predicate_and_kind(whole):
     assert headquarters == {**headquarters, "arrows": "to", "color": REFERENCE_COLOUR, "width": 1, "evidence": [], "confidence": None}
     assert {t["name"] for t in payload["types"]} == {n["type"] for n in payload["nodes"]}
     assert sum(p["count"] for p in payload["predicates"]) == len(payload["edges"])
-    assert payload["physics"] and not payload["expandable"]
+    assert payload["physics"] == uses_physics(len(payload["nodes"])) and not payload["expandable"]
 
 
 class Links(HTMLParser):
