@@ -276,12 +276,13 @@ class _Worker:
         self.ready = False
         self.isolated = False
 
-    def _receive(self, deadline: float):
-        """The worker's next reply; QueryTimeout past the deadline, QueryOutOfMemory past max_memory."""
+    def _receive(self, deadline: float, watch_memory: bool = True):
+        """The worker's next reply; QueryTimeout past the deadline, QueryOutOfMemory past max_memory
+        (watched while it answers, not while it opens the store)."""
         while not self.connection.poll(max(0.0, min(MEMORY_POLL, deadline - time.monotonic()))):
             if time.monotonic() >= deadline:
                 raise QueryTimeout()
-            if self.max_memory and resident_bytes(self.process.pid) > self.max_memory:
+            if watch_memory and self.max_memory and resident_bytes(self.process.pid) > self.max_memory:
                 raise QueryOutOfMemory()
         try:
             return self.connection.recv()
@@ -292,7 +293,7 @@ class _Worker:
         """Block until the worker has opened the store; WorkerFailure with its reason if it could not."""
         if self.ready:
             return
-        status, message = self._receive(deadline)
+        status, message = self._receive(deadline, watch_memory=False)
         if status != "ready":
             raise WorkerFailure(message)
         self.ready, self.isolated = True, bool(message)
