@@ -5,15 +5,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STORE ?= .kg/store
 
-.PHONY: install browser demo test bench eval clean
+.PHONY: install lock browser demo test bench eval clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[model,dev,cluster]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[model,dev,cluster]'
 	touch $(STAMP)
+
+# Pin every dependency (direct and indirect) of every extra; `make lock` after changing pyproject.toml.
+lock: install
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra model --extra dev --extra cluster --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 # Browser tests and screenshots drive Debian's chromium (no browser download at run time).
 browser:
