@@ -7,18 +7,21 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
-from spacy.language import Language
 
 from kg.errors import UserError
-from kg.extract import extract_documents
 from kg.model import SourceDocument
+from kg.models import resolve_model_name
 from kg.namespaces import CGT, ONTOLOGY_GRAPH, VOCABULARY_GRAPH
 from kg.ontology import ONTOLOGY_DIR, load_vocabulary
 from kg.rdf import document_graph, named_graph
 from kg.sources import find_sources, is_inside, read_bytes, read_source
 from kg.store import Store, StoredDocument, graph_fingerprint, stored_documents
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 @dataclass
@@ -244,25 +247,37 @@ def count_extraction(summary: BuildSummary, plan: BuildPlan, extraction) -> None
 def build(
     paths: list[Path],
     store: Store,
-    nlp: Language,
+    nlp: Language | str | None,
     min_confidence: float = 0.0,
     on_document: Callable[[SourceDocument], None] | None = None,
     jobs: int = 1,
     prune: bool = False,
 ) -> BuildSummary:
     """Extract every new or changed article under `paths` and merge it into the store, one transaction each;
-    moved files keep their facts, and with `prune` documents whose files are gone are removed."""
+    moved files keep their facts, and with `prune` documents whose files are gone are removed.
+
+    `nlp` is a loaded pipeline, or the name of one (None: the default): a named pipeline is loaded
+    only when the plan finds something to extract, so an unchanged rebuild never loads spaCy.
+    """
     summary = BuildSummary()
     load_reference_layers(store)
     sources = read_sources(paths, summary.problems)
-    extractor = extractor_fingerprint(nlp.meta.get("cgt_model", "rules"), min_confidence)
+    model = resolve_model_name(nlp) if nlp is None or isinstance(nlp, str) else nlp.meta.get("cgt_model", "rules")
+    extractor = extractor_fingerprint(model, min_confidence)
     plan = plan_build(sources, store, roots=paths, extractor=extractor)
     apply_bookkeeping(plan, store, summary, prune)
     summary.skipped = len(plan.skipped)
     for source in plan.skipped:
         if on_document:
             on_document(source)
-    for extraction in extract_documents(plan.todo, nlp, min_confidence=min_confidence, jobs=jobs):
+    if not plan.todo:
+        summary.triples = store.count()
+        return summary
+    from kg.extract import extract_documents
+    from kg.nlp.pipeline import load_pipeline
+
+    pipeline = load_pipeline(model) if nlp is None or isinstance(nlp, str) else nlp
+    for extraction in extract_documents(plan.todo, pipeline, min_confidence=min_confidence, jobs=jobs):
         store.replace_graph(document_graph(extraction, extractor=extractor), drop=plan.stale(extraction.document))
         count_extraction(summary, plan, extraction)
         if on_document:

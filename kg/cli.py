@@ -51,7 +51,6 @@ def build(
 ) -> None:
     """Extract every new or changed article and merge it into the store."""
     from kg.build import build as run_build
-    from kg.nlp.pipeline import load_pipeline
     from kg.sources import find_sources
     from kg.store import open_store
 
@@ -66,7 +65,6 @@ def build(
             graph_store.close()
         _print_build_summary(summary, graph_store.location)
         return
-    nlp = load_pipeline(model)
     graph_store = open_store(store)
     try:
         with Progress(
@@ -79,7 +77,7 @@ def build(
                 if verbose:
                     out.print(f"stored {source.path}", highlight=False)
 
-            summary = run_build(paths, graph_store, nlp, min_confidence, on_document=done, jobs=jobs, prune=prune)
+            summary = run_build(paths, graph_store, model, min_confidence, on_document=done, jobs=jobs, prune=prune)
     finally:
         graph_store.close()
     _print_build_summary(summary, graph_store.location)

@@ -25,7 +25,8 @@ from kg.build import (
 from kg.errors import UserError
 from kg.extract import extract_documents
 from kg.model import Extraction, SourceDocument
-from kg.nlp.pipeline import load_pipeline, resolve_model_name
+from kg.models import resolve_model_name
+from kg.nlp.pipeline import load_pipeline
 from kg.rdf import document_graph
 from kg.store import EmbeddedStore, Store
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -365,3 +367,19 @@ def test_the_extractor_fingerprint_follows_the_vocabulary(tmp_path):
     companies.write_text(companies.read_text(encoding="utf-8").replace('"Biogen Idec"@en', '"Biogen Idec"@en, "Biogen Inc"@en'), encoding="utf-8")
     assert extractor_fingerprint("rules", 0.4, copy) != before
     assert extractor_fingerprint("rules", 0.4, ONTOLOGY_DIR) == extractor_fingerprint("rules", 0.4, ONTOLOGY_DIR)
+
+
+def test_an_unchanged_rebuild_never_imports_spacy(tmp_path, rules_nlp):
+    articles = tmp_path / "articles"
+    _write(articles / "a.txt", "Novartis acquired AveXis in 2018.\n")
+    with opened(tmp_path / "store", create=True) as store:
+        build([articles], store, rules_nlp)
+    script = (
+        "import sys; from pathlib import Path; from kg.build import build; from kg.store import open_store\n"
+        f"store = open_store({str(tmp_path / 'store')!r})\n"
+        f"summary = build([Path({str(articles)!r})], store, 'rules'); store.close()\n"
+        "print(summary.skipped, 'spacy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1", "False"]

