@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STORE ?= .kg/store
 
-.PHONY: install lock browser demo test bench eval clean
+.PHONY: install lock browser demo test bench eval eval-test clean
 
 install: $(STAMP)
 
@@ -40,6 +40,21 @@ bench: install browser
 	cd bench && ../$(BIN)/python store_bench.py
 	cd bench && ../$(BIN)/python endpoint_bench.py
 	cd bench && ../$(BIN)/python viz_bench.py
+
+# Scores: corpus/ always; the real-text dev split when its saved excerpts are on this machine
+# (they are not in the repository; see corpus/real/README.md). The test split: `make eval-test`.
+eval: install
+	$(BIN)/kg eval corpus/ --model rules
+	$(BIN)/kg eval corpus/
+	@if [ -d corpus/real/.excerpts ]; then \
+	  $(BIN)/python corpus/real/rebuild.py --out build/real && \
+	  $(BIN)/kg eval build/real/dev --model rules && $(BIN)/kg eval build/real/dev; \
+	else echo "corpus/real/.excerpts is not on this machine: real texts not scored"; fi
+
+eval-test: install
+	$(BIN)/python corpus/real/rebuild.py --out build/real
+	$(BIN)/kg eval build/real/test --model rules
+	$(BIN)/kg eval build/real/test
 
 clean:
 	rm -rf $(VENV) .kg out .pytest_cache .hypothesis
