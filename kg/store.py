@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
 from kg.errors import UserError
@@ -156,8 +156,13 @@ class EmbeddedStore:
             raise _store_error(location, "open", error) from error
 
     def query(self, sparql: str) -> Result:
-        """Run a SPARQL query over the union of all graphs."""
-        return result_from_serialized(self.serialize_query(sparql, JSON_RESULTS, N_TRIPLES))
+        """Run a SPARQL query over the union of all graphs (or the query's own FROM dataset).
+
+        The engine's solutions become rdflib terms directly, with no serialisation in between.
+        """
+        check_length(sparql)
+        union = not names_own_dataset(sparql)
+        return self._engine("query", _run_to_result, self._store, sparql, union)
 
     def serialize_query(
         self,
@@ -261,6 +266,47 @@ def _run_and_serialize(store, sparql, dataset, solutions_type, graph_type, max_r
     if results_format != ox.QueryResultsFormat.JSON:
         data = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(format=results_format)
     return SerializedResult(kind, media_type, data, truncated)
+
+
+def _run_to_result(store, sparql: str, union: bool) -> Result:
+    """Run a query and hold its whole answer as an rdflib Result (on the engine's thread)."""
+    answer = store.query(sparql, prefixes=_prefix_map(), use_default_graph_as_union=union)
+    if isinstance(answer, ox.QueryBoolean):
+        result = Result("ASK")
+        result.askAnswer = bool(answer)
+        return result
+    if isinstance(answer, ox.QueryTriples):
+        result = Result("CONSTRUCT")
+        graph = Graph()
+        for triple in answer:
+            graph.add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
+        result.graph = graph
+        return result
+    result = Result("SELECT")
+    names = [v.value for v in answer.variables]
+    result.vars = [Variable(name) for name in names]
+    result.bindings = [
+        {variable: _rdflib_term(solution[name]) for variable, name in zip(result.vars, names) if solution[name] is not None}
+        for solution in answer
+    ]
+    return result
+
+
+def _rdflib_term(term):
+    """An Oxigraph term as the rdflib term it stands for."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+    raise UnacceptableFormat(f"a result holds a term rdflib cannot represent ({type(term).__name__})")
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _store_error(location: str, action: str, error: Exception) -> UserError:
