@@ -415,9 +415,10 @@ def evaluate_command(
     by_rule: Annotated[bool, typer.Option("--by-rule", help="Show each rule's measured precision.")] = False,
     calibrate: Annotated[bool, typer.Option("--calibrate", help="Write each rule's measured precision to ontology/patterns/rule_precision.json, where extraction reads its confidences.")] = False,
     thresholds: Annotated[bool, typer.Option("--thresholds", help="Show relation and figure F1 at several --min-confidence values.")] = False,
+    reliability_table: Annotated[bool, typer.Option("--reliability", help="Show claimed confidence against observed precision per confidence bucket.")] = False,
 ) -> None:
     """Score extraction against the gold annotations: precision, recall and F1."""
-    from kg.evaluate import evaluate, measured_precision
+    from kg.evaluate import evaluate, measured_precision, reliability
     from kg.nlp.pipeline import load_pipeline, pipeline_description
     from kg.ontology import RULE_PRECISION
 
@@ -429,8 +430,14 @@ def evaluate_command(
     for document in result.documents:
         table.add_row(Path(document.path).name, cell(document.entities), cell(document.relations), cell(document.figures))
     table.add_section()
-    table.add_row("overall", cell(result.entities), cell(result.relations), cell(result.figures), style="bold")
+    table.add_row("overall (micro)", cell(result.entities), cell(result.relations), cell(result.figures), style="bold")
+    table.add_row("mean of documents (macro F1)", *(f"{result.macro_f1(part):.2f}" for part in ("entities", "relations", "figures")))
     out.print(table)
+    if reliability_table:
+        rows = Table("kind", "confidence", "items", "claimed", "observed", title="does confidence mean what it says?")
+        for row in reliability(result.rules):
+            rows.add_row(row.kind, f"{row.low:.1f}-{row.high:.1f}", str(row.count), f"{row.claimed:.2f}", f"{row.observed:.2f}")
+        out.print(rows)
     if by_rule or calibrate:
         measured = measured_precision(result.rules)
         rules = Table("rule", "correct", "found", "smoothed precision", title="extraction rules")

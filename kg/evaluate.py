@@ -69,6 +69,38 @@ class RuleTally:
 
     correct: Counter = field(default_factory=Counter)
     total: Counter = field(default_factory=Counter)
+    judged: list[tuple[str, float, bool]] = field(default_factory=list)
+    """Every relation and figure scored: ('relation' or 'figure', its confidence, whether gold has it)."""
+
+    def record(self, kind: str, rule: str, confidence: float, correct: bool) -> None:
+        """Count one scored relation or figure of a rule."""
+        self.total[rule] += 1
+        self.correct[rule] += correct
+        self.judged.append((kind, confidence, correct))
+
+
+@dataclass(frozen=True)
+class ReliabilityRow:
+    """Relations or figures whose confidence lies in one bucket: what they claimed and how often they were right."""
+
+    kind: str
+    low: float
+    high: float
+    count: int
+    claimed: float
+    observed: float
+
+
+def reliability(tally: RuleTally, edges: tuple[float, ...] = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)) -> list[ReliabilityRow]:
+    """Claimed confidence against observed precision per confidence bucket: confidence means what it says
+    when the two agree."""
+    rows = []
+    for kind in ("relation", "figure"):
+        for low, high in zip(edges, edges[1:]):
+            items = [(c, ok) for k, c, ok in tally.judged if k == kind and low <= c < high]
+            if items:
+                rows.append(ReliabilityRow(kind, low, min(high, 1.0), len(items), sum(c for c, _ in items) / len(items), sum(ok for _, ok in items) / len(items)))
+    return rows
 
 
 def measured_precision(tally: RuleTally) -> dict[str, dict]:
@@ -148,7 +180,6 @@ def score_document(extraction: Extraction, gold: dict, tally: RuleTally) -> Docu
     result.relations.system = len(system_relations)
     remaining = list(gold_relations)
     for (s, p, o), relation in system_relations.items():
-        tally.total[relation.rule] += 1
         hit = None
         for g in remaining:
             if g["predicate"] != p:
@@ -157,9 +188,9 @@ def score_document(extraction: Extraction, gold: dict, tally: RuleTally) -> Docu
             if (s in subject and o in obj) or (p in SYMMETRIC_PREDICATES and s in obj and o in subject):
                 hit = g
                 break
+        tally.record("relation", relation.rule, relation.confidence, hit is not None)
         if hit:
             result.relations.tp += 1
-            tally.correct[relation.rule] += 1
             remaining.remove(hit)
         else:
             result.spurious.append(f"relation {labels.get(s, s)} {p} {labels.get(o, o)}  [{relation.rule}]")
@@ -170,10 +201,9 @@ def score_document(extraction: Extraction, gold: dict, tally: RuleTally) -> Docu
     result.figures.system = len(extraction.figures)
     for figure in extraction.figures:
         hit = next((g for g in remaining_figures if _figure_matches(figure, g)), None)
-        tally.total[figure.rule] += 1
+        tally.record("figure", figure.rule, figure.confidence, hit is not None)
         if hit:
             result.figures.tp += 1
-            tally.correct[figure.rule] += 1
             remaining_figures.remove(hit)
         else:
             result.spurious.append(f"figure  {figure.measure} {figure.value:g} {figure.unit} {figure.year or figure.period or ''}")
@@ -192,6 +222,12 @@ class Evaluation:
     relations: Score
     figures: Score
     rules: RuleTally
+
+    def macro_f1(self, part: str) -> float:
+        """The mean over documents of one part's F1 ('entities', 'relations' or 'figures'); a document
+        with neither gold nor system items of that part is left out."""
+        scores = [getattr(d, part) for d in self.documents if getattr(d, part).gold or getattr(d, part).system]
+        return sum(score.f1 for score in scores) / len(scores) if scores else 1.0
 
 
 def evaluate(paths: list[Path], nlp: Language, min_confidence: float = 0.0) -> Evaluation:

@@ -1,0 +1,30 @@
+"""kg/evaluate.py on hand-made scores: the reliability buckets and the macro average."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.evaluate import DocumentScore, Evaluation, RuleTally, Score, measured_precision, reliability
+
+
+def test_reliability_buckets_compare_claimed_and_observed():
+    tally = RuleTally()
+    for confidence, correct in [(0.45, False), (0.48, True), (0.91, True), (0.95, True), (0.99, False)]:
+        tally.record("relation", "rule.a", confidence, correct)
+    tally.record("figure", "figure.b", 0.85, True)
+    rows = {(row.kind, row.low): row for row in reliability(tally)}
+    assert set(rows) == {("relation", 0.4), ("relation", 0.9), ("figure", 0.8)}
+    low = rows[("relation", 0.4)]
+    assert (low.count, low.claimed, low.observed) == (2, pytest.approx(0.465), 0.5)
+    high = rows[("relation", 0.9)]
+    assert (high.count, high.observed, high.high) == (3, pytest.approx(2 / 3), 1.0)
+    assert measured_precision(tally)["rule.a"] == {"precision": round(4 / 7, 3), "correct": 3, "found": 5}
+
+
+def test_macro_f1_averages_documents_that_have_items():
+    def document(tp, system, gold):
+        return DocumentScore("d", Score(), Score(tp, system, gold), Score())
+
+    evaluation = Evaluation([document(1, 1, 1), document(0, 1, 1), document(0, 0, 0)], Score(), Score(1, 2, 2), Score(), RuleTally())
+    assert evaluation.macro_f1("relations") == 0.5
+    assert evaluation.macro_f1("figures") == 1.0
