@@ -25,7 +25,6 @@ from kg.ontology import Vocabulary, load_vocabulary, rule_precision
 from kg.nlp.relations import COMPOUND_RULE
 from kg.resolve import Resolved, entities_of, resolve_span
 
-MARKET_PHRASE = re.compile(r"((?:[\w'’-]+\s+){0,7}?market)\b", re.I)
 FIGURE_SUBJECT_TYPES = ("Region", "Country", "Therapy", "Disease", "Technology", "EndUser", "DeliveryMethod", "Company")
 
 
@@ -143,16 +142,13 @@ def _figures(doc: Doc, ents: tuple[SpacySpan, ...], resolved: dict[int, Resolved
     for mention in doc._.cgt_figures or ():
         sentence = mention.sentence
         sentence_ents = entities_between(ents, sentence.start_char, sentence.end_char)
-        before = text_of(doc)[sentence.start_char : mention.span.start_char]
-        phrases = MARKET_PHRASE.findall(before) or MARKET_PHRASE.findall(sentence.text)
-        measures = phrases[-1].strip() if phrases else sentence.text[:80]
         subject = _figure_subject(sentence_ents, mention, resolved)
-        phrase_start = mention.span.start_char - len(before) + before.rfind(measures) if measures in before else None
-        in_phrase = [e for e in sentence_ents if phrase_start is not None and phrase_start <= e.start_char < mention.span.start_char]
+        start = mention.measures_start
+        in_phrase = [e for e in sentence_ents if start is not None and start <= e.start_char < mention.span.start_char]
         scope_places = _places(in_phrase, resolved) or _places([e for e in sentence_ents if e.end <= mention.span.start], resolved)[-1:]
-        scope = scope_places[0] if scope_places else (None if GLOBAL_WORDS.search(measures) else document_scope)
+        scope = scope_places[0] if scope_places else (None if GLOBAL_WORDS.search(mention.measures) else document_scope)
         confidence = rule_precision().get(mention.rule, base)
-        if not (phrases or mention.measure in ("DealValue", "Count")):
+        if not (mention.measures_start is not None or mention.measure in ("DealValue", "Count")):
             confidence *= 0.8
         if confidence < min_confidence:
             continue
@@ -166,7 +162,7 @@ def _figures(doc: Doc, ents: tuple[SpacySpan, ...], resolved: dict[int, Resolved
                 forecast=mention.forecast,
                 subject=subject,
                 scope=scope,
-                measures=measures,
+                measures=mention.measures,
                 confidence=confidence,
                 evidence=_evidence(sentence),
                 rule=mention.rule,

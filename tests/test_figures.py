@@ -144,3 +144,78 @@ def test_observed_and_projected_values_in_one_sentence(nlp):
 def test_percentages_without_share_cue_are_not_shares(nlp, sentence):
     extraction = extract_text(nlp, sentence)
     assert [f.to_json() for f in extraction.figures if f.measure == "Share"] == []
+
+
+# (sentence, measure, value, unit, year): shapes of real writing, one per row
+REAL_SHAPES = [
+    pytest.param("Astellas agreed to a $3-billion deal to buy Audentes Therapeutics.", "DealValue", 3e9, "USD", None, id="hyphenated-billion"),
+    pytest.param("Novartis signed a $750million licence agreement with Avexis.", "DealValue", 7.5e8, "USD", None, id="glued-million"),
+    pytest.param("Pfizer paid $1.7billion to acquire the company.", "DealValue", 1.7e9, "USD", None, id="glued-billion"),
+    pytest.param("Promethera has completed a Series B financing round, generating proceeds of €23.6m.", "DealValue", 23.6e6, "EUR", None, id="scale-before-full-stop"),
+    pytest.param("Vertex pays $105M to kick off a gene editing pact with CRISPR Therapeutics.", "DealValue", 1.05e8, "USD", None, id="upper-case-m"),
+    pytest.param(
+        "The market is set to escalate from its 2022 valuation of USD 14.2 billion to an estimated USD 117.1 billion by 2032.",
+        "MarketSize", 14.2e9, "USD", 2022, id="year-of-its-own-clause",
+    ),
+    pytest.param("The MHLW evaluated 47 pharmaceutical products for the designation.", "Count", 47, "count", None, id="count-of-products"),
+    pytest.param("Two Phase 3 trials and a long-term follow-up study are ongoing.", "Count", 2, "count", None, id="count-across-phase-label"),
+    pytest.param("The FDA has received 187 requests and issued 70, which means that some are not public.", "Count", 70, "count", None, id="count-by-ellipsis"),
+    pytest.param("The startup will move two of its programs into clinical trials.", "Count", 2, "count", None, id="count-of-its"),
+    pytest.param("Of these, 318 are in Phase 1.", "Count", 318, "count", None, id="count-of-these"),
+    pytest.param("Brantwell invested US$ 60 million in exchange for a 12% equity stake.", "Share", 12, "percent", None, id="equity-stake"),
+]
+
+
+@pytest.mark.parametrize("sentence, measure, value, unit, year", REAL_SHAPES)
+def test_real_shapes(nlp, sentence, measure, value, unit, year):
+    extraction = extract_text(nlp, sentence)
+    found = [(f.measure, f.value, f.unit, f.year) for f in extraction.figures]
+    matches = _matching(extraction, measure, value)
+    assert len(matches) == 1, f"expected one {measure} of {value}; got {found}"
+    assert (matches[0].unit, matches[0].year) == (unit, year), found
+
+
+@pytest.mark.parametrize(
+    "sentence, measure",
+    [
+        pytest.param("Astellas will acquire Audentes Therapeutics for $60 per share in cash.", "DealValue", id="per-share-price"),
+        pytest.param("Roche will pay US $9.00 per share in cash at closing.", "DealValue", id="per-share-us-dollar"),
+        pytest.param("Holders receive $12.50 per ADS in the tender offer.", "DealValue", id="per-ads-price"),
+        pytest.param("The approval was announced on April 24 and 25 by the agency.", "Count", id="day-of-month"),
+        pytest.param("The decree divided the field into four categories of regenerative medicine.", "Count", id="categories"),
+        pytest.param("It is approved after two or more lines of systemic therapy.", "Count", id="lines-of-therapy"),
+        pytest.param("The vector is amenable to exon 45 skipping.", "Count", id="exon-label"),
+        pytest.param("The company now has four technology platforms.", "Count", id="platforms"),
+        pytest.param("The data wiped 45% off Uniqure's share price.", "Share", id="share-price-move"),
+        pytest.param("The market accounted for a 22% increase in manufacturing capacity.", "Share", id="increase"),
+        pytest.param("Tumours had to express the protein in at least 10 percent of cells.", "Share", id="percent-of-cells"),
+        pytest.param("CMT1A accounts for about 40% of all CMT patients.", "Share", id="percent-of-patients"),
+    ],
+)
+def test_not_a_figure_of_that_measure(nlp, sentence, measure):
+    extraction = extract_text(nlp, sentence)
+    assert [f.to_json() for f in extraction.figures if f.measure == measure] == []
+
+
+def test_figure_words_reach_the_component_through_its_config(tmp_path):
+    import shutil
+
+    import spacy
+
+    from kg.nlp.figures import FIGURE_PATTERNS
+
+    patterns = tmp_path / "figures.toml"
+    shutil.copy(FIGURE_PATTERNS, patterns)
+    patterns.write_text(patterns.read_text(encoding="utf-8").replace('"therapies",', '"therapies", "widgets",'), encoding="utf-8")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    parser = nlp.add_pipe("cgt_figures", config={"patterns": str(patterns)})
+    assert "widgets" in parser.patterns.counted_nouns
+    doc = nlp("The firm makes 12 widgets.")
+    assert [(f.measure, f.value) for f in doc._.cgt_figures] == [("Count", 12)]
+
+
+def test_a_restated_figure_is_one_figure(nlp):
+    text = "Astellas agreed to a $3-billion deal to buy Audentes.\n\nThe deal values Audentes at $3 billion, the companies said."
+    extraction = extract_text(nlp, text)
+    assert [f.value for f in extraction.figures if f.measure == "DealValue"] == [3e9]

@@ -7,48 +7,24 @@ words of its sentence.
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from kg.nlp import blank_lines_of, once_per_document, paragraph_around, text_of
 from kg.dates import YEAR, dateline_year, paragraph_year_before
+from kg.errors import UserError
+from kg.nlp import blank_lines_of, once_per_document, paragraph_around, text_of
+from kg.ontology import ONTOLOGY_DIR
 
-CURRENCIES = {
-    "$": "USD", "us$": "USD", "usd": "USD", "dollars": "USD", "dollar": "USD", "us-dollar": "USD",
-    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "£": "GBP", "gbp": "GBP", "pounds": "GBP",
-    "¥": "JPY", "jpy": "JPY", "yen": "JPY",
-    "cny": "CNY", "rmb": "CNY", "yuan": "CNY",
-    "krw": "KRW", "₩": "KRW", "won": "KRW",
-    "chf": "CHF", "francs": "CHF",
-    "aud": "AUD", "a$": "AUD", "cad": "CAD", "c$": "CAD", "inr": "INR", "₹": "INR", "rupees": "INR",
-}
-SCALES = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "bln": 1e9, "trillion": 1e12, "tn": 1e12,
-}
-NOT_COUNTED = {
-    # time, measurement and multiplier words: "12 months", "2,000-litre", "3 times"
-    "year", "years", "month", "months", "week", "weeks", "day", "days", "hour", "hours", "minutes", "decade",
-    "decades", "times", "fold", "x", "litre", "litres", "liter", "liters", "l", "ml", "mg", "kg", "g", "km",
-    "miles", "square", "sq", "ft", "-", "/", "%", "percent", "per", "pct", "st", "nd", "rd", "th",
-}
-NOT_AFTER = {
-    # words that make the next number a label, not a count: "Phase 1", "fiscal 2023", "No. 1394"
-    "phase", "fiscal", "fy", "no", "no.", "number", "series", "grade", "stage", "type", "class", "part",
-    "article", "chapter", "section", "version", "q1", "q2", "q3", "q4", "h1", "h2", "covid", "-", "aged", "age",
-    "cd", "il", "gen", "top", "about:", "page", "table", "figure", "regulation", "act",
-}
-WORD_NUMBERS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
-}
+FIGURE_PATTERNS = ONTOLOGY_DIR / "patterns" / "figures.toml"
 MONTH_WORDS = {
     m.lower() for m in "January February March April May June July August September October November December "
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
@@ -57,23 +33,52 @@ THAT_YEAR = re.compile(r"\b(?:that|the same|this) year\b", re.I)
 AS_OF_WORDS = r"\bas (?:of|at) "
 AS_OF = re.compile(AS_OF_WORDS + r"(?:the end of )?(?:[A-Z][a-z]+\.? )?(?:\d{1,2},? )?((?:19|20)\d\d)\b", re.I)
 AS_OF_START = re.compile(AS_OF_WORDS, re.I)
-FORECAST_CUES = re.compile(
-    r"\b(?:will|expected|projected|forecast|forecasted|anticipated|estimated to (?:reach|grow|be)|poised|set to|"
-    r"likely to|could reach|to reach|is to|predicted|by (?:the end of )?(?:19|20)\d\d)\b",
-    re.I,
-)
 PERIOD = re.compile(
     r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|through|and|until)\s*((?:19|20)\d\d|\d\d)\b"
 )
-DEAL_WORDS = re.compile(
-    r"\b(?:acqui\w+|deal|upfront|up-front|milestones?|financing|raised?|raising|round|invest\w*|agreement|licen[cs]\w*|"
-    r"collaborat\w*|partnership|purchase[ds]?|buy|bought|merger|stake|funding|series [a-e]|tender offer|consideration)\b",
-    re.I,
-)
-MARKET_WORDS = re.compile(r"\b(?:market|revenue|revenues|sales|valued|worth|industry|spending|segment|reach|reached|reaching|generated?)\b", re.I)
-CAGR_WORDS = re.compile(r"\b(?:cagr|compound annual growth|annual growth rate|annually|grow(?:th|ing)? at|a year)\b", re.I)
-SHARE_AFTER = re.compile(r"\s*(?:of\b|stake|share|equity|interest)", re.I)
-SHARE_WORDS = re.compile(r"\b(?:share|shares|stake|accounted for|accounts for|account for|made up|make up|makes up|represented|represents|comprised|of (?:the )?(?:global |total )?(?:market|revenue|sales))\b", re.I)
+NUMBER = r"\d[\d,]*(?:\.\d+)?"
+COUNT_BREAKS = {
+    # words that end the phrase after a number before it names what is counted
+    "in", "on", "at", "for", "with", "to", "by", "from", "than", "that", "which", "who", "are", "is", "were", "was",
+    "have", "has", "had", "be", "been", "will", "the", "a", "an", "of", "per", "as", "into", "over", "under",
+}
+ELLIPSIS_FOLLOWERS = {",", ".", ";", ":", ")", ""}
+ANAPHORS = {"them", "these", "those"}
+OF_THESE = re.compile(r"\s*(?:of|among) (?:these|those|them)\b", re.I)
+
+
+@dataclass(frozen=True)
+class FigurePatterns:
+    """The words figures are read with, as ontology/patterns/figures.toml lists them."""
+
+    currencies: dict[str, str]
+    currency_prefixes: tuple[str, ...]
+    scales: dict[str, float]
+    word_numbers: dict[str, int]
+    counted_nouns: frozenset[str]
+    not_after: frozenset[str]
+    cues: dict[str, re.Pattern]
+
+
+@functools.lru_cache(maxsize=8)
+def load_figure_patterns(path: str | Path = FIGURE_PATTERNS) -> FigurePatterns:
+    """Read a figure pattern file (ontology/patterns/figures.toml by default); each error names the file."""
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+        currencies = dict(data["currencies"])
+        prefixes = tuple(currencies.pop("currency_prefixes"))
+        return FigurePatterns(
+            currencies=currencies,
+            currency_prefixes=prefixes,
+            scales={word: float(scale) for word, scale in data["scales"].items()},
+            word_numbers=dict(data["word_numbers"]),
+            counted_nouns=frozenset(data["counts"]["counted_nouns"]),
+            not_after=frozenset(data["counts"]["not_after"]),
+            cues={name: re.compile(pattern, re.I) for name, pattern in data["cues"].items()},
+        )
+    except (OSError, tomllib.TOMLDecodeError, KeyError, re.error) as error:
+        raise UserError(f"{path}: cannot read figure patterns ({error!r}); fix the file or restore it from git") from error
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,10 @@ class FigureMention:
     span: Span
     sentence: Span
     rule: str
+    measures: str
+    measures_start: int | None
+    """What the figure measures ("global cell therapy market") and where that phrase starts in the text;
+    None when the sentence names no market and `measures` is its start."""
 
 
 def parse_number(text: str, scale: float = 1) -> float | None:
@@ -101,100 +110,175 @@ def parse_number(text: str, scale: float = 1) -> float | None:
 
 
 class FigureParser:
-    """Matcher-driven parser of money, percentages and counts."""
+    """Matcher-driven parser of money, percentages and counts, reading the words of `patterns`."""
 
-    def __init__(self, nlp: Language):
-        currency = {"LOWER": {"IN": sorted(CURRENCIES)}}
-        number = {"TEXT": {"REGEX": r"^\d[\d,]*(?:\.\d+)?$"}}
-        scale = {"LOWER": {"IN": sorted(SCALES)}}
+    def __init__(self, nlp: Language, patterns: FigurePatterns):
+        self.patterns = patterns
+        scales = "|".join(sorted(map(re.escape, patterns.scales), key=len, reverse=True))
+        self.glued = re.compile(rf"^({NUMBER})({scales})\.?$", re.I)
+        currency = {"LOWER": {"IN": sorted(patterns.currencies)}}
+        number = {"TEXT": {"REGEX": rf"^{NUMBER}$"}}
+        glued = {"TEXT": {"REGEX": self.glued.pattern}}
+        scale = {"LOWER": {"IN": sorted(patterns.scales) + sorted(f"{word}." for word in patterns.scales)}, "OP": "?"}
+        hyphen = {"ORTH": "-", "OP": "?"}
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("money", [
-            [currency, number, dict(scale, OP="?")],
-            [number, dict(scale, OP="?"), {"LOWER": {"IN": ["us", "u.s."]}, "OP": "?"}, currency],
+            [currency, number, hyphen, scale],
+            [currency, glued],
+            [number, scale, {"LOWER": {"IN": ["us", "u.s."]}, "OP": "?"}, currency],
         ])
         self.matcher.add("percent", [
             [number, {"ORTH": "%"}],
             [number, {"LOWER": {"IN": ["percent", "pct"]}}],
             [number, {"LOWER": "per"}, {"LOWER": "cent"}],
         ])
-        self.matcher.add("count", [[number], [{"LOWER": {"IN": sorted(WORD_NUMBERS)}}]])
+        self.matcher.add("count", [[number], [{"LOWER": {"IN": sorted(patterns.word_numbers)}}]])
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = []
-        for match_id, start, end in self.matcher(doc):
-            matches.append((doc.vocab.strings[match_id], start, end))
-        matches = _longest_first(matches)
+        matches = _longest_first([(doc.vocab.strings[match_id], start, end) for match_id, start, end in self.matcher(doc)])
         in_entity = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        figures, seen, clause_start = [], set(), {}
+        amounts = [(start, end) for kind, start, end in matches if kind != "count"]
+        figures, clause_start, counted_in, seen = [], {}, set(), set()
         for kind, start, end in matches:
-            if kind == "count" and (start in in_entity or not _is_count(doc, start)):
-                continue
             span = doc[start:end]
-            figure = self._figure(doc, kind, span, clause_start.get(span.sent.start, span.sent.start_char))
+            if kind == "count":
+                if start in in_entity or not self._is_count(doc, start, span.sent.start in counted_in):
+                    continue
+                counted_in.add(span.sent.start)
+            clause_end = next((doc[s].idx for s, _ in amounts if s >= end and doc[s].sent.start == span.sent.start), span.sent.end_char)
+            figure = self._figure(doc, kind, span, clause_start.get(span.sent.start, span.sent.start_char), clause_end)
             clause_start[span.sent.start] = span.end_char
-            if figure is None:
-                continue
-            key = (figure.measure, figure.value, figure.unit, figure.year, figure.period)
-            if key not in seen:
+            key = figure and (figure.measure, figure.value, figure.unit, figure.year, figure.period)
+            if figure is not None and key not in seen:  # a figure restated in one document is one figure
                 seen.add(key)
                 figures.append(figure)
         doc._.cgt_figures = figures
         return doc
 
-    def _figure(self, doc: Doc, kind: str, span: Span, clause_start: int) -> FigureMention | None:
+    def _figure(self, doc: Doc, kind: str, span: Span, clause_start: int, clause_end: int) -> FigureMention | None:
+        cues = self.patterns.cues
         sentence = span.sent
         text = sentence.text
         tail = text_of(doc)[span.end_char : sentence.end_char]
         head = text_of(doc)[sentence.start_char : span.start_char]
-        number_token = next((t for t in span if re.match(r"^\d", t.text)), span[0])
-        scale = next((SCALES[t.lower_] for t in span if t.lower_ in SCALES), 1) if kind == "money" else 1
-        value = WORD_NUMBERS.get(number_token.lower_) or parse_number(number_token.text, scale)
+        value = self._value(span, kind)
         if value is None:
             return None
         period = _period(tail) or _period(head) or None
-        year = _year(tail[:40] if kind == "count" else tail, "" if kind == "count" else head)
-        if year is None and period is None or kind == "count":
-            year = year or _reference_year(doc, span, kind)
+        if kind == "count":
+            year = _year(_clause_tail(tail), "") or _reference_year(doc, span, kind, cues["deal"])
+        else:
+            own_tail, own_head = text_of(doc)[span.end_char : clause_end], text_of(doc)[clause_start : span.start_char]
+            year = _year(own_tail, own_head) or _year(tail, head)
+            if year is None and period is None:
+                year = _reference_year(doc, span, kind, cues["deal"])
         # a projection is said next to its own number: "... was valued at X in 2023 and is expected to reach Y by 2032"
         year_after = YEAR.search(tail[:20])
         local = text_of(doc)[clause_start : span.end_char] + tail[: year_after.end() if year_after else 12]
-        forecast = bool(FORECAST_CUES.search(local)) and (year is not None or period is not None)
+        forecast = bool(cues["forecast"].search(local)) and (year is not None or period is not None)
+        measures, measures_start = self._measures(doc, span)
         if kind == "money":
-            unit = next(CURRENCIES[t.lower_] for t in span if t.lower_ in CURRENCIES)
-            measure = "DealValue" if DEAL_WORDS.search(text) and not _market_first(text) else "MarketSize"
-            if measure == "MarketSize" and not MARKET_WORDS.search(text):
+            if cues["per_share_after"].match(tail):
                 return None
-            return FigureMention(measure, value, unit, year, None, forecast and measure == "MarketSize", span, sentence, f"figure.{measure}")
+            unit = next(self.patterns.currencies[t.lower_] for t in span if t.lower_ in self.patterns.currencies)
+            measure = "DealValue" if cues["deal"].search(text) and not cues["market_first"].search(text) else "MarketSize"
+            if measure == "MarketSize" and not cues["market"].search(text):
+                return None
+            return FigureMention(measure, value, unit, year, None, forecast and measure == "MarketSize", span, sentence, f"figure.{measure}", measures, measures_start)
         if kind == "percent":
-            growth = CAGR_WORDS.search(text) or _period(tail[:30])
-            if growth and not SHARE_WORDS.search(text_of(doc)[span.end_char : span.end_char + 40]):
-                return FigureMention("CAGR", value, "percent", None, period, bool(period) and forecast, span, sentence, "figure.CAGR")
-            if SHARE_WORDS.search(text) or SHARE_AFTER.match(tail):
-                return FigureMention("Share", value, "percent", year, None, forecast, span, sentence, "figure.Share")
+            if cues["not_share_after"].match(tail) or cues["not_share_before"].search(head):
+                return None
+            growth = cues["cagr"].search(text) or _period(tail[:30])
+            if growth and not cues["share"].search(text_of(doc)[span.end_char : span.end_char + 40]):
+                return FigureMention("CAGR", value, "percent", None, period, bool(period) and forecast, span, sentence, "figure.CAGR", measures, measures_start)
+            if cues["share"].search(text) or cues["share_after"].match(tail):
+                return FigureMention("Share", value, "percent", year, None, forecast, span, sentence, "figure.Share", measures, measures_start)
             return None
-        return FigureMention("Count", value, "count", year, None, forecast, span, sentence, "figure.Count")
+        return FigureMention("Count", value, "count", year, None, forecast, span, sentence, "figure.Count", measures, measures_start)
+
+    def _value(self, span: Span, kind: str) -> float | None:
+        """The plain number an amount states: '$1.7billion' -> 1.7e9, '€23.6m.' -> 23600000, 'three' -> 3."""
+        scales = self.patterns.scales
+        for token in span:
+            glued = self.glued.match(token.text) if kind == "money" else None
+            if glued:
+                return parse_number(glued.group(1), scales[glued.group(2).lower()])
+        number = next((t for t in span if re.match(r"^\d", t.text)), span[0])
+        if number.lower_ in self.patterns.word_numbers:
+            return self.patterns.word_numbers[number.lower_]
+        scale = next((scales[t.lower_.rstrip(".")] for t in span if t.lower_.rstrip(".") in scales), 1) if kind == "money" else 1
+        return parse_number(number.text, scale)
+
+    def _measures(self, doc: Doc, span: Span) -> tuple[str, int | None]:
+        """The market phrase a figure measures and where it starts: the last one before the figure in its
+        sentence, else the sentence's last; else the start of the sentence and None."""
+        sentence = span.sent
+        phrase = self.patterns.cues["market_phrase"]
+        found = list(phrase.finditer(text_of(doc), sentence.start_char, span.start_char))
+        found = found or list(phrase.finditer(text_of(doc), sentence.start_char, sentence.end_char))
+        if not found:
+            return sentence.text[:80], None
+        words = found[-1].group(1)
+        return words.strip(), found[-1].start(1) + len(words) - len(words.lstrip())
+
+    def _is_count(self, doc: Doc, i: int, after_count: bool) -> bool:
+        """A bare number is a Count when it names a thing the domain counts ("47 products", "two of its programs"),
+        or, after a count in its sentence, stands for one ("received 187 requests and issued 70")."""
+        token = doc[i]
+        previous = doc[i - 1] if i > 0 else None
+        following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        if _is_year(token) or "." in token.text or following in MONTH_WORDS or following in self.patterns.scales:
+            return False
+        if previous is not None and (previous.lower_ in self.patterns.not_after or previous.lower_ in MONTH_WORDS
+                                     or previous.like_num or previous.text in ("+", "#", "-", "/")):
+            return False
+        if previous is not None and previous.is_title and not previous.is_sent_start and previous.lower_ not in self.patterns.word_numbers:
+            return False
+        if token.whitespace_ == "" and following not in ELLIPSIS_FOLLOWERS and following != "+":
+            return False
+        if self._names_counted_thing(doc, i):
+            return True
+        # a number standing for the things counted just before it: "issued 70,", "5 of them", "Of these, 318 are ..."
+        of_them = following == "of" and i + 2 < len(doc) and doc[i + 2].lower_ in ANAPHORS
+        stands_alone = following in ELLIPSIS_FOLLOWERS or following in COUNT_BREAKS
+        return after_count and (following in ELLIPSIS_FOLLOWERS or of_them) or stands_alone and OF_THESE.match(token.sent.text) is not None
+
+    def _names_counted_thing(self, doc: Doc, i: int) -> bool:
+        """The words after a number, up to a break, end in a counted noun or a therapy's name."""
+        j, end = i + 1, min(len(doc), i + 8)
+        if j < end and doc[j].text == "+":
+            j += 1
+        if j + 1 < end and doc[j].lower_ == "of" and (doc[j + 1].lower_ in ("its", "the", "their", "these", "those") or doc[j + 1].like_num):
+            j += 2
+        therapy_end = {ent.end for ent in doc.ents if ent.start > i and ent.label_ in THERAPY_LABELS}
+        while j < end:
+            token = doc[j]
+            if token.text == "(":
+                close = next((k for k in range(j, min(len(doc), j + 12)) if doc[k].text == ")"), None)
+                if close is None:
+                    return False
+                j = close + 1
+                continue
+            if token.lower_ in self.patterns.counted_nouns:
+                return True
+            if j + 1 in therapy_end and (j + 1 == len(doc) or not doc[j + 1].is_alpha or doc[j + 1].lower_ in COUNT_BREAKS):
+                return True
+            label = token.like_num and doc[j - 1].lower_ in self.patterns.not_after
+            if token.lower_ in COUNT_BREAKS or token.like_num and not label or (token.is_punct and token.text != "-"):
+                return False
+            j += 1
+        return False
 
 
-def _is_count(doc: Doc, i: int) -> bool:
-    """A bare number counts things unless it is a year, a date, a label or a measurement."""
-    token = doc[i]
-    previous = doc[i - 1].lower_ if i > 0 else ""
-    following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
-    if _is_year(token) or previous in NOT_AFTER or previous in MONTH_WORDS or following in MONTH_WORDS:
-        return False
-    if previous in ("+", "#") or doc[i - 1].like_num and i > 0 or following[:1].isdigit() or "." in token.text:
-        return False
-    if i > 0 and doc[i - 1].is_title and not doc[i - 1].is_sent_start and doc[i - 1].lower_ not in MONTH_WORDS:
-        return False
-    if following in NOT_COUNTED or (i + 2 < len(doc) and doc[i + 2].lower_ in NOT_COUNTED - {"-", "/"}) or following in SCALES or following in CURRENCIES or following.startswith("-"):
-        return False
-    if token.lower_ in WORD_NUMBERS:
-        nouns = [t for t in doc[i + 1 : i + 4] if t.is_alpha]
-        return bool(nouns) and any(t.lower_.endswith("s") and not t.is_stop for t in nouns[:3])
-    return not (token.whitespace_ == "" and following not in (",", ".", ";", ":", ")", "")) and token.text.replace(",", "").replace(".", "", 1).isdigit()
+THERAPY_LABELS = ("Therapy", "TherapyModality", "TherapyProduct")
 
 
-def _reference_year(doc: Doc, span: Span, kind: str) -> int | None:
+def _clause_tail(tail: str) -> str:
+    """The rest of a figure's own clause: up to the next comma, semicolon or 'while'."""
+    return re.split(r"[;,]|\bwhile\b", tail, maxsplit=1)[0]
+
+
+def _reference_year(doc: Doc, span: Span, kind: str, deal: re.Pattern) -> int | None:
     """The year a figure without its own year refers to: an 'as of' date earlier in its paragraph, or for deals the dateline."""
     paragraph_start, _ = paragraph_around(blank_lines_of(doc), len(text_of(doc)), span.start_char)
     as_of = _last_as_of(text_of(doc), _as_of_starts(doc), paragraph_start, span.start_char)
@@ -202,7 +286,7 @@ def _reference_year(doc: Doc, span: Span, kind: str) -> int | None:
         return as_of
     if THAT_YEAR.search(span.sent.text):
         return paragraph_year_before(text_of(doc), span.sent.start_char)
-    if kind in ("money", "percent") and DEAL_WORDS.search(span.sent.text):
+    if kind in ("money", "percent") and deal.search(span.sent.text):
         previous = _previous_sentence(doc, span)
         years = YEAR.findall(previous.text) if previous is not None else []
         return int(years[-1]) if years else dateline_year(text_of(doc))
@@ -267,13 +351,9 @@ def _year(tail: str, head: str) -> int | None:
     return None
 
 
-def _market_first(text: str) -> bool:
-    """True when the sentence is about a market's size and only mentions deals in passing."""
-    return bool(re.search(r"\bmarket\b[^.]*\b(?:valued|size|worth|reach|revenue)", text, re.I))
-
-
-@Language.factory("cgt_figures")
-def make_figure_parser(nlp: Language, name: str) -> FigureParser:
+@Language.factory("cgt_figures", default_config={"patterns": str(FIGURE_PATTERNS)})
+def make_figure_parser(nlp: Language, name: str, patterns: str) -> FigureParser:
+    """The figure parser, reading the words of the pattern file `patterns` (ontology/patterns/figures.toml)."""
     if not Doc.has_extension("cgt_figures"):
         Doc.set_extension("cgt_figures", default=None)
-    return FigureParser(nlp)
+    return FigureParser(nlp, load_figure_patterns(patterns))

@@ -29,7 +29,8 @@ WHOLE_TEXT_COMPONENTS = ("cgt_vocabulary", "cgt_names", "cgt_figures", "cgt_rela
 BREAKS = ("\n\n", "\n", " ")
 WHITESPACE = re.compile(r"\s*")
 
-CURRENCY_PREFIXES = (r"US\$", r"USD", r"EUR", r"GBP", r"JPY", r"CNY", r"RMB", r"KRW", r"CHF", r"AUD", r"CAD", r"INR")
+CURRENCY_PREFIXES = figures.load_figure_patterns().currency_prefixes
+"""Currency codes written against a number ("USD14.2"), from ontology/patterns/figures.toml."""
 
 
 def _customise_tokenizer(nlp: Language) -> None:
