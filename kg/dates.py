@@ -16,12 +16,17 @@ YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 DATELINE_CHARS = 1200
 
 
+NUMERIC_DATE = re.compile(r"(?<![\d.])(?:\d{1,2}[./]\d{1,2}[./]((?:19|20)\d\d)|((?:19|20)\d\d)-\d\d-\d\d)(?![\d.]\d)")
+"""A date in figures: "29.03.2012", "03/29/2012", "2012-03-29"."""
+
+
 def dateline_year(text: str) -> int | None:
     """The year of the first full date (day, month, year) near the top of an article: its dateline."""
-    for match in DATE.finditer(text[:DATELINE_CHARS]):
+    numeric = NUMERIC_DATE.search(text[:DATELINE_CHARS])
+    for match in DATE.finditer(text[: numeric.start() if numeric else DATELINE_CHARS]):
         if re.search(r"\d{1,2}\D+(?:19|20)\d\d|(?:19|20)\d\d\D+\d{1,2}\b", match.group(0)) or re.match(r"\d{1,2}\s", match.group(0)):
             return int(YEAR.findall(match.group(0))[-1])
-    return None
+    return int(numeric.group(1) or numeric.group(2)) if numeric else None
 
 
 def paragraph_year_before(text: str, offset: int) -> int | None:

@@ -219,3 +219,29 @@ def test_a_restated_figure_is_one_figure(nlp):
     text = "Astellas agreed to a $3-billion deal to buy Audentes.\n\nThe deal values Audentes at $3 billion, the companies said."
     extraction = extract_text(nlp, text)
     assert [f.value for f in extraction.figures if f.measure == "DealValue"] == [3e9]
+
+
+@pytest.mark.parametrize(
+    "text, value, year",
+    [
+        pytest.param("Sarepta issued $1.2 billion in convertible senior notes due in 2027 to fund the rollout.", 1.2e9, None, id="maturity-is-not-its-year"),
+        pytest.param("29.03.2012 - Promethera has completed a Series B financing round of €23.6m.", 23.6e6, 2012, id="numeric-dateline"),
+        pytest.param("2024-11-26\n\nRoche will acquire Poseida for a total equity value of US$ 1.0 billion.", 1e9, 2024, id="iso-dateline"),
+    ],
+)
+def test_deal_value_year(nlp, text, value, year):
+    extraction = extract_text(nlp, text)
+    (figure,) = _matching(extraction, "DealValue", value)
+    assert figure.year == year
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("SK Group will then hold 70% of shares in Yposkesi.", id="percent-of-shares"),
+        pytest.param("The founders will possess 25% shares while the rest is held by Bpifrance.", id="percent-shares"),
+    ],
+)
+def test_shares_held_are_no_market_share(nlp, sentence):
+    extraction = extract_text(nlp, sentence)
+    assert [f.to_json() for f in extraction.figures if f.measure == "Share"] == []

@@ -165,13 +165,14 @@ class FigureParser:
         if value is None:
             return None
         period = _period(tail) or _period(head) or None
+        other_date = cues["not_figure_year_before"]
         if kind == "count":
-            year = _year(_clause_tail(tail), "") or _reference_year(doc, span, kind, cues["deal"])
+            year = _year(_clause_tail(tail), "", other_date) or _reference_year(doc, span, kind, cues)
         else:
             own_tail, own_head = text_of(doc)[span.end_char : clause_end], text_of(doc)[clause_start : span.start_char]
-            year = _year(own_tail, own_head) or _year(tail, head)
+            year = _year(own_tail, own_head, other_date) or _year(tail, head, other_date)
             if year is None and period is None:
-                year = _reference_year(doc, span, kind, cues["deal"])
+                year = _reference_year(doc, span, kind, cues)
         # a projection is said next to its own number: "... was valued at X in 2023 and is expected to reach Y by 2032"
         year_after = YEAR.search(tail[:20])
         local = text_of(doc)[clause_start : span.end_char] + tail[: year_after.end() if year_after else 12]
@@ -278,7 +279,7 @@ def _clause_tail(tail: str) -> str:
     return re.split(r"[;,]|\bwhile\b", tail, maxsplit=1)[0]
 
 
-def _reference_year(doc: Doc, span: Span, kind: str, deal: re.Pattern) -> int | None:
+def _reference_year(doc: Doc, span: Span, kind: str, cues: dict[str, re.Pattern]) -> int | None:
     """The year a figure without its own year refers to: an 'as of' date earlier in its paragraph, or for deals the dateline."""
     paragraph_start, _ = paragraph_around(blank_lines_of(doc), len(text_of(doc)), span.start_char)
     as_of = _last_as_of(text_of(doc), _as_of_starts(doc), paragraph_start, span.start_char)
@@ -286,10 +287,10 @@ def _reference_year(doc: Doc, span: Span, kind: str, deal: re.Pattern) -> int | 
         return as_of
     if THAT_YEAR.search(span.sent.text):
         return paragraph_year_before(text_of(doc), span.sent.start_char)
-    if kind in ("money", "percent") and deal.search(span.sent.text):
+    if kind in ("money", "percent") and cues["deal"].search(span.sent.text):
         previous = _previous_sentence(doc, span)
-        years = YEAR.findall(previous.text) if previous is not None else []
-        return int(years[-1]) if years else dateline_year(text_of(doc))
+        years = _stated_years(previous.text, cues["not_figure_year_before"]) if previous is not None else []
+        return years[-1] if years else dateline_year(text_of(doc))
     return None
 
 
@@ -342,13 +343,22 @@ def _period(text: str) -> str | None:
     return f"{start}-{end}" if int(end) > int(start) else None
 
 
-def _year(tail: str, head: str) -> int | None:
+def _year(tail: str, head: str, other_date: re.Pattern) -> int | None:
     """The year a figure refers to: the first one after it in the sentence, else the last one before."""
     for text, pick in ((tail, 0), (head, -1)):
-        years = [m.group(1) for m in YEAR.finditer(text) if not PERIOD.search(text[max(0, m.start() - 12) : m.end() + 12])]
+        years = _stated_years(text, other_date)
         if years:
-            return int(years[pick])
+            return years[pick]
     return None
+
+
+def _stated_years(text: str, other_date: re.Pattern) -> list[int]:
+    """The years of a text that can date a figure: not the ends of a period, not a date `other_date`
+    names ("notes due in 2027")."""
+    return [
+        int(m.group(1)) for m in YEAR.finditer(text)
+        if not PERIOD.search(text[max(0, m.start() - 12) : m.end() + 12]) and not other_date.search(text, 0, m.start())
+    ]
 
 
 @Language.factory("cgt_figures", default_config={"patterns": str(FIGURE_PATTERNS)})
