@@ -139,6 +139,8 @@ def test_observed_and_projected_values_in_one_sentence(nlp):
     [
         pytest.param("The market grew 12 percent in 2023.", id="one-year-growth"),
         pytest.param("The overall response rate was 82% in the phase 2 trial.", id="response-rate"),
+        pytest.param("SK Group will then hold 70% of shares in Yposkesi.", id="percent-of-shares-held"),
+        pytest.param("The founders will possess 25% shares while the rest is held by Bpifrance.", id="percent-shares-held"),
     ],
 )
 def test_percentages_without_share_cue_are_not_shares(nlp, sentence):
@@ -233,15 +235,3 @@ def test_deal_value_year(nlp, text, value, year):
     extraction = extract_text(nlp, text)
     (figure,) = _matching(extraction, "DealValue", value)
     assert figure.year == year
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        pytest.param("SK Group will then hold 70% of shares in Yposkesi.", id="percent-of-shares"),
-        pytest.param("The founders will possess 25% shares while the rest is held by Bpifrance.", id="percent-shares"),
-    ],
-)
-def test_shares_held_are_no_market_share(nlp, sentence):
-    extraction = extract_text(nlp, sentence)
-    assert [f.to_json() for f in extraction.figures if f.measure == "Share"] == []
