@@ -34,3 +34,24 @@ def paragraph_year_before(text: str, offset: int) -> int | None:
     start = text.rfind("\n\n", 0, offset)
     years = YEAR.findall(text[start + 1 if start >= 0 else 0 : offset])
     return int(years[-1]) if years else None
+
+
+MONTH_NUMBERS = {name.lower(): number for number, names in enumerate(
+    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+     ("december", "dec")), 1) for name in names}
+
+
+def iso_date(text: str) -> str | None:
+    """A date as written ("December 1, 2019", "1 Dec 2019", "May 2021", "2019") at its stated precision:
+    "YYYY-MM-DD", "YYYY-MM" or "YYYY"; None when it is none of these."""
+    year = YEAR.search(text)
+    if year is None:
+        return None
+    month = next((MONTH_NUMBERS[w.lower()] for w in re.findall(r"[A-Za-z]+", text) if w.lower() in MONTH_NUMBERS), None)
+    if month is None:
+        return year.group(1)
+    day = re.search(r"(?<!\d)(\d{1,2})(?!\d)", text.replace(year.group(1), ""))
+    if day and 1 <= int(day.group(1)) <= 31:
+        return f"{year.group(1)}-{month:02d}-{int(day.group(1)):02d}"
+    return f"{year.group(1)}-{month:02d}"

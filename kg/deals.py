@@ -1,45 +1,143 @@
-"""Deal events (collaboration, acquisition, investment) as n-ary records built from relations."""
+"""Deal records (collaboration, acquisition, investment): one per real-world deal of a document,
+merged over every sentence that states it, with party roles, money terms, a typed date and a status.
+
+Terms come from the DealValue figures of the deal's sentences: the words just before an amount
+say which term it is ("upfront", "in equity", "up to ... in milestones", "total"); an amount in a
+sentence about a price per share or per ADS is that price, never the deal's value. Amounts in
+other currencies get a US-dollar value from the fixed rate table ontology/patterns/usd_rates.tsv.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
-from kg.dates import DATE
-from kg.model import Deal, Figure, Relation
+from kg.dates import DATE, iso_date
+from kg.model import Deal, DealParty, DealTerm, Figure, Relation, Span
+from kg.ontology import ONTOLOGY_DIR
 
 DEAL_KINDS = {"collaboratesWith": "Collaboration", "acquires": "Acquisition", "investsIn": "Investment"}
+ROLES = {"acquires": ("acquirer", "target"), "investsIn": ("investor", "investee"), "collaboratesWith": ("partner", "partner")}
 TOPIC = re.compile(
     r"\b(?:to develop|to co-develop|to manufacture|to commercialise|to commercialize|focused on|focusing on|aimed at|for the development of|on the development of|covering|around|on|for|to)\s+((?:(?!\b(?:in|for|with|worth|valued|under|which|that|and will)\b)[^,.;()])+)",
     re.I,
 )
+PER_SHARE = re.compile(r"\bper (?:share|ordinary share|common share|ADS|American depositary share)\b|\ba share\b", re.I)
+PER_SHARE_CEILING = 10_000
+"""A deal amount below this in a sentence about a price per share is that price (a deal is worth millions)."""
+TERM_CUES = (
+    ("upfront", re.compile(r"\bup-?\s?front\b|\binitial payment\b", re.I)),
+    ("equity", re.compile(r"\bequity\b|\bstake\b", re.I)),
+    ("milestones", re.compile(r"\bmilestones?\b|\bup to\b", re.I)),
+    ("total", re.compile(r"\btotal\b|\baggregate\b|\bworth\b|\bvalued at\b", re.I)),
+)
+STATUS_CUES = (
+    ("terminated", re.compile(r"\b(?:terminat\w*|walk(?:ed)? away|called off|abandon\w*)\b", re.I)),
+    ("completed", re.compile(r"\b(?:complet\w*|closed|closing of|finali[sz]ed)\b", re.I)),
+    ("proposed", re.compile(r"\b(?:propos\w*|offer(?:ed|s)? to|bid)\b", re.I)),
+    ("announced", re.compile(r"\b(?:announc\w*|agreed|agreement|entered into|signed|will acquire|to acquire|acquired|acquires|formed|invest\w*|raised|led)\b", re.I)),
+)
 
 
-def deals_from(relations: tuple[Relation, ...], figures: tuple[Figure, ...]) -> tuple[Deal, ...]:
-    """One Deal per deal relation, with the date, value and topic its sentence states."""
-    deals = []
+def deals_from(relations: tuple[Relation, ...], figures: tuple[Figure, ...], labels: dict[str, str] | None = None) -> tuple[Deal, ...]:
+    """One Deal per deal a document states: deal relations of the same kind between the same companies
+    are one deal, whatever the number of sentences that state it."""
+    labels = labels or {}
+    grouped: dict[tuple, list[Relation]] = {}
     for relation in relations:
         kind = DEAL_KINDS.get(relation.predicate)
         if kind is None:
             continue
-        sentence = relation.evidence.text
-        value = next(
-            (f for f in figures if f.measure == "DealValue" and f.evidence.start == relation.evidence.start),
-            None,
-        )
-        date = DATE.search(sentence)
-        topic = _topic(sentence) if kind == "Collaboration" else None
-        deals.append(
-            Deal(
-                kind=kind,
-                parties=(relation.subject, relation.object),
-                predicate=relation.predicate,
-                date=date.group(0) if date else None,
-                value=value,
-                topic=topic,
-                evidence=relation.evidence,
-            )
-        )
+        parties = (relation.subject, relation.object)
+        key = (kind, frozenset(parties) if relation.predicate == "collaboratesWith" else parties)
+        grouped.setdefault(key, []).append(relation)
+    deals = []
+    for (kind, _), stated in grouped.items():
+        stated.sort(key=lambda r: r.evidence.start)
+        first = stated[0]
+        sentences = tuple(dict.fromkeys(r.evidence for r in stated))
+        roles = ROLES[first.predicate]
+        parties = tuple(DealParty(iri, labels.get(iri, iri), role) for iri, role in zip((first.subject, first.object), roles))
+        dates = [iso_date(match.group(0)) for sentence in sentences for match in DATE.finditer(sentence.text)]
+        date = max((d for d in dates if d), key=len, default=None)
+        deals.append(Deal(
+            kind=kind,
+            parties=parties,
+            predicate=first.predicate,
+            date=date,
+            terms=_terms(sentences, figures),
+            status=_status(sentences),
+            topic=next((t for t in (_topic(s.text) for s in sentences) if t), None) if kind == "Collaboration" else None,
+            evidence=first.evidence,
+            sources=sentences,
+        ))
     return tuple(deals)
+
+
+def _terms(sentences: tuple[Span, ...], figures: tuple[Figure, ...]) -> tuple[DealTerm, ...]:
+    """The money terms the deal's sentences state, the first of each name kept."""
+    starts = {sentence.start: sentence for sentence in sentences}
+    found: dict[str, DealTerm] = {}
+    for figure in figures:
+        sentence = starts.get(figure.evidence.start)
+        if sentence is None or figure.measure != "DealValue":
+            continue
+        name = _term_name(sentence.text, figure)
+        found.setdefault(name, DealTerm(name, figure.value, figure.unit, usd_value(figure.value, figure.unit, figure.year), sentence))
+    return tuple(found.values())
+
+
+def _term_name(sentence: str, figure: Figure) -> str:
+    """Which term an amount is: the words right after it ("$75 million upfront", "$30 million in
+    equity"), else those right before it ("up to $2.6 billion in milestones"), else the total."""
+    if figure.value < PER_SHARE_CEILING and PER_SHARE.search(sentence):
+        return "per_share"
+    before, after = _amount_context(sentence, figure)
+    for window in (after, before):
+        for name, cue in TERM_CUES:
+            if cue.search(window):
+                return name
+    return "total"
+
+
+AMOUNT = re.compile(r"(?:US\$|\$|€|£|¥|\b[A-Z]{3}\s?)\s?(\d[\d,.]*)\s*(?:billion|million|bn|mn|m|b)?\b", re.I)
+
+
+def _amount_context(sentence: str, figure: Figure) -> tuple[str, str]:
+    """The words just before and just after the figure's amount in its sentence ('' when it is not found)."""
+    leading = f"{figure.value:,.0f}".split(",")[0][:2] if figure.value >= 1 else ""
+    for match in AMOUNT.finditer(sentence):
+        if leading and match.group(1).replace(",", "").startswith(leading):
+            return sentence[max(0, match.start() - 40) : match.start()], sentence[match.end() : match.end() + 25]
+    return "", ""
+
+
+def _status(sentences: tuple[Span, ...]) -> str | None:
+    """The furthest stage any sentence reports: terminated, completed, proposed or announced."""
+    for status, cue in STATUS_CUES:
+        if any(cue.search(s.text) for s in sentences):
+            return status
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def usd_rates(path: Path = ONTOLOGY_DIR / "patterns" / "usd_rates.tsv") -> dict[str, dict[int, float]]:
+    """US dollars per unit, by currency and year, from the documented rate table."""
+    lines = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    header, rows = lines[0], lines[1:]
+    return {currency: {int(row[0]): float(row[i]) for row in rows} for i, currency in enumerate(header) if i}
+
+
+def usd_value(value: float, currency: str, year: int | None) -> float | None:
+    """An amount in US dollars at the table's rate for its year (the nearest year the table has)."""
+    if currency == "USD":
+        return value
+    rates = usd_rates().get({"RMB": "CNY"}.get(currency, currency))
+    if not rates:
+        return None
+    nearest = min(rates, key=lambda known: abs(known - (year or max(rates))))
+    return round(value * rates[nearest], 2)
 
 
 def _topic(sentence: str) -> str | None:

@@ -90,7 +90,7 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
         entities=entities,
         relations=relations,
         figures=figures,
-        deals=deals_from(relations, figures),
+        deals=deals_from(relations, figures, {entity.iri: entity.label for entity in entities}),
         growth_checks=growth_checks(figures, text_of(doc)),
         pipeline=pipeline,
     )

@@ -155,23 +155,66 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class DealParty:
+    """A company in a deal, with its role: acquirer/target, licensor/licensee, investor/investee, partner."""
+
+    iri: str
+    label: str
+    role: str
+
+    def to_json(self) -> dict:
+        return {"id": self.iri, "label": self.label, "role": self.role}
+
+
+DEAL_TERMS = ("upfront", "equity", "milestones", "total", "per_share")
+
+
+@dataclass(frozen=True)
+class DealTerm:
+    """One money term of a deal: the amount as stated, and in US dollars by the rate table of its year."""
+
+    name: str
+    value: float
+    currency: str
+    usd: float | None
+    evidence: Span
+
+    def to_json(self) -> dict:
+        return {"value": self.value, "currency": self.currency, "usd": self.usd}
+
+
+@dataclass(frozen=True)
 class Deal:
-    """A collaboration, acquisition or investment described by a document."""
+    """One real-world deal a document describes, merged over all the sentences that state it."""
 
     kind: str
-    parties: tuple[str, ...]
+    parties: tuple[DealParty, ...]
     predicate: str
     date: str | None
-    value: Figure | None
+    """Announcement date at its stated precision: "YYYY", "YYYY-MM" or "YYYY-MM-DD"."""
+    terms: tuple[DealTerm, ...]
+    status: str | None
     topic: str | None
     evidence: Span
+    sources: tuple[Span, ...] = ()
+    """Every sentence of the document that states this deal (evidence is the first)."""
+
+    def term(self, name: str) -> DealTerm | None:
+        """The term of that name (upfront, equity, milestones, total, per_share), if stated."""
+        return next((t for t in self.terms if t.name == name), None)
+
+    @property
+    def value(self) -> DealTerm | None:
+        """What the deal is worth: its total, else its upfront payment (never a per-share price)."""
+        return self.term("total") or self.term("upfront")
 
     def to_json(self) -> dict:
         return {
             "kind": self.kind,
-            "parties": list(self.parties),
+            "parties": [p.to_json() for p in self.parties],
+            "terms": {name: (t.to_json() if (t := self.term(name)) else None) for name in DEAL_TERMS},
             "date": self.date,
-            "value": self.value.to_json() if self.value else None,
+            "status": self.status,
             "topic": self.topic,
             "evidence": self.evidence.to_json(),
         }

@@ -97,6 +97,12 @@ def mention_iri(document: URIRef, entity: str) -> URIRef:
     return MENTION[_digest(document, entity)]
 
 
+def deal_iri(kind: str, parties: tuple[str, ...], year: str | None) -> URIRef:
+    """The IRI of one real-world deal: the same in every document that reports it (same kind, the
+    same companies, the same announcement year), so the union of the graphs holds it once."""
+    return EVENT[_digest("deal", kind, *sorted(parties), year or "")]
+
+
 def event_iri(document: URIRef, *key: object) -> URIRef:
     """The IRI of one deal event (collaboration, acquisition, investment) of a document."""
     return EVENT[_digest(document, *key)]

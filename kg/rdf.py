@@ -18,6 +18,7 @@ from kg.namespaces import (
     CGT,
     PREFIXES,
     SCHEMA,
+    deal_iri,
     event_iri,
     figure_iri,
     mention_iri,
@@ -111,22 +112,47 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None,
         graph.add((node, CGT.checkedAgainst, figures[id(check.end)]))
 
     for deal in extraction.deals:
-        node = event_iri(document, deal.kind, *deal.parties, deal.evidence.start)
+        node = deal_iri(deal.kind, tuple(p.iri for p in deal.parties), deal.date[:4] if deal.date else None)
         graph.add((node, RDF.type, CGT[deal.kind]))
+        graph.add((node, RDF.type, CGT.Deal))
         for party in deal.parties:
-            graph.add((node, CGT.party, URIRef(party)))
+            graph.add((node, CGT.party, URIRef(party.iri)))
+            graph.add((node, CGT[party.role], URIRef(party.iri)))
         if deal.date:
-            graph.add((node, CGT.dealDate, Literal(deal.date)))
+            graph.add((node, CGT.dealDate, typed_date(deal.date)))
+        if deal.status:
+            graph.add((node, CGT.status, Literal(deal.status)))
         if deal.topic:
             graph.add((node, CGT.topic, Literal(deal.topic)))
-        if deal.value is not None and id(deal.value) in figures:
-            graph.add((node, CGT.dealValue, figures[id(deal.value)]))
-        statement = statements.get((deal.parties[0], deal.predicate, deal.parties[1], deal.evidence.start))
-        if statement is not None:
-            graph.add((node, CGT.assertion, statement))
-        graph.add((node, CGT.evidenceText, Literal(deal.evidence.text)))
+        value = deal.value
+        if value is not None:
+            graph.add((node, CGT.value, Literal(repr_decimal(value.value), datatype=XSD.decimal)))
+            graph.add((node, CGT.unit, Literal(value.currency)))
+            if value.usd is not None:
+                graph.add((node, CGT.usdValue, Literal(repr_decimal(value.usd), datatype=XSD.decimal)))
+        for term in deal.terms:
+            term_node = event_iri(document, node, term.name)
+            graph.add((node, CGT["term"], term_node))
+            graph.add((term_node, RDF.type, CGT.DealTerm))
+            graph.add((term_node, CGT.termName, Literal(term.name)))
+            graph.add((term_node, CGT.value, Literal(repr_decimal(term.value), datatype=XSD.decimal)))
+            graph.add((term_node, CGT.unit, Literal(term.currency)))
+            if term.usd is not None:
+                graph.add((term_node, CGT.usdValue, Literal(repr_decimal(term.usd), datatype=XSD.decimal)))
+            graph.add((term_node, CGT.evidenceText, Literal(term.evidence.text)))
+        for sentence in deal.sources or (deal.evidence,):
+            statement = statements.get((deal.parties[0].iri, deal.predicate, deal.parties[1].iri, sentence.start))
+            if statement is not None:
+                graph.add((node, CGT.assertion, statement))
+            graph.add((node, CGT.evidenceText, Literal(sentence.text)))
         graph.add((node, PROV.wasDerivedFrom, document))
     return graph
+
+
+def typed_date(iso: str) -> Literal:
+    """A date at its stated precision as xsd:date, xsd:gYearMonth or xsd:gYear, so SPARQL can sort and filter it."""
+    datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(iso)]
+    return Literal(iso, datatype=datatype)
 
 
 def repr_decimal(value: float) -> str:

@@ -16,8 +16,8 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 # For each canned query: a row (as display strings) that must appear in its answer.
 # The facts come from corpus/ articles (extracted) or from the vocabulary (reference).
 KNOWN_ANSWERS = {
-    "collaborations": {"company": "Biogen", "partner": "Ginkgo Bioworks", "date": "May 2021"},
-    "acquisitions": {"acquirer": "Novartis", "target": "AveXis", "value": "8700000000", "currency": "USD"},
+    "collaborations": {"company": "Biogen", "partner": "Ginkgo Bioworks", "date": "2021-05"},
+    "acquisitions": {"acquirer": "Novartis", "target": "AveXis", "value": "8700000000", "unit": "USD", "value_usd": "8700000000", "date": "2018"},
     "designations_by_agency": {"agency": "U.S. Food and Drug Administration"},
     "regulations_by_place": {"place": "Japan", "regulation": "Act on the Safety of Regenerative Medicine", "region": "Asia Pacific"},
     "approved_by_disease": {"disease": "B-cell acute lymphoblastic leukemia", "therapy": "Kymriah", "agency": "U.S. Food and Drug Administration", "year": "2017"},
@@ -87,3 +87,17 @@ def test_conflicting_figures_pairs_the_two_global_estimates(demo_store):
     records = [dict(zip(columns, r)) for r in rows]
     global_2023 = [r for r in records if (r["measure"], r["market"], r["year"]) == ("MarketSize", "global", "2023")]
     assert [(r["lowest"], r["highest"], r["documents"]) for r in global_2023] == [("14200000000", "15800000000", "2")]
+
+
+@pytest.mark.parametrize("name, columns", [("acquisitions", ("acquirer", "target")), ("collaborations", ("company", "partner")), ("investments", ("investor", "company"))])
+def test_deal_tables_have_one_row_per_deal(demo_store, name, columns):
+    canned = next(q for q in canned_queries() if q.name == name)
+    header, rows = result_rows(demo_store.query(canned.sparql))
+    pairs = [tuple(row[header.index(c)] for c in columns) + (row[header.index("date")][:4],) for row in rows]
+    assert len(pairs) == len(set(pairs)), f"a deal is listed twice in {name}: {sorted(pairs)}"
+
+
+def test_no_per_share_price_is_a_deal_value(demo_store):
+    header, rows = result_rows(demo_store.query(next(q for q in canned_queries() if q.name == "acquisitions").sparql))
+    values = [float(row[header.index("value")]) for row in rows if row[header.index("value")]]
+    assert values and min(values) >= 1_000_000, values

@@ -211,7 +211,7 @@ def test_browser_runs_a_canned_query_and_opens_an_entity(page):
     with page.expect_navigation():
         page.select_option("#canned", "collaborations")
     page.wait_for_selector("table.result")
-    assert page.locator("h1").inner_text() == "Which companies collaborate, on what, and when?"
+    assert page.locator("h1").inner_text() == "Which companies collaborate, on what, and when (one row per deal)?"
     assert "Ginkgo Bioworks" in page.locator("table.result").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "serve-query.png"), full_page=True)
 

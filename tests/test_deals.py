@@ -1,0 +1,60 @@
+"""Deal records: one per real-world deal of a document, parties with roles, money terms (never a
+per-share price as the value), typed dates, status and US-dollar values; through both pipelines."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import extract_text
+from kg.dates import iso_date
+from kg.deals import usd_value
+from kg.rdf import typed_date
+
+ROCHE = (
+    "Roche agreed to acquire Spark Therapeutics for $114.50 per share, or about $4.3 billion, in February 2019. "
+    "Roche completed its acquisition of Spark Therapeutics in December 2019."
+)
+
+
+def _deals(nlp, text, kind):
+    return [deal for deal in extract_text(nlp, text).deals if deal.kind == kind]
+
+
+def test_an_acquisition_stated_twice_is_one_deal_with_roles_value_and_status(nlp):
+    (deal,) = _deals(nlp, ROCHE, "Acquisition")
+    assert [(p.label, p.role) for p in deal.parties] == [("Roche", "acquirer"), ("Spark Therapeutics", "target")]
+    assert deal.value is not None and deal.value.value == pytest.approx(4.3e9)
+    assert all(term.value >= 1_000_000 for term in deal.terms if term.name != "per_share")
+    assert (deal.date, deal.status, len(deal.sources)) == ("2019-02", "completed", 2)
+    assert deal.to_json()["terms"]["total"]["usd"] == pytest.approx(4.3e9)
+
+
+def test_an_investment_in_euros_has_a_dollar_value(nlp):
+    (deal,) = _deals(nlp, "Sanofi invested EUR 100 million in Lunaris Bio in 2021.", "Investment")
+    assert [(p.label, p.role) for p in deal.parties] == [("Sanofi", "investor"), ("Lunaris Bio", "investee")]
+    assert (deal.value.currency, deal.value.usd) == ("EUR", pytest.approx(118_000_000))
+    assert deal.date == "2021"
+
+
+def test_a_collaboration_has_partners_and_its_month(nlp):
+    (deal,) = _deals(nlp, "Vertex Pharmaceuticals and CRISPR Therapeutics entered into a collaboration in October 2015.", "Collaboration")
+    assert {p.role for p in deal.parties} == {"partner"} and deal.date == "2015-10"
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("December 1, 2019", "2019-12-01"), ("1 Dec 2019", "2019-12-01"), ("Feb. 25, 2019", "2019-02-25"),
+    ("May 2021", "2021-05"), ("Sept 2020", "2020-09"), ("2019", "2019"), ("no date", None),
+])
+def test_dates_keep_their_precision(text, iso):
+    assert iso_date(text) == iso
+
+
+def test_typed_dates_sort_in_sparql_order():
+    assert [str(typed_date(d).datatype).rsplit("#", 1)[-1] for d in ("2019-12-01", "2019-12", "2019")] == ["date", "gYearMonth", "gYear"]
+
+
+def test_dollar_values_use_the_rate_of_the_year_or_the_nearest():
+    assert usd_value(100, "USD", None) == 100
+    assert usd_value(100, "EUR", 2022) == pytest.approx(105)
+    assert usd_value(100, "EUR", 1990) == usd_value(100, "EUR", 2012)
+    assert usd_value(100, "XYZ", 2020) is None
