@@ -120,6 +120,27 @@ VARIANTS = [
         "sakuragi-regenerative", "develops", "skr-201", id="develops-after-apposition",
     ),
     pytest.param("ORN-310 uses an engineered AAV vector to deliver the gene.", "orn-310", "usesTechnology", "aav-vector", id="uses-technology"),
+    pytest.param(
+        "Approved products include Kymriah (Novartis) and Yescarta (Kite Pharma).",
+        "kite-pharma", "develops", "yescarta", id="product-parenthesised-developer",
+    ),
+    pytest.param("Kymriah, Novartis’s flagship product, was launched in 2017.", "novartis", "develops", "kymriah", id="product-apposed-possessive"),
+    pytest.param(
+        "Takeda signed a license agreement with Japan's Astellas Pharma.",
+        "astellas-pharma", "headquarteredIn", "japan", id="country-possessive-company",
+    ),
+    pytest.param(
+        "Kymriah, a CAR-T therapy, received approval from Japan's Ministry of Health, Labour and Welfare in 2019.",
+        "kymriah", "approvedBy", "mhlw", id="apposed-modality-approval-from-country-agency",
+    ),
+    pytest.param(
+        "Zolgensma is the first gene therapy approved in Japan for spinal muscular atrophy.",
+        "zolgensma", "approvedIn", "japan", id="product-is-modality-approved-in",
+    ),
+    pytest.param(
+        "The European Commission conditionally approved Zynteglo in 2019.",
+        "zynteglo", "approvedBy", "european-commission", id="agency-conditionally-approved",
+    ),
 ]
 
 PIPELINES = ("rules", "model")

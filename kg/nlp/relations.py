@@ -180,6 +180,7 @@ class RelationFinder:
         for sentence in doc.sents:
             ents = entities_between(doc_ents, sentence.start_char, sentence.end_char)
             groups = coordination_groups(doc, ents, self.type_of)
+            described = apposed_modalities(doc, ents)
             candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
             candidates.extend(self._embedded_technologies(doc, sentence, ents))
             for i, left in enumerate(groups):
@@ -187,13 +188,13 @@ class RelationFinder:
                     right = groups[k]
                     if right[0].start - left[-1].end > MAX_GAP_TOKENS:
                         break
-                    candidates.extend(self._match(doc, sentence, ents, left, right))
+                    candidates.extend(self._match(doc, sentence, ents, left, right, described))
             if parsed:
                 candidates.extend(self._match_dependencies(sentence, ents))
             else:
                 candidates.extend(self._match_windows(doc, sentence, ents, groups))
-            if any(ent.label_ == "TherapyProduct" for ent in ents):
-                candidates = _transfer_appositions(doc, ents, candidates, self.precision)
+            if described:
+                candidates = _transfer_appositions(described, candidates, self.precision)
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
             candidates = [m for m in candidates if m.rule != COMPOUND_RULE or STATED_TECHNOLOGY.search(m.subject.text)]
             for mention in candidates:
@@ -314,7 +315,9 @@ class RelationFinder:
                             confidence = self._base(name, rule.confidence * WINDOW_DISCOUNT) * max(0.5, 1 - 0.03 * max(0, len(between) - 4))
                             yield RelationMention(first, rule.predicate, second, sentence, name, confidence)
 
-    def _match(self, doc, sentence, ents, left, right):
+    def _match(self, doc, sentence, ents, left, right, described):
+        """Relations between two groups from the token-pattern rules; where a rule wants a product, a modality
+        in apposition to one ('Luxturna is a gene therapy approved in ...') speaks for it."""
         left_type, right_type = self.type_of(left[0].label_), self.type_of(right[0].label_)
         between = masked_text(doc, left[-1].end_char, right[0].start_char, ents, self.type_of)
         gap = right[0].start - left[-1].end
@@ -328,10 +331,14 @@ class RelationFinder:
             confidence = self._base(rule.name, rule.confidence) * max(0.5, 1 - 0.015 * max(0, gap - 6))
             for a in left:
                 if rule.left_class and a.label_ not in rule.left_class:
-                    continue
+                    if a.start not in described:
+                        continue
+                    a = described[a.start]
                 for b in right:
                     if rule.right_class and b.label_ not in rule.right_class:
-                        continue
+                        if b.start not in described:
+                            continue
+                        b = described[b.start]
                     if a.ent_id_ and a.ent_id_ == b.ent_id_:
                         continue
                     subject, obj = (b, a) if rule.reverse else (a, b)
@@ -366,9 +373,8 @@ def _inflections(lemmas: frozenset[str]) -> frozenset[str]:
 APPOSITION = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|—|–|:|\bis|\bwas|\bremains|\bbecame)\s*(?:(?:an?|the|its|their|his|her|our|one)\s+)?(?:[^\s<>,.;()]+\s+){0,5}$", re.I)
 
 
-def _transfer_appositions(doc: Doc, ents: list[Span], candidates: list[RelationMention], precision: dict[str, float]) -> list[RelationMention]:
-    """'Zolgensma, a gene therapy for spinal muscular atrophy': what the sentence says of the modality in
-    apposition to a product, it says of the product."""
+def apposed_modalities(doc: Doc, ents: list[Span]) -> dict[int, Span]:
+    """Start token of each modality in apposition to a product ('Zolgensma, a gene therapy'), mapped to the product."""
     described: dict[int, Span] = {}
     for k, product in enumerate(ents):
         if product.label_ != "TherapyProduct":
@@ -377,6 +383,12 @@ def _transfer_appositions(doc: Doc, ents: list[Span], candidates: list[RelationM
             if modality.label_ == "TherapyModality" and APPOSITION.fullmatch(text_of(doc)[product.end_char : modality.start_char]):
                 described[modality.start] = product
                 break
+    return described
+
+
+def _transfer_appositions(described: dict[int, Span], candidates: list[RelationMention], precision: dict[str, float]) -> list[RelationMention]:
+    """'Zolgensma, a gene therapy for spinal muscular atrophy': what the sentence says of the modality in
+    apposition to a product, it says of the product."""
     transferred = list(candidates)
     for mention in candidates:
         product = described.get(mention.subject.start)
