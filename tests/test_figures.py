@@ -229,6 +229,10 @@ def test_a_restated_figure_is_one_figure(nlp):
         pytest.param("Sarepta issued $1.2 billion in convertible senior notes due in 2027 to fund the rollout.", 1.2e9, None, id="maturity-is-not-its-year"),
         pytest.param("29.03.2012 - Promethera has completed a Series B financing round of €23.6m.", 23.6e6, 2012, id="numeric-dateline"),
         pytest.param("2024-11-26\n\nRoche will acquire Poseida for a total equity value of US$ 1.0 billion.", 1e9, 2024, id="iso-dateline"),
+        pytest.param(
+            "29.03.2012 - Promethera closed its round.\n\nIt comes two years after the first financing round, which raised €5.3m.",
+            5.3e6, None, id="relative-time-is-not-the-dateline",
+        ),
     ],
 )
 def test_deal_value_year(nlp, text, value, year):

@@ -280,14 +280,15 @@ def _clause_tail(tail: str) -> str:
 
 
 def _reference_year(doc: Doc, span: Span, kind: str, cues: dict[str, re.Pattern]) -> int | None:
-    """The year a figure without its own year refers to: an 'as of' date earlier in its paragraph, or for deals the dateline."""
+    """The year a figure without its own year refers to: an 'as of' date earlier in its paragraph, or for deals
+    the dateline, unless the sentence dates the deal from another time ("two years after the first round")."""
     paragraph_start, _ = paragraph_around(blank_lines_of(doc), len(text_of(doc)), span.start_char)
     as_of = _last_as_of(text_of(doc), _as_of_starts(doc), paragraph_start, span.start_char)
     if as_of is not None:
         return as_of
     if THAT_YEAR.search(span.sent.text):
         return paragraph_year_before(text_of(doc), span.sent.start_char)
-    if kind in ("money", "percent") and cues["deal"].search(span.sent.text):
+    if kind in ("money", "percent") and cues["deal"].search(span.sent.text) and not cues["relative_time"].search(span.sent.text):
         previous = _previous_sentence(doc, span)
         years = _stated_years(previous.text, cues["not_figure_year_before"]) if previous is not None else []
         return years[-1] if years else dateline_year(text_of(doc))
