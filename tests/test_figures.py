@@ -239,3 +239,17 @@ def test_deal_value_year(nlp, text, value, year):
     extraction = extract_text(nlp, text)
     (figure,) = _matching(extraction, "DealValue", value)
     assert figure.year == year
+
+
+@pytest.mark.parametrize(
+    "sentence, value, year",
+    [
+        pytest.param("At its October 2016 meeting, the committee also denied six PRIME requests.", 6, 2016, id="year-earlier-in-its-clause"),
+        pytest.param("In 2021 there were more than 1,300 candidates in development.", 1300, 2021, id="year-opening-the-sentence"),
+        pytest.param("NRX-417 received the designation in 2023 and is now in a Phase 2 study at 14 sites.", 14, None, id="year-of-another-clause"),
+    ],
+)
+def test_count_year_is_its_own_clauses(nlp, sentence, value, year):
+    extraction = extract_text(nlp, sentence)
+    (figure,) = _matching(extraction, "Count", value)
+    assert figure.year == year

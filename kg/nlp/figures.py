@@ -44,6 +44,7 @@ COUNT_BREAKS = {
 }
 ELLIPSIS_FOLLOWERS = {",", ".", ";", ":", ")", ""}
 ANAPHORS = {"them", "these", "those"}
+CLAUSE_OPENING = re.compile(r";|\b(?:while|but|whereas)\b|\band (?:is|are|was|were|has|have|had|will|now)\b", re.I)
 OF_THESE = re.compile(r"\s*(?:of|among) (?:these|those|them)\b", re.I)
 
 
@@ -167,7 +168,7 @@ class FigureParser:
         period = _period(tail) or _period(head) or None
         other_date = cues["not_figure_year_before"]
         if kind == "count":
-            year = _year(_clause_tail(tail), "", other_date) or _reference_year(doc, span, kind, cues)
+            year = _year(_clause_tail(tail), _clause_head(head), other_date) or _reference_year(doc, span, kind, cues)
         else:
             own_tail, own_head = text_of(doc)[span.end_char : clause_end], text_of(doc)[clause_start : span.start_char]
             year = _year(own_tail, own_head, other_date) or _year(tail, head, other_date)
@@ -277,6 +278,11 @@ THERAPY_LABELS = ("Therapy", "TherapyModality", "TherapyProduct")
 def _clause_tail(tail: str) -> str:
     """The rest of a figure's own clause: up to the next comma, semicolon or 'while'."""
     return re.split(r"[;,]|\bwhile\b", tail, maxsplit=1)[0]
+
+
+def _clause_head(head: str) -> str:
+    """The start of a figure's own clause: after the last semicolon, 'while', 'but' or 'and' opening a new verb."""
+    return CLAUSE_OPENING.split(head)[-1]
 
 
 def _reference_year(doc: Doc, span: Span, kind: str, cues: dict[str, re.Pattern]) -> int | None:
