@@ -181,3 +181,32 @@ def test_entity_record_fields_are_consistent(nlp):
         for mention in entity.mentions:
             assert text[mention.start : mention.end] == mention.text
     assert len({e.iri for e in extraction.entities}) == len(extraction.entities)
+
+
+def test_name_finder_words_are_data_in_its_factory_config(rules_nlp):
+    """The domain words reach cgt_names through its config, loaded from ontology/patterns/entity_words.toml."""
+    import tomllib
+
+    from kg.nlp.entities import WORDS_FILE
+
+    with open(WORDS_FILE, "rb") as handle:
+        shipped = tomllib.load(handle)
+    assert rules_nlp.get_pipe_config("cgt_names")["words"] == shipped
+    assert "drugmaker" in shipped["company_nouns"] and "patients" in shipped["disease_noise"]
+
+
+def test_a_word_added_in_config_changes_what_is_found():
+    """A leading-noise word given in the config is trimmed from the front of a new company name."""
+    import spacy
+
+    from kg.nlp.entities import default_entity_words
+
+    words = default_entity_words()
+    text = "Brightwater Lunaris Therapeutics raised money."
+    found = []
+    for extra in ([], ["brightwater"]):
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("cgt_names", config={"words": {**words, "leading_noise": words["leading_noise"] + extra}})
+        found.append([ent.text for ent in nlp(text).ents])
+    assert found == [["Brightwater Lunaris Therapeutics"], ["Lunaris Therapeutics"]]

@@ -249,3 +249,9 @@ def test_min_confidence_filters_relations(rules_nlp):
     top = max(r.confidence for r in everything.relations)
     (filtered,) = extract_documents([source_of(text)], rules_nlp, min_confidence=min(1.0, top + 0.01))
     assert filtered.relations == ()
+
+
+def test_relation_cues_are_data_in_its_factory_config(rules_nlp):
+    """The cue words reach cgt_relations through its config, from the [cues] table of relations.toml."""
+    cues = rules_nlp.get_pipe_config("cgt_relations")["cues"]
+    assert "while" in cues["clause_words"] and "based" in cues["stated_technology"]

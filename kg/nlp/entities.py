@@ -13,6 +13,8 @@ in full ("Nimbrae" after "Nimbrae Therapeutics GmbH") become aliases in that tex
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass
 
 from spacy.attrs import SENT_START
 from spacy.language import Language
@@ -22,7 +24,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.nlp import text_of
-from kg.ontology import NOT_AN_ENTITY, load_vocabulary
+from kg.ontology import NOT_AN_ENTITY, ONTOLOGY_DIR, load_vocabulary
 
 PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z0-9'’.-]*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
 PRODUCT_CODE = (
@@ -31,37 +33,42 @@ PRODUCT_CODE = (
 )
 INN_STEM = r"^[a-z]{4,}(?:cel|vec|leucel|temcel)$"
 INN_GENE = r"^[a-z]{4,}gene$"
-PERSON_TITLES = ["dr", "dr.", "prof", "prof.", "professor", "mr", "mr.", "ms", "ms.", "mrs", "mrs."]
-PERSON_ROLES = [
-    "ceo", "cfo", "cmo", "cso", "coo", "cto", "chief", "president", "founder", "co-founder", "chair", "chairman",
-    "chairwoman", "head", "director", "vice", "senior", "executive", "professor", "analyst", "partner",
-    "managing", "general", "principal", "lead", "investigator", "who",
-]
-SPEECH_VERBS = ["said", "says", "added", "noted", "commented", "explained", "stated", "told", "according"]
 NAME_PART = {"TEXT": {"REGEX": r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"}}
 INITIAL = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
 INITIAL_DOT = {"ORTH": ".", "OP": "?"}
 PROPER_RE = re.compile(PROPER_WORD["TEXT"]["REGEX"])
 NAME_PART_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")
-LEADING_NOISE = {
-    "the", "a", "an", "about", "by", "for", "global", "leading", "shares", "new", "and", "or", "of", "in",
-    "at", "with", "from", "its", "their", "our", "this", "that", "these", "those", "biotech", "biotechnology",
-    "pharma", "company", "media", "contact", "investor", "investors", "analysts", "according", "under", "as",
-    "what", "why", "how", "when", "where", "which", "who", "big", "both", "all", "each", "while", "after",
-    "before", "since", "then", "but", "if", "on", "to", "is", "was", "are", "were", "has", "have", "dr.", "dr",
-    "mr.", "ms.", "prof.", "professor", "ceo", "chief", "executive", "officer", "president", "partner", "head",
-    "top", "emerging", "major", "large", "small", "several", "other", "many", "some", "most",
-} | {line.lower() for line in load_vocabulary().demonyms}
-DISEASE_NOISE = {
-    "treat", "treats", "treating", "treated", "treatment", "for", "with", "patients", "patient", "people", "adults",
-    "children", "advanced", "relapsed", "refractory", "severe", "rare", "common", "other", "all", "most", "many",
-    "several", "certain", "various", "early", "late", "stage", "hard", "difficult", "serious", "life-threatening",
-    "progressive", "underlying", "new", "its", "their", "the", "a", "an", "this", "that", "such", "in", "of",
-    "and", "or", "as", "cause", "causes", "causing", "targeting", "against", "indicated", "including", "like",
-    "first-line", "second-line", "-", "is", "are", "was", "were", "has", "have", "'s", "’s", "from", "no", "any",
-    "target", "targets", "address", "addresses", "addressing", "affect", "affects", "affecting", "called", "known",
-    "diagnosed", "suffering", "living", "resistant", "treatable", "untreated", "cure", "cures", "prevent", "prevents",
-}
+WORDS_FILE = ONTOLOGY_DIR / "patterns" / "entity_words.toml"
+
+
+@dataclass(frozen=True)
+class EntityWords:
+    """The domain words of the name finder, from ontology/patterns/entity_words.toml or the component's config."""
+
+    person_titles: frozenset[str]
+    person_roles: frozenset[str]
+    person_role_heads: frozenset[str]
+    speech_verbs: frozenset[str]
+    leading_noise: frozenset[str]
+    disease_noise: frozenset[str]
+    company_nouns: frozenset[str]
+    company_verbs: frozenset[str]
+    common_word_suffixes: frozenset[str]
+
+    @classmethod
+    def from_config(cls, words: dict[str, list[str]]) -> EntityWords:
+        """The lists of a config, lower-cased; the vocabulary's demonyms join the leading noise."""
+        lists = {name: frozenset(w.lower() for w in words[name]) for name in cls.__dataclass_fields__}
+        lists["leading_noise"] |= {line.lower() for line in load_vocabulary().demonyms}
+        return cls(**lists)
+
+
+def default_entity_words() -> dict[str, list[str]]:
+    """The name finder's word lists as shipped in ontology/patterns/entity_words.toml."""
+    with open(WORDS_FILE, "rb") as handle:
+        return tomllib.load(handle)
+
+
 MODEL_LABELS = {"PERSON": "Person"}
 MAX_SENTENCE_TOKENS = 250
 """A sentence is started after this many tokens with no sentence end or line break: each figure and relation reads
@@ -207,30 +214,20 @@ def _short_names_join_full_names(doc: Doc, spans: list[Span]) -> list[Span]:
     return joined
 
 
-COMPANY_NOUNS = {
-    "company", "biotech", "biotechnology", "developer", "drugmaker", "manufacturer", "firm", "startup", "start-up",
-    "cdmo", "pharma", "biopharma", "group", "subsidiary", "spin-out", "spinout", "partner", "licensee", "acquirer",
-}
-COMPANY_VERBS = {
-    "acquire", "buy", "purchase", "partner", "collaborate", "license", "develop", "raise", "invest", "sign", "announce",
-    "complete", "close", "agree", "launch", "commercialise", "commercialize", "market", "sell", "manufacture", "say",
-}
-
-
-def _acts_as_company(ent: Span) -> bool:
+def _acts_as_company(ent: Span, words: EntityWords) -> bool:
     """The statistical model's ORG is taken as a company only when the sentence treats it as one:
     the subject of a business verb, or in apposition with 'a ... company/developer/firm'."""
     if len(ent.text) <= 4 and ent.text.isupper() or ent.text.lower().startswith("the ") or not ent[0].is_title:
         return False
     head = ent.root
-    if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in COMPANY_VERBS:
+    if head.dep_ in ("nsubj", "nsubjpass") and head.head.lemma_.lower() in words.company_verbs:
         return True
     following = ent.doc[ent.end : ent.end + 8]
     if len(following) > 1 and following[0].text == ",":
         for token in following[1:]:
             if token.text in (",", ".", ";"):
                 break
-            if token.lower_ in COMPANY_NOUNS:
+            if token.lower_ in words.company_nouns:
                 return True
     return False
 
@@ -248,8 +245,6 @@ def _confirmed_outside_headings(spans: list[Span]) -> list[Span]:
     return [span for span, heading in zip(spans, in_heading) if span.text in in_body or not heading]
 
 
-COMMON_WORD_SUFFIXES = {"company", "corporation", "limited", "group", "holdings", "incorporated"}
-"""Legal suffixes that are also ordinary words: 'a Philadelphia company' names no company."""
 DISEASE_MODIFIER = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]*|-|'s|’s)$")
 
 
@@ -284,18 +279,19 @@ def _proper_run_end(doc: Doc, start: int, limit: int = 8) -> int:
 class NameFinder:
     """Finds people, companies, products, diseases, agencies and laws that the vocabulary does not list."""
 
-    def __init__(self, nlp: Language):
+    def __init__(self, nlp: Language, words: EntityWords):
         vocabulary = load_vocabulary()
+        self.words = words
         suffixes = sorted({s.lower().rstrip(".") for s in vocabulary.company_suffixes})
         self.suffixes = set(suffixes) | {s + "." for s in suffixes}
         self.not_products = re.compile("|".join(f"(?:{p})" for p in vocabulary.not_products))
         self.matcher = Matcher(nlp.vocab)
         self.matcher.add("Person", [
-            [{"LOWER": {"IN": PERSON_TITLES}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
-            [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"ORTH": ","}, {"LOWER": {"IN": PERSON_ROLES}}],
-            [{"LOWER": {"IN": SPEECH_VERBS}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
-            [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"LOWER": {"IN": SPEECH_VERBS}}],
-            [{"LOWER": {"IN": ["ceo", "cfo", "cmo", "cso", "president", "founder", "chair", "director", "officer", "professor"]}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
+            [{"LOWER": {"IN": sorted(words.person_titles)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
+            [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"ORTH": ","}, {"LOWER": {"IN": sorted(words.person_roles)}}],
+            [{"LOWER": {"IN": sorted(words.speech_verbs)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
+            [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"LOWER": {"IN": sorted(words.speech_verbs)}}],
+            [{"LOWER": {"IN": sorted(words.person_role_heads)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
             [{"LOWER": "by"}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"IS_SPACE": True}],
         ])
         self.matcher.add("TherapyProduct", [
@@ -317,13 +313,13 @@ class NameFinder:
             i = token.i
             if token.text in self.company_heads and i > 0:
                 candidates.append(("Company", _proper_run_start(doc, i), i + 1))
-            elif token.lower_ in self.suffixes and i > 0 and not (token.is_lower and token.lower_ in COMMON_WORD_SUFFIXES):
+            elif token.lower_ in self.suffixes and i > 0 and not (token.is_lower and token.lower_ in self.words.common_word_suffixes):
                 before = i - 1 if doc[i - 1].text == "," else i
                 candidates.append(("Company", _proper_run_start(doc, before), i + 1))
             elif token.lower_ in self.disease_heads and i > 0:
                 start = i
                 while (start > 0 and i - start < 5 and DISEASE_MODIFIER.match(doc[start - 1].text)
-                       and doc[start - 1].lower_ not in DISEASE_NOISE - {"-", "'s", "’s"} and not doc[start - 1].is_stop):
+                       and doc[start - 1].lower_ not in self.words.disease_noise - {"-", "'s", "’s"} and not doc[start - 1].is_stop):
                     start -= 1
                 candidates.append(("Disease", start, i + 1))
             elif token.text in self.agency_heads and i > 0:
@@ -357,11 +353,11 @@ class NameFinder:
         found.setdefault("Person", []).extend(
             Span(doc, ent.start, ent.end, label=MODEL_LABELS[ent.label_])
             for ent in ents
-            if ent.label_ in MODEL_LABELS and len(ent) >= 2 and not any(t.lower_ in LEADING_NOISE for t in ent)
+            if ent.label_ in MODEL_LABELS and len(ent) >= 2 and not any(t.lower_ in self.words.leading_noise for t in ent)
             and ent[-1].text not in self.company_heads and ent[-1].lower_ not in self.suffixes
         )
         found.setdefault("Company", []).extend(
-            Span(doc, ent.start, ent.end, label="Company") for ent in ents if ent.label_ == "ORG" and _acts_as_company(ent)
+            Span(doc, ent.start, ent.end, label="Company") for ent in ents if ent.label_ == "ORG" and _acts_as_company(ent, self.words)
         )
         found["Company"] = _confirmed_outside_headings(found["Company"])
         kept_names = KeptNames(known)
@@ -398,22 +394,22 @@ class NameFinder:
         if label == "Person":
             tokens = []
             for token in doc[start:end]:
-                if (NAME_PART_RE.match(token.text) or re.fullmatch(r"[A-Z]\.?|\.", token.text)) and token.lower_ not in LEADING_NOISE:
+                if (NAME_PART_RE.match(token.text) or re.fullmatch(r"[A-Z]\.?|\.", token.text)) and token.lower_ not in self.words.leading_noise:
                     tokens.append(token)
                 elif tokens:
                     break
-            if len(tokens) < 2 or tokens[0].lower_ in PERSON_ROLES or tokens[-1].text in self.company_heads:
+            if len(tokens) < 2 or tokens[0].lower_ in self.words.person_roles or tokens[-1].text in self.company_heads:
                 return None
             return Span(doc, tokens[0].i, tokens[-1].i + 1, label="Person")
         if label == "TherapyProduct" and self.not_products.fullmatch(doc[start].text):
             return None
         if label in ("Company", "Agency", "Law"):
-            while start < end - 1 and (doc[start].lower_ in LEADING_NOISE or doc[start].ent_id_):
+            while start < end - 1 and (doc[start].lower_ in self.words.leading_noise or doc[start].ent_id_):
                 start += 1
             if start >= end - 1 or doc[start].lower_ in self.suffixes or doc[start].is_lower:
                 return None
         if label == "Disease":
-            while start < end - 1 and (doc[start].lower_ in DISEASE_NOISE or self._foreign(doc[start]) or doc[start].is_stop
+            while start < end - 1 and (doc[start].lower_ in self.words.disease_noise or self._foreign(doc[start]) or doc[start].is_stop
                                        or doc[start].pos_ in ("VERB", "ADP", "DET", "PRON", "ADV", "NUM", "AUX")):
                 start += 1
             if start >= end - 1 or any(self._foreign(t) for t in doc[start:end]) or doc[start].text in ("-", "'s", "’s"):
@@ -461,9 +457,9 @@ class NameFinder:
             end = start = span.start - 1
             while start > 0 and PROPER_RE.match(doc[start - 1].text) and (start - 1) not in taken and not doc[start - 1].is_sent_start:
                 start -= 1
-            if start > 0 and (start - 1) not in taken and doc[start - 1].is_sent_start and PROPER_RE.match(doc[start - 1].text) and doc[start - 1].lower_ not in LEADING_NOISE:
+            if start > 0 and (start - 1) not in taken and doc[start - 1].is_sent_start and PROPER_RE.match(doc[start - 1].text) and doc[start - 1].lower_ not in self.words.leading_noise:
                 start -= 1
-            while start < end and doc[start].lower_ in LEADING_NOISE:
+            while start < end and doc[start].lower_ in self.words.leading_noise:
                 start += 1
             if start < end:
                 owners.append(Span(doc, start, end, label="Company"))
@@ -480,7 +476,7 @@ class NameFinder:
                 aliases.setdefault(after[1].text, span)
             if span.label_ == "Company" and len(span) >= 2:
                 first = span[0]
-                if first.is_title and not first.is_stop and first.lower_ not in LEADING_NOISE and len(first) > 2 and first.lower_ not in self.suffixes:
+                if first.is_title and not first.is_stop and first.lower_ not in self.words.leading_noise and len(first) > 2 and first.lower_ not in self.suffixes:
                     aliases.setdefault(first.text, span)
             if span.label_ == "TherapyProduct" and span.kb_id_ and len(span) == 1 and span[0].is_title:
                 aliases.setdefault(span.text, span)  # a brand found once is that product everywhere
@@ -498,6 +494,6 @@ class NameFinder:
         return found
 
 
-@Language.factory("cgt_names")
-def make_name_finder(nlp: Language, name: str) -> NameFinder:
-    return NameFinder(nlp)
+@Language.factory("cgt_names", default_config={"words": default_entity_words()})
+def make_name_finder(nlp: Language, name: str, words: dict[str, list[str]]) -> NameFinder:
+    return NameFinder(nlp, EntityWords.from_config(words))

@@ -62,6 +62,24 @@ class DependencyRule:
 
 
 @dataclass(frozen=True)
+class RelationCues:
+    """The cue words of the relation finder, from the [cues] table of relations.toml or the component's config."""
+
+    clause_breaks: frozenset[str]
+    clause_words: frozenset[str]
+    agent_prepositions: frozenset[str]
+    raised_things: frozenset[str]
+    stated_technology: re.Pattern
+
+    @classmethod
+    def from_config(cls, cues: dict[str, list[str]]) -> RelationCues:
+        """The lists of a config; the technology words become one pattern ('AAV-based')."""
+        words = {name: frozenset(w.lower() for w in cues[name]) for name in ("clause_words", "agent_prepositions", "raised_things")}
+        stated = "|".join(re.escape(w) for w in cues["stated_technology"])
+        return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I), **words)
+
+
+@dataclass(frozen=True)
 class RelationMention:
     """A relation between two entity spans of a document, before resolution to IRIs."""
 
@@ -163,7 +181,8 @@ def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type
 class RelationFinder:
     """Applies the relation rules to every pair of entity groups in every sentence."""
 
-    def __init__(self):
+    def __init__(self, cues: RelationCues):
+        self.cues = cues
         self.rules = load_rules()
         self.dependency_rules = load_dependency_rules()
         self.vocabulary = load_vocabulary()
@@ -196,7 +215,7 @@ class RelationFinder:
             if described:
                 candidates = _transfer_appositions(described, candidates, self.precision)
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
-            candidates = [m for m in candidates if m.rule != COMPOUND_RULE or STATED_TECHNOLOGY.search(m.subject.text)]
+            candidates = [m for m in candidates if m.rule != COMPOUND_RULE or self.cues.stated_technology.search(m.subject.text)]
             for mention in candidates:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
@@ -253,7 +272,7 @@ class RelationFinder:
                     trigger = next((t for t in inner if t.lemma_.lower() in rule.triggers or t.lower_ in rule.triggers), None)
                     if not direct and trigger is None:
                         continue
-                    if type_a == type_b and not rule.symmetric and not _is_agent(a, b, trigger):
+                    if type_a == type_b and not rule.symmetric and not _is_agent(a, b, trigger, self.cues):
                         continue
                     if type_a != type_b and _agent_of_another_verb(a, trigger):
                         continue
@@ -287,7 +306,7 @@ class RelationFinder:
                     continue
                 inside = parenthesised(doc)
                 between = [t for t in doc[a.end : b.start] if t.i not in inside]
-                if any(t.text in CLAUSE_BREAKS or t.lower_ in CLAUSE_WORDS for t in between):
+                if any(t.text in self.cues.clause_breaks or t.lower_ in self.cues.clause_words for t in between):
                     continue
                 blockers = {self.type_of(e.label_) for e in ents[i + 1 : j]
                             if member_group[id(e)] not in (member_group[id(a)], member_group[id(b)])}
@@ -347,14 +366,9 @@ class RelationFinder:
 
 PRODUCT_FIRST_PREDICATES = {"treats", "usesTechnology", "grantedDesignation", "approvedBy", "approvedIn"}
 COMPOUND_RULE = "technology.compound"
-STATED_TECHNOLOGY = re.compile(r"-?\b(?:based|derived|edited|mediated|engineered|delivered|modified|driven|enabled)\b", re.I)
 MAX_PATH_ARCS = 6
 WINDOW_TOKENS = 20
 WINDOW_DISCOUNT = 0.85
-CLAUSE_BREAKS = {";", ":", "—", "–"}
-CLAUSE_WORDS = {"while", "whereas", "but", "although", "however", "meanwhile"}
-AGENT_PREPOSITIONS = {"by", "from", "including", "among", "like"}
-RAISED_THINGS = {"round", "financing", "funding", "share", "series", "raise", "offering", "ipo", "stock", "equity"}
 TRANSPARENT_ARCS = {"conj", "cc", "appos", "compound", "flat", "punct", "det", "amod", "nmod"}
 
 
@@ -439,7 +453,7 @@ def _blocked(inner: list, owner: dict, a: Span, b: Span, type_of) -> bool:
     return False
 
 
-def _is_agent(a: Span, b: Span, trigger) -> bool:
+def _is_agent(a: Span, b: Span, trigger, cues: RelationCues) -> bool:
     """Whether a, rather than b, is the doer of the trigger: its subject, possessor, or the object of 'by'."""
     def role(entity: Span) -> str:
         token = entity.root
@@ -451,9 +465,9 @@ def _is_agent(a: Span, b: Span, trigger) -> bool:
         if token.dep_ == "pobj":
             if token.head.lower_ == "by":
                 return "passive-agent"
-            return "agent" if token.head.lower_ in AGENT_PREPOSITIONS else "patient"
+            return "agent" if token.head.lower_ in cues.agent_prepositions else "patient"
         if token.dep_ == "poss":
-            return "patient" if token.head.lemma_.lower() in RAISED_THINGS else "agent"
+            return "patient" if token.head.lemma_.lower() in cues.raised_things else "agent"
         if token.dep_ in ("nsubj", "agent"):
             return "agent"
         if token.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "dative"):
@@ -498,8 +512,8 @@ def _clause_on(token, trigger) -> str | None:
     return "patient" if pronoun.dep_ in ("nsubjpass", "dobj") else "agent" if pronoun.dep_ == "nsubj" else None
 
 
-@Language.factory("cgt_relations")
-def make_relation_finder(nlp: Language, name: str) -> RelationFinder:
+@Language.factory("cgt_relations", default_config={"cues": _rule_data()["cues"]})
+def make_relation_finder(nlp: Language, name: str, cues: dict[str, list[str]]) -> RelationFinder:
     if not Doc.has_extension("cgt_relations"):
         Doc.set_extension("cgt_relations", default=None)
-    return RelationFinder()
+    return RelationFinder(RelationCues.from_config(cues))
