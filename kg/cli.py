@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -188,11 +189,19 @@ def query(
         for column in columns:
             table.add_column(column, max_width=CELL_WIDTH, overflow="ellipsis", no_wrap=True)
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(_readable_number(cell) for cell in row))
         out.print(table)
         out.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
     else:
         sys.stdout.write(format_result(result, fmt).rstrip("\n") + "\n")
+
+
+def _readable_number(cell: str) -> str:
+    """A plain number of five or more digits with thousands separators, for people (csv and json keep raw values)."""
+    if re.fullmatch(r"-?\d{5,}(?:\.\d+)?", cell):
+        whole, _, fraction = cell.partition(".")
+        return f"{int(whole):,}" + (f".{fraction}" if fraction else "")
+    return cell
 
 
 @app.command("queries")
