@@ -253,3 +253,22 @@ def test_count_year_is_its_own_clauses(nlp, sentence, value, year):
     extraction = extract_text(nlp, sentence)
     (figure,) = _matching(extraction, "Count", value)
     assert figure.year == year
+
+
+def test_market_size_without_a_currency_and_the_cagr_between_its_years(nlp):
+    sentence = (
+        "The cell and gene therapy market was estimated at around 2.6 billion in 2020 and was projected "
+        "to reach about 25 billion in 2027 with a CAGR of 33.82%."
+    )
+    extraction = extract_text(nlp, sentence)
+    found = sorted((f.measure, f.value, f.unit, f.year, f.period) for f in extraction.figures)
+    assert found == [
+        ("CAGR", 33.82, "percent", None, "2020-2027"),
+        ("MarketSize", 2.6e9, "USD", 2020, None),
+        ("MarketSize", 2.5e10, "USD", 2027, None),
+    ]
+
+
+def test_millions_of_patients_are_no_market_size(nlp):
+    extraction = extract_text(nlp, "The disease affects more than 1.2 million patients worldwide.")
+    assert [f.to_json() for f in extraction.figures] == []

@@ -11,7 +11,7 @@ import functools
 import re
 import tomllib
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -54,6 +54,7 @@ class FigurePatterns:
 
     currencies: dict[str, str]
     currency_prefixes: tuple[str, ...]
+    unstated_currency: str
     scales: dict[str, float]
     word_numbers: dict[str, int]
     counted_nouns: frozenset[str]
@@ -69,9 +70,11 @@ def load_figure_patterns(path: str | Path = FIGURE_PATTERNS) -> FigurePatterns:
             data = tomllib.load(handle)
         currencies = dict(data["currencies"])
         prefixes = tuple(currencies.pop("currency_prefixes"))
+        unstated = currencies.pop("unstated_currency")
         return FigurePatterns(
             currencies=currencies,
             currency_prefixes=prefixes,
+            unstated_currency=unstated,
             scales={word: float(scale) for word, scale in data["scales"].items()},
             word_numbers=dict(data["word_numbers"]),
             counted_nouns=frozenset(data["counts"]["counted_nouns"]),
@@ -128,6 +131,8 @@ class FigureParser:
             [currency, glued],
             [number, scale, {"LOWER": {"IN": ["us", "u.s."]}, "OP": "?"}, currency],
         ])
+        # "estimated at around 2.6 billion in 2020": an amount whose currency goes unsaid
+        self.matcher.add("unstated", [[number, {"LOWER": {"IN": ["million", "billion", "trillion"]}}]])
         self.matcher.add("percent", [
             [number, {"ORTH": "%"}],
             [number, {"LOWER": {"IN": ["percent", "pct"]}}],
@@ -153,7 +158,7 @@ class FigureParser:
             if figure is not None and key not in seen:  # a figure restated in one document is one figure
                 seen.add(key)
                 figures.append(figure)
-        doc._.cgt_figures = figures
+        doc._.cgt_figures = _cagr_periods(figures)
         return doc
 
     def _figure(self, doc: Doc, kind: str, span: Span, clause_start: int, clause_end: int) -> FigureMention | None:
@@ -179,6 +184,10 @@ class FigureParser:
         local = text_of(doc)[clause_start : span.end_char] + tail[: year_after.end() if year_after else 12]
         forecast = bool(cues["forecast"].search(local)) and (year is not None or period is not None)
         measures, measures_start = self._measures(doc, span)
+        if kind == "unstated":
+            if not cues["market_first"].search(text):
+                return None
+            return FigureMention("MarketSize", value, self.patterns.unstated_currency, year, None, forecast, span, sentence, "figure.MarketSize", measures, measures_start)
         if kind == "money":
             if cues["per_share_after"].match(tail):
                 return None
@@ -208,7 +217,7 @@ class FigureParser:
         number = next((t for t in span if re.match(r"^\d", t.text)), span[0])
         if number.lower_ in self.patterns.word_numbers:
             return self.patterns.word_numbers[number.lower_]
-        scale = next((scales[t.lower_.rstrip(".")] for t in span if t.lower_.rstrip(".") in scales), 1) if kind == "money" else 1
+        scale = next((scales[t.lower_.rstrip(".")] for t in span if t.lower_.rstrip(".") in scales), 1) if kind in ("money", "unstated") else 1
         return parse_number(number.text, scale)
 
     def _measures(self, doc: Doc, span: Span) -> tuple[str, int | None]:
@@ -273,6 +282,20 @@ class FigureParser:
 
 
 THERAPY_LABELS = ("Therapy", "TherapyModality", "TherapyProduct")
+
+
+def _cagr_periods(figures: list[FigureMention]) -> list[FigureMention]:
+    """A CAGR that states no period spans the years of the market sizes of its sentence
+    ("2.6 billion in 2020 ... about 25 billion in 2027 with a CAGR of 33.82%" is 2020-2027)."""
+    done = []
+    for figure in figures:
+        if figure.measure == "CAGR" and figure.period is None:
+            years = sorted({f.year for f in figures if f.measure == "MarketSize" and f.sentence == figure.sentence and f.year})
+            if len(years) >= 2:
+                forecast = any(f.forecast for f in figures if f.measure == "MarketSize" and f.sentence == figure.sentence)
+                figure = replace(figure, period=f"{years[0]}-{years[-1]}", forecast=forecast)
+        done.append(figure)
+    return done
 
 
 def _clause_tail(tail: str) -> str:
