@@ -95,6 +95,12 @@ UNSEEN_NAMES = [
     pytest.param("ORN-310 uses an engineered vector.", "orn-310", "TherapyProduct", "ORN-310", id="product-code-sentence-start"),
     pytest.param("Patients received ovanocogene sarpavec in the study.", "ovanocogene-sarpavec", "TherapyProduct", "ovanocogene sarpavec", id="inn-gene-vec"),
     pytest.param("The trial of solmetogene parvovec completed enrolment.", "solmetogene-parvovec", "TherapyProduct", "solmetogene parvovec", id="inn-parvovec"),
+    pytest.param("Results for A7310 were presented.", "a7310", "TherapyProduct", "A7310", id="code-letter-digits"),
+    pytest.param("Results for C-TAR042 were presented.", "c-tar042", "TherapyProduct", "C-TAR042", id="code-letter-hyphen-letters-digits"),
+    pytest.param("Results for QSR-REP7 were presented.", "qsr-rep7", "TherapyProduct", "QSR-REP7", id="code-letters-hyphen-letters-digit"),
+    pytest.param("Results for MCAR-B41M were presented.", "mcar-b41m", "TherapyProduct", "MCAR-B41M", id="code-hyphen-serial-letter"),
+    pytest.param("Results for KT-4120b were presented.", "kt-4120b", "TherapyProduct", "KT-4120b", id="code-lowercase-suffix"),
+    pytest.param("Results for HQ-adMSC were presented.", "hq-admsc", "TherapyProduct", "HQ-adMSC", id="code-mixed-case-cells"),
 ]
 
 

@@ -29,8 +29,18 @@ from kg.ontology import NOT_AN_ENTITY, ONTOLOGY_DIR, load_vocabulary
 PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z0-9'’.-]*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
 PRODUCT_CODE = (
     r"^(?:[A-Z][A-Za-z]{1,5}-[0-9]{1,5}[A-Za-z]?|[A-Z]{2,6}[0-9]{3,5}[A-Za-z]?|[A-Z]{2,5}-[A-Z]?[0-9]{2,4}-[0-9]{1,3}"
-    r"|[A-Z][a-z]+[A-Z]{2,}[0-9]{1,3}|[A-Z]{2,4}-[A-Z])$"
+    r"|[A-Z][a-z]+[A-Z]{2,}[0-9]{1,3}|[A-Z]{2,4}-[A-Z]|[A-Z][0-9]{4,5})$"
 )
+CODE_PREFIX = {"TEXT": {"REGEX": r"^[A-Z]{1,5}$"}, "SPACY": False}
+CODE_HYPHEN = {"ORTH": "-", "SPACY": False}
+CODE_SERIAL = r"^[A-Z]{1,5}[0-9]{1,4}$"
+"""Codes the tokenizer splits at the hyphen: 'C-CAR031', 'NSR-REP1', 'LCAR-B38M', 'DS-5141b', 'HB-adMSC'."""
+SPLIT_CODES = [
+    [CODE_PREFIX, CODE_HYPHEN, {"TEXT": {"REGEX": CODE_SERIAL}}],
+    [CODE_PREFIX, CODE_HYPHEN, {"TEXT": {"REGEX": CODE_SERIAL}, "SPACY": False}, {"TEXT": {"REGEX": r"^[A-Za-z]$"}}],
+    [{"TEXT": {"REGEX": PRODUCT_CODE}, "SPACY": False}, {"TEXT": {"REGEX": r"^[a-z]$"}}],
+    [{"TEXT": {"REGEX": r"^[A-Z]{2,5}$"}, "SPACY": False}, CODE_HYPHEN, {"TEXT": {"REGEX": r"^[a-z]{1,3}[A-Z]{2,5}s?$"}}],
+]
 INN_STEM = r"^[a-z]{4,}(?:cel|vec|leucel|temcel)$"
 INN_GENE = r"^[a-z]{4,}gene$"
 NAME_PART = {"TEXT": {"REGEX": r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"}}
@@ -296,6 +306,7 @@ class NameFinder:
         ])
         self.matcher.add("TherapyProduct", [
             [{"TEXT": {"REGEX": PRODUCT_CODE}}],
+            *SPLIT_CODES,
             [{"TEXT": {"REGEX": INN_GENE}, "OP": "?"}, {"TEXT": {"REGEX": INN_STEM}}],
             [{"TEXT": {"REGEX": r"^[a-z]{4,}leucel$"}}, {"ORTH": "-"}, {"ORTH": "T"}],
         ])
@@ -401,7 +412,7 @@ class NameFinder:
             if len(tokens) < 2 or tokens[0].lower_ in self.words.person_roles or tokens[-1].text in self.company_heads:
                 return None
             return Span(doc, tokens[0].i, tokens[-1].i + 1, label="Person")
-        if label == "TherapyProduct" and self.not_products.fullmatch(doc[start].text):
+        if label == "TherapyProduct" and (self.not_products.fullmatch(doc[start].text) or self.not_products.fullmatch(doc[start:end].text)):
             return None
         if label in ("Company", "Agency", "Law"):
             while start < end - 1 and (doc[start].lower_ in self.words.leading_noise or doc[start].ent_id_):
