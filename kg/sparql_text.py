@@ -3,7 +3,7 @@ few questions the store asks of a query before the engine runs it.
 
 The lexer reads a query from left to right, taking at each position the terminal the
 grammar defines there (IRIREF, prefixed names with their escapes, strings, comments, ...),
-so a quote inside `cgt:a\\'` or a `#` inside an IRI is never taken for the start of a
+so a quote inside `ex:a\\'` or a `#` inside an IRI is never taken for the start of a
 string or a comment. It answers questions of semantics (does the query name its own
 dataset with FROM?), not of safety: what keeps untrusted queries off the network is
 kg/sandbox.py, which runs the engine where there is no network.
