@@ -143,15 +143,18 @@ class FigureParser:
     def __call__(self, doc: Doc) -> Doc:
         matches = _longest_first([(doc.vocab.strings[match_id], start, end) for match_id, start, end in self.matcher(doc)])
         in_entity = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        amounts = [(start, end) for kind, start, end in matches if kind != "count"]
+        amount_starts = [start for kind, start, _ in matches if kind != "count"]
+        therapy_ends = {ent.end for ent in doc.ents if ent.label_ in THERAPY_LABELS}
         figures, clause_start, counted_in, seen = [], {}, set(), set()
         for kind, start, end in matches:
             span = doc[start:end]
             if kind == "count":
-                if start in in_entity or not self._is_count(doc, start, span.sent.start in counted_in):
+                if start in in_entity or not self._is_count(doc, start, span.sent.start in counted_in, therapy_ends):
                     continue
                 counted_in.add(span.sent.start)
-            clause_end = next((doc[s].idx for s, _ in amounts if s >= end and doc[s].sent.start == span.sent.start), span.sent.end_char)
+            following = bisect_left(amount_starts, end)
+            next_amount = doc[amount_starts[following]] if following < len(amount_starts) else None
+            clause_end = next_amount.idx if next_amount is not None and next_amount.idx < span.sent.end_char else span.sent.end_char
             figure = self._figure(doc, kind, span, clause_start.get(span.sent.start, span.sent.start_char), clause_end)
             clause_start[span.sent.start] = span.end_char
             key = figure and (figure.measure, figure.value, figure.unit, figure.year, figure.period)
@@ -232,7 +235,7 @@ class FigureParser:
         words = found[-1].group(1)
         return words.strip(), found[-1].start(1) + len(words) - len(words.lstrip())
 
-    def _is_count(self, doc: Doc, i: int, after_count: bool) -> bool:
+    def _is_count(self, doc: Doc, i: int, after_count: bool, therapy_ends: set[int]) -> bool:
         """A bare number is a Count when it names a thing the domain counts ("47 products", "two of its programs"),
         or, after a count in its sentence, stands for one ("received 187 requests and issued 70")."""
         token = doc[i]
@@ -247,21 +250,20 @@ class FigureParser:
             return False
         if token.whitespace_ == "" and following not in ELLIPSIS_FOLLOWERS and following != "+":
             return False
-        if self._names_counted_thing(doc, i):
+        if self._names_counted_thing(doc, i, therapy_ends):
             return True
         # a number standing for the things counted just before it: "issued 70,", "5 of them", "Of these, 318 are ..."
         of_them = following == "of" and i + 2 < len(doc) and doc[i + 2].lower_ in ANAPHORS
         stands_alone = following in ELLIPSIS_FOLLOWERS or following in COUNT_BREAKS
         return after_count and (following in ELLIPSIS_FOLLOWERS or of_them) or stands_alone and OF_THESE.match(token.sent.text) is not None
 
-    def _names_counted_thing(self, doc: Doc, i: int) -> bool:
+    def _names_counted_thing(self, doc: Doc, i: int, therapy_ends: set[int]) -> bool:
         """The words after a number, up to a break, end in a counted noun or a therapy's name."""
         j, end = i + 1, min(len(doc), i + 8)
         if j < end and doc[j].text == "+":
             j += 1
         if j + 1 < end and doc[j].lower_ == "of" and (doc[j + 1].lower_ in ("its", "the", "their", "these", "those") or doc[j + 1].like_num):
             j += 2
-        therapy_end = {ent.end for ent in doc.ents if ent.start > i and ent.label_ in THERAPY_LABELS}
         while j < end:
             token = doc[j]
             if token.text == "(":
@@ -272,7 +274,7 @@ class FigureParser:
                 continue
             if token.lower_ in self.patterns.counted_nouns:
                 return True
-            if j + 1 in therapy_end and (j + 1 == len(doc) or not doc[j + 1].is_alpha or doc[j + 1].lower_ in COUNT_BREAKS):
+            if j + 1 in therapy_ends and (j + 1 == len(doc) or not doc[j + 1].is_alpha or doc[j + 1].lower_ in COUNT_BREAKS):
                 return True
             label = token.like_num and doc[j - 1].lower_ in self.patterns.not_after
             if token.lower_ in COUNT_BREAKS or token.like_num and not label or (token.is_punct and token.text != "-"):
