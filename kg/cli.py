@@ -174,6 +174,7 @@ def _print_extraction(extraction) -> None:
 def query(
     sparql: Annotated[str, typer.Argument(help="SPARQL text, a .rq file, or the name of a canned query (see `kg queries`).")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml, or ttl for CONSTRUCT/DESCRIBE.")] = "table",
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", metavar="NAME=VALUE", help="A parameter of a canned query (see `kg queries`), e.g. --param company=Biogen --param since=2019.")] = None,
     store: StoreOption = None,
 ) -> None:
     """Run a SPARQL query over the whole graph."""
@@ -182,7 +183,9 @@ def query(
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     canned = resolve_query(sparql)
-    result = _read_store(store, lambda graph_store: graph_store.query(canned.sparql))
+    values = dict(_parameter(text) for text in param or ())
+    text = canned.with_parameters(values)
+    result = _read_store(store, lambda graph_store: graph_store.query(text))
     if fmt == "table" and result.type == "SELECT":
         columns, rows = result_rows(result)
         table = Table(title=canned.question or None)
@@ -194,6 +197,13 @@ def query(
         out.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
     else:
         sys.stdout.write(format_result(result, fmt).rstrip("\n") + "\n")
+
+
+def _parameter(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise UserError(f"--param {text!r}: write it as NAME=VALUE, e.g. --param company=Biogen")
+    return name.strip(), value.strip()
 
 
 def _readable_number(cell: str) -> str:
@@ -209,9 +219,9 @@ def list_queries() -> None:
     """List the canned analyst questions in queries/."""
     from kg.queries import canned_queries
 
-    table = Table("name", "question")
+    table = Table("name", "question", "parameters")
     for canned in canned_queries():
-        table.add_row(canned.name, canned.question)
+        table.add_row(canned.name, canned.question, "\n".join(f"{p.name}: {p.description}" for p in canned.parameters))
     out.print(table)
 
 

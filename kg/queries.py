@@ -3,30 +3,84 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from kg.errors import UserError
 from kg.namespaces import PREFIXES
-from kg.sparql_text import SparqlTextError, keywords
+from kg.sparql_text import SparqlTextError, keywords, tokens
 
 QUERIES_DIR = Path(os.environ.get("KG_QUERIES", Path(__file__).resolve().parent.parent / "queries"))
 FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl")
 
 
 @dataclass(frozen=True)
+class QueryParameter:
+    """A value a canned query takes (`# param NAME: what it is` in the .rq file); it binds ?NAME."""
+
+    name: str
+    description: str
+
+    @property
+    def numeric(self) -> bool:
+        """A year or a number (given as an integer literal) rather than a name (a string literal)."""
+        return bool(re.search(r"\b(?:year|number|count)\b", self.description, re.I))
+
+
+PARAMETER_LINE = re.compile(r"^#\s*param\s+([A-Za-z_]\w*)\s*:\s*(.+)$", re.M)
+
+
+@dataclass(frozen=True)
 class CannedQuery:
-    """A SPARQL query in queries/, with the plain-English question on its first line."""
+    """A SPARQL query in queries/, with the plain-English question on its first line and its parameters."""
 
     name: str
     question: str
     sparql: str
     path: Path
+    parameters: tuple[QueryParameter, ...] = ()
+
+    def with_parameters(self, values: dict[str, str]) -> str:
+        """The query with each given parameter bound, by a VALUES block at the start of its WHERE clause;
+        parameters not given stay unbound (the query then lists everything). UserError for unknown names."""
+        known = {p.name: p for p in self.parameters}
+        for name in values:
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"; did you mean {close[0]}?" if close else (f"; it takes {', '.join(known)}" if known else "; it takes none")
+                raise UserError(f"the query {self.name!r} has no parameter {name!r}{hint}")
+        if not values:
+            return self.sparql
+        bindings = " ".join(f"VALUES ?{name} {{ {_parameter_term(known[name], value)} }}" for name, value in values.items())
+        position = _where_brace(self.sparql)
+        return self.sparql[: position + 1] + " " + bindings + " " + self.sparql[position + 1 :]
+
+
+def _parameter_term(parameter: QueryParameter, value: str) -> str:
+    if parameter.numeric:
+        if not re.fullmatch(r"-?\d+", value.strip()):
+            raise UserError(f"parameter {parameter.name} takes a whole number ({parameter.description}), not {value!r}")
+        return Literal(int(value), datatype=XSD.integer).n3()
+    return Literal(value).n3()
+
+
+def _where_brace(sparql: str) -> int:
+    """The offset of the brace that opens a query's WHERE clause, found among its tokens."""
+    after_where = False
+    for token in tokens(sparql):
+        if token.kind == "NAME" and token.text.upper() == "WHERE":
+            after_where = True
+        elif token.text == "{" and after_where:
+            return token.start
+    raise UserError("a query with parameters needs a WHERE clause")
 
 
 def canned_queries(directory: Path = QUERIES_DIR) -> list[CannedQuery]:
@@ -42,7 +96,8 @@ def load_query_file(path: Path) -> CannedQuery:
         raise UserError(f"{path}: cannot read query file ({error})") from error
     first = next((line for line in sparql.splitlines() if line.strip()), "")
     question = first.lstrip("#").strip() if first.startswith("#") else ""
-    return CannedQuery(path.stem, question, sparql, path)
+    parameters = tuple(QueryParameter(name, description.strip()) for name, description in PARAMETER_LINE.findall(sparql))
+    return CannedQuery(path.stem, question, sparql, path, parameters)
 
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
@@ -79,7 +134,7 @@ def resolve_query(query: str) -> CannedQuery:
     if query in canned:
         return canned[query]
     if not _is_sparql(query):
-        close = [name for name in canned if query.lower() in name.lower()]
+        close = list(dict.fromkeys([name for name in canned if query.lower() in name.lower()] + difflib.get_close_matches(query, canned, n=3, cutoff=0.6)))
         hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists the canned ones"
         raise UserError(f"{query!r} is neither SPARQL nor a canned query name{hint}")
     return CannedQuery("inline", "", query, Path("-"))
