@@ -25,6 +25,7 @@ KNOWN_ANSWERS = {
     "growth_rates": {"value": "24", "period": "2023-2032"},
     "entity_facts": {"subject": "Biogen", "predicate": "collaboratesWith", "object": "Ginkgo Bioworks"},
     "companies_by_deals": {"company": "Novartis"},
+    "deals": {"kind": "Acquisition", "value_usd": "8700000000", "date": "2018"},
     "therapies_by_modality": {"modality": "CAR T-cell therapy"},
     "documents_mentioning": {},
     "main_companies": {"company": "Aldenbrook Pharma"},
@@ -101,3 +102,31 @@ def test_no_per_share_price_is_a_deal_value(demo_store):
     header, rows = result_rows(demo_store.query(next(q for q in canned_queries() if q.name == "acquisitions").sparql))
     values = [float(row[header.index("value")]) for row in rows if row[header.index("value")]]
     assert values and min(values) >= 1_000_000, values
+
+
+def _deals(store, **values):
+    canned = next(q for q in canned_queries() if q.name == "deals")
+    header, rows = result_rows(store.query(canned.with_parameters(values)))
+    return [dict(zip(header, row)) for row in rows]
+
+
+def test_deals_take_a_company_and_a_year(demo_store):
+    everything = _deals(demo_store)
+    roche = _deals(demo_store, company="roche")
+    recent = _deals(demo_store, since="2019")
+    assert roche and all("Roche" in row["parties"] for row in roche) and len(roche) < len(everything)
+    assert recent and all(row["date"] and int(row["date"][:4]) >= 2019 for row in recent) and len(recent) < len(everything)
+    assert _deals(demo_store, company='Roche" } ?x ?y ?z . { "') == []
+
+
+def test_a_misspelled_parameter_or_query_name_gets_a_suggestion():
+    from kg.errors import UserError
+    from kg.queries import resolve_query
+
+    canned = next(q for q in canned_queries() if q.name == "deals")
+    with pytest.raises(UserError, match="did you mean company"):
+        canned.with_parameters({"compnay": "Biogen"})
+    with pytest.raises(UserError, match="whole number"):
+        canned.with_parameters({"since": "last year"})
+    with pytest.raises(UserError, match="did you mean acquisitions"):
+        resolve_query("acquisitons")
