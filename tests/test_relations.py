@@ -140,6 +140,13 @@ VARIANTS = [
     pytest.param(
         "The European Commission conditionally approved Zynteglo in 2019.",
         "zynteglo", "approvedBy", "european-commission", id="agency-conditionally-approved",
+    ),    pytest.param(
+        "Roche is buying Spark Therapeutics. The Swiss drugmaker also acquired Poseida Therapeutics.",
+        "roche", "acquires", "poseida-therapeutics", id="anaphor-the-company-noun",
+    ),
+    pytest.param(
+        "Lunaris Bio is testing MLT-204. In 2020, the therapy received orphan drug designation.",
+        "mlt-204", "grantedDesignation", "orphan-drug-designation", id="anaphor-the-therapy",
     ),
 ]
 
@@ -255,3 +262,10 @@ def test_relation_cues_are_data_in_its_factory_config(rules_nlp):
     """The cue words reach cgt_relations through its config, from the [cues] table of relations.toml."""
     cues = rules_nlp.get_pipe_config("cgt_relations")["cues"]
     assert "while" in cues["clause_words"] and "based" in cues["stated_technology"]
+
+
+def test_a_new_referent_is_not_an_anaphor(nlp):
+    """'The second therapy, BCB-276, ...' names a new product: nothing it says goes to the one named before."""
+    text = "Lunaris Bio is testing MLT-204. The second therapy, ORN-310, is being tested for acute myeloid leukemia."
+    extraction = extract_text(nlp, text)
+    assert (iri("mlt-204"), "treats", iri("acute-myeloid-leukemia")) not in {(r.subject, r.predicate, r.object) for r in extraction.relations}

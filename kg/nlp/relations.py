@@ -70,13 +70,18 @@ class RelationCues:
     agent_prepositions: frozenset[str]
     raised_things: frozenset[str]
     stated_technology: re.Pattern
+    anaphors: dict[str, str]
+    new_referent_words: frozenset[str]
 
     @classmethod
     def from_config(cls, cues: dict[str, list[str]]) -> RelationCues:
         """The lists of a config; the technology words become one pattern ('AAV-based')."""
-        words = {name: frozenset(w.lower() for w in cues[name]) for name in ("clause_words", "agent_prepositions", "raised_things")}
+        words = {name: frozenset(w.lower() for w in cues[name])
+                 for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words")}
         stated = "|".join(re.escape(w) for w in cues["stated_technology"])
-        return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I), **words)
+        anaphors = {w: "Company" for w in cues["company_anaphors"]} | {w: "TherapyProduct" for w in cues["product_anaphors"]}
+        return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
+                   anaphors=anaphors, **words)
 
 
 @dataclass(frozen=True)
@@ -196,8 +201,15 @@ class RelationFinder:
     def __call__(self, doc: Doc) -> Doc:
         found: dict[tuple, RelationMention] = {}
         doc_ents, parsed = doc.ents, doc.has_annotation("DEP")
+        last_named: dict[str, Span] = {}
         for sentence in doc.sents:
             ents = entities_between(doc_ents, sentence.start_char, sentence.end_char)
+            referred = self._anaphors(doc, sentence, ents, last_named)
+            for ent in ents:
+                if ent.label_ in ("Company", "TherapyProduct") and ent.label_ not in {e.label_ for e in ents if e.start < ent.start}:
+                    last_named[ent.label_] = ent
+            if referred:
+                ents = sorted([*ents, *(stand_in for stand_in, _ in referred.values())], key=lambda e: e.start)
             groups = coordination_groups(doc, ents, self.type_of)
             described = apposed_modalities(doc, ents)
             candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
@@ -216,12 +228,38 @@ class RelationFinder:
                 candidates = _transfer_appositions(described, candidates, self.precision)
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
             candidates = [m for m in candidates if m.rule != COMPOUND_RULE or self.cues.stated_technology.search(m.subject.text)]
+            if referred:
+                candidates = list(_to_antecedents(candidates, referred))
             for mention in candidates:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
                     found[key] = mention
         doc._.cgt_relations = sorted(found.values(), key=lambda m: (m.sentence.start, m.subject.start, m.object.start))
         return doc
+
+    def _anaphors(self, doc: Doc, sentence: Span, ents: list[Span], last_named: dict[str, Span]) -> dict[int, tuple[Span, Span]]:
+        """'the Swiss drugmaker', 'the candidate': by start token, a stand-in span typed as the company or product
+        named last in an earlier sentence (its first company or product), paired with that name."""
+        inside = {i for ent in ents for i in range(ent.start, ent.end)}
+        referred: dict[int, tuple[Span, Span]] = {}
+        for token in sentence:
+            if token.lower_ != "the" or token.i in inside:
+                continue
+            for end in range(token.i + 1, min(token.i + 5, sentence.end)):
+                word = doc[end]
+                if end in inside or word.is_punct or word.lower_ in self.cues.new_referent_words:
+                    break
+                label = self.cues.anaphors.get(word.lower_)
+                following = doc[end + 1] if end + 1 < sentence.end else None
+                named_next = any(e.start in (end + 1, end + 2) and e.label_ == label for e in ents)
+                if label and label in last_named and not named_next and (
+                    following is None or not (following.is_alpha and (following.pos_ in ("NOUN", "PROPN") or following.is_title))
+                ):
+                    antecedent = last_named[label]
+                    stand_in = Span(doc, token.i, end + 1, label=label, span_id=antecedent.ent_id_)
+                    referred[stand_in.start] = (stand_in, antecedent)
+                    break
+        return {start: pair for start, pair in referred.items()}
 
     def _context_holds(self, rule, doc, sentence, ents, first: Span, last: Span) -> bool:
         before = masked_text(doc, sentence.start_char, first.start_char, ents, self.type_of)
@@ -385,6 +423,20 @@ def _inflections(lemmas: frozenset[str]) -> frozenset[str]:
 
 
 APPOSITION = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|—|–|:|\bis|\bwas|\bremains|\bbecame)\s*(?:(?:an?|the|its|their|his|her|our|one)\s+)?(?:[^\s<>,.;()]+\s+){0,5}$", re.I)
+
+
+def _to_antecedents(candidates: list[RelationMention], referred: dict[int, tuple[Span, Span]]):
+    """Mentions with each stand-in for an anaphor replaced by the name it refers to."""
+    stand_ins = {pair[0].start: pair for pair in referred.values()}
+    for mention in candidates:
+        subject, obj = mention.subject, mention.object
+        if subject.start in stand_ins and stand_ins[subject.start][0] == subject:
+            subject = stand_ins[subject.start][1]
+        if obj.start in stand_ins and stand_ins[obj.start][0] == obj:
+            obj = stand_ins[obj.start][1]
+        if subject.ent_id_ and subject.ent_id_ == obj.ent_id_:
+            continue
+        yield RelationMention(subject, mention.predicate, obj, mention.sentence, mention.rule, mention.confidence)
 
 
 def apposed_modalities(doc: Doc, ents: list[Span]) -> dict[int, Span]:
