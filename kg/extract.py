@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span as SpacySpan
 
 from kg.consistency import growth_checks
 from kg.deals import deals_from
+from kg.events import events_from
 from kg.model import SYMMETRIC_PREDICATES, Extraction, Figure, Relation, SourceDocument, Span
 from kg.nlp.pipeline import load_pipeline, parse, pipeline_description
 from kg.nlp import entities_between, text_of
@@ -91,6 +92,7 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
         relations=relations,
         figures=figures,
         deals=deals_from(relations, figures, {entity.iri: entity.label for entity in entities}),
+        events=events_from(relations),
         growth_checks=growth_checks(figures, text_of(doc)),
         pipeline=pipeline,
     )

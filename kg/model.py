@@ -221,6 +221,37 @@ class Deal:
 
 
 @dataclass(frozen=True)
+class RegulatoryEvent:
+    """One approval or designation of a product a document states, merged over its sentences."""
+
+    kind: str
+    """Approval or DesignationGrant."""
+    product: str
+    agency: str | None
+    jurisdiction: str | None
+    designation: str | None
+    indications: tuple[str, ...]
+    approval_type: str | None
+    """standard, accelerated, conditional, conditional and time-limited, conditional marketing authorisation."""
+    date: str | None
+    evidence: Span
+    sources: tuple[Span, ...] = ()
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "product": self.product,
+            "agency": self.agency,
+            "jurisdiction": self.jurisdiction,
+            "designation": self.designation,
+            "indications": list(self.indications),
+            "type": self.approval_type,
+            "date": self.date,
+            "evidence": self.evidence.to_json(),
+        }
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything read from one document: the record `kg extract` prints and `kg build` stores."""
 
@@ -230,6 +261,7 @@ class Extraction:
     figures: tuple[Figure, ...]
     deals: tuple[Deal, ...] = field(default=())
     growth_checks: tuple[GrowthCheck, ...] = field(default=())
+    events: tuple[RegulatoryEvent, ...] = field(default=())
     pipeline: str = ""
 
     def to_json(self) -> dict:
@@ -245,5 +277,6 @@ class Extraction:
             "relations": [r.to_json() for r in self.relations],
             "figures": [f.to_json() for f in self.figures],
             "deals": [d.to_json() for d in self.deals],
+            "events": [e.to_json() for e in self.events],
             "growth_checks": [c.to_json() for c in self.growth_checks],
         }

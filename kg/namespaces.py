@@ -103,6 +103,12 @@ def deal_iri(kind: str, parties: tuple[str, ...], year: str | None) -> URIRef:
     return EVENT[_digest("deal", kind, *sorted(parties), year or "")]
 
 
+def regulatory_event_iri(kind: str, product: str, decider: str | None, year: str | None) -> URIRef:
+    """The IRI of one approval or designation: the same in every document that reports it (same product,
+    agency or designation, year)."""
+    return EVENT[_digest("regulatory", kind, product, decider or "", year or "")]
+
+
 def event_iri(document: URIRef, *key: object) -> URIRef:
     """The IRI of one deal event (collaboration, acquisition, investment) of a document."""
     return EVENT[_digest(document, *key)]

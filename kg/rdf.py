@@ -19,6 +19,7 @@ from kg.namespaces import (
     PREFIXES,
     SCHEMA,
     deal_iri,
+    regulatory_event_iri,
     event_iri,
     figure_iri,
     mention_iri,
@@ -146,7 +147,31 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None,
                 graph.add((node, CGT.assertion, statement))
             graph.add((node, CGT.evidenceText, Literal(sentence.text)))
         graph.add((node, PROV.wasDerivedFrom, document))
+    for event in extraction.events:
+        node = regulatory_event_iri(event.kind, event.product, event.agency or event.designation, event.date[:4] if event.date else None)
+        graph.add((node, RDF.type, CGT[event.kind]))
+        graph.add((node, RDF.type, CGT.RegulatoryEvent))
+        graph.add((node, CGT["product"], URIRef(event.product)))
+        for predicate, value in (("agency", event.agency), ("inJurisdiction", event.jurisdiction), ("designation", event.designation)):
+            if value:
+                graph.add((node, CGT[predicate], URIRef(value)))
+        for indication in event.indications:
+            graph.add((node, CGT.indication, URIRef(indication)))
+        if event.approval_type:
+            graph.add((node, CGT.approvalType, Literal(event.approval_type)))
+        if event.date:
+            graph.add((node, CGT.eventDate, typed_date(event.date)))
+        for sentence in event.sources or (event.evidence,):
+            graph.add((node, CGT.evidenceText, Literal(sentence.text)))
+            for (s, p, o, start), statement in statements.items():
+                if start == sentence.start and s == event.product and p in SHORTCUTS[event.kind] and o in (event.agency, event.jurisdiction, event.designation):
+                    graph.add((statement, CGT.event, node))
+        graph.add((node, PROV.wasDerivedFrom, document))
     return graph
+
+
+SHORTCUTS = {"Approval": ("approvedBy", "approvedIn"), "DesignationGrant": ("grantedDesignation",)}
+"""The relation shortcuts each kind of regulatory event stands behind."""
 
 
 def typed_date(iso: str) -> Literal:

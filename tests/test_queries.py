@@ -26,6 +26,8 @@ KNOWN_ANSWERS = {
     "entity_facts": {"subject": "Biogen", "predicate": "collaboratesWith", "object": "Ginkgo Bioworks"},
     "companies_by_deals": {"company": "Novartis"},
     "deals": {"kind": "Acquisition", "value_usd": "8700000000", "date": "2018"},
+    "approvals": {"product": "Amtagvi", "agency": "U.S. Food and Drug Administration", "type": "accelerated", "date": "2024-02"},
+    "designations": {"product": "HLV-204", "date": "2025-02-11"},
     "therapies_by_modality": {"modality": "CAR T-cell therapy"},
     "documents_mentioning": {},
     "main_companies": {"company": "Aldenbrook Pharma"},

@@ -1,0 +1,48 @@
+"""Regulatory events from relation shortcuts: one approval per product and agency, the jurisdiction
+of the same sentence, the approval type and date of its sentences, designations per product."""
+
+from __future__ import annotations
+
+from kg.events import events_from
+from kg.model import Relation, Span
+from kg.namespaces import CGTID
+
+
+def _relation(subject, predicate, obj, sentence: str, start: int) -> Relation:
+    return Relation(str(CGTID[subject]), predicate, str(CGTID[obj]), 0.9, Span(sentence, start, start + len(sentence)), "test")
+
+
+FDA = "The FDA granted accelerated approval to Amtagvi for advanced melanoma in February 2024."
+EC = "In January 2024 the European Commission granted Amtagvi a conditional marketing authorisation in the European Union."
+RMAT = "Amtagvi received RMAT designation in 2019."
+
+
+def test_one_approval_per_agency_with_its_own_place_type_and_date():
+    relations = (
+        _relation("amtagvi", "approvedBy", "fda", FDA, 0),
+        _relation("amtagvi", "treats", "melanoma", FDA, 0),
+        _relation("amtagvi", "approvedBy", "european-commission", EC, 100),
+        _relation("amtagvi", "approvedIn", "european-union", EC, 100),
+        _relation("amtagvi", "grantedDesignation", "rmat", RMAT, 300),
+    )
+    events = {(e.kind, e.agency or e.designation): e for e in events_from(relations)}
+    fda = events[("Approval", str(CGTID["fda"]))]
+    assert (fda.approval_type, fda.date, fda.jurisdiction, fda.indications) == ("accelerated", "2024-02", None, (str(CGTID["melanoma"]),))
+    ec = events[("Approval", str(CGTID["european-commission"]))]
+    assert (ec.approval_type, ec.date, ec.jurisdiction) == ("conditional marketing authorisation", "2024-01", str(CGTID["european-union"]))
+    rmat = events[("DesignationGrant", str(CGTID["rmat"]))]
+    assert (rmat.date, rmat.agency) == ("2019", None)
+    assert len(events) == 3
+
+
+def test_the_same_approval_in_two_sentences_is_one_event():
+    second = "Amtagvi was approved by the FDA for melanoma."
+    relations = (_relation("amtagvi", "approvedBy", "fda", FDA, 0), _relation("amtagvi", "approvedBy", "fda", second, 120))
+    (event,) = events_from(relations)
+    assert len(event.sources) == 2 and event.date == "2024-02"
+
+
+def test_a_place_without_an_agency_is_an_approval_there():
+    sentence = "Kymriah was approved in Canada in 2018."
+    (event,) = events_from((_relation("kymriah", "approvedIn", "canada", sentence, 0),))
+    assert (event.agency, event.jurisdiction, event.approval_type, event.date) == (None, str(CGTID["canada"]), "standard", "2018")
