@@ -216,3 +216,15 @@ def test_a_word_added_in_config_changes_what_is_found():
         nlp.add_pipe("cgt_names", config={"words": {**words, "leading_noise": words["leading_noise"] + extra}})
         found.append([ent.text for ent in nlp(text).ents])
     assert found == [["Brightwater Lunaris Therapeutics"], ["Lunaris Therapeutics"]]
+
+
+@pytest.mark.parametrize("sentence, verb", [
+    pytest.param("The engineered T cells recognize cancer in the body.", "recognize", id="recognize-cancer"),
+    pytest.param("The modified cells attack tumor tissue directly.", "attack", id="attack-tumor"),
+    pytest.param("The therapy may slow disease progression.", "slow", id="slow-disease"),
+    pytest.param("It failed in patients with existing cancer therapies.", "existing", id="existing-cancer"),
+])
+def test_what_a_therapy_does_is_no_part_of_a_disease_name(nlp, sentence, verb):
+    extraction = extract_text(nlp, sentence)
+    diseases = [m.text for e in extraction.entities if e.type == "Disease" for m in e.mentions]
+    assert not any(verb in d.split() for d in diseases), diseases
