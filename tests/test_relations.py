@@ -148,6 +148,10 @@ VARIANTS = [
         "Lunaris Bio is testing MLT-204. In 2020, the therapy received orphan drug designation.",
         "mlt-204", "grantedDesignation", "orphan-drug-designation", id="anaphor-the-therapy",
     ),
+    pytest.param(
+        "The FDA granted Roctavian orphan drug designation in 2016.",
+        "roctavian", "grantedDesignation", "orphan-drug-designation", id="ditransitive-granted-designation",
+    ),
 ]
 
 PIPELINES = ("rules", "model")
