@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span as SpacySpan
 from kg.consistency import growth_checks
 from kg.deals import deals_from
 from kg.events import events_from
+from kg.stages import stages_from
 from kg.model import SYMMETRIC_PREDICATES, Extraction, Figure, Relation, SourceDocument, Span
 from kg.nlp.pipeline import load_pipeline, parse, pipeline_description
 from kg.nlp import entities_between, text_of
@@ -93,6 +94,7 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
         figures=figures,
         deals=deals_from(relations, figures, {entity.iri: entity.label for entity in entities}),
         events=events_from(relations),
+        stages=stages_from([_evidence(sentence) for sentence in doc.sents], entities),
         growth_checks=growth_checks(figures, text_of(doc)),
         pipeline=pipeline,
     )

@@ -252,6 +252,22 @@ class RegulatoryEvent:
 
 
 @dataclass(frozen=True)
+class DevelopmentStage:
+    """A product in a phase of development for an indication, as one document states it."""
+
+    product: str
+    indication: str | None
+    phase: str
+    """preclinical, Phase 1, Phase 1/2, Phase 2, Phase 2/3, Phase 3, pivotal or filed."""
+    trials: tuple[str, ...]
+    evidence: Span
+    sources: tuple[Span, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"product": self.product, "indication": self.indication, "phase": self.phase, "trials": list(self.trials), "evidence": self.evidence.to_json()}
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything read from one document: the record `kg extract` prints and `kg build` stores."""
 
@@ -262,6 +278,7 @@ class Extraction:
     deals: tuple[Deal, ...] = field(default=())
     growth_checks: tuple[GrowthCheck, ...] = field(default=())
     events: tuple[RegulatoryEvent, ...] = field(default=())
+    stages: tuple[DevelopmentStage, ...] = field(default=())
     pipeline: str = ""
 
     def to_json(self) -> dict:
@@ -278,5 +295,6 @@ class Extraction:
             "figures": [f.to_json() for f in self.figures],
             "deals": [d.to_json() for d in self.deals],
             "events": [e.to_json() for e in self.events],
+            "stages": [s.to_json() for s in self.stages],
             "growth_checks": [c.to_json() for c in self.growth_checks],
         }

@@ -109,6 +109,11 @@ def regulatory_event_iri(kind: str, product: str, decider: str | None, year: str
     return EVENT[_digest("regulatory", kind, product, decider or "", year or "")]
 
 
+def trial_iri(registry_id: str) -> URIRef:
+    """The IRI of a clinical trial, from its registry id (NCT01234567 -> cgtid:nct01234567)."""
+    return CGTID[slug(registry_id)]
+
+
 def event_iri(document: URIRef, *key: object) -> URIRef:
     """The IRI of one deal event (collaboration, acquisition, investment) of a document."""
     return EVENT[_digest(document, *key)]

@@ -20,6 +20,7 @@ from kg.namespaces import (
     SCHEMA,
     deal_iri,
     regulatory_event_iri,
+    trial_iri,
     event_iri,
     figure_iri,
     mention_iri,
@@ -166,6 +167,21 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None,
             for (s, p, o, start), statement in statements.items():
                 if start == sentence.start and s == event.product and p in SHORTCUTS[event.kind] and o in (event.agency, event.jurisdiction, event.designation):
                     graph.add((statement, CGT.event, node))
+        graph.add((node, PROV.wasDerivedFrom, document))
+    for stage in extraction.stages:
+        node = event_iri(document, "stage", stage.product, stage.indication, stage.phase)
+        graph.add((node, RDF.type, CGT.DevelopmentStage))
+        graph.add((node, CGT.stageOf, URIRef(stage.product)))
+        if stage.indication:
+            graph.add((node, CGT.stageIndication, URIRef(stage.indication)))
+        graph.add((node, CGT.phase, Literal(stage.phase)))
+        for registry_id in stage.trials:
+            trial = trial_iri(registry_id)
+            graph.add((node, CGT.trial, trial))
+            graph.add((trial, RDF.type, CGT.ClinicalTrial))
+            graph.add((trial, SKOS.prefLabel, Literal(registry_id)))
+        for sentence in stage.sources or (stage.evidence,):
+            graph.add((node, CGT.evidenceText, Literal(sentence.text)))
         graph.add((node, PROV.wasDerivedFrom, document))
     return graph
 

@@ -28,6 +28,7 @@ KNOWN_ANSWERS = {
     "deals": {"kind": "Acquisition", "value_usd": "8700000000", "date": "2018"},
     "approvals": {"product": "Amtagvi", "agency": "U.S. Food and Drug Administration", "type": "accelerated", "date": "2024-02"},
     "designations": {"product": "HLV-204", "date": "2025-02-11"},
+    "pipeline_by_phase": {"stage": "Phase 3", "product": "Invossa", "indication": "knee osteoarthritis"},
     "therapies_by_modality": {"modality": "CAR T-cell therapy"},
     "documents_mentioning": {},
     "main_companies": {"company": "Aldenbrook Pharma"},

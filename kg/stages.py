@@ -1,0 +1,71 @@
+"""Development stages: which phase each product is in, for which indication, with its trial ids.
+
+A stage is read from a sentence that names a product (a TherapyProduct entity) and a phase
+("Phase 1/2", "Phase III", "pivotal", "preclinical", a filed BLA/MAA/NDA): the product named
+nearest before the phase (else after it), the disease named nearest to it, and the trial ids
+(NCT, jRCT, EudraCT, CTR) of the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from kg.model import DevelopmentStage, Entity, Span
+
+ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+PHASE = re.compile(
+    r"\b(?:Phase|Ph\.?)\s*(?P<first>IV|I{1,3}|[1-4])[ab]?(?:\s*/\s*(?P<second>IV|I{1,3}|[1-4])[ab]?)?\b"
+    r"|\b(?P<pivotal>pivotal|registrational)\b"
+    r"|\b(?P<preclinical>pre-?clinical)\b"
+    r"|\b(?P<filed>(?:BLA|MAA|NDA|marketing authori[sz]ation application)\b[^.;]{0,40}?\b(?:fil\w*|submi\w*|accepted))",
+    re.I,
+)
+TRIAL_ID = re.compile(r"\b(?:NCT\d{8}|jRCT\w{6,}|EudraCT\s?\d{4}-\d{6}-\d{2}|CTR\d{8})\b")
+
+
+def stages_from(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> tuple[DevelopmentStage, ...]:
+    """One stage per product, indication and phase a document states, with every sentence that states it."""
+    products = [(m, e.iri) for e in entities if e.cls == "TherapyProduct" for m in e.mentions]
+    diseases = [(m, e.iri) for e in entities if e.type == "Disease" for m in e.mentions]
+    found: dict[tuple, DevelopmentStage] = {}
+    for sentence in sentences:
+        phases = list(PHASE.finditer(sentence.text))
+        if not phases:
+            continue
+        here = [(m, iri) for m, iri in products if sentence.start <= m.start < sentence.end]
+        if not here:
+            continue
+        sick = [(m, iri) for m, iri in diseases if sentence.start <= m.start < sentence.end]
+        trials = tuple(dict.fromkeys(TRIAL_ID.findall(sentence.text)))
+        for match in phases:
+            at = sentence.start + match.start()
+            product = _nearest(here, at)
+            indication = _nearest(sick, at) if sick else None
+            key = (product, indication, _phase(match))
+            if key in found:
+                earlier = found[key]
+                found[key] = DevelopmentStage(*key, tuple(dict.fromkeys(earlier.trials + trials)), earlier.evidence, earlier.sources + (sentence,))
+            else:
+                found[key] = DevelopmentStage(*key, trials, sentence, (sentence,))
+    return tuple(found.values())
+
+
+def _nearest(mentions: list[tuple[Span, str]], offset: int) -> str:
+    """The entity mentioned nearest before `offset`, else the first one after it."""
+    before = [(m.start, iri) for m, iri in mentions if m.start <= offset]
+    if before:
+        return max(before)[1]
+    return min((m.start, iri) for m, iri in mentions)[1]
+
+
+def _phase(match: re.Match) -> str:
+    if match.group("pivotal"):
+        return "pivotal"
+    if match.group("preclinical"):
+        return "preclinical"
+    if match.group("filed"):
+        return "filed"
+    first = ROMAN.get(match.group("first").upper(), match.group("first"))
+    second = match.group("second")
+    return f"Phase {first}/{ROMAN.get(second.upper(), second)}" if second else f"Phase {first}"
