@@ -152,6 +152,18 @@ VARIANTS = [
         "The FDA granted Roctavian orphan drug designation in 2016.",
         "roctavian", "grantedDesignation", "orphan-drug-designation", id="ditransitive-granted-designation",
     ),
+    pytest.param(
+        "Lunaris Bio has raised $67 million in a Series B. The financing round was led by Amgen.",
+        "amgen", "investsIn", "lunaris-bio", id="anaphor-round-led-by",
+    ),
+    pytest.param(
+        "Lunaris Bio has raised $67 million. The round was led by Amgen, and supported by Kunlun Capital and Alwin Capital.",
+        "alwin-capital", "investsIn", "lunaris-bio", id="round-supported-by-every-conjunct",
+    ),
+    pytest.param(
+        "Lunaris Bio has raised $67 million. Previous investors such as IDG Capital and Huagai Capital also joined the round.",
+        "huagai-capital", "investsIn", "lunaris-bio", id="investors-joined-the-round",
+    ),
 ]
 
 PIPELINES = ("rules", "model")

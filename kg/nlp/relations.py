@@ -72,14 +72,16 @@ class RelationCues:
     stated_technology: re.Pattern
     anaphors: dict[str, str]
     new_referent_words: frozenset[str]
+    raise_verbs: frozenset[str]
 
     @classmethod
     def from_config(cls, cues: dict[str, list[str]]) -> RelationCues:
         """The lists of a config; the technology words become one pattern ('AAV-based')."""
         words = {name: frozenset(w.lower() for w in cues[name])
-                 for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words")}
+                 for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words", "raise_verbs")}
         stated = "|".join(re.escape(w) for w in cues["stated_technology"])
-        anaphors = {w: "Company" for w in cues["company_anaphors"]} | {w: "TherapyProduct" for w in cues["product_anaphors"]}
+        anaphors = ({w: "Company" for w in cues["company_anaphors"]} | {w: "TherapyProduct" for w in cues["product_anaphors"]}
+                    | {w: ROUND for w in cues["round_anaphors"]})
         return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
                    anaphors=anaphors, **words)
 
@@ -208,6 +210,9 @@ class RelationFinder:
             for ent in ents:
                 if ent.label_ in ("Company", "TherapyProduct") and ent.label_ not in {e.label_ for e in ents if e.start < ent.start}:
                     last_named[ent.label_] = ent
+            raiser = _raiser(sentence, ents, self.cues.raise_verbs)
+            if raiser is not None:
+                last_named[ROUND] = raiser
             if referred:
                 ents = sorted([*ents, *(stand_in for stand_in, _ in referred.values())], key=lambda e: e.start)
             groups = coordination_groups(doc, ents, self.type_of)
@@ -252,14 +257,16 @@ class RelationFinder:
                 label = self.cues.anaphors.get(word.lower_)
                 following = doc[end + 1] if end + 1 < sentence.end else None
                 named_next = any(e.start in (end + 1, end + 2) and e.label_ == label for e in ents)
+                if following is not None and following.lower_ in self.cues.anaphors:
+                    continue
                 if label and label in last_named and not named_next and (
                     following is None or not (following.is_alpha and (following.pos_ in ("NOUN", "PROPN") or following.is_title))
                 ):
                     antecedent = last_named[label]
-                    stand_in = Span(doc, token.i, end + 1, label=label, span_id=antecedent.ent_id_)
+                    stand_in = Span(doc, token.i, end + 1, label=antecedent.label_, span_id=antecedent.ent_id_)
                     referred[stand_in.start] = (stand_in, antecedent)
                     break
-        return {start: pair for start, pair in referred.items()}
+        return referred
 
     def _context_holds(self, rule, doc, sentence, ents, first: Span, last: Span) -> bool:
         before = masked_text(doc, sentence.start_char, first.start_char, ents, self.type_of)
@@ -423,6 +430,18 @@ def _inflections(lemmas: frozenset[str]) -> frozenset[str]:
 
 
 APPOSITION = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|—|–|:|\bis|\bwas|\bremains|\bbecame)\s*(?:(?:an?|the|its|their|his|her|our|one)\s+)?(?:[^\s<>,.;()]+\s+){0,5}$", re.I)
+
+
+ROUND = "round"
+"""The anaphor kind of 'the financing round': it stands for the company that raised it."""
+
+
+def _raiser(sentence: Span, ents: list[Span], raise_verbs: frozenset[str]) -> Span | None:
+    """The company a sentence says raised money ('Edigene has raised RMB450 million'): the last one before the verb."""
+    verb = next((t for t in sentence if t.lower_ in raise_verbs), None)
+    if verb is None:
+        return None
+    return next((e for e in reversed(ents) if e.label_ == "Company" and e.end <= verb.i), None)
 
 
 def _to_antecedents(candidates: list[RelationMention], referred: dict[int, tuple[Span, Span]]):
