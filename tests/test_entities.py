@@ -151,6 +151,10 @@ PERSON_FALSE_POSITIVES = [
     pytest.param("The Company said Revenue grew in 2024.", id="the-company-said"),
     pytest.param("Market Overview", id="heading-market-overview"),
     pytest.param("Novartis said the trial met its goal.", id="company-said"),
+    pytest.param("Key Findings\n\nThe sector grew in 2024.", id="heading-key-findings"),
+    pytest.param("Researchers at Kyoto University said the trial met its goal.", id="university-said"),
+    pytest.param("The drug treats Epstein-Barr virus infection in Dr. Lee's clinic.", id="name-before-virus"),
+    pytest.param("Patients received humantakinogene hadenovec in the study.", id="lower-case-generic-name"),
 ]
 
 
@@ -166,6 +170,13 @@ def test_heading_is_not_a_person_with_the_model(model_nlp):
     extraction = extract_text(model_nlp, "Global Biotech Outlook\n\nThe sector grew in 2024.")
     people = [e for e in extraction.entities if e.type == "Person"]
     assert people == [], _describe(extraction)
+
+
+def test_hyphenated_given_name_is_one_person(rules_nlp):
+    """'Choi Byung-ok': the tokenizer splits the given name at its hyphen; the person keeps all of it."""
+    extraction = extract_text(rules_nlp, "The study will be supervised by a leading expert, Professor Choi Byung-ok.")
+    people = [m.text for e in extraction.entities if e.type == "Person" for m in e.mentions]
+    assert people == ["Choi Byung-ok"], _describe(extraction)
 
 
 def test_people_are_found(nlp):

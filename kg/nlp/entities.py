@@ -64,6 +64,7 @@ class EntityWords:
     company_nouns: frozenset[str]
     company_verbs: frozenset[str]
     common_word_suffixes: frozenset[str]
+    not_person_words: frozenset[str]
 
     @classmethod
     def from_config(cls, words: dict[str, list[str]]) -> EntityWords:
@@ -365,7 +366,7 @@ class NameFinder:
             Span(doc, ent.start, ent.end, label=MODEL_LABELS[ent.label_])
             for ent in ents
             if ent.label_ in MODEL_LABELS and len(ent) >= 2 and not any(t.lower_ in self.words.leading_noise for t in ent)
-            and ent[-1].text not in self.company_heads and ent[-1].lower_ not in self.suffixes
+            and ent[-1].text not in self.company_heads and ent[-1].lower_ not in self.suffixes and self._may_be_person(doc, ent)
         )
         found.setdefault("Company", []).extend(
             Span(doc, ent.start, ent.end, label="Company") for ent in ents if ent.label_ == "ORG" and _acts_as_company(ent, self.words)
@@ -385,6 +386,18 @@ class NameFinder:
         kept = _short_names_join_full_names(doc, kept)
         doc.ents = sorted(kept, key=lambda s: s.start)
         return doc
+
+    def _may_be_person(self, doc: Doc, ent: Span) -> bool:
+        """Whether a model PERSON can be one: every word capitalised, no word of institutions, headings or diseases,
+        no disease word right after it ('Epstein-Barr virus'), and not a whole heading line ('Key Findings')."""
+        if any(t.is_alpha and t.is_lower and doc[t.i - 1].text != "-" for t in ent):
+            return False
+        if any(t.lower_ in self.words.not_person_words or t.lower_ in self.disease_heads for t in ent):
+            return False
+        if ent.end < len(doc) and (doc[ent.end].lower_ in self.disease_heads or doc[ent.end].lower_ in self.words.not_person_words):
+            return False
+        sentence = ent.sent
+        return not (is_heading(sentence) or sentence.text.strip() == ent.text)
 
     def _with_suffix(self, doc: Doc, ent: Span) -> Span:
         """Stretch a known company over its legal suffix: 'Novartis' -> 'Novartis AG'."""
@@ -411,7 +424,11 @@ class NameFinder:
                     break
             if len(tokens) < 2 or tokens[0].lower_ in self.words.person_roles or tokens[-1].text in self.company_heads:
                 return None
-            return Span(doc, tokens[0].i, tokens[-1].i + 1, label="Person")
+            end = tokens[-1].i + 1
+            if end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_ and doc[end + 1].is_alpha:
+                end += 2  # a hyphenated given name the tokenizer split: 'Choi Byung-ok'
+            person = Span(doc, tokens[0].i, end, label="Person")
+            return person if self._may_be_person(doc, person) else None
         if label == "TherapyProduct" and (self.not_products.fullmatch(doc[start].text) or self.not_products.fullmatch(doc[start:end].text)):
             return None
         if label in ("Company", "Agency", "Law"):
