@@ -285,3 +285,12 @@ def test_a_new_referent_is_not_an_anaphor(nlp):
     text = "Lunaris Bio is testing MLT-204. The second therapy, ORN-310, is being tested for acute myeloid leukemia."
     extraction = extract_text(nlp, text)
     assert (iri("mlt-204"), "treats", iri("acute-myeloid-leukemia")) not in {(r.subject, r.predicate, r.object) for r in extraction.relations}
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("The FDA cleared the IND for MLT-204 in 2024.", id="ind-clearance"),
+    pytest.param("The FDA approved Lunaris Bio's plans to begin a Phase II trial of MLT-204.", id="trial-plans-approved"),
+])
+def test_a_trial_clearance_is_not_an_approval(nlp, sentence):
+    extraction = extract_text(nlp, sentence)
+    assert not [r for r in extraction.relations if r.predicate == "approvedBy"], _describe(extraction)

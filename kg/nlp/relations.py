@@ -73,6 +73,7 @@ class RelationCues:
     anaphors: dict[str, str]
     new_referent_words: frozenset[str]
     raise_verbs: frozenset[str]
+    trial_approval: re.Pattern
 
     @classmethod
     def from_config(cls, cues: dict[str, list[str]]) -> RelationCues:
@@ -82,8 +83,9 @@ class RelationCues:
         stated = "|".join(re.escape(w) for w in cues["stated_technology"])
         anaphors = ({w: "Company" for w in cues["company_anaphors"]} | {w: "TherapyProduct" for w in cues["product_anaphors"]}
                     | {w: ROUND for w in cues["round_anaphors"]})
+        trial = "|".join(re.escape(w) for w in cues["trial_approval_words"])
         return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
-                   anaphors=anaphors, **words)
+                   anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), **words)
 
 
 @dataclass(frozen=True)
@@ -235,12 +237,20 @@ class RelationFinder:
             candidates = [m for m in candidates if m.rule != COMPOUND_RULE or self.cues.stated_technology.search(m.subject.text)]
             if referred:
                 candidates = list(_to_antecedents(candidates, referred))
+            candidates = [m for m in candidates if not self._trial_approval(doc, m)]
             for mention in candidates:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
                     found[key] = mention
         doc._.cgt_relations = sorted(found.values(), key=lambda m: (m.sentence.start, m.subject.start, m.object.start))
         return doc
+
+    def _trial_approval(self, doc: Doc, mention: RelationMention) -> bool:
+        """An approval whose words between product and agency or place name a trial, an IND or a plan: not the product's."""
+        if mention.predicate not in ("approvedBy", "approvedIn") or mention.sentence.start > mention.subject.start:
+            return False
+        first, last = sorted((mention.subject, mention.object), key=lambda e: e.start)
+        return bool(self.cues.trial_approval.search(text_of(doc)[first.end_char : last.start_char]))
 
     def _anaphors(self, doc: Doc, sentence: Span, ents: list[Span], last_named: dict[str, Span]) -> dict[int, tuple[Span, Span]]:
         """'the Swiss drugmaker', 'the candidate': by start token, a stand-in span typed as the company or product
