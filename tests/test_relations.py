@@ -294,3 +294,11 @@ def test_a_new_referent_is_not_an_anaphor(nlp):
 def test_a_trial_clearance_is_not_an_approval(nlp, sentence):
     extraction = extract_text(nlp, sentence)
     assert not [r for r in extraction.relations if r.predicate == "approvedBy"], _describe(extraction)
+
+
+def test_a_modality_is_not_the_subject_beside_a_named_product(nlp):
+    """A sentence that names a product says what it says of the product, even when the modality is not in plain apposition."""
+    text = "The second therapy, MLT-204, is a chimeric antigen receptor T-cell (CAR-T) treatment targeting acute myeloid leukemia."
+    extraction = extract_text(nlp, text)
+    subjects = {r.subject for r in extraction.relations if r.predicate == "treats"}
+    assert subjects <= {iri("mlt-204")}, _describe(extraction)

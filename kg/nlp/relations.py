@@ -233,6 +233,7 @@ class RelationFinder:
                 candidates.extend(self._match_windows(doc, sentence, ents, groups))
             if described:
                 candidates = _transfer_appositions(described, candidates, self.precision)
+            if any(ent.label_ == "TherapyProduct" for ent in ents):
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
             candidates = [m for m in candidates if m.rule != COMPOUND_RULE or self.cues.stated_technology.search(m.subject.text)]
             if referred:
