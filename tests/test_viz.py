@@ -235,7 +235,9 @@ def assert_nothing_ran(page, title: str) -> None:
 
 
 def test_hostile_text_is_shown_as_text_and_never_runs(browser, whole, tmp_path):
-    article_page = write_network_page(whole.graph, tmp_path / "articles.html", "articles", sizes=whole.sizes)
+    # the article facts alone: with the whole vocabulary drawn, nodes overlap and the pointer may land on another
+    extracted = {n for a, b, d in whole.graph.edges(data=True) if not d["reference"] for n in (a, b)}
+    article_page = write_network_page(whole.graph.subgraph(extracted).copy(), tmp_path / "articles.html", "articles", sizes=whole.sizes)
     with open_page(browser, article_page) as page:
         x, y = dom_position(page, OBRIEN)
         page.mouse.move(x, y)
