@@ -17,7 +17,9 @@ from pathlib import Path
 from kg.errors import UserError
 from kg.model import SourceDocument
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+UNREAD_DOCUMENTS = (".doc", ".docx", ".rtf", ".odt", ".pages", ".epub", ".ppt", ".pptx", ".xls", ".xlsx")
+"""Document formats a folder may hold that are not read: each one is named when a build skips it."""
 MAX_BYTES = 2_000_000
 """Largest file read, in bytes (2 MB, a few hundred pages of text: far beyond any article)."""
 
@@ -35,7 +37,7 @@ def find_sources(paths: list[Path], problems: list[str] | None = None) -> Iterat
             yield path
             continue
         root = path.resolve()
-        for child in _walk(path):
+        for child in _walk(path, problems):
             if child.is_symlink() and not is_inside(child.resolve(), root):
                 if problems is not None:
                     problems.append(f"{child}: a link to {child.resolve()}, outside the folder {path}; name that file itself to read it")
@@ -43,16 +45,21 @@ def find_sources(paths: list[Path], problems: list[str] | None = None) -> Iterat
             yield child
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Files with an article suffix below a folder, sorted, without following links to folders."""
+def _walk(folder: Path, problems: list[str] | None = None) -> Iterator[Path]:
+    """Files with an article suffix below a folder, sorted, without following links to folders;
+    documents in formats that are not read are named in `problems`."""
     found = []
     for directory, subfolders, files in os.walk(folder, followlinks=False):
         subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         for name in files:
             candidate = Path(directory) / name
-            if name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES or name.upper().startswith("README."):
+            if name.startswith(".") or name.upper().startswith("README."):
                 continue
-            found.append(candidate)
+            suffix = Path(name).suffix.lower()
+            if suffix in SUFFIXES:
+                found.append(candidate)
+            elif suffix in UNREAD_DOCUMENTS and problems is not None:
+                problems.append(f"{candidate}: {suffix} files are not read; save it as PDF, HTML or text")
     return iter(sorted(found))
 
 
@@ -88,6 +95,9 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
 def read_source(path: Path) -> SourceDocument:
     """Read one file as a SourceDocument; HTML is reduced to its main text."""
     data = read_bytes(path)
+    if path.suffix.lower() == ".pdf":
+        text, title = pdf_text(data, path)
+        return SourceDocument(path=str(path), title=title or guess_title(text, path), sha256=hashlib.sha256(data).hexdigest(), text=text)
     if b"\x00" in data[:8192]:
         raise UserError(f"{path}: looks like a binary file, not text")
     try:
@@ -107,6 +117,34 @@ def read_source(path: Path) -> SourceDocument:
         sha256=hashlib.sha256(data).hexdigest(),
         text=text,
     )
+
+
+def pdf_text(data: bytes, path: Path) -> tuple[str, str | None]:
+    """The text of a PDF's pages, one paragraph per line block, and its title from the metadata.
+
+    pypdf: pure Python, maintained by the py-pdf project, no system libraries to install; its text
+    extraction keeps reading order well enough for reports and press releases.
+    """
+    import io
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about damaged files become our one line
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise UserError(f"{path}: the PDF is encrypted; save an unprotected copy")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = reader.metadata.title if reader.metadata and reader.metadata.title else None
+    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        raise UserError(f"{path}: cannot read the PDF ({error})") from error
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    if not text.strip():
+        raise UserError(f"{path}: the PDF has no text layer (a scan?); run OCR on it first")
+    return text, (str(title).strip() or None) if title else None
 
 
 def html_main_text(html: str) -> tuple[str, str | None]:
