@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rdflib import Literal, URIRef
 
 from kg.errors import UserError
+from kg.fetch import source_url
 from kg.model import SourceDocument
 from kg.models import resolve_model_name
 from kg.namespaces import CGT, ONTOLOGY_GRAPH, VOCABULARY_GRAPH
@@ -105,7 +106,7 @@ def read_sources(paths: list[Path], problems: list[str]) -> list[SourceDocument]
         except UserError as error:
             problems.append(str(error))
             continue
-        sources.append(SourceDocument(stored_path(path), source.title, source.sha256, source.text))
+        sources.append(SourceDocument(stored_path(path), source.title, source.sha256, source.text, source_url(path)))
     return sources
 
 

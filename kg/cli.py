@@ -41,7 +41,7 @@ MinConfidence = Annotated[float, typer.Option("--min-confidence", min=0.0, max=1
 
 @app.command()
 def build(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders of .txt, .md and .html articles.")],
+    arguments: Annotated[list[str], typer.Argument(metavar="PATH_OR_URL...", help="Files or folders of .txt, .md, .html and .pdf articles, or http(s) URLs of pages.")],
     store: StoreOption = None,
     model: ModelOption = None,
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
@@ -52,9 +52,11 @@ def build(
 ) -> None:
     """Extract every new or changed article and merge it into the store."""
     from kg.build import build as run_build
+    from kg.fetch import local_paths
     from kg.sources import find_sources
     from kg.store import open_store
 
+    paths = local_paths(arguments)
     total = len(list(find_sources(paths)))
     if dask:
         from kg.cluster import build_on_dask
@@ -127,7 +129,7 @@ def remove(
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="Articles to read (.txt, .md, .html) or folders of them.")],
+    arguments: Annotated[list[str], typer.Argument(metavar="PATH_OR_URL...", help="Articles to read (.txt, .md, .html, .pdf), folders of them, or http(s) URLs.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per document (JSON Lines).")] = False,
     model: ModelOption = None,
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
@@ -137,8 +139,10 @@ def extract(
     from kg.extract import extract_documents
     from kg.nlp.pipeline import load_pipeline
 
+    from kg.fetch import local_paths
+
     problems: list[str] = []
-    sources = read_sources(files, problems)
+    sources = read_sources(local_paths(arguments), problems)
     for problem in problems:
         err.print(f"[yellow]skipped[/yellow] {escape(problem)}", highlight=False)
     nlp = load_pipeline(model)

@@ -68,6 +68,8 @@ class SourceDocument:
     title: str
     sha256: str
     text: str
+    url: str | None = None
+    """The web address the text was fetched from (`kg build URL`), if any."""
 
     @property
     def iri(self) -> str:

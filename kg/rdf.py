@@ -52,6 +52,8 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None,
     graph.add((document, RDF.type, PROV.Entity))
     graph.add((document, DCTERMS.title, Literal(source.title)))
     graph.add((document, CGT.path, Literal(source.path)))
+    if source.url:
+        graph.add((document, DCTERMS.source, URIRef(source.url)))
     graph.add((document, CGT.sha256, Literal(source.sha256)))
     graph.add((document, PROV.generatedAtTime, Literal(when, datatype=XSD.dateTime)))
     graph.add((document, CGT.extractorVersion, Literal(f"cgt-kg {__version__}; {extraction.pipeline}")))
