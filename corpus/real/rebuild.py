@@ -84,6 +84,15 @@ def kept_text(pointer: dict) -> tuple[str | None, str | None]:
     return text, None
 
 
+def text_and_gold(pointer: dict) -> tuple[str | None, Path, str | None]:
+    """The kept text of a pointer and its gold file, or the one-line problem that stops it."""
+    text, problem = kept_text(pointer)
+    gold = GOLD / f"{pointer['name']}.gold.json"
+    if not problem and not gold.exists():
+        problem = f"{gold.relative_to(REPO)}: missing gold file"
+    return text, gold, problem
+
+
 def rebuild(out: Path) -> int:
     pointers = load_pointers()
     problems, counts = 0, {"dev": 0, "test": 0}
@@ -93,14 +102,9 @@ def rebuild(out: Path) -> int:
             print(f"{pointer['_path'].relative_to(REPO)}: split must be dev or test, not {split!r}")
             problems += 1
             continue
-        text, problem = kept_text(pointer)
+        text, gold, problem = text_and_gold(pointer)
         if problem:
             print(problem)
-            problems += 1
-            continue
-        gold = GOLD / f"{name}.gold.json"
-        if not gold.exists():
-            print(f"{gold.relative_to(REPO)}: missing gold file")
             problems += 1
             continue
         target = out / split
@@ -173,14 +177,9 @@ def check() -> int:
     problems = 0
     for pointer in pointers:
         name = pointer["name"]
-        text, problem = kept_text(pointer)
+        text, gold, problem = text_and_gold(pointer)
         if problem:
             print(problem)
-            problems += 1
-            continue
-        gold = GOLD / f"{name}.gold.json"
-        if not gold.exists():
-            print(f"{gold.relative_to(REPO)}: missing gold file")
             problems += 1
             continue
         try:
