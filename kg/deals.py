@@ -23,6 +23,16 @@ TOPIC = re.compile(
     r"\b(?:to develop|to co-develop|to manufacture|to commercialise|to commercialize|focused on|focusing on|aimed at|for the development of|on the development of|covering|around|on|for|to)\s+((?:(?!\b(?:in|for|with|worth|valued|under|which|that|and will)\b)[^,.;()])+)",
     re.I,
 )
+NARROWER_KINDS = {
+    "Collaboration": (
+        ("Licensing", re.compile(r"\blicen[cs]\w*|\bsublicen[cs]\w*", re.I)),
+        ("Supply", re.compile(r"\bsupply\b|\bmanufacturing (?:agreement|deal|contract|services|partnership)\b|\bCDMO\b|\bcontract manufactur\w*", re.I)),
+        ("Option", re.compile(r"\boption (?:to|agreement|deal)\b|\bexclusive option\b", re.I)),
+    ),
+    "Acquisition": (("Merger", re.compile(r"\bmerg(?:e|es|ed|er|ing)\b", re.I)),),
+}
+"""A deal of a broad kind whose sentences name a narrower one is of the narrower kind (a licence, a supply deal,
+an option, a merger); the graph types it with both, so questions about the broad kind still find it."""
 PER_SHARE = re.compile(r"\bper (?:share|ordinary share|common share|ADS|American depositary share)\b|\ba share\b", re.I)
 PER_SHARE_CEILING = 10_000
 """A deal amount below this in a sentence about a price per share is that price (a deal is worth millions)."""
@@ -61,6 +71,7 @@ def deals_from(relations: tuple[Relation, ...], figures: tuple[Figure, ...], lab
         parties = tuple(DealParty(iri, labels.get(iri, iri), role) for iri, role in zip((first.subject, first.object), roles))
         dates = [iso_date(match.group(0)) for sentence in sentences for match in DATE.finditer(sentence.text)]
         date = max((d for d in dates if d), key=len, default=None)
+        kind = next((narrower for narrower, cue in NARROWER_KINDS.get(kind, ()) if any(cue.search(s.text) for s in sentences)), kind)
         deals.append(Deal(
             kind=kind,
             parties=parties,
@@ -146,3 +157,8 @@ def _topic(sentence: str) -> str | None:
         return None
     match = TOPIC.search(after[1])
     return match.group(1).strip() if match else None
+
+
+def broader_kind(kind: str) -> str | None:
+    """The broad kind a narrower deal kind refines (Licensing -> Collaboration), None for a broad kind."""
+    return next((broad for broad, narrower in NARROWER_KINDS.items() if kind in {name for name, _ in narrower}), None)

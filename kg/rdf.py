@@ -13,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from kg import __version__
+from kg.deals import broader_kind
 from kg.model import Extraction, Span
 from kg.namespaces import (
     CGT,
@@ -119,6 +120,8 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None,
         node = deal_iri(deal.kind, tuple(p.iri for p in deal.parties), deal.date[:4] if deal.date else None)
         graph.add((node, RDF.type, CGT[deal.kind]))
         graph.add((node, RDF.type, CGT.Deal))
+        if broader_kind(deal.kind):
+            graph.add((node, RDF.type, CGT[broader_kind(deal.kind)]))
         for party in deal.parties:
             graph.add((node, CGT.party, URIRef(party.iri)))
             graph.add((node, CGT[party.role], URIRef(party.iri)))

@@ -58,3 +58,13 @@ def test_dollar_values_use_the_rate_of_the_year_or_the_nearest():
     assert usd_value(100, "EUR", 2022) == pytest.approx(105)
     assert usd_value(100, "EUR", 1990) == usd_value(100, "EUR", 2012)
     assert usd_value(100, "XYZ", 2020) is None
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("Biogen entered into a license agreement with Sangamo Therapeutics in 2020.", "Licensing"),
+    ("Haneul Biologics and Solenne Therapeutics signed a manufacturing partnership in 2024.", "Supply"),
+    ("Biogen and Ginkgo Bioworks formed a collaboration in May 2021.", "Collaboration"),
+])
+def test_a_collaboration_names_its_narrower_kind(nlp, sentence, kind):
+    deals = extract_text(nlp, sentence).deals
+    assert [deal.kind for deal in deals] == [kind]
