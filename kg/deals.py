@@ -62,6 +62,10 @@ def deals_from(relations: tuple[Relation, ...], figures: tuple[Figure, ...], lab
         parties = (relation.subject, relation.object)
         key = (kind, frozenset(parties) if relation.predicate == "collaboratesWith" else parties)
         grouped.setdefault(key, []).append(relation)
+    values: dict[int, list[Figure]] = {}
+    for figure in figures:
+        if figure.measure == "DealValue":
+            values.setdefault(figure.evidence.start, []).append(figure)
     deals = []
     for (kind, _), stated in grouped.items():
         stated.sort(key=lambda r: r.evidence.start)
@@ -77,7 +81,7 @@ def deals_from(relations: tuple[Relation, ...], figures: tuple[Figure, ...], lab
             parties=parties,
             predicate=first.predicate,
             date=date,
-            terms=_terms(sentences, figures),
+            terms=_terms(sentences, values),
             status=_status(sentences),
             topic=next((t for t in (_topic(s.text) for s in sentences) if t), None) if kind == "Collaboration" else None,
             evidence=first.evidence,
@@ -86,16 +90,13 @@ def deals_from(relations: tuple[Relation, ...], figures: tuple[Figure, ...], lab
     return tuple(deals)
 
 
-def _terms(sentences: tuple[Span, ...], figures: tuple[Figure, ...]) -> tuple[DealTerm, ...]:
-    """The money terms the deal's sentences state, the first of each name kept."""
-    starts = {sentence.start: sentence for sentence in sentences}
+def _terms(sentences: tuple[Span, ...], values: dict[int, list[Figure]]) -> tuple[DealTerm, ...]:
+    """The money terms the deal's sentences state (`values`: DealValue figures by sentence start), the first of each name kept."""
     found: dict[str, DealTerm] = {}
-    for figure in figures:
-        sentence = starts.get(figure.evidence.start)
-        if sentence is None or figure.measure != "DealValue":
-            continue
-        name = _term_name(sentence.text, figure)
-        found.setdefault(name, DealTerm(name, figure.value, figure.unit, usd_value(figure.value, figure.unit, figure.year), sentence))
+    for sentence in sentences:
+        for figure in values.get(sentence.start, ()):
+            name = _term_name(sentence.text, figure)
+            found.setdefault(name, DealTerm(name, figure.value, figure.unit, usd_value(figure.value, figure.unit, figure.year), sentence))
     return tuple(found.values())
 
 

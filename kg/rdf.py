@@ -169,9 +169,11 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None,
             graph.add((node, CGT.eventDate, typed_date(event.date)))
         for sentence in event.sources or (event.evidence,):
             graph.add((node, CGT.evidenceText, Literal(sentence.text)))
-            for (s, p, o, start), statement in statements.items():
-                if start == sentence.start and s == event.product and p in SHORTCUTS[event.kind] and o in (event.agency, event.jurisdiction, event.designation):
-                    graph.add((statement, CGT.event, node))
+            for predicate in SHORTCUTS[event.kind]:
+                for target in {event.agency, event.jurisdiction, event.designation} - {None}:
+                    statement = statements.get((event.product, predicate, target, sentence.start))
+                    if statement is not None:
+                        graph.add((statement, CGT.event, node))
         graph.add((node, PROV.wasDerivedFrom, document))
     for stage in extraction.stages:
         node = event_iri(document, "stage", stage.product, stage.indication, stage.phase)

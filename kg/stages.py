@@ -9,6 +9,7 @@ nearest before the phase (else after it), the disease named nearest to it, and t
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from kg.model import DevelopmentStage, Entity, Span
@@ -26,17 +27,17 @@ TRIAL_ID = re.compile(r"\b(?:NCT\d{8}|jRCT\w{6,}|EudraCT\s?\d{4}-\d{6}-\d{2}|CTR
 
 def stages_from(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> tuple[DevelopmentStage, ...]:
     """One stage per product, indication and phase a document states, with every sentence that states it."""
-    products = [(m, e.iri) for e in entities if e.cls == "TherapyProduct" for m in e.mentions]
-    diseases = [(m, e.iri) for e in entities if e.type == "Disease" for m in e.mentions]
+    products = sorted(((m.start, e.iri) for e in entities if e.cls == "TherapyProduct" for m in e.mentions))
+    diseases = sorted(((m.start, e.iri) for e in entities if e.type == "Disease" for m in e.mentions))
     found: dict[tuple, DevelopmentStage] = {}
     for sentence in sentences:
         phases = list(PHASE.finditer(sentence.text))
         if not phases:
             continue
-        here = [(m, iri) for m, iri in products if sentence.start <= m.start < sentence.end]
+        here = _within(products, sentence)
         if not here:
             continue
-        sick = [(m, iri) for m, iri in diseases if sentence.start <= m.start < sentence.end]
+        sick = _within(diseases, sentence)
         trials = tuple(dict.fromkeys(TRIAL_ID.findall(sentence.text)))
         for match in phases:
             at = sentence.start + match.start()
@@ -51,12 +52,15 @@ def stages_from(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> tupl
     return tuple(found.values())
 
 
-def _nearest(mentions: list[tuple[Span, str]], offset: int) -> str:
-    """The entity mentioned nearest before `offset`, else the first one after it."""
-    before = [(m.start, iri) for m, iri in mentions if m.start <= offset]
-    if before:
-        return max(before)[1]
-    return min((m.start, iri) for m, iri in mentions)[1]
+def _within(mentions: list[tuple[int, str]], sentence: Span) -> list[tuple[int, str]]:
+    """The (start, IRI) mentions that begin inside a sentence, found by bisection in the sorted list."""
+    return mentions[bisect_left(mentions, (sentence.start, "")) : bisect_left(mentions, (sentence.end, ""))]
+
+
+def _nearest(mentions: list[tuple[int, str]], offset: int) -> str:
+    """The entity mentioned nearest before `offset`, else the first one after it (mentions sorted by start)."""
+    before = [iri for start, iri in mentions if start <= offset]
+    return before[-1] if before else mentions[0][1]
 
 
 def _phase(match: re.Match) -> str:
