@@ -20,13 +20,22 @@ NUMERIC_DATE = re.compile(r"(?<![\d.])(?:\d{1,2}[./]\d{1,2}[./]((?:19|20)\d\d)|(
 """A date in figures: "29.03.2012", "03/29/2012", "2012-03-29"."""
 
 
-def dateline_year(text: str) -> int | None:
-    """The year of the first full date (day, month, year) near the top of an article: its dateline."""
+def dateline(text: str) -> str | None:
+    """The first full date (day, month, year) near the top of an article, its dateline, at its stated precision
+    (a numeric date that could be day-month or month-day gives its year only)."""
     numeric = NUMERIC_DATE.search(text[:DATELINE_CHARS])
     for match in DATE.finditer(text[: numeric.start() if numeric else DATELINE_CHARS]):
         if re.search(r"\d{1,2}\D+(?:19|20)\d\d|(?:19|20)\d\d\D+\d{1,2}\b", match.group(0)) or re.match(r"\d{1,2}\s", match.group(0)):
-            return int(YEAR.findall(match.group(0))[-1])
-    return int(numeric.group(1) or numeric.group(2)) if numeric else None
+            return iso_date(match.group(0))
+    if numeric is None:
+        return None
+    return numeric.group(0) if numeric.group(2) else numeric.group(1)
+
+
+def dateline_year(text: str) -> int | None:
+    """The year of the article's dateline (`dateline`)."""
+    found = dateline(text)
+    return int(found[:4]) if found else None
 
 
 def paragraph_year_before(text: str, offset: int) -> int | None:

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import functools
 import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from kg.dates import DATE, iso_date
+from kg.dates import DATE, dateline, iso_date
 from kg.model import Deal, DealParty, DealTerm, Figure, Relation, Span
+from kg.nlp import blank_lines, paragraph_around
 from kg.ontology import ONTOLOGY_DIR
+
+DEALS_PATTERNS = ONTOLOGY_DIR / "patterns" / "deals.toml"
 
 DEAL_KINDS = {"collaboratesWith": "Collaboration", "acquires": "Acquisition", "investsIn": "Investment"}
 ROLES = {"acquires": ("acquirer", "target"), "investsIn": ("investor", "investee"), "collaboratesWith": ("partner", "partner")}
@@ -50,10 +56,24 @@ STATUS_CUES = (
 )
 
 
-def deals_from(relations: tuple[Relation, ...], figures: tuple[Figure, ...], labels: dict[str, str] | None = None) -> tuple[Deal, ...]:
+def deals_from(
+    relations: tuple[Relation, ...],
+    figures: tuple[Figure, ...],
+    labels: dict[str, str] | None = None,
+    sentences: Sequence[Span] = (),
+    mentions: Mapping[str, Sequence[Span]] | None = None,
+    text: str = "",
+) -> tuple[Deal, ...]:
     """One Deal per deal a document states: deal relations of the same kind between the same companies
-    are one deal, whatever the number of sentences that state it."""
+    are one deal, whatever the number of sentences that state it.
+
+    `sentences` (the document's, in order) let terms stated in the sentences after a deal's own reach
+    it; `mentions` (where each entity is named) let the words around a party give its role in a licence
+    or supply deal; `text` gives the paragraph and the dateline a deal is dated by when its sentences
+    state no date.
+    """
     labels = labels or {}
+    mentions = mentions or {}
     grouped: dict[tuple, list[Relation]] = {}
     for relation in relations:
         kind = DEAL_KINDS.get(relation.predicate)
@@ -66,28 +86,113 @@ def deals_from(relations: tuple[Relation, ...], figures: tuple[Figure, ...], lab
     for figure in figures:
         if figure.measure == "DealValue":
             values.setdefault(figure.evidence.start, []).append(figure)
+    after = _sentences_after(grouped, sentences)
+    about_terms = deal_patterns()[2]
+    breaks = blank_lines(text) if text else []
     deals = []
-    for (kind, _), stated in grouped.items():
+    for key, stated in grouped.items():
+        kind = key[0]
         stated.sort(key=lambda r: r.evidence.start)
         first = stated[0]
-        sentences = tuple(dict.fromkeys(r.evidence for r in stated))
-        roles = ROLES[first.predicate]
-        parties = tuple(DealParty(iri, labels.get(iri, iri), role) for iri, role in zip((first.subject, first.object), roles))
-        dates = [iso_date(match.group(0)) for sentence in sentences for match in DATE.finditer(sentence.text)]
-        date = max((d for d in dates if d), key=len, default=None)
-        kind = next((narrower for narrower, cue in NARROWER_KINDS.get(kind, ()) if any(cue.search(s.text) for s in sentences)), kind)
+        sentences_of_deal = tuple(dict.fromkeys(r.evidence for r in stated))
+        kind = next((narrower for narrower, cue in NARROWER_KINDS.get(kind, ()) if any(cue.search(s.text) for s in sentences_of_deal)), kind)
+        iris = (first.subject, first.object)
+        following = after.get(key, ())
+        roles = _roles_read(kind, iris, sentences_of_deal + following, mentions) or dict(zip(iris, ROLES[first.predicate]))
+        parties = tuple(DealParty(iri, labels.get(iri, iri), roles[iri]) for iri in iris)
         deals.append(Deal(
             kind=kind,
             parties=parties,
             predicate=first.predicate,
-            date=date,
-            terms=_terms(sentences, values),
-            status=_status(sentences),
-            topic=next((t for t in (_topic(s.text) for s in sentences) if t), None) if kind == "Collaboration" else None,
+            date=_date(sentences_of_deal, text, breaks),
+            terms=_terms(sentences_of_deal + tuple(s for s in following if about_terms.search(s.text)), values),
+            status=_status(sentences_of_deal),
+            topic=next((t for t in (_topic(s.text) for s in sentences_of_deal) if t), None) if (broader_kind(kind) or kind) == "Collaboration" else None,
             evidence=first.evidence,
-            sources=sentences,
+            sources=sentences_of_deal,
         ))
     return tuple(deals)
+
+
+@dataclass(frozen=True)
+class RoleCue:
+    """One [[role]] of ontology/patterns/deals.toml: the words around a party's name that give its role."""
+
+    kind: str
+    role: str
+    other: str
+    before: re.Pattern | None
+    after: re.Pattern | None
+
+
+@functools.lru_cache(maxsize=4)
+def deal_patterns(path: Path = DEALS_PATTERNS) -> tuple[tuple[RoleCue, ...], int, re.Pattern]:
+    """The role cues, the reach of terms stated after a deal (in sentences) and the words of such a sentence."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    cues = tuple(
+        RoleCue(
+            entry["kind"], entry["role"], entry["other"],
+            re.compile(entry["before"], re.I) if "before" in entry else None,
+            re.compile(entry["after"], re.I) if "after" in entry else None,
+        )
+        for entry in data.get("role", ())
+    )
+    terms = data["terms"]
+    return cues, int(terms["terms_reach"]), re.compile(terms["terms_sentence"], re.I)
+
+
+def _roles_read(kind: str, iris: tuple[str, str], sentences: tuple[Span, ...], mentions: Mapping[str, Sequence[Span]]) -> dict[str, str] | None:
+    """The roles of a licence's or a supply deal's two parties, read from the words around the first
+    name of either that a role cue fits; None when no cue fits (the parties stay partners)."""
+    cues = [cue for cue in deal_patterns()[0] if cue.kind == kind]
+    if not cues or iris[0] == iris[1]:
+        return None
+    for sentence in sentences:
+        named = [(m, iri) for iri in iris for m in mentions.get(iri, ()) if sentence.start <= m.start and m.end <= sentence.end]
+        for cue in cues:
+            for mention, iri in sorted(named, key=lambda pair: pair[0].start):
+                before = sentence.text[max(0, mention.start - sentence.start - 80) : mention.start - sentence.start]
+                after = sentence.text[mention.end - sentence.start : mention.end - sentence.start + 160]
+                if (cue.before and cue.before.search(before)) or (cue.after and cue.after.search(after)):
+                    other = iris[1] if iri == iris[0] else iris[0]
+                    return {iri: cue.role, other: cue.other}
+    return None
+
+
+def _sentences_after(grouped: dict[tuple, list[Relation]], sentences: Sequence[Span]) -> dict[tuple, tuple[Span, ...]]:
+    """The few sentences after a deal's own that state no deal, each given to the latest deal stated before
+    it: they may state its terms or its parties' roles without naming the deal ("Under the terms of the
+    agreement, ...", "Catalent will manufacture ...")."""
+    _, reach, _ = deal_patterns()
+    stating: dict[int, tuple] = {}
+    for key, stated in grouped.items():
+        for relation in stated:
+            stating[relation.evidence.start] = key
+    found: dict[tuple, list[Span]] = {}
+    current, distance = None, 0
+    for sentence in sentences:
+        if not sentence.text:
+            continue
+        if sentence.start in stating:
+            current, distance = stating[sentence.start], 0
+            continue
+        distance += 1
+        if current is not None and distance <= reach:
+            found.setdefault(current, []).append(sentence)
+    return {key: tuple(spans) for key, spans in found.items()}
+
+
+def _date(sentences: tuple[Span, ...], text: str, breaks: list[int]) -> str | None:
+    """The deal's date: the most precise date of its sentences, else a full date of the paragraph of its first
+    sentence, else the document's dateline."""
+    dates = [iso_date(match.group(0)) for sentence in sentences for match in DATE.finditer(sentence.text)]
+    date = max((d for d in dates if d), key=len, default=None)
+    if date or not text:
+        return date
+    low, high = paragraph_around(breaks, len(text), sentences[0].start)
+    around = [d for m in DATE.finditer(text[low:high]) if (d := iso_date(m.group(0))) and len(d) >= 7]
+    return max(around, key=len, default=None) or dateline(text)
 
 
 def _terms(sentences: tuple[Span, ...], values: dict[int, list[Figure]]) -> tuple[DealTerm, ...]:

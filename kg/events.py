@@ -1,34 +1,56 @@
 """Regulatory events: one Approval per product and agency (or jurisdiction), one DesignationGrant per
-product and designation, merged over the sentences of a document that state them, with the
-indications, approval type and date those sentences give.
+product and designation, one Clearance (an IND or CTA: a trial may begin) and one Withdrawal per
+product and agency, merged over the sentences of a document that state them, with the indications,
+approval type and date those sentences give.
 
-They are built from the relation shortcuts (approvedBy, approvedIn, grantedDesignation, treats),
-which stay in the graph and point to their event.
+Approvals and designations are built from the relation shortcuts (approvedBy, approvedIn,
+grantedDesignation, treats), which stay in the graph and point to their event; clearances and
+withdrawals from the words of a sentence that names a product (ontology/patterns/events.toml).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
 
 from kg.dates import DATE, iso_date
-from kg.model import Relation, RegulatoryEvent, Span
+from kg.model import Entity, Relation, RegulatoryEvent, Span
+from kg.ontology import ONTOLOGY_DIR
+from kg.stages import mentions_within, nearest_mention, sorted_mentions
 
-APPROVAL_TYPES = (
-    ("conditional and time-limited", re.compile(r"\bconditional(?:ly)?(?:,)? (?:and )?time-limited\b|\bconditional and time-limited\b", re.I)),
-    ("conditional marketing authorisation", re.compile(r"\bconditional marketing authori[sz]ation\b", re.I)),
-    ("accelerated", re.compile(r"\baccelerated approval\b", re.I)),
-    ("conditional", re.compile(r"\bconditional(?:ly)? approv\w*|\bconditional approval\b", re.I)),
-)
+EVENTS_PATTERNS = ONTOLOGY_DIR / "patterns" / "events.toml"
+CUE_REACH = 100
+"""Characters at most between the words naming what was decided and the decision ("approved ... plans to begin")."""
+PRODUCT_REACH = 2
+"""A clearance sentence naming no product is about the product of the sentences just before it (at most this many)."""
 
 
-def events_from(relations: tuple[Relation, ...]) -> tuple[RegulatoryEvent, ...]:
-    """The approvals and designations a document states: one per product and agency (a sentence's
+@functools.lru_cache(maxsize=4)
+def event_patterns(path: Path = EVENTS_PATTERNS) -> dict:
+    """Approval types and the clearance and withdrawal cues of ontology/patterns/events.toml, compiled."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    return {
+        "approval_types": tuple((entry["name"], re.compile(entry["cue"], re.I)) for entry in data["approval_type"]),
+        **{kind: (re.compile(data[key]["subject"], re.I), re.compile(data[key]["decision"], re.I)) for kind, key in (("Clearance", "clearance"), ("Withdrawal", "withdrawal"))},
+    }
+
+
+def events_from(relations: tuple[Relation, ...], sentences: Sequence[Span] = (), entities: tuple[Entity, ...] = ()) -> tuple[RegulatoryEvent, ...]:
+    """The regulatory events a document states: approvals, one per product and agency (a sentence's
     approvedIn goes with the agency of that sentence; one without an agency is an approval in that
-    place), and one per product and designation."""
+    place); designations, one per product and designation; and, from `sentences` and `entities`,
+    clearances and withdrawals, one per product and agency. A product's approval shortcut in a sentence
+    that clears a trial of it or withdraws it makes no Approval."""
+    others = _clearances_and_withdrawals(sentences, entities)
+    not_approvals = {(event.product, span.start) for event in others for span in event.sources}
     by_sentence: dict[tuple[str, int], list[Relation]] = {}
     designations: dict[tuple[str, str], list[Relation]] = {}
     for relation in relations:
-        if relation.predicate in ("approvedBy", "approvedIn"):
+        if relation.predicate in ("approvedBy", "approvedIn") and (relation.subject, relation.evidence.start) not in not_approvals:
             by_sentence.setdefault((relation.subject, relation.evidence.start), []).append(relation)
         elif relation.predicate == "grantedDesignation":
             designations.setdefault((relation.subject, relation.object), []).append(relation)
@@ -42,22 +64,71 @@ def events_from(relations: tuple[Relation, ...]) -> tuple[RegulatoryEvent, ...]:
     treats = [r for r in relations if r.predicate == "treats"]
     events = []
     for (product, agency, place), stated in approvals.items():
-        sentences = _sentences(stated)
+        spans = _sentences(stated)
         places = [r.object for r in stated if r.predicate == "approvedIn"]
         events.append(RegulatoryEvent(
             kind="Approval", product=product, agency=agency, jurisdiction=place or (places[0] if places else None),
-            designation=None, indications=_indications(product, sentences, treats),
-            approval_type=_approval_type(sentences), date=_date(sentences),
-            evidence=sentences[0], sources=sentences,
+            designation=None, indications=_indications(product, spans, treats),
+            approval_type=_approval_type(spans), date=_date(spans),
+            evidence=spans[0], sources=spans,
         ))
     for (product, designation), stated in designations.items():
-        sentences = _sentences(stated)
+        spans = _sentences(stated)
         events.append(RegulatoryEvent(
             kind="DesignationGrant", product=product, agency=None, jurisdiction=None, designation=designation,
-            indications=_indications(product, sentences, treats), approval_type=None, date=_date(sentences),
-            evidence=sentences[0], sources=sentences,
+            indications=_indications(product, spans, treats), approval_type=None, date=_date(spans),
+            evidence=spans[0], sources=spans,
         ))
+    events.extend(others)
     return tuple(events)
+
+
+def _clearances_and_withdrawals(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> list[RegulatoryEvent]:
+    """Clearances and withdrawals: a sentence whose words name an application or an authorisation near a
+    decision on it, about the product it names (a clearance: else the one named just before), decided by
+    the agency it names."""
+    patterns = event_patterns()
+    products = sorted_mentions(entities, lambda e: e.cls == "TherapyProduct")
+    agencies = sorted_mentions(entities, lambda e: e.type == "Agency")
+    places = sorted_mentions(entities, lambda e: e.type in ("Country", "Region"))
+    found: dict[tuple, list[Span]] = {}
+    for at, sentence in enumerate(sentences):
+        for kind in ("Clearance", "Withdrawal"):
+            subject, decision = patterns[kind]
+            near = _cue_near(sentence.text, subject, decision)
+            if near is None:
+                continue
+            here = mentions_within(products, sentence)
+            if not here and kind == "Clearance":
+                earlier = [m for s in sentences[max(0, at - PRODUCT_REACH) : at] for m in mentions_within(products, s)]
+                here = earlier[-1:]
+            if not here:
+                continue
+            product = nearest_mention(here, sentence.start + near)
+            agency = next((iri for _, iri in mentions_within(agencies, sentence)), None)
+            place = next((iri for _, iri in mentions_within(places, sentence)), None)
+            found.setdefault((kind, product, agency, place if agency is None else None), []).append(sentence)
+            break
+    events = []
+    for (kind, product, agency, place), stated in found.items():
+        spans = tuple(dict.fromkeys(stated))
+        jurisdiction = place or next((iri for s in spans for _, iri in mentions_within(places, s)), None)
+        events.append(RegulatoryEvent(
+            kind=kind, product=product, agency=agency, jurisdiction=jurisdiction, designation=None,
+            indications=(), approval_type=None, date=_date(spans), evidence=spans[0], sources=spans,
+        ))
+    return events
+
+
+def _cue_near(text: str, subject: re.Pattern, decision: re.Pattern) -> int | None:
+    """Where in `text` a `subject` cue lies within CUE_REACH characters of a `decision` cue, else None."""
+    decisions = [m.start() for m in decision.finditer(text)]
+    if not decisions:
+        return None
+    for match in subject.finditer(text):
+        if any(abs(match.start() - d) <= CUE_REACH for d in decisions):
+            return match.start()
+    return None
 
 
 def _sentences(stated: list[Relation]) -> tuple[Span, ...]:
@@ -71,7 +142,7 @@ def _indications(product: str, sentences: tuple[Span, ...], treats: list[Relatio
 
 
 def _approval_type(sentences: tuple[Span, ...]) -> str:
-    for name, cue in APPROVAL_TYPES:
+    for name, cue in event_patterns()["approval_types"]:
         if any(cue.search(s.text) for s in sentences):
             return name
     return "standard"

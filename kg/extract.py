@@ -87,14 +87,17 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
         if m.rule.startswith(COMPOUND_RULE)
     ]
     entities = entities_of(mentions, counts, len(text_of(doc)))
+    sentences = [_evidence(sentence) for sentence in doc.sents]
+    labels = {entity.iri: entity.label for entity in entities}
+    named = {entity.iri: entity.mentions for entity in entities}
     return Extraction(
         document=source,
         entities=entities,
         relations=relations,
         figures=figures,
-        deals=deals_from(relations, figures, {entity.iri: entity.label for entity in entities}),
-        events=events_from(relations),
-        stages=stages_from([_evidence(sentence) for sentence in doc.sents], entities),
+        deals=deals_from(relations, figures, labels, sentences, named, text_of(doc)),
+        events=events_from(relations, sentences, entities),
+        stages=stages_from(sentences, entities),
         growth_checks=growth_checks(figures, text_of(doc)),
         pipeline=pipeline,
     )

@@ -227,7 +227,7 @@ class RegulatoryEvent:
     """One approval or designation of a product a document states, merged over its sentences."""
 
     kind: str
-    """Approval or DesignationGrant."""
+    """Approval, DesignationGrant, Clearance (a trial may begin; not an approval) or Withdrawal."""
     product: str
     agency: str | None
     jurisdiction: str | None

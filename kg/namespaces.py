@@ -98,7 +98,7 @@ def mention_iri(document: URIRef, entity: str) -> URIRef:
 
 
 def deal_iri(kind: str, parties: tuple[str, ...], year: str | None) -> URIRef:
-    """The IRI of one real-world deal: the same in every document that reports it (same kind, the
+    """The IRI of one real-world deal: the same in every document that reports it (same broad kind, the
     same companies, the same announcement year), so the union of the graphs holds it once."""
     return EVENT[_digest("deal", kind, *sorted(parties), year or "")]
 

@@ -117,7 +117,7 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None,
         graph.add((node, CGT.checkedAgainst, figures[id(check.end)]))
 
     for deal in extraction.deals:
-        node = deal_iri(deal.kind, tuple(p.iri for p in deal.parties), deal.date[:4] if deal.date else None)
+        node = deal_iri(broader_kind(deal.kind) or deal.kind, tuple(p.iri for p in deal.parties), deal.date[:4] if deal.date else None)
         graph.add((node, RDF.type, CGT[deal.kind]))
         graph.add((node, RDF.type, CGT.Deal))
         if broader_kind(deal.kind):
@@ -193,7 +193,7 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None,
     return graph
 
 
-SHORTCUTS = {"Approval": ("approvedBy", "approvedIn"), "DesignationGrant": ("grantedDesignation",)}
+SHORTCUTS = {"Approval": ("approvedBy", "approvedIn"), "DesignationGrant": ("grantedDesignation",), "Clearance": (), "Withdrawal": ()}
 """The relation shortcuts each kind of regulatory event stands behind."""
 
 

@@ -25,24 +25,29 @@ PHASE = re.compile(
 TRIAL_ID = re.compile(r"\b(?:NCT\d{8}|jRCT\w{6,}|EudraCT\s?\d{4}-\d{6}-\d{2}|CTR\d{8})\b")
 
 
+def sorted_mentions(entities: tuple[Entity, ...], wanted) -> list[tuple[int, str]]:
+    """(start, IRI) of every mention of the entities `wanted(entity)` accepts, sorted, for `mentions_within`."""
+    return sorted((m.start, e.iri) for e in entities if wanted(e) for m in e.mentions)
+
+
 def stages_from(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> tuple[DevelopmentStage, ...]:
     """One stage per product, indication and phase a document states, with every sentence that states it."""
-    products = sorted(((m.start, e.iri) for e in entities if e.cls == "TherapyProduct" for m in e.mentions))
-    diseases = sorted(((m.start, e.iri) for e in entities if e.type == "Disease" for m in e.mentions))
+    products = sorted_mentions(entities, lambda e: e.cls == "TherapyProduct")
+    diseases = sorted_mentions(entities, lambda e: e.type == "Disease")
     found: dict[tuple, DevelopmentStage] = {}
     for sentence in sentences:
         phases = list(PHASE.finditer(sentence.text))
         if not phases:
             continue
-        here = _within(products, sentence)
+        here = mentions_within(products, sentence)
         if not here:
             continue
-        sick = _within(diseases, sentence)
+        sick = mentions_within(diseases, sentence)
         trials = tuple(dict.fromkeys(TRIAL_ID.findall(sentence.text)))
         for match in phases:
             at = sentence.start + match.start()
-            product = _nearest(here, at)
-            indication = _nearest(sick, at) if sick else None
+            product = nearest_mention(here, at)
+            indication = nearest_mention(sick, at) if sick else None
             key = (product, indication, _phase(match))
             if key in found:
                 earlier = found[key]
@@ -52,12 +57,12 @@ def stages_from(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> tupl
     return tuple(found.values())
 
 
-def _within(mentions: list[tuple[int, str]], sentence: Span) -> list[tuple[int, str]]:
+def mentions_within(mentions: list[tuple[int, str]], sentence: Span) -> list[tuple[int, str]]:
     """The (start, IRI) mentions that begin inside a sentence, found by bisection in the sorted list."""
     return mentions[bisect_left(mentions, (sentence.start, "")) : bisect_left(mentions, (sentence.end, ""))]
 
 
-def _nearest(mentions: list[tuple[int, str]], offset: int) -> str:
+def nearest_mention(mentions: list[tuple[int, str]], offset: int) -> str:
     """The entity mentioned nearest before `offset`, else the first one after it (mentions sorted by start)."""
     before = [iri for start, iri in mentions if start <= offset]
     return before[-1] if before else mentions[0][1]

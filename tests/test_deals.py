@@ -68,3 +68,40 @@ def test_dollar_values_use_the_rate_of_the_year_or_the_nearest():
 def test_a_collaboration_names_its_narrower_kind(nlp, sentence, kind):
     deals = extract_text(nlp, sentence).deals
     assert [deal.kind for deal in deals] == [kind]
+
+
+LICENCE = (
+    "Paris, 14 June 2022 -- Cellectis and Servier signed an exclusive license agreement for an allogeneic CAR T candidate.\n\n"
+    "Under the terms of the agreement, Cellectis will receive an upfront payment of $60 million and is eligible for up to "
+    "$900 million in milestones."
+)
+
+
+def test_a_licence_reads_licensor_and_licensee_and_takes_terms_from_the_next_sentence(nlp):
+    (deal,) = _deals(nlp, LICENCE, "Licensing")
+    assert {p.label: p.role for p in deal.parties} == {"Cellectis": "licensor", "Servier": "licensee"}
+    assert (deal.term("upfront").value, deal.term("milestones").value) == (pytest.approx(6e7), pytest.approx(9e8))
+    assert deal.date == "2022-06-14"
+
+
+def test_a_supply_deal_reads_who_manufactures_for_whom(nlp):
+    text = "Lonza signed a manufacturing agreement with Mesoblast. Lonza will manufacture remestemcel-L for Mesoblast at its Singapore site."
+    (deal,) = _deals(nlp, text, "Supply")
+    assert {p.label: p.role for p in deal.parties} == {"Lonza": "supplier", "Mesoblast": "customer"}
+
+
+def test_a_licence_no_cue_reads_keeps_partners(nlp):
+    (deal,) = _deals(nlp, "Cellectis and Servier signed a license agreement in 2019.", "Licensing")
+    assert {p.role for p in deal.parties} == {"partner"}
+
+
+def test_a_value_in_a_later_sentence_about_something_else_is_not_a_term(nlp):
+    text = "Cellectis and Servier signed an exclusive license agreement in 2019. The global CAR T market reached $3 billion in 2022."
+    (deal,) = _deals(nlp, text, "Licensing")
+    assert deal.terms == ()
+
+
+def test_a_deal_without_a_date_of_its_own_takes_the_dateline(nlp):
+    text = "BOSTON, Jan. 9, 2023 /PRNewswire/ -- Some news.\n\nSanofi invested $100 million in Lunaris Bio."
+    (deal,) = _deals(nlp, text, "Investment")
+    assert deal.date == "2023-01-09"

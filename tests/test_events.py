@@ -46,3 +46,28 @@ def test_a_place_without_an_agency_is_an_approval_there():
     sentence = "Kymriah was approved in Canada in 2018."
     (event,) = events_from((_relation("kymriah", "approvedIn", "canada", sentence, 0),))
     assert (event.agency, event.jurisdiction, event.approval_type, event.date) == (None, str(CGTID["canada"]), "standard", "2018")
+
+
+def test_an_ind_clearance_is_a_clearance_not_an_approval(nlp):
+    from conftest import extract_text
+
+    text = "The FDA cleared the IND for CTX001, so CRISPR Therapeutics may begin a Phase 1 trial in sickle cell disease."
+    events = extract_text(nlp, text).events
+    assert [(e.kind, e.agency) for e in events] == [("Clearance", str(CGTID["fda"]))]
+    assert events[0].product == str(CGTID["casgevy"])
+
+
+def test_a_trial_plan_approved_for_the_product_named_before_is_a_clearance(nlp):
+    from conftest import extract_text
+
+    text = "Glybera is an AAV gene therapy. In April, the company's clinical trial plan was approved by the MFDS."
+    (event,) = extract_text(nlp, text).events
+    assert (event.kind, event.product) == ("Clearance", str(CGTID["glybera"]))
+
+
+def test_a_withdrawn_authorisation_is_a_withdrawal_with_its_year(nlp):
+    from conftest import extract_text
+
+    text = "The European Commission withdrew the marketing authorisation of Glybera in 2017 at the request of its maker."
+    (event,) = extract_text(nlp, text).events
+    assert (event.kind, event.product, event.date) == ("Withdrawal", str(CGTID["glybera"]), "2017")
