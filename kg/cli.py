@@ -456,6 +456,12 @@ def evaluate_command(
     table.add_row("overall (micro)", cell(result.entities), cell(result.relations), cell(result.figures), style="bold")
     table.add_row("mean of documents (macro F1)", *(f"{result.macro_f1(part):.2f}" for part in ("entities", "relations", "figures")))
     out.print(table)
+    if result.deals.gold or result.events.gold:
+        out.print(
+            f"deals: {result.deals.tp} of {result.deals.gold} right (kind, parties and roles, year, value), {result.deals.system} deal records; "
+            f"regulatory events: {result.events.tp} of {result.events.gold} right, {result.events.system} found",
+            highlight=False,
+        )
     if reliability_table:
         rows = Table("kind", "confidence", "items", "claimed", "observed", title="does confidence mean what it says?")
         for row in reliability(result.rules):

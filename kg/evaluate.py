@@ -4,6 +4,11 @@ Entities match on type and identity, relations on subject, predicate and object
 (either direction for symmetric predicates), figures on unit, value within 1% and
 year or period. Each gold item is matched at most once, so a split entity or a
 repeated fact costs precision.
+
+Deals and regulatory events are scored where the gold lists them (corpus/real/): a deal is right
+when its kind, its parties and their roles, its year and its value (total, else upfront, within
+DEAL_VALUE_TOLERANCE; none when the gold states none) are all right; an event when its kind,
+product and agency (or designation) are.
 """
 
 from __future__ import annotations
@@ -19,7 +24,11 @@ from spacy.language import Language
 from kg.build import read_sources
 from kg.errors import UserError
 from kg.extract import extract_documents
-from kg.model import SYMMETRIC_PREDICATES, Extraction
+from kg.model import SYMMETRIC_PREDICATES, Deal, Extraction
+
+DEAL_VALUE_TOLERANCE = 0.03
+GOLD_EVENT_KINDS = {"Designation": "DesignationGrant"}
+"""Gold event kinds named otherwise in the graph."""
 from kg.ontology import Vocabulary, load_vocabulary
 from kg.resolve import resolve_name
 
@@ -61,6 +70,8 @@ class DocumentScore:
     figures: Score
     misses: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
+    deals: Score = field(default_factory=lambda: Score())
+    events: Score = field(default_factory=lambda: Score())
 
 
 @dataclass
@@ -138,7 +149,10 @@ def load_gold(path: Path, vocabulary: Vocabulary) -> dict:
         item["label"]: GoldEntity(item["label"], item["type"], _identities(item["label"], item["type"], item.get("mentions", []), vocabulary))
         for item in data.get("entities", [])
     }
-    return {"entities": entities, "relations": data.get("relations", []), "figures": data.get("figures", [])}
+    return {
+        "entities": entities, "relations": data.get("relations", []), "figures": data.get("figures", []),
+        "deals": data.get("deals", []), "events": data.get("events", []),
+    }
 
 
 def _figure_matches(system, gold: dict) -> bool:
@@ -210,7 +224,71 @@ def score_document(extraction: Extraction, gold: dict, tally: RuleTally) -> Docu
     result.misses += [
         f"figure  {g['measure']} {g['value']:g} {g['unit']} {g.get('year') or g.get('period') or ''}" for g in remaining_figures
     ]
+    _score_deals(extraction, gold, result)
+    _score_events(extraction, gold, result)
     return result
+
+
+def _identity(label: str | None, gold_entities: dict[str, GoldEntity]) -> frozenset[str]:
+    entity = gold_entities.get(label or "")
+    return entity.identities if entity else frozenset()
+
+
+def deal_is_right(deal: Deal, gold: dict, gold_entities: dict[str, GoldEntity]) -> bool:
+    """A deal record is right when kind, parties with their roles, year and value all agree with the gold deal."""
+    if deal.kind != gold["kind"] or len(deal.parties) != len(gold["parties"]):
+        return False
+    wanted = [(_identity(p["label"], gold_entities), p["role"]) for p in gold["parties"]]
+    for party in deal.parties:
+        match = next((w for w in wanted if party.iri in w[0] and party.role == w[1]), None)
+        if match is None:
+            return False
+        wanted.remove(match)
+    if gold.get("date") and (deal.date or "")[:4] != gold["date"][:4]:
+        return False
+    terms = gold.get("terms") or {}
+    stated = terms.get("total") or terms.get("upfront")
+    value = deal.value
+    if stated is None:
+        return value is None
+    return value is not None and value.currency == stated["currency"] and abs(value.value - stated["value"]) <= DEAL_VALUE_TOLERANCE * stated["value"]
+
+
+def _score_deals(extraction: Extraction, gold: dict, result: DocumentScore) -> None:
+    gold_entities = gold["entities"]
+    remaining = list(gold["deals"])
+    result.deals.gold, result.deals.system = len(remaining), len(extraction.deals)
+    for deal in extraction.deals:
+        hit = next((g for g in remaining if deal_is_right(deal, g, gold_entities)), None)
+        names = " + ".join(f"{p.label} ({p.role})" for p in deal.parties)
+        value = f" {deal.value.value:,.0f} {deal.value.currency}" if deal.value else ""
+        if hit:
+            result.deals.tp += 1
+            remaining.remove(hit)
+        else:
+            result.spurious.append(f"deal    {deal.kind} {names} {deal.date or ''}{value}")
+    for g in remaining:
+        names = " + ".join(f"{p['label']} ({p['role']})" for p in g["parties"])
+        result.misses.append(f"deal    {g['kind']} {names} {g.get('date') or ''}")
+
+
+def _score_events(extraction: Extraction, gold: dict, result: DocumentScore) -> None:
+    gold_entities = gold["entities"]
+    remaining = list(gold["events"])
+    result.events.gold, result.events.system = len(remaining), len(extraction.events)
+    for event in extraction.events:
+        hit = next((
+            g for g in remaining
+            if GOLD_EVENT_KINDS.get(g["kind"], g["kind"]) == event.kind
+            and event.product in _identity(g.get("product"), gold_entities)
+            and (event.agency or event.designation or "") in (_identity(g.get("agency") or g.get("designation"), gold_entities) or {""})
+        ), None)
+        if hit:
+            result.events.tp += 1
+            remaining.remove(hit)
+        else:
+            result.spurious.append(f"event   {event.kind} {event.product} {event.agency or event.designation or ''}")
+    result.misses += [f"event   {g['kind']} {g.get('product')} {g.get('agency') or g.get('designation') or ''}" for g in remaining]
 
 
 @dataclass
@@ -222,6 +300,9 @@ class Evaluation:
     relations: Score
     figures: Score
     rules: RuleTally
+    deals: Score = field(default_factory=lambda: Score())
+    """tp: deals entirely right; gold: deals the gold states; system: deal records extracted."""
+    events: Score = field(default_factory=lambda: Score())
 
     def macro_f1(self, part: str) -> float:
         """The mean over documents of one part's F1 ('entities', 'relations' or 'figures'); a document
@@ -242,8 +323,8 @@ def evaluate(paths: list[Path], nlp: Language, min_confidence: float = 0.0) -> E
         score_document(extraction, golds[extraction.document.path], tally)
         for extraction in extract_documents(sources, nlp, min_confidence=min_confidence)
     ]
-    totals = [Score(), Score(), Score()]
+    totals = [Score() for _ in range(5)]
     for document in documents:
-        for total, part in zip(totals, (document.entities, document.relations, document.figures)):
+        for total, part in zip(totals, (document.entities, document.relations, document.figures, document.deals, document.events)):
             total.add(part)
-    return Evaluation(documents, *totals, rules=tally)
+    return Evaluation(documents, *totals[:3], rules=tally, deals=totals[3], events=totals[4])

@@ -1,0 +1,45 @@
+"""Deal and event scoring of `kg eval`: a deal counts as right only with kind, parties, roles, year and value all right."""
+
+from __future__ import annotations
+
+from kg.evaluate import GoldEntity, deal_is_right
+from kg.model import Deal, DealParty, DealTerm, Span
+from kg.namespaces import CGTID
+
+SPAN = Span("x", 0, 1)
+GOLD_ENTITIES = {
+    "Legend Biotech": GoldEntity("Legend Biotech", "Company", frozenset({str(CGTID["legend-biotech"])})),
+    "Janssen": GoldEntity("Janssen", "Company", frozenset({str(CGTID["janssen"])})),
+}
+GOLD = {
+    "kind": "Licensing",
+    "parties": [{"label": "Legend Biotech", "role": "licensor"}, {"label": "Janssen", "role": "licensee"}],
+    "terms": {"upfront": {"value": 350_000_000, "currency": "USD"}, "total": None},
+    "date": "2017-12-22",
+}
+
+
+def _deal(kind="Licensing", roles=("licensor", "licensee"), value=350_000_000.0, date="2017-12", name="upfront"):
+    parties = (DealParty(str(CGTID["legend-biotech"]), "Legend Biotech", roles[0]), DealParty(str(CGTID["janssen"]), "Janssen", roles[1]))
+    terms = (DealTerm(name, value, "USD", value, SPAN),) if value is not None else ()
+    return Deal(kind, parties, "collaboratesWith", date, terms, "announced", None, SPAN)
+
+
+def test_a_deal_right_in_every_part_counts():
+    assert deal_is_right(_deal(), GOLD, GOLD_ENTITIES)
+    assert deal_is_right(_deal(value=355_000_000.0), GOLD, GOLD_ENTITIES), "within 3%"
+
+
+def test_a_wrong_kind_role_year_or_value_does_not():
+    assert not deal_is_right(_deal(kind="Collaboration"), GOLD, GOLD_ENTITIES)
+    assert not deal_is_right(_deal(roles=("partner", "partner")), GOLD, GOLD_ENTITIES)
+    assert not deal_is_right(_deal(date="2018"), GOLD, GOLD_ENTITIES)
+    assert not deal_is_right(_deal(value=400_000_000.0), GOLD, GOLD_ENTITIES)
+    assert not deal_is_right(_deal(value=None), GOLD, GOLD_ENTITIES)
+
+
+def test_a_per_share_price_is_never_the_value():
+    assert not deal_is_right(_deal(value=350_000_000.0, name="per_share"), GOLD, GOLD_ENTITIES)
+    no_value = {**GOLD, "terms": {}}
+    assert deal_is_right(_deal(value=21.5, name="per_share"), no_value, GOLD_ENTITIES)
+    assert not deal_is_right(_deal(value=60_000_000.0), no_value, GOLD_ENTITIES), "a value the text does not state"
