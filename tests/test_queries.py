@@ -26,6 +26,8 @@ KNOWN_ANSWERS = {
     "entity_facts": {"subject": "Biogen", "predicate": "collaboratesWith", "object": "Ginkgo Bioworks"},
     "companies_by_deals": {"company": "Novartis"},
     "deals": {"kind": "Acquisition", "value_usd": "8700000000", "date": "2018"},
+    "deals_per_year": {"year": "2018", "kind": "Acquisition", "deals": "1", "value_usd": "8700000000"},
+    "company_dossier": {"name": "Biogen", "section": "deal", "fact": "Collaboration with Ginkgo Bioworks (partner)", "date": "2021-05"},
     "approvals": {"product": "Amtagvi", "agency": "U.S. Food and Drug Administration", "type": "accelerated", "date": "2024-02"},
     "designations": {"product": "HLV-204", "date": "2025-02-11"},
     "pipeline_by_phase": {"stage": "Phase 3", "product": "Invossa", "indication": "knee osteoarthritis"},
@@ -120,6 +122,21 @@ def test_deals_take_a_company_and_a_year(demo_store):
     assert roche and all("Roche" in row["parties"] for row in roche) and len(roche) < len(everything)
     assert recent and all(row["date"] and int(row["date"][:4]) >= 2019 for row in recent) and len(recent) < len(everything)
     assert _deals(demo_store, company='Roche" } ?x ?y ?z . { "') == []
+
+
+def test_deals_name_each_party_with_its_role(demo_store):
+    (acquisition,) = [row for row in _deals(demo_store, company="Spark Therapeutics") if row["kind"] == "Acquisition"]
+    assert set(acquisition["parties"].split(" | ")) == {"Roche (acquirer)", "Spark Therapeutics (target)"}
+
+
+def test_a_company_dossier_lists_only_that_company_with_sources(demo_store):
+    canned = next(q for q in canned_queries() if q.name == "company_dossier")
+    header, rows = result_rows(demo_store.query(canned.with_parameters({"company": "novartis"})))
+    facts = [dict(zip(header, row)) for row in rows]
+    assert {row["name"] for row in facts} == {"Novartis"}
+    assert {"deal", "headquarters"} <= {row["section"] for row in facts}
+    assert any(row["fact"] == "Acquisition with AveXis (acquirer)" and row["value_usd"] == "8700000000" for row in facts)
+    assert all(row["sources"] for row in facts if row["section"] != "headquarters")
 
 
 def test_a_misspelled_parameter_or_query_name_gets_a_suggestion():
