@@ -18,7 +18,6 @@ from pathlib import Path
 
 from kg.dates import DATE, dateline, iso_date
 from kg.model import Deal, DealParty, DealTerm, Figure, Relation, Span
-from kg.nlp import blank_lines, paragraph_around
 from kg.ontology import ONTOLOGY_DIR
 
 DEALS_PATTERNS = ONTOLOGY_DIR / "patterns" / "deals.toml"
@@ -88,7 +87,6 @@ def deals_from(
             values.setdefault(figure.evidence.start, []).append(figure)
     after = _sentences_after(grouped, sentences)
     about_terms = deal_patterns()[2]
-    breaks = blank_lines(text) if text else []
     deals = []
     for key, stated in grouped.items():
         kind = key[0]
@@ -104,7 +102,7 @@ def deals_from(
             kind=kind,
             parties=parties,
             predicate=first.predicate,
-            date=_date(sentences_of_deal, text, breaks),
+            date=_date(sentences_of_deal, text),
             terms=_terms(sentences_of_deal + tuple(s for s in following if about_terms.search(s.text)), values),
             status=_status(sentences_of_deal),
             topic=next((t for t in (_topic(s.text) for s in sentences_of_deal) if t), None) if (broader_kind(kind) or kind) == "Collaboration" else None,
@@ -183,14 +181,16 @@ def _sentences_after(grouped: dict[tuple, list[Relation]], sentences: Sequence[S
     return {key: tuple(spans) for key, spans in found.items()}
 
 
-def _date(sentences: tuple[Span, ...], text: str, breaks: list[int]) -> str | None:
+def _date(sentences: tuple[Span, ...], text: str) -> str | None:
     """The deal's date: the most precise date of its sentences, else a full date of the paragraph of its first
     sentence, else the document's dateline."""
     dates = [iso_date(match.group(0)) for sentence in sentences for match in DATE.finditer(sentence.text)]
     date = max((d for d in dates if d), key=len, default=None)
     if date or not text:
         return date
-    low, high = paragraph_around(breaks, len(text), sentences[0].start)
+    low = text.rfind("\n\n", 0, sentences[0].start) + 1
+    high = text.find("\n\n", sentences[0].end)
+    high = len(text) if high < 0 else high
     around = [d for m in DATE.finditer(text[low:high]) if (d := iso_date(m.group(0))) and len(d) >= 7]
     return max(around, key=len, default=None) or dateline(text)
 

@@ -7,16 +7,32 @@ No other module builds an IRI from strings: they import the namespaces and the
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
+from pathlib import Path
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace
 
 BASE = "https://w3id.org/cgt-kg/"
 
-CGT = Namespace(BASE + "ontology#")
-"""Classes and properties of the cgt-kg ontology."""
+ONTOLOGY_DIR = Path(os.environ.get("KG_ONTOLOGY", Path(__file__).resolve().parent.parent / "ontology"))
+"""ontology/: the OWL ontology, the SHACL shapes, the vocabulary and the pattern files (KG_ONTOLOGY overrides)."""
+
+
+def declared_terms(root: Path = ONTOLOGY_DIR) -> list[str]:
+    """The local names ontology/cgt.ttl and ontology/shapes.ttl declare (every subject written with the cgt
+    prefix at the start of a line, as both files are laid out)."""
+    found: dict[str, None] = {}
+    for name in ("cgt.ttl", "shapes.ttl"):
+        found.update(dict.fromkeys(re.findall(r"(?m)^cgt:([A-Za-z]\w*)\b", (root / name).read_text(encoding="utf-8"))))
+    return list(found)
+
+
+CGT = ClosedNamespace(BASE + "ontology#", declared_terms())
+"""Classes and properties of the cgt-kg ontology, closed: a term cgt.ttl does not declare is an error
+(AttributeError for attribute access, KeyError for item access) where the code names it, not a new IRI in the graph."""
 
 CGTID = Namespace(BASE + "id/")
 """Entities: companies, agencies, diseases, ... (one flat namespace)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,9 +19,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.errors import UserError
 from kg.model import TOP_LEVEL_TYPES
-from kg.namespaces import CGT, local_name
+from kg.namespaces import CGT, ONTOLOGY_DIR, local_name
 
-ONTOLOGY_DIR = Path(os.environ.get("KG_ONTOLOGY", Path(__file__).resolve().parent.parent / "ontology"))
 
 
 NOT_AN_ENTITY = "NOT_AN_ENTITY"

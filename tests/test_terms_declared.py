@@ -40,3 +40,13 @@ def test_the_model_names_only_declared_classes_and_predicates():
     declared = _declared()
     assert set(PREDICATES) <= declared
     assert set(TOP_LEVEL_TYPES) <= declared
+
+
+def test_the_namespace_is_closed_so_a_mistyped_term_fails_where_it_is_named():
+    import pytest
+
+    assert str(CGT.acquires).endswith("#acquires") and str(CGT["Clearance"]).endswith("#Clearance")
+    with pytest.raises(AttributeError):
+        CGT.acquirs
+    with pytest.raises(KeyError):
+        CGT["Aquisition"]
