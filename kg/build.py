@@ -283,6 +283,9 @@ def build(
         count_extraction(summary, plan, extraction)
         if on_document:
             on_document(extraction.document)
+    from kg.review import apply_decisions
+
+    apply_decisions(store)
     summary.triples = store.count()
     return summary
 

@@ -429,6 +429,76 @@ def serve(
         pass
 
 
+review_app = typer.Typer(help="The review queue: facts that contradict the vocabulary or another source, or sit below a confidence.", invoke_without_command=True)
+app.add_typer(review_app, name="review")
+ReviewThreshold = Annotated[float, typer.Option("--below", min=0.0, max=1.0, help="Put facts below this confidence up for review.")]
+
+
+@review_app.callback()
+def review_list(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    below: ReviewThreshold = 0.5,
+    everything: Annotated[bool, typer.Option("--all", help="List accepted and rejected facts too.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the items as JSON.")] = False,
+) -> None:
+    """List the facts up for review (`kg review accept|reject ID...` decides)."""
+    if ctx.invoked_subcommand:
+        ctx.obj = {"store": store, "below": below}
+        return
+    from kg.review import review_items
+
+    items = _read_store(store, lambda graph_store: review_items(graph_store, below, include_decided=everything))
+    if as_json:
+        out.print_json(json.dumps([item.to_json() for item in items]))
+        return
+    table = Table("id", "status", "reason", "fact", "confidence", "evidence", title=f"review queue ({len(items)} facts)")
+    for item in items:
+        confidence = f"{item.confidence:.2f}" if item.confidence is not None else ""
+        table.add_row(item.id, item.status, item.reason, escape(item.fact), confidence, escape(_clip(item.evidence, 70)))
+    out.print(table)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _decide(ctx: typer.Context, ids: list[str], decision: str, store: str | None, note: str | None) -> None:
+    from kg.review import decide
+    from kg.store import open_store
+
+    options = ctx.obj or {}
+    graph_store = open_store(store or options.get("store"), create=False)
+    try:
+        chosen = decide(graph_store, ids, decision, note, options.get("below", 0.5))
+    finally:
+        graph_store.close()
+    for item in chosen:
+        out.print(f"{decision}: {item.id} {item.fact}", highlight=False)
+
+
+@review_app.command("accept")
+def review_accept(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Ids (or unique prefixes) from `kg review`.")],
+    store: StoreOption = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="Why.")] = None,
+) -> None:
+    """Keep these facts and take them off the queue (a rejected one comes back)."""
+    _decide(ctx, ids, "accepted", store, note)
+
+
+@review_app.command("reject")
+def review_reject(
+    ctx: typer.Context,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Ids (or unique prefixes) from `kg review`.")],
+    store: StoreOption = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="Why.")] = None,
+) -> None:
+    """Reject these facts: they leave queries, pictures and exports, and stay out after rebuilds."""
+    _decide(ctx, ids, "rejected", store, note)
+
+
 @app.command("eval")
 def evaluate_command(
     paths: Annotated[list[Path], typer.Argument(help="Articles or folders with NAME.gold.json annotations.")] = [Path("corpus")],

@@ -51,6 +51,11 @@ WD = Namespace("http://www.wikidata.org/entity/")
 
 VOCABULARY_GRAPH = GRAPH["vocabulary"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]
+REVIEW_GRAPH = GRAPH["review"]
+"""Analysts' decisions on extracted facts (kg review): never touched by a build."""
+REJECTED_GRAPH = GRAPH["rejected"]
+"""Facts analysts rejected, moved out of their documents' graphs; queries leave this graph out."""
+REVIEW = Namespace(BASE + "review/")
 
 PREFIXES: dict[str, Namespace] = {
     "cgt": CGT,

@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
 from kg.errors import UserError
-from kg.namespaces import PREFIXES, sparql_prologue
+from kg.namespaces import PREFIXES, REJECTED_GRAPH, sparql_prologue
 from kg.sandbox import run_on_deep_stack
 from kg.sparql_text import check_length, names_own_dataset
 
@@ -161,8 +161,16 @@ class EmbeddedStore:
         The engine's solutions become rdflib terms directly, with no serialisation in between.
         """
         check_length(sparql)
-        union = not names_own_dataset(sparql)
-        return self._engine("query", _run_to_result, self._store, sparql, union)
+        return self._engine("query", _run_to_result, self._store, sparql, self._dataset(sparql))
+
+    def _dataset(self, sparql: str, include_rejected: bool = False) -> dict:
+        """The default graph of a query: the union of all graphs but the rejected facts' graph (kg review),
+        or none when the query names its own dataset with FROM."""
+        if names_own_dataset(sparql):
+            return {}
+        if include_rejected or not self._store.contains_named_graph(ox.NamedNode(str(REJECTED_GRAPH))):
+            return {"use_default_graph_as_union": True}
+        return {"default_graph": [g for g in self._store.named_graphs() if g.value != str(REJECTED_GRAPH)]}
 
     def serialize_query(
         self,
@@ -180,9 +188,7 @@ class EmbeddedStore:
         `named_graphs` every named graph is visible to GRAPH.
         """
         check_length(sparql)
-        dataset = {"use_default_graph_as_union": not default_graphs and not names_own_dataset(sparql)}
-        if default_graphs:
-            dataset["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs]} if default_graphs else self._dataset(sparql)
         if named_graphs:
             dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         return self._engine("query", _run_and_serialize, self._store, sparql, dataset, solutions_type, graph_type, max_rows)
@@ -232,7 +238,8 @@ class EmbeddedStore:
             return dataset.serialize(format="json-ld").encode("utf-8")
         rdf_format = EXPORT_FORMATS[fmt][1]
         if fmt in ("ttl", "nt"):
-            union = lambda: self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True).serialize(format=rdf_format)
+            everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+            union = lambda: self._store.query(everything, **self._dataset(everything)).serialize(format=rdf_format)
             return self._engine("read", union)
         return self._engine("read", lambda: self._store.dump(format=rdf_format))
 
@@ -268,9 +275,9 @@ def _run_and_serialize(store, sparql, dataset, solutions_type, graph_type, max_r
     return SerializedResult(kind, media_type, data, truncated)
 
 
-def _run_to_result(store, sparql: str, union: bool) -> Result:
+def _run_to_result(store, sparql: str, dataset: dict) -> Result:
     """Run a query and hold its whole answer as an rdflib Result (on the engine's thread)."""
-    answer = store.query(sparql, prefixes=_prefix_map(), use_default_graph_as_union=union)
+    answer = store.query(sparql, prefixes=_prefix_map(), **dataset)
     if isinstance(answer, ox.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)
