@@ -1,7 +1,8 @@
 """The review queue: extracted facts an analyst should look at, and the decisions taken on them.
 
 A fact is put up for review when it contradicts the curated vocabulary (a headquarters other than the
-curated one), contradicts another source (two values for one deal) or sits below a confidence. Each has
+curated one), contradicts another source (two values for one deal, an approval and a trial clearance of one
+product by one agency in one year) or sits below a confidence. Each has
 a short id from its triple. `reject` moves the triple and its evidence statements out of the documents'
 graphs into REJECTED_GRAPH, which queries, pictures and exports leave out; `accept` keeps it and takes it
 off the queue. Decisions live in REVIEW_GRAPH, which builds never touch, and are applied again after
@@ -69,6 +70,14 @@ FINDERS = {
           GRAPH ?g { ?s a cgt:Deal ; ?p ?o ; cgt:evidenceText ?evidence }
           GRAPH ?h { ?s ?p ?other }
           FILTER (?g != ?h && ABS(?o - ?other) > 0.03 * ?o)
+        }""",
+    "an approval and a trial clearance of one product by one agency in one year": """
+        SELECT ?s ?p ?o ?evidence (CONCAT(STR(?pl), " approved by ", STR(?al), " in ", STR(YEAR(?when)), "; a trial clearance too") AS ?fact) WHERE {
+          BIND (rdf:type AS ?p) BIND (cgt:Approval AS ?o)
+          ?s a cgt:Approval ; cgt:product ?product ; cgt:agency ?agency ; cgt:eventDate ?when ; cgt:evidenceText ?evidence .
+          ?clearance a cgt:Clearance ; cgt:product ?product ; cgt:agency ?agency ; cgt:eventDate ?cleared .
+          FILTER (YEAR(?when) = YEAR(?cleared))
+          ?product skos:prefLabel ?pl . ?agency skos:prefLabel ?al .
         }""",
     "low confidence": """
         SELECT ?s ?p ?o ?conf ?evidence (CONCAT(STR(?sl), " ", REPLACE(STR(?p), "^.*#", ""), " ", STR(?ol)) AS ?fact) WHERE {

@@ -70,3 +70,16 @@ def test_the_cli_lists_rejects_and_names_a_bad_id(tmp_path, rules_nlp):
     assert rejected.returncode == 0 and f"rejected: {item.id}" in rejected.stdout
     bad = run_kg("review", "accept", "nope", "--store", location)
     assert bad.returncode == 1 and stderr_lines(bad) == ["error: review id 'nope' is not an item of the review queue (`kg review --all` lists them)"]
+
+
+def test_an_approval_and_a_clearance_of_one_product_in_one_year_are_put_up_together(tmp_path, rules_nlp):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "approval.txt").write_text("The FDA approved Casgevy for sickle cell disease in December 2023.\n", encoding="utf-8")
+    (articles / "clearance.txt").write_text("In March 2023 the FDA cleared the IND for CTX001, so a Phase 1 trial may begin.\n", encoding="utf-8")
+    with opened(tmp_path / "store", create=True) as store:
+        build([articles], store, rules_nlp)
+        (item,) = [i for i in review_items(store) if i.reason.startswith("an approval and a trial clearance")]
+        assert item.fact.startswith("Casgevy approved by") and "2023" in item.fact
+        decide(store, [item.id], "rejected")
+        assert not store.query("ASK { ?e a cgt:Approval ; cgt:product cgtid:casgevy }").askAnswer
