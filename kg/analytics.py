@@ -21,6 +21,10 @@ from kg.model import SYMMETRIC_PREDICATES
 CENTRALITIES = ("degree", "pagerank", "betweenness")
 SEED = 7
 """Fixed seed of the community detection, so the same graph always gives the same groups."""
+HUB_CLASSES = ("Country", "Region", "Agency", "TherapyModality", "Technology")
+"""Ontology classes whose entities link to hundreds of others (every US company is headquartered in the United
+States, every AAV developer uses AAV vectors): in focus views, paths and rankings they are attributes of the
+entities they link to, not nodes, unless asked for (`--hubs`)."""
 
 
 @dataclass(frozen=True)
@@ -55,14 +59,31 @@ class Hop:
     evidence: tuple[Evidence, ...]
 
 
+def has_class(data: dict, name: str) -> bool:
+    """Whether a node's top-level or most specific class is `name` (any case)."""
+    wanted = name.casefold()
+    return wanted in (data["type"].casefold(), data["cls"].casefold())
+
+
+def hub_class(data: dict) -> str | None:
+    """The hub class (`HUB_CLASSES`) a node belongs to, None for an ordinary entity."""
+    return data["cls"] if data["cls"] in HUB_CLASSES else data["type"] if data["type"] in HUB_CLASSES else None
+
+
+def without_classes(graph: nx.MultiDiGraph, classes, keep=()) -> nx.MultiDiGraph:
+    """A view of the graph without the entities of `classes`, except the nodes in `keep`."""
+    if not classes:
+        return graph
+    kept = set(keep)
+    return nx.subgraph_view(graph, filter_node=lambda n: n in kept or not any(has_class(graph.nodes[n], c) for c in classes))
+
+
 def undirected(graph: nx.MultiDiGraph) -> nx.Graph:
     """The entity graph as a simple undirected graph; `weight` counts the relations between two entities."""
+    weights = Counter((s, o) if s < o else (o, s) for s, o in graph.edges() if s != o)
     simple = nx.Graph()
     simple.add_nodes_from(graph)
-    for s, o in graph.edges():
-        if s != o:
-            weight = simple.get_edge_data(s, o, {"weight": 0})["weight"]
-            simple.add_edge(s, o, weight=weight + 1)
+    simple.add_edges_from((a, b, {"weight": weight}) for (a, b), weight in weights.items())
     return simple
 
 
@@ -109,16 +130,24 @@ def _ranked(graph: nx.MultiDiGraph, node: str, score: float) -> Ranked:
     return Ranked(node, data["label"], data["type"], score, graph.degree(node))
 
 
-def rank_entities(graph: nx.MultiDiGraph, by: str = "degree", entity_type: str | None = None, limit: int = 20) -> list[Ranked]:
-    """The most central entities, optionally only those of one class (top-level or specific, any case)."""
-    scores = centrality(graph, by)
-    nodes = list(graph)
+def _check_class(graph: nx.MultiDiGraph, name: str) -> None:
+    if not any(has_class(data, name) for _, data in graph.nodes(data=True)):
+        known = sorted({d["type"] for _, d in graph.nodes(data=True)} | {d["cls"] for _, d in graph.nodes(data=True)})
+        raise UserError(f"no entity of type {name!r} in the graph; types present: {', '.join(known)}")
+
+
+def rank_entities(graph: nx.MultiDiGraph, by: str = "degree", entity_type: str | None = None, limit: int = 20,
+                  hubs: bool = False) -> list[Ranked]:
+    """The most central entities, optionally only those of one class (top-level or specific, any case).
+
+    Unless `hubs` (or a hub class is asked for by name), hub entities are left out of the graph the
+    centrality is measured on, so a company ranks by its partners, products and deals, not by its country."""
     if entity_type:
-        wanted = entity_type.casefold()
-        nodes = [n for n in nodes if wanted in (graph.nodes[n]["type"].casefold(), graph.nodes[n]["cls"].casefold())]
-        if not nodes:
-            known = sorted({d["type"] for _, d in graph.nodes(data=True)} | {d["cls"] for _, d in graph.nodes(data=True)})
-            raise UserError(f"no entity of type {entity_type!r} in the graph; types present: {', '.join(known)}")
+        _check_class(graph, entity_type)
+    if not hubs and not (entity_type and any(has_class({"type": c, "cls": c}, entity_type) for c in HUB_CLASSES)):
+        graph = without_classes(graph, HUB_CLASSES)
+    scores = centrality(graph, by)
+    nodes = [n for n in graph if not entity_type or has_class(graph.nodes[n], entity_type)]
     ranked = sorted(nodes, key=lambda n: (-scores[n], graph.nodes[n]["label"].casefold(), n))
     return [_ranked(graph, node, scores[node]) for node in ranked[:limit]]
 
@@ -154,17 +183,38 @@ def _best_fact(graph: nx.MultiDiGraph, a: str, b: str) -> Hop:
     return Hop(s, graph.nodes[s]["label"], data["predicate"], o, graph.nodes[o]["label"], data["reference"], data["evidence"])
 
 
-def shortest_chain(graph: nx.MultiDiGraph, source: str, target: str) -> list[Hop]:
-    """The fewest relations, in either direction, that link two entities, each with its evidence."""
+def shortest_chain(graph: nx.MultiDiGraph, source: str, target: str, *, via: str | None = None,
+                   exclude: tuple[str, ...] = ()) -> list[Hop]:
+    """The fewest relations, in either direction, that link two entities, each with its evidence.
+
+    The chain passes through no entity of the classes in `exclude` (the two ends excepted) and, with
+    `via`, through at least one entity of that class."""
+    allowed = without_classes(graph, tuple(c for c in exclude if not (via and via.casefold() == c.casefold())), keep=(source, target))
+    simple = undirected(allowed)
+
     def cost(a: str, b: str, _) -> float:
         # of two chains equally short, the one with more extracted facts has more evidence to show
         extracted = any(not d["reference"] for s, o in ((a, b), (b, a)) for d in (graph.get_edge_data(s, o) or {}).values())
         return 1.0 if extracted else 1.001
 
-    try:
-        nodes = nx.shortest_path(undirected(graph), source, target, weight=cost)
-    except nx.NetworkXNoPath:
-        raise UserError(
-            f"no chain of relations links {graph.nodes[source]['label']!r} and {graph.nodes[target]['label']!r}"
-        ) from None
-    return [_best_fact(graph, a, b) for a, b in pairwise(nodes)]
+    if via:
+        _check_class(graph, via)
+        from_source = nx.single_source_dijkstra(simple, source, weight=cost)
+        from_target = nx.single_source_dijkstra(simple, target, weight=cost)
+        middles = [n for n in simple if n not in (source, target) and has_class(graph.nodes[n], via)
+                   and n in from_source[0] and n in from_target[0]]
+        if middles:
+            middle = min(middles, key=lambda n: (from_source[0][n] + from_target[0][n], n))
+            nodes = from_source[1][middle] + from_target[1][middle][::-1][1:]
+            return [_best_fact(graph, a, b) for a, b in pairwise(nodes)]
+    else:
+        try:
+            nodes = nx.shortest_path(simple, source, target, weight=cost)
+            return [_best_fact(graph, a, b) for a, b in pairwise(nodes)]
+        except nx.NetworkXNoPath:
+            pass
+    through = f" through a {via}" if via else ""
+    avoiding = f" without passing through {', '.join(exclude)}" if exclude else ""
+    raise UserError(
+        f"no chain of relations links {graph.nodes[source]['label']!r} and {graph.nodes[target]['label']!r}{through}{avoiding}"
+    )

@@ -303,21 +303,25 @@ def viz(
     hops: Annotated[int, typer.Option("--hops", min=0, help="With --focus: how many relations away to draw (the page carries one more, for double-click).")] = 1,
     query: Annotated[Optional[str], typer.Option("--query", help="Draw the result of a CONSTRUCT (or a SELECT of ?s ?p ?o): a .rq file, SPARQL text or a canned query name.")] = None,
     size_by: Annotated[str, typer.Option("--size-by", help="Node size: degree or pagerank.")] = "degree",
+    hubs: Annotated[bool, typer.Option("--hubs", help="Draw countries, regions, agencies, modalities and technologies as nodes (the page has the same switch).")] = False,
+    deals: Annotated[bool, typer.Option("--deals", help="Draw the company deal network: one edge per deal, width by value, colour by kind, a year slider.")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Write the network page: the whole graph, a neighbourhood (--focus) or a query's result (--query)."""
-    from kg.viz import build_view, uses_physics, write_network_page
+    """Write the network page: the whole graph, a neighbourhood (--focus), a query's result (--query) or the deal network (--deals)."""
+    from kg.viz import build_view, deal_view, uses_physics, write_network_page
 
     if size_by not in ("degree", "pagerank"):
         raise UserError(f"unknown --size-by {size_by!r}; choose degree or pagerank")
+    if deals and (focus or query):
+        raise UserError("--deals draws every deal: leave out --focus and --query")
     view = _read_store(
-        store, lambda graph_store: build_view(
-            graph_store, focus=focus, hops=hops, query=query, include_reference=include_reference, size_by=size_by)
+        store, lambda graph_store: deal_view(graph_store) if deals else build_view(
+            graph_store, focus=focus, hops=hops, query=query, include_reference=include_reference, size_by=size_by, hubs=hubs)
     )
-    path = write_network_page(view.graph, output, view.title, drawn=view.drawn, sizes=view.sizes, focus=view.focus)
+    path = write_network_page(view.graph, output, view.title, drawn=view.drawn, sizes=view.sizes, focus=view.focus,
+                              hubs=view.hubs, deals=view.deals if deals else None)
     drawn = view.drawn_graph
-    carried = view.graph.number_of_nodes() - drawn.number_of_nodes()
-    more = f"; {carried} more carried for double-click" if carried else ""
+    more = f"; {view.carried} more carried for double-click" if view.carried else ""
     layout = "" if uses_physics(drawn.number_of_nodes()) else "; large graph: positions precomputed, physics off"
     out.print(f"wrote {path} ({drawn.number_of_nodes()} nodes, {drawn.number_of_edges()} edges{more}{layout})", highlight=False)
 
@@ -327,12 +331,13 @@ def rank(
     by: Annotated[str, typer.Option("--by", help="degree, pagerank or betweenness.")] = "degree",
     entity_type: Annotated[Optional[str], typer.Option("--type", help="Only entities of this class (e.g. Company, TherapyProduct).")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many to list.")] = 20,
+    hubs: Annotated[bool, typer.Option("--hubs", help="Rank countries, regions, agencies, modalities and technologies too, and count the links to them.")] = False,
     store: StoreOption = None,
 ) -> None:
-    """The most central entities of the graph."""
+    """The most central entities of the graph (hubs such as countries and agencies left out unless --hubs)."""
     from kg.analytics import rank_entities
 
-    ranked = rank_entities(_load_entity_graph(store), by=by, entity_type=entity_type, limit=limit)
+    ranked = rank_entities(_load_entity_graph(store), by=by, entity_type=entity_type, limit=limit, hubs=hubs)
     table = Table("#", "entity", "type", by, "relations", title=f"most central entities by {by}" + (f" ({entity_type})" if entity_type else ""))
     for position, item in enumerate(ranked, 1):
         table.add_row(str(position), escape(item.label), item.type, f"{item.score:.4f}", str(item.relations))
@@ -362,14 +367,18 @@ def communities(
 def path(
     source: Annotated[str, typer.Argument(help="First entity: label, alias or IRI.")],
     target: Annotated[str, typer.Argument(help="Second entity: label, alias or IRI.")],
+    via: Annotated[Optional[str], typer.Option("--via", help="Pass through at least one entity of this class (e.g. TherapyProduct, Disease).")] = None,
+    exclude_type: Annotated[Optional[list[str]], typer.Option("--exclude-type", help="Never pass through entities of this class (repeatable).")] = None,
+    hubs: Annotated[bool, typer.Option("--hubs", help="Let the chain pass through countries, regions, agencies, modalities and technologies.")] = False,
     store: StoreOption = None,
 ) -> None:
-    """The shortest chain of relations between two entities, each hop with its evidence."""
-    from kg.analytics import shortest_chain
+    """The shortest chain of relations between two entities, each hop with its evidence (not through hubs unless --hubs)."""
+    from kg.analytics import HUB_CLASSES, shortest_chain
     from kg.graph import find_entity
 
     graph = _load_entity_graph(store)
-    hops = shortest_chain(graph, find_entity(graph, source), find_entity(graph, target))
+    exclude = tuple(dict.fromkeys([*(() if hubs else HUB_CLASSES), *(exclude_type or [])]))
+    hops = shortest_chain(graph, find_entity(graph, source), find_entity(graph, target), via=via, exclude=exclude)
     if not hops:
         out.print("both names are the same entity")
     for position, hop in enumerate(hops, 1):

@@ -4,6 +4,11 @@ pyvis's own HTML loads scripts from CDNs and its `add_node`/`add_edge` are quadr
 fill the vis.js node and edge lists ourselves and inline vis-network's JavaScript and CSS from
 the copy that ships inside the pyvis package. Every text from the graph reaches the page as
 JSON (`script_json`) and is put into the document with `textContent`, never parsed as HTML.
+
+Hubs (`kg.analytics.HUB_CLASSES`: countries, regions, agencies, modalities, technologies) are
+carried by every page but drawn only when its "hubs" switch is on: by default they are attributes
+of the entities they link to, shown in the details and offered as filters. `deal_view` draws
+another graph on the same page: companies linked by their deals (`cgt:Deal` records).
 """
 
 from __future__ import annotations
@@ -13,16 +18,19 @@ import html
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pyvis
 
-from kg.analytics import SEED, centrality, community_partition, undirected
-from kg.graph import entity_graph, find_entity, neighbourhood, query_graph
+from kg.analytics import HUB_CLASSES, centrality, hub_class, undirected, without_classes
+from kg.graph import Evidence, entity_attributes, entity_graph, find_entity, neighbourhood, query_graph
+from kg.layout import NODE_SPACING
+from kg.layout import static_layout as multilevel_positions
 from kg.model import PREDICATES, SYMMETRIC_PREDICATES, TOP_LEVEL_TYPES
+from kg.namespaces import local_name
 from kg.queries import resolve_query
 from kg.store import Store
 
@@ -30,11 +38,10 @@ VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 
 PHYSICS_NODE_LIMIT = 1000
 """Above this many drawn nodes the browser's physics takes too long to settle (bench/results.md,
-"Network page"): positions are computed here instead and physics is off."""
-NODE_SPACING = 60.0
-"""Distance, in page pixels, between neighbouring nodes of a precomputed layout."""
-DIRECT_LAYOUT_LIMIT = 100
-"""Pieces up to this size get networkx's spring layout directly; larger ones are split into communities first."""
+"Network page"): positions are computed here instead (kg/layout.py) and physics is off."""
+CARRY_LIMIT = 1500
+"""A focus view carries the rings of neighbours beyond the ones it draws, ring by ring, up to this many
+entities (at least one ring more), so that double-clicks can keep adding neighbours."""
 
 TYPE_COLOURS = dict(
     zip(
@@ -50,9 +57,36 @@ PREDICATE_COLOURS = dict(
          "#b8860b", "#4e342e", "#00695c", "#37474f", "#5d4037", "#455a64"),
     )
 )
+DEAL_COLOURS = {
+    "Acquisition": "#c62828",
+    "Merger": "#ad1457",
+    "Investment": "#ef6c00",
+    "Collaboration": "#1565c0",
+    "Licensing": "#6a1b9a",
+    "Supply": "#00838f",
+    "Option": "#2e7d32",
+}
+"""Colour of each deal kind (the subclasses of cgt:Deal; the ontology carries no colours)."""
+DEAL_DIRECTIONS = (("acquirer", "target"), ("investor", "investee"), ("licensor", "licensee"), ("supplier", "customer"))
+"""Roles a deal edge points from and to; a deal between partners has no direction."""
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 OTHER_COLOUR = "#333333"
 REFERENCE_COLOUR = "#c8c8c8"
 REFERENCE_LABEL_COLOUR = "#a0a0a0"
+
+DEAL_QUERY = """
+SELECT ?deal ?kind ?party ?role ?usd ?date ?status ?doc ?title ?path ?text WHERE {
+  ?deal a cgt:Deal ; a ?kind ; ?role ?party .
+  ?kind rdfs:subClassOf+ cgt:Deal .
+  FILTER NOT EXISTS { ?deal a ?narrower . ?narrower rdfs:subClassOf+ ?kind }
+  ?role rdfs:subPropertyOf cgt:party .
+  OPTIONAL { ?deal cgt:usdValue ?usd }
+  OPTIONAL { ?deal cgt:dealDate ?date }
+  OPTIONAL { ?deal cgt:status ?status }
+  OPTIONAL { ?deal prov:wasDerivedFrom ?doc OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc cgt:path ?path } }
+  OPTIONAL { ?deal cgt:assertion/cgt:evidenceText ?text }
+}
+"""
 
 
 @functools.lru_cache(maxsize=1)
@@ -75,19 +109,65 @@ def script_json(data: object) -> str:
 
 @dataclass(frozen=True)
 class View:
-    """What one page shows: the graph it carries, the nodes it draws first (None: all), a title, node sizes
-    and the entity a focus view is centred on."""
+    """What one page shows: the graph it carries, the nodes it draws first (None: all), a title, node sizes,
+    the entity a focus view is centred on, whether hubs are drawn as nodes, and (deal pages) the deal records."""
 
     graph: nx.MultiDiGraph
     drawn: frozenset[str] | None
     title: str
     sizes: dict[str, float]
     focus: str | None = None
+    hubs: bool = False
+    deals: tuple["Deal", ...] = field(default=())
 
     @property
     def drawn_graph(self) -> nx.MultiDiGraph:
-        """The part of the graph the page draws before any double-click."""
-        return self.graph if self.drawn is None else self.graph.subgraph(self.drawn)
+        """The part of the graph the page draws before any double-click (`first_drawn`)."""
+        return self.graph.subgraph(first_drawn(self.graph, self.drawn, self.focus, self.hubs))
+
+    @property
+    def carried(self) -> int:
+        """How many entities the page carries beyond those it draws, for double-clicks (hubs not counted)."""
+        if self.drawn is None:
+            return 0
+        return sum(1 for n in self.graph if n not in self.drawn and (self.hubs or not hub_class(self.graph.nodes[n])))
+
+
+def _lonely(graph: nx.MultiDiGraph, hub_of: dict[str, str | None]) -> set[str]:
+    """Entities whose every relation is to a hub: with hubs as attributes they have nothing to draw a line to."""
+    near_hubs = {m for hub, c in hub_of.items() if c for m in nx.all_neighbors(graph, hub) if not hub_of[m]}
+    return {n for n in near_hubs if all(hub_of[m] for m in nx.all_neighbors(graph, n))}
+
+
+def first_drawn(graph: nx.MultiDiGraph, drawn: frozenset[str] | None, focus: str | None, hubs: bool) -> set[str]:
+    """The nodes a page draws when it opens: `drawn` (default all), without hubs and the entities linked only to
+    hubs unless `hubs`; the focus always."""
+    nodes = set(graph) if drawn is None else set(drawn)
+    if not hubs:
+        hub_of = {node: hub_class(data) for node, data in graph.nodes(data=True)}
+        nodes -= {n for n in nodes if hub_of[n]} | _lonely(graph, hub_of)
+    return nodes | ({focus} if focus else set())
+
+
+def _carried(core: nx.MultiDiGraph, centre: str, hops: int) -> dict[str, int]:
+    """The nodes a focus view carries, with their distance: everything within `hops` + 1, then whole rings
+    further out while the total stays within `CARRY_LIMIT`."""
+    distances = neighbourhood(core, centre, len(core))
+    rings: dict[int, int] = {}
+    for distance in distances.values():
+        rings[distance] = rings.get(distance, 0) + 1
+    reach, total = hops + 1, sum(count for d, count in rings.items() if d <= hops + 1)
+    while reach + 1 in rings and total + rings[reach + 1] <= CARRY_LIMIT:
+        reach, total = reach + 1, total + rings[reach + 1]
+    return {node: d for node, d in distances.items() if d <= reach}
+
+
+def _with_hubs(graph: nx.MultiDiGraph, nodes) -> set[str]:
+    """`nodes` and the hubs they link to (so that a page can show them as attributes and filters)."""
+    found = set(nodes)
+    for node in nodes:
+        found.update(m for m in nx.all_neighbors(graph, node) if hub_class(graph.nodes[m]))
+    return found
 
 
 def build_view(
@@ -98,25 +178,92 @@ def build_view(
     query: str | None = None,
     include_reference: bool = True,
     size_by: str = "degree",
+    hubs: bool = False,
 ) -> View:
     """The graph a page should show: the whole graph, a CONSTRUCT's result, or the neighbourhood of one entity.
 
-    A focus view carries one hop more than it draws, so the page can add neighbours on a double-click.
+    Unless `hubs`, the neighbourhood is walked without hub entities (the United States would make every US
+    company Biogen's neighbour) and sizes are measured without them; the hubs next to the carried entities
+    come along as attributes. A focus view carries more than it draws, so the page can add neighbours on a
+    double-click (`_carried`).
     """
     if query:
         canned = resolve_query(query)
         graph, title = query_graph(store, canned.sparql, include_reference), f"cgt-kg: {canned.question or canned.name}"
     else:
         graph, title = entity_graph(store, include_reference), "cgt-kg: the whole graph"
-    sizes = centrality(graph, size_by)
-    if not focus:
-        return View(graph, None, title, sizes)
-    centre = find_entity(graph, focus)
-    distances = neighbourhood(graph, centre, hops + 1)
+    centre = find_entity(graph, focus) if focus else None
+    core = graph if hubs else without_classes(graph, HUB_CLASSES, keep=[centre] if centre else [])
+    sizes = {**centrality(graph, size_by), **centrality(core, size_by)}
+    if centre is None:
+        return View(graph, None, title, sizes, hubs=hubs)
+    distances = _carried(core, centre, hops)
     drawn = frozenset(node for node, distance in distances.items() if distance <= hops)
     label = graph.nodes[centre]["label"]
     title = f"cgt-kg: {label}, {hops} hop{'s' if hops != 1 else ''}"
-    return View(graph.subgraph(distances).copy(), drawn, title, sizes, centre)
+    return View(graph.subgraph(_with_hubs(graph, distances)).copy(), drawn, title, sizes, centre, hubs)
+
+
+@dataclass(frozen=True)
+class Deal:
+    """One deal record: its kind (narrowest subclass of cgt:Deal), parties with their roles, value in US
+    dollars, date as stated, status and the sentences that state it."""
+
+    iri: str
+    kind: str
+    parties: tuple[tuple[str, str], ...]
+    usd: float | None
+    date: str | None
+    status: str | None
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def year(self) -> int | None:
+        return int(self.date[:4]) if self.date and self.date[:4].isdigit() else None
+
+    def ends(self) -> list[tuple[str, str, bool]]:
+        """The edges this deal draws: (from, to, directed), from the first party of a leading role to each other party."""
+        roles = dict(self.parties)
+        for lead, other in DEAL_DIRECTIONS:
+            leads = [p for p, r in self.parties if r == lead]
+            if leads:
+                return [(leads[0], p, roles[p] == other) for p, _ in self.parties if p != leads[0]]
+        first = self.parties[0][0]
+        return [(first, p, False) for p, _ in self.parties[1:]]
+
+
+def read_deals(store: Store) -> list[Deal]:
+    """Every deal record of the store with two parties or more, newest first."""
+    found: dict[str, dict] = {}
+    for deal, kind, party, role, usd, date, status, doc, title, path, text in store.query(DEAL_QUERY):
+        record = found.setdefault(str(deal), {"kind": local_name(kind), "parties": {}, "usd": None, "date": None,
+                                              "status": None, "evidence": {}})
+        record["parties"].setdefault(str(party), local_name(role))
+        record["usd"] = float(usd) if usd is not None else record["usd"]
+        record["date"] = str(date) if date is not None else record["date"]
+        record["status"] = str(status) if status is not None else record["status"]
+        if text is not None:
+            record["evidence"].setdefault(str(text), Evidence(str(text), None, str(doc or ""), str(title or ""), str(path or "")))
+    deals = [
+        Deal(iri, r["kind"], tuple(sorted(r["parties"].items(), key=lambda item: (item[1], item[0]))), r["usd"], r["date"],
+             r["status"], tuple(r["evidence"].values()))
+        for iri, r in found.items()
+        if len(r["parties"]) > 1
+    ]
+    return sorted(deals, key=lambda d: (d.date or "", d.iri), reverse=True)
+
+
+def deal_view(store: Store) -> View:
+    """The company deal network: parties as nodes, one edge per deal and pair of parties (`Deal.ends`)."""
+    deals = read_deals(store)
+    attributes = entity_attributes(store)
+    graph = nx.MultiDiGraph()
+    for deal in deals:
+        for party, _ in deal.parties:
+            graph.add_node(party, **attributes.get(party, {"label": local_name(party), "type": "Company", "cls": "Company", "aliases": ()}))
+        for a, b, _ in deal.ends():
+            graph.add_edge(a, b, key=deal.iri, predicate=deal.kind, reference=False, evidence=deal.evidence, confidence=None)
+    return View(graph, None, f"cgt-kg: deal network ({len(deals)} deals)", centrality(graph, "degree"), hubs=True, deals=tuple(deals))
 
 
 def uses_physics(drawn_nodes: int) -> bool:
@@ -124,62 +271,53 @@ def uses_physics(drawn_nodes: int) -> bool:
     return drawn_nodes <= PHYSICS_NODE_LIMIT
 
 
-def _fit(positions: dict, radius: float) -> dict[str, np.ndarray]:
-    """Positions centred on 0 and scaled so the farthest lies at `radius`."""
-    points = np.array([positions[node] for node in positions], dtype=float)
-    points -= points.mean(axis=0)
-    extent = float(np.linalg.norm(points, axis=1).max()) or 1.0
-    return dict(zip(positions, points * (radius / extent)))
+def static_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Positions for a graph too large for the browser's physics (kg/layout.py). Hubs, which the layout leaves
+    out, sit at the middle of the entities they link to, and the entities linked only to hubs in a sunflower
+    around their first hub."""
+    hub_of = {node: hub_class(data) for node, data in graph.nodes(data=True)}
+    lonely = _lonely(graph, hub_of)
+    nodes = [n for n in graph if not hub_of[n] and n not in lonely]
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = np.array([(index[a], index[b]) for a, b in graph.edges() if a in index and b in index and a != b], dtype=np.int64).reshape(-1, 2)
+    edges, weights = np.unique(np.sort(pairs, axis=1), axis=0, return_counts=True)
+    positions = multilevel_positions(nodes, edges.reshape(-1, 2), weights.astype(float))
+    bottom = max((y for _, y in positions.values()), default=0.0) + 4 * NODE_SPACING
+    around: dict[str, list[str]] = {}
+    for n in sorted(lonely):
+        around.setdefault(min(nx.all_neighbors(graph, n)), []).append(n)
+    spare = 0
+    for number, hub in enumerate(sorted(h for h, c in hub_of.items() if c)):
+        linked = [positions[m] for m in nx.all_neighbors(graph, hub) if m in positions]
+        if linked:  # beside the middle of what it links to, never on top of the one entity it may link to
+            x, y = np.mean(linked, axis=0) + NODE_SPACING / 2 * np.array([math.cos(number * GOLDEN_ANGLE), math.sin(number * GOLDEN_ANGLE)])
+        else:
+            x, y, spare = spare * 4 * NODE_SPACING, bottom, spare + 1
+        positions[hub] = (round(float(x), 1), round(float(y), 1))
+        for i, n in enumerate(around.get(hub, []), 1):  # a sunflower spiral: even spacing at any count
+            r, angle = NODE_SPACING * 0.6 * math.sqrt(i), i * GOLDEN_ANGLE
+            positions[n] = (round(float(x + r * math.cos(angle)), 1), round(float(y + r * math.sin(angle)), 1))
+    return positions
 
 
-def _disc_radius(nodes: int) -> float:
-    return NODE_SPACING * math.sqrt(nodes / math.pi)
+def _evidence_json(evidence) -> list[dict]:
+    return [{"text": e.text, "confidence": e.confidence, "document": e.document, "title": e.title, "path": e.path} for e in evidence]
 
 
-def _piece_layout(simple: nx.Graph) -> dict[str, np.ndarray]:
-    """A connected piece laid out in a disc whose area grows with its size: small pieces by networkx's
-    spring layout, large ones as communities placed by the layout of the graph between them."""
-    radius = _disc_radius(len(simple))
-    if len(simple) <= 3:  # one node, a pair or a triangle: nothing for a force layout to find
-        return _fit(nx.circular_layout(simple), radius)
-    if len(simple) <= DIRECT_LAYOUT_LIMIT:
-        return _fit(nx.spring_layout(simple, seed=SEED), radius)
-    groups = community_partition(simple)
-    if len(groups) == 1:
-        hub = max(simple, key=lambda node: (simple.degree(node), node))
-        return _fit(nx.shell_layout(simple, nlist=list(nx.bfs_layers(simple, hub))), radius)
-    member_of = {node: i for i, group in enumerate(groups) for node in group}
-    between = nx.Graph()
-    between.add_nodes_from(range(len(groups)))
-    for a, b, data in simple.edges(data=True):
-        i, j = member_of[a], member_of[b]
-        if i != j:
-            between.add_edge(i, j, weight=between.get_edge_data(i, j, {"weight": 0})["weight"] + data["weight"])
-    centres = _fit(_piece_layout(between), radius)
+def _deal_json(deal: Deal, graph: nx.MultiDiGraph) -> dict:
     return {
-        node: centres[i] + xy
-        for i, group in enumerate(groups)
-        for node, xy in _piece_layout(simple.subgraph(group).copy()).items()
+        "kind": deal.kind,
+        "parties": [{"id": p, "label": graph.nodes[p]["label"], "role": r} for p, r in deal.parties],
+        "usd": deal.usd,
+        "date": deal.date,
+        "year": deal.year,
+        "status": deal.status,
     }
 
 
-def static_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
-    """Positions for a graph too large for the browser's physics: each connected piece laid out, pieces packed in rows."""
-    simple = undirected(graph)
-    pieces = sorted(nx.connected_components(simple), key=lambda piece: (-len(piece), min(piece)))
-    radii = [_disc_radius(len(piece)) + NODE_SPACING for piece in pieces]
-    width = max([2 * radii[0], math.sqrt(sum((2 * r) ** 2 for r in radii))]) if pieces else 0.0
-    positions: dict[str, tuple[float, float]] = {}
-    x = y = row = 0.0
-    for piece, radius in zip(pieces, radii):
-        if x > 0 and x + 2 * radius > width:
-            x, y, row = 0.0, y + row, 0.0
-        centre = np.array([x + radius, y + radius])
-        for node, xy in _piece_layout(simple.subgraph(piece).copy()).items():
-            px, py = centre + xy
-            positions[node] = (round(float(px), 1), round(float(py), 1))
-        x, row = x + 2 * radius, max(row, 2 * radius)
-    return positions
+def _deal_width(usd: float | None, largest: float) -> float:
+    """Edge width of a deal: 1.5 px without a stated value, up to 12 px for the largest, by the square root of value."""
+    return 1.5 if not usd or not largest else round(2 + 10 * math.sqrt(usd / largest), 2)
 
 
 def network_payload(
@@ -189,18 +327,33 @@ def network_payload(
     sizes: dict[str, float] | None = None,
     physics: bool | None = None,
     focus: str | None = None,
+    hubs: bool = False,
+    deals: tuple[Deal, ...] | None = None,
 ) -> dict:
-    """The data the page carries: vis.js nodes and edges (with what their tooltips say), the legend, the layout mode.
+    """The data the page carries: vis.js nodes and edges (with what their tooltips and details say), the legend,
+    the hub filters, the layout mode.
 
     Nodes are coloured by top-level class and sized by `sizes` (default: degree); extracted facts
     are edges coloured by predicate, reference facts thin grey ones; symmetric predicates have no
     arrow. `drawn` names the nodes shown at first (default all), the rest wait for a double-click;
-    `focus` is selected when the page opens.
+    hub nodes carry their class in `hub` and are drawn only while the page's hub switch is on (`hubs`
+    sets it at first); every other node lists the hubs it links to in `at`. `focus` is selected and
+    centred when the page opens. With `deals` the edges are deals (`deal_view`): coloured by kind, as
+    wide as their value, with a year each.
     """
     sizes = sizes if sizes is not None else centrality(graph, "degree")
+    hub_of = {node: hub_class(data) for node, data in graph.nodes(data=True)}
     if physics is None:
-        physics = uses_physics(len(drawn) if drawn is not None else len(graph))
+        physics = uses_physics(len(first_drawn(graph, drawn, focus, hubs)))
     positions = {} if physics else static_layout(graph)
+    lonely = _lonely(graph, hub_of) - {focus}
+    at: dict[str, list[str]] = {node: [] for node in graph}
+    facets: dict[str, dict[str, int]] = {}
+    for hub in (h for h, c in hub_of.items() if c):
+        for node in dict.fromkeys(nx.all_neighbors(graph, hub)):
+            if not hub_of[node]:
+                at[node].append(hub)
+                facets.setdefault(hub_of[hub], {})[hub] = facets.get(hub_of[hub], {}).get(hub, 0) + 1
     nodes = []
     for node, data in graph.nodes(data=True):
         item = {
@@ -214,11 +367,21 @@ def network_payload(
             "color": TYPE_COLOURS.get(data["type"], TYPE_COLOURS["Entity"]),
             "shown": drawn is None or node in drawn,
         }
+        if hub_of[node]:
+            item["hub"] = hub_of[node]
+        if node in lonely:
+            item["lonely"] = True
+        if at[node]:
+            item["at"] = at[node]
         if node in positions:
             item["x"], item["y"] = positions[node]
         nodes.append(item)
-    edges = [
-        {
+    by_iri = {deal.iri: deal for deal in deals or ()}
+    largest = max((deal.usd or 0.0 for deal in by_iri.values()), default=0.0)
+    edges = []
+    for i, (s, o, key, data) in enumerate(graph.edges(keys=True, data=True)):
+        deal = by_iri.get(key)
+        edge = {
             "id": i,
             "from": s,
             "to": o,
@@ -226,17 +389,20 @@ def network_payload(
             "predicate": data["predicate"],
             "reference": data["reference"],
             "confidence": data["confidence"],
-            "evidence": [
-                {"text": e.text, "confidence": e.confidence, "document": e.document, "title": e.title, "path": e.path}
-                for e in data["evidence"]
-            ],
-            "arrows": "" if data["predicate"] in SYMMETRIC_PREDICATES else "to",
-            "color": REFERENCE_COLOUR if data["reference"] else PREDICATE_COLOURS.get(data["predicate"], OTHER_COLOUR),
-            "width": 1 if data["reference"] else 2.5,
-            **({"font": {"color": REFERENCE_LABEL_COLOUR}} if data["reference"] else {}),
+            "evidence": _evidence_json(data["evidence"]),
         }
-        for i, (s, o, data) in enumerate(graph.edges(data=True))
-    ]
+        if deal:
+            directed = next(d for a, b, d in deal.ends() if (a, b) == (s, o))
+            edge.update(arrows="to" if directed else "", color=DEAL_COLOURS.get(deal.kind, OTHER_COLOUR),
+                        width=_deal_width(deal.usd, largest), deal=_deal_json(deal, graph), year=deal.year)
+        else:
+            edge.update(
+                arrows="" if data["predicate"] in SYMMETRIC_PREDICATES else "to",
+                color=REFERENCE_COLOUR if data["reference"] else PREDICATE_COLOURS.get(data["predicate"], OTHER_COLOUR),
+                width=1 if data["reference"] else 2.5,
+                **({"font": {"color": REFERENCE_LABEL_COLOUR}} if data["reference"] else {}),
+            )
+        edges.append(edge)
     order = {name: i for i, name in enumerate(TYPE_COLOURS)}
     type_counts: dict[str, int] = {}
     for item in nodes:
@@ -244,6 +410,8 @@ def network_payload(
     predicate_counts: dict[str, int] = {}
     for item in edges:
         predicate_counts[item["predicate"]] = predicate_counts.get(item["predicate"], 0) + 1
+    colours = DEAL_COLOURS if deals is not None else PREDICATE_COLOURS
+    years = sorted({e["year"] for e in edges if e.get("year")})
     return {
         "nodes": nodes,
         "edges": edges,
@@ -252,13 +420,21 @@ def network_payload(
             for t, n in sorted(type_counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
         ],
         "predicates": [
-            {"name": p, "color": PREDICATE_COLOURS.get(p, OTHER_COLOUR), "count": n, "symmetric": p in SYMMETRIC_PREDICATES}
+            {"name": p, "color": colours.get(p, OTHER_COLOUR), "count": n, "symmetric": p in SYMMETRIC_PREDICATES}
             for p, n in sorted(predicate_counts.items(), key=lambda item: (-item[1], item[0]))
+        ],
+        "facets": [
+            {"name": name, "values": [{"id": h, "label": graph.nodes[h]["label"], "count": n}
+                                      for h, n in sorted(facets[name].items(), key=lambda item: (-item[1], graph.nodes[item[0]]["label"]))]}
+            for name in HUB_CLASSES if name in facets
         ],
         "referenceColor": REFERENCE_COLOUR,
         "physics": physics,
         "expandable": drawn is not None,
         "focus": focus,
+        "hubs": hubs,
+        "deals": deals is not None,
+        "years": [years[0], years[-1]] if years else None,
     }
 
 
@@ -268,14 +444,19 @@ PAGE = r"""<!DOCTYPE html>
 <style>@@css@@</style>
 <style>
 body { font: 13px/1.4 system-ui, sans-serif; margin: 0; display: flex; height: 100vh; color: #222; }
-#side { width: 300px; flex: none; overflow-y: auto; padding: 10px 12px; border-right: 1px solid #ddd; box-sizing: border-box; }
-#side h1 { font-size: 15px; margin: 0 0 4px; }
-#side h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: #666; margin: 14px 0 4px; }
+#side { width: 250px; flex: none; overflow-y: auto; padding: 10px 12px; border-right: 1px solid #ddd; box-sizing: border-box; }
+#info { width: 360px; flex: none; overflow-y: auto; padding: 10px 12px; border-left: 1px solid #ddd; box-sizing: border-box; }
+@media (max-width: 1100px) { #info { width: 280px; } #side { width: 210px; } }
+h1 { font-size: 15px; margin: 0 0 4px; }
+h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: #666; margin: 14px 0 4px; }
+#info h2:first-child { margin-top: 0; }
 #side label { display: flex; align-items: center; gap: 6px; cursor: pointer; }
 #side .count { margin-left: auto; color: #888; font-variant-numeric: tabular-nums; }
+#side select { width: 100%; margin: 2px 0; }
 #status { color: #555; min-height: 2.6em; }
 #search { width: 100%; box-sizing: border-box; padding: 4px 6px; }
-#confidence { width: 100%; }
+#confidence, #year { width: 100%; }
+#export button { margin-right: 6px; }
 .dot { width: 11px; height: 11px; border-radius: 50%; flex: none; }
 .line { width: 22px; flex: none; }
 #main { flex: 1; position: relative; min-width: 0; }
@@ -284,8 +465,12 @@ body { font: 13px/1.4 system-ui, sans-serif; margin: 0; display: flex; height: 1
            padding: 6px 8px; box-shadow: 0 2px 6px rgba(0,0,0,.15); pointer-events: none; z-index: 10; }
 .details strong { display: block; }
 .details .muted, .details .source { color: #666; }
+.details .source { overflow-wrap: anywhere; }
 .details .iri { color: #888; font-size: 11px; word-break: break-all; }
-.details blockquote { margin: 6px 0 2px; padding-left: 8px; border-left: 3px solid #ccc; }
+.details blockquote { margin: 4px 0 2px; padding-left: 8px; border-left: 3px solid #ccc; }
+.fact { margin: 8px 0; padding-top: 6px; border-top: 1px solid #eee; }
+.fact button { border: none; background: none; padding: 0; color: #1565c0; cursor: pointer; font: inherit; text-align: left; }
+.fact .predicate { font-weight: 600; }
 </style>
 <script>@@js@@</script></head>
 <body>
@@ -295,24 +480,37 @@ body { font: 13px/1.4 system-ui, sans-serif; margin: 0; display: flex; height: 1
   <h2>Find</h2>
   <input id="search" type="search" list="search-options" placeholder="entity name or alias, then Enter" autocomplete="off">
   <datalist id="search-options"></datalist>
-  <h2>Minimum confidence <span id="confidence-value">0.00</span></h2>
-  <input id="confidence" type="range" min="0" max="1" step="0.05" value="0">
+  <div id="hub-box"><h2>Hubs</h2>
+  <label><input id="hubs" type="checkbox"><span>draw countries, regions, agencies, modalities and technologies as nodes</span></label>
+  <div id="facets"></div></div>
+  <div id="year-box" hidden><h2>Deals up to <span id="year-value"></span></h2>
+  <input id="year" type="range" step="1">
+  <label><input id="undated" type="checkbox" checked><span>deals without a date</span></label></div>
+  <div id="confidence-box"><h2>Minimum confidence <span id="confidence-value">0.00</span></h2>
+  <input id="confidence" type="range" min="0" max="1" step="0.05" value="0"></div>
   <h2>Classes</h2><div id="types"></div>
-  <h2>Relations</h2><div id="predicates"></div>
+  <h2 id="predicates-title">Relations</h2><div id="predicates"></div>
   <h2>Facts</h2><div id="facts"></div>
-  <h2>Details</h2><div id="details" class="details"></div>
+  <h2>Export</h2><div id="export"><button id="export-png" type="button">PNG</button><button id="export-svg" type="button">SVG</button></div>
 </div>
 <div id="main"><div id="network"></div><div id="tooltip" class="details"></div></div>
+<div id="info"><h2>Details</h2><div id="details" class="details"></div></div>
 <script>
 "use strict";
 const data = @@payload@@;
+const LABEL_PX = 14, HIDDEN_PX = 7, LABEL_THRESHOLD = 9, LABEL_AREA = 24000;
 const byId = new Map(data.nodes.map(n => [n.id, n]));
 const shown = new Set(data.nodes.filter(n => n.shown).map(n => n.id));
 const typeOn = new Set(data.types.map(t => t.name));
 const predicateOn = new Set(data.predicates.map(p => p.name));
 const neighbours = new Map(data.nodes.map(n => [n.id, new Set()]));
-for (const e of data.edges) { neighbours.get(e.from).add(e.to); neighbours.get(e.to).add(e.from); }
-let minConfidence = 0;
+const incident = new Map(data.nodes.map(n => [n.id, []]));
+for (const e of data.edges) {
+  neighbours.get(e.from).add(e.to); neighbours.get(e.to).add(e.from);
+  incident.get(e.from).push(e); if (e.to !== e.from) incident.get(e.to).push(e);
+}
+const facetChoice = new Map();
+let minConfidence = 0, hubsOn = data.hubs, lastYear = data.years ? data.years[1] : null, undatedOn = true;
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -320,60 +518,166 @@ function el(tag, text, className) {
   if (className) node.className = className;
   return node;
 }
-function visible(id) { return shown.has(id) && typeOn.has(byId.get(id).type); }
+function facetOk(n) {
+  for (const hub of facetChoice.values()) if (n.id !== hub && !(n.at || []).includes(hub)) return false;
+  return true;
+}
+function visible(id) {
+  const n = byId.get(id);
+  return shown.has(id) && typeOn.has(n.type) && (hubsOn || !(n.hub || n.lonely) || id === data.focus) && facetOk(n);
+}
 function strong(e) { return e.reference || e.confidence === null || e.confidence >= minConfidence - 1e-9; }
+function inYears(e) { return !data.years || (e.year ? e.year <= lastYear : undatedOn); }
+
+// labels: the most important visible entities (by size) are labelled at the opening zoom, the rest appear as one zooms in
+let baseScale = 1;
+const lowest = Math.min(...data.nodes.map(n => n.value)), valueSpan = Math.max(...data.nodes.map(n => n.value)) - lowest;
+function labelBudget() { const box = document.getElementById("network"); return Math.max(8, Math.round(box.clientWidth * box.clientHeight / LABEL_AREA)); }
+function labelSizes(ids, place) {
+  // the focus, then by size, skipping a label that would overlap one already chosen at the opening zoom
+  const ranked = [...ids].sort((a, b) => (b === data.focus) - (a === data.focus) || byId.get(b).value - byId.get(a).value
+    || byId.get(a).label.localeCompare(byId.get(b).label));
+  const budget = labelBudget(), boxes = [], chosen = new Set();
+  for (const id of ranked.slice(0, budget * 20)) {
+    if (boxes.length >= budget) break;
+    const p = place(id);
+    if (!p) continue;
+    const radius = 8 + 32 * (valueSpan ? (byId.get(id).value - lowest) / valueSpan : 0.5);  // vis-network's linear scaling, min 8, max 40
+    const width = byId.get(id).label.length * LABEL_PX * 0.55, x = p.x * baseScale, y = (p.y + radius) * baseScale + LABEL_PX * 0.7;
+    const box = [x - width / 2, y - LABEL_PX * 0.6, x + width / 2, y + LABEL_PX * 0.6];
+    if (boxes.some(b => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+    boxes.push(box); chosen.add(id);
+  }
+  return ranked.map((id, rank) => ({ id, font: { size: (chosen.has(id) ? LABEL_PX : Math.min(HIDDEN_PX, HIDDEN_PX * Math.sqrt(budget / (rank + 1)))) / baseScale } }));
+}
+function estimatedScale() {  // the scale vis-network's fit will choose, from the precomputed positions
+  const box = document.getElementById("network");
+  const placed = data.nodes.filter(n => visible(n.id) && n.x !== undefined);
+  if (!placed.length) return 1;
+  const xs = placed.map(n => n.x), ys = placed.map(n => n.y);
+  const width = Math.max(...xs) - Math.min(...xs) + 80, height = Math.max(...ys) - Math.min(...ys) + 80;
+  return Math.min(box.clientWidth / width, box.clientHeight / height, 1);
+}
+if (!data.physics) {
+  baseScale = estimatedScale();
+  const sizes = new Map(labelSizes(data.nodes.filter(n => visible(n.id)).map(n => n.id), id => byId.get(id)).map(u => [u.id, u.font]));
+  for (const n of data.nodes) n.font = sizes.get(n.id) || { size: HIDDEN_PX / baseScale };
+}
+if (data.physics && data.focus !== null) Object.assign(byId.get(data.focus), { x: 0, y: 0, fixed: true });
 
 const nodes = new vis.DataSet(data.nodes);
 const edges = new vis.DataSet(data.edges);
 const nodeView = new vis.DataView(nodes, { filter: n => visible(n.id) });
 const edgeView = new vis.DataView(edges, {
-  filter: e => predicateOn.has(e.predicate) && visible(e.from) && visible(e.to) && strong(e) });
+  filter: e => predicateOn.has(e.predicate) && visible(e.from) && visible(e.to) && strong(e) && inYears(e) });
 const physicsOptions = { solver: "forceAtlas2Based", stabilization: { iterations: 300, updateInterval: 50 } };
 const network = new vis.Network(document.getElementById("network"), { nodes: nodeView, edges: edgeView }, {
-  nodes: { shape: "dot", scaling: { min: 8, max: 40, label: { enabled: true, min: 12, max: 26, drawThreshold: 6 } },
-           font: { size: 14 } },
+  nodes: { shape: "dot", scaling: { min: 8, max: 40, label: { enabled: false, drawThreshold: LABEL_THRESHOLD, maxVisible: 18 } },
+           font: { size: LABEL_PX, strokeWidth: 3, strokeColor: "#ffffff" } },
   edges: { font: { size: 9, align: "middle", color: "#555", strokeWidth: 3 }, smooth: data.physics ? { type: "continuous" } : false,
-           arrowStrikethrough: false },
+           arrowStrikethrough: false, scaling: { label: { drawThreshold: LABEL_THRESHOLD, maxVisible: 12 } } },
   physics: data.physics ? physicsOptions : false,
   layout: { improvedLayout: data.physics && data.nodes.length <= 300, randomSeed: 7 },
   interaction: { hover: true, tooltipDelay: 100, hideEdgesOnDrag: !data.physics, hideEdgesOnZoom: !data.physics },
 });
 window.kgNetwork = network;
 
+function relabel() {
+  const ids = nodeView.getIds(), at = network.getPositions(ids);
+  nodes.update(labelSizes(ids, id => at[id]));
+}
+function centre() {  // the focus entity in the middle, everything drawn in sight
+  network.fit({ animation: false });
+  if (data.focus !== null && visible(data.focus)) network.moveTo({ position: network.getPosition(data.focus), scale: network.getScale() * 0.92 });
+}
 // the browser's physics runs only until the layout is stable, then the drawing stays still
 let settled = !data.physics;
-network.on("stabilizationIterationsDone", () => { network.setOptions({ physics: false }); settled = true; });
+network.on("stabilizationIterationsDone", () => {
+  network.setOptions({ physics: false });
+  if (data.focus !== null) nodes.update({ id: data.focus, fixed: false });
+  centre();
+  if (!settled) { baseScale = network.getScale(); relabel(); }
+  settled = true;
+});
+if (!data.physics) centre();
 network.on("afterDrawing", () => {
   if (settled && window.kgStableAt === undefined) { window.kgStableAt = performance.now(); document.body.dataset.state = "ready"; }
 });
 
 const status = document.getElementById("status");
 function say(message) {
-  const edgeCount = edgeView.length;
-  status.replaceChildren(el("div", `${nodeView.length} of ${data.nodes.length} entities, ${edgeCount} of ${data.edges.length} facts drawn`));
+  status.replaceChildren(el("div", `${nodeView.length} of ${data.nodes.length} entities, ${edgeView.length} of ${data.edges.length} ${data.deals ? "deal links" : "facts"} drawn`));
   if (message) status.append(el("div", message));
 }
-function refresh(message) { nodeView.refresh(); edgeView.refresh(); say(message); }
+function refresh(message) { nodeView.refresh(); edgeView.refresh(); relabel(); say(message); }
 
-function nodeDetails(n) {
+function money(usd) {
+  return usd >= 1e9 ? `USD ${(usd / 1e9).toFixed(usd >= 1e10 ? 0 : 1)} billion` : usd >= 1e6 ? `USD ${Math.round(usd / 1e6)} million` : `USD ${Math.round(usd)}`;
+}
+function sourceLine(ev) {
+  const where = ev.title && ev.path ? `${ev.title} (${ev.path})` : (ev.title || ev.path || ev.document);
+  return el("div", ev.confidence === null ? where : `${where}, confidence ${ev.confidence.toFixed(2)}`, "source");
+}
+function evidenceLines(box, e, limit) {
+  for (const ev of e.evidence.slice(0, limit)) box.append(el("blockquote", ev.text), sourceLine(ev));
+  if (e.evidence.length > limit) box.append(el("div", `and ${e.evidence.length - limit} more sentence${e.evidence.length - limit === 1 ? "" : "s"}`, "muted"));
+}
+function dealLines(box, deal) {
+  box.append(el("div", deal.parties.map(p => `${p.label} (${p.role})`).join(", ")));
+  const facts = [deal.usd ? money(deal.usd) : "value not stated", deal.date || "date not stated", deal.status].filter(Boolean);
+  box.append(el("div", facts.join(" \u00b7 "), "muted"));
+}
+function kindLine(e) {
+  return e.deal ? `${e.deal.kind} deal` : e.reference ? "reference fact (vocabulary)"
+    : e.confidence === null ? "fact (no evidence stored)" : `extracted fact, confidence ${e.confidence.toFixed(2)}`;
+}
+function select(id) {
+  if (!shown.has(id)) { shown.add(id); refresh(`added ${byId.get(id).label}`); }
+  if (byId.get(id).hub && !hubsOn) setHubs(true);
+  network.selectNodes([id]);
+  network.focus(id, { scale: Math.max(network.getScale(), baseScale), animation: { duration: 300 } });
+  details.replaceChildren(nodeDetails(byId.get(id), true));
+}
+function factRow(n, e) {
+  const other = byId.get(e.from === n.id ? e.to : e.from);
+  const row = el("div", undefined, "fact");
+  const head = el("div");
+  const link = el("button", other.label);
+  link.type = "button";
+  link.addEventListener("click", () => select(other.id));
+  const arrow = e.arrows === "to" ? (e.from === n.id ? "\u2192" : "\u2190") : "\u2014";
+  head.append(el("span", `${e.predicate} ${arrow} `, "predicate"), link);
+  row.append(head, el("div", kindLine(e), "muted"));
+  if (e.deal) dealLines(row, e.deal);
+  evidenceLines(row, e, 2);
+  return row;
+}
+function nodeDetails(n, full) {
   const box = el("div");
   box.append(el("strong", n.label), el("div", n.cls !== n.type ? `${n.type} (${n.cls})` : n.type, "muted"));
   if (n.aliases.length) box.append(el("div", `also called: ${n.aliases.join("; ")}`));
-  box.append(el("div", `${n.relations} relation${n.relations === 1 ? "" : "s"} in this page`, "muted"), el("div", n.id, "iri"));
+  if (n.at && n.at.length) {
+    for (const facet of data.facets) {
+      const names = n.at.filter(h => byId.get(h).hub === facet.name).map(h => byId.get(h).label);
+      if (names.length) box.append(el("div", `${facet.name}: ${names.join(", ")}`));
+    }
+  }
+  const facts = incident.get(n.id);
+  box.append(el("div", `${facts.length} ${data.deals ? "deal link" : "fact"}${facts.length === 1 ? "" : "s"} in this page`, "muted"), el("div", n.id, "iri"));
   if (data.expandable && [...neighbours.get(n.id)].some(m => !shown.has(m))) box.append(el("div", "double-click to add its neighbours", "muted"));
+  if (full) {
+    const ordered = [...facts].sort((a, b) => (a.reference - b.reference) || (b.evidence.length - a.evidence.length));
+    for (const e of ordered.slice(0, 80)) box.append(factRow(n, e));
+    if (ordered.length > 80) box.append(el("div", `and ${ordered.length - 80} more`, "muted"));
+  }
   return box;
 }
 function edgeDetails(e) {
   const box = el("div");
   box.append(el("strong", `${byId.get(e.from).label} \u2014 ${e.predicate} \u2192 ${byId.get(e.to).label}`));
-  box.append(el("div", e.reference ? "reference fact (vocabulary)"
-    : e.confidence === null ? "fact (no evidence stored)" : `extracted fact, confidence ${e.confidence.toFixed(2)}`, "muted"));
-  for (const ev of e.evidence.slice(0, 3)) {
-    box.append(el("blockquote", ev.text));
-    const where = ev.title && ev.path ? `${ev.title} (${ev.path})` : (ev.title || ev.path || ev.document);
-    box.append(el("div", ev.confidence === null ? where : `${where}, confidence ${ev.confidence.toFixed(2)}`, "source"));
-  }
-  if (e.evidence.length > 3) box.append(el("div", `and ${e.evidence.length - 3} more sentences`, "muted"));
+  box.append(el("div", kindLine(e), "muted"));
+  if (e.deal) dealLines(box, e.deal);
+  evidenceLines(box, e, 3);
   return box;
 }
 
@@ -387,29 +691,33 @@ function showTooltip(content, pointer) {
   tooltip.style.left = `${Math.max(0, x)}px`; tooltip.style.top = `${Math.max(0, y)}px`;
 }
 function hideTooltip() { tooltip.style.display = "none"; }
-network.on("hoverNode", p => showTooltip(nodeDetails(byId.get(p.node)), p.pointer.DOM));
+network.on("hoverNode", p => showTooltip(nodeDetails(byId.get(p.node), false), p.pointer.DOM));
 network.on("hoverEdge", p => showTooltip(edgeDetails(edges.get(p.edge)), p.pointer.DOM));
-for (const name of ["blurNode", "blurEdge", "dragStart", "zoom"]) network.on(name, hideTooltip);
+for (const name of ["blurNode", "blurEdge", "dragStart", "zoom", "click"]) network.on(name, hideTooltip);
+main.addEventListener("mouseleave", hideTooltip);
+main.addEventListener("pointermove", event => {  // vis-network says nothing when the pointer moves from a node to empty canvas quickly
+  const at = network.getNodeAt({ x: event.offsetX, y: event.offsetY }) ?? network.getEdgeAt({ x: event.offsetX, y: event.offsetY });
+  if (at === undefined && event.target.tagName === "CANVAS") hideTooltip();
+});
 
 const details = document.getElementById("details");
-const detailsHint = "Click an entity or a fact to read about it here.";
+const detailsHint = "Click an entity to list its facts with their evidence, or a fact to read its sentences.";
 details.replaceChildren(el("div", detailsHint, "muted"));
 network.on("click", p => details.replaceChildren(
-  p.nodes.length ? nodeDetails(byId.get(p.nodes[0])) : p.edges.length ? edgeDetails(edges.get(p.edges[0])) : el("div", detailsHint, "muted")));
+  p.nodes.length ? nodeDetails(byId.get(p.nodes[0]), true) : p.edges.length ? edgeDetails(edges.get(p.edges[0])) : el("div", detailsHint, "muted")));
 
 function expand(id) {
-  const label = byId.get(id).label;
-  const added = [...neighbours.get(id)].filter(m => !shown.has(m));
+  const n = byId.get(id);
+  const added = [...neighbours.get(id)].filter(m => !shown.has(m) && (hubsOn || !byId.get(m).hub));
   const origin = network.getPosition(id);
   added.forEach((m, i) => {
     shown.add(m);
-    if (data.physics) {
-      const angle = 2 * Math.PI * i / added.length;
-      nodes.update({ id: m, x: origin.x + 120 * Math.cos(angle), y: origin.y + 120 * Math.sin(angle) });
-    }
+    const angle = 2 * Math.PI * i / added.length;
+    if (data.physics || byId.get(m).x === undefined) nodes.update({ id: m, x: origin.x + 120 * Math.cos(angle), y: origin.y + 120 * Math.sin(angle) });
   });
-  refresh(added.length ? `added ${added.length} neighbour${added.length === 1 ? "" : "s"} of ${label}`
-    : `every neighbour of ${label} that this page carries is drawn; regenerate with a larger --hops for more`);
+  refresh(added.length ? `added ${added.length} neighbour${added.length === 1 ? "" : "s"} of ${n.label}`
+    : data.expandable ? `every neighbour of ${n.label} that this page carries is drawn (a page carries up to @@carry@@ entities around its focus); kg viz --focus "${n.label}" draws its own neighbourhood`
+    : `every neighbour of ${n.label} is drawn`);
   if (data.physics && added.length) { network.setOptions({ physics: physicsOptions }); network.stabilize(150); }
 }
 network.on("doubleClick", p => { if (p.nodes.length) expand(p.nodes[0]); });
@@ -430,18 +738,104 @@ for (const p of data.predicates) {
   checkbox(predicates, p.name, p.count, swatch("line", { borderTop: `3px solid ${p.color}` }), predicateOn, () => refresh());
 }
 const facts = document.getElementById("facts");
-const extractedRow = el("label");
-extractedRow.append(swatch("line", { borderTop: "3px solid #1565c0" }), el("span", "extracted from an article: solid, coloured by relation"));
-const referenceRow = el("label");
-referenceRow.append(swatch("line", { borderTop: `2px solid ${data.referenceColor}` }), el("span", "reference fact from the vocabulary: thin grey"));
-facts.append(extractedRow, referenceRow);
+if (data.deals) {
+  document.getElementById("predicates-title").textContent = "Deal kinds";
+  facts.append(el("div", "One line per deal and pair of parties, coloured by kind, as wide as the deal's value in US dollars (thin: value not stated); arrows from acquirer, investor, licensor or supplier.", "muted"));
+  document.getElementById("confidence-box").hidden = true;
+} else {
+  const extractedRow = el("label");
+  extractedRow.append(swatch("line", { borderTop: "3px solid #1565c0" }), el("span", "extracted from an article: solid, coloured by relation"));
+  const referenceRow = el("label");
+  referenceRow.append(swatch("line", { borderTop: `2px solid ${data.referenceColor}` }), el("span", "reference fact from the vocabulary: thin grey"));
+  facts.append(extractedRow, referenceRow);
+}
 if (data.expandable) facts.append(el("div", "Double-click an entity to add its neighbours.", "muted"));
+
+const hubBox = document.getElementById("hubs");
+function setHubs(on) { hubsOn = on; hubBox.checked = on; refresh(on ? "hubs drawn as nodes" : "hubs shown as attributes"); }
+hubBox.checked = hubsOn;
+hubBox.addEventListener("change", () => setHubs(hubBox.checked));
+if (!data.nodes.some(n => n.hub)) document.getElementById("hub-box").hidden = true;
+const facetBox = document.getElementById("facets");
+for (const facet of data.facets) {
+  const choice = el("select");
+  choice.dataset.name = facet.name;
+  const any = el("option", `any ${facet.name}`); any.value = "";
+  choice.append(any, ...facet.values.map(v => { const o = el("option", `${v.label} (${v.count})`); o.value = v.id; return o; }));
+  choice.addEventListener("change", () => { choice.value ? facetChoice.set(facet.name, choice.value) : facetChoice.delete(facet.name); refresh(); });
+  facetBox.append(choice);
+}
+
+if (data.years) {
+  document.getElementById("year-box").hidden = false;
+  const year = document.getElementById("year");
+  Object.assign(year, { min: data.years[0], max: data.years[1], value: data.years[1] });
+  const yearValue = document.getElementById("year-value");
+  yearValue.textContent = data.years[1];
+  year.addEventListener("input", () => { lastYear = Number(year.value); yearValue.textContent = year.value; refresh(); });
+  const undated = document.getElementById("undated");
+  undated.addEventListener("change", () => { undatedOn = undated.checked; refresh(); });
+}
 
 const slider = document.getElementById("confidence");
 slider.addEventListener("input", () => {
   minConfidence = Number(slider.value);
   document.getElementById("confidence-value").textContent = minConfidence.toFixed(2);
   refresh();
+});
+
+// export: the canvas as PNG on white; an SVG drawn from the positions of what is visible
+function exportPng() {
+  const canvas = document.querySelector("#network canvas");
+  const copy = document.createElement("canvas");
+  copy.width = canvas.width; copy.height = canvas.height;
+  const context = copy.getContext("2d");
+  context.fillStyle = "#ffffff"; context.fillRect(0, 0, copy.width, copy.height);
+  context.drawImage(canvas, 0, 0);
+  return copy.toDataURL("image/png");
+}
+function exportSvg() {
+  const ns = "http://www.w3.org/2000/svg";
+  const doc = document.implementation.createDocument(ns, "svg", null);
+  const svg = doc.documentElement;
+  const ids = nodeView.getIds();
+  const at = network.getPositions(ids);
+  const size = id => network.body.nodes[id] ? network.body.nodes[id].options.size : 10;
+  const xs = ids.map(id => at[id].x), ys = ids.map(id => at[id].y);
+  const pad = 60, left = Math.min(...xs, 0) - pad, top = Math.min(...ys, 0) - pad;
+  svg.setAttribute("viewBox", `${left} ${top} ${Math.max(...xs, 0) - left + pad} ${Math.max(...ys, 0) - top + pad}`);
+  svg.setAttribute("font-family", "sans-serif");
+  const add = (parent, tag, attributes, text) => {
+    const item = doc.createElementNS(ns, tag);
+    for (const [name, value] of Object.entries(attributes)) item.setAttribute(name, String(value));
+    if (text !== undefined) item.textContent = text;
+    parent.append(item);
+    return item;
+  };
+  const lines = add(svg, "g", { "stroke-linecap": "round" });
+  for (const e of edgeView.get()) {
+    const a = at[e.from], b = at[e.to];
+    if (a && b) add(lines, "line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: e.color, "stroke-width": e.width, "stroke-opacity": 0.8 });
+  }
+  const dots = add(svg, "g", { stroke: "#ffffff", "stroke-width": 1 });
+  for (const id of ids) add(dots, "circle", { cx: at[id].x, cy: at[id].y, r: size(id), fill: byId.get(id).color });
+  const labels = add(svg, "g", { "text-anchor": "middle", fill: "#222", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke" });
+  labelSizes(ids, id => at[id]).forEach(u => {
+    if (u.font.size * baseScale >= LABEL_PX || ids.length <= 200) add(labels, "text", { x: at[u.id].x, y: at[u.id].y + size(u.id) + LABEL_PX / baseScale, "font-size": LABEL_PX / baseScale }, byId.get(u.id).label);
+  });
+  return new XMLSerializer().serializeToString(doc);
+}
+function download(name, url) {
+  const link = el("a");
+  link.href = url; link.download = name;
+  document.body.append(link); link.click(); link.remove();
+}
+window.kgExport = { png: exportPng, svg: exportSvg };
+document.getElementById("export-png").addEventListener("click", () => download("cgt-kg.png", exportPng()));
+document.getElementById("export-svg").addEventListener("click", () => {
+  const url = URL.createObjectURL(new Blob([exportSvg()], { type: "image/svg+xml" }));
+  download("cgt-kg.svg", url);
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 });
 
 const search = document.getElementById("search");
@@ -464,15 +858,12 @@ function focusEntity(text) {
   if (id === undefined) { say(`no entity matches \u201c${text}\u201d`); return; }
   const n = byId.get(id);
   if (!typeOn.has(n.type)) { typeOn.add(n.type); types.querySelector(`input[data-name="${CSS.escape(n.type)}"]`).checked = true; }
-  shown.add(id);
-  refresh(`found ${n.label}`);
-  network.selectNodes([id]);
-  network.focus(id, { scale: 1.2, animation: { duration: 400 } });
-  details.replaceChildren(nodeDetails(n));
+  select(id);
+  say(`found ${n.label}`);
 }
 search.addEventListener("keydown", event => { if (event.key === "Enter") focusEntity(search.value); });
 search.addEventListener("change", () => focusEntity(search.value));
-if (data.focus !== null) { network.selectNodes([data.focus]); details.replaceChildren(nodeDetails(byId.get(data.focus))); }
+if (data.focus !== null) { network.selectNodes([data.focus]); details.replaceChildren(nodeDetails(byId.get(data.focus), true)); }
 say(data.physics ? "" : "large graph: positions precomputed, physics off");
 </script></body></html>
 """
@@ -480,7 +871,8 @@ say(data.physics ? "" : "large graph: positions precomputed, physics off");
 
 def render_page(payload: dict, title: str) -> str:
     """The HTML of the page for a payload: vis-network inlined, the payload as safe JSON, the title escaped."""
-    parts = {"title": html.escape(title), "css": vis_network_css(), "js": vis_network_js(), "payload": script_json(payload)}
+    parts = {"title": html.escape(title), "css": vis_network_css(), "js": vis_network_js(), "payload": script_json(payload),
+             "carry": f"{CARRY_LIMIT:,}"}
     return re.sub(r"@@(\w+)@@", lambda match: parts[match.group(1)], PAGE)
 
 
@@ -493,9 +885,12 @@ def write_network_page(
     sizes: dict[str, float] | None = None,
     physics: bool | None = None,
     focus: str | None = None,
+    hubs: bool = False,
+    deals: tuple[Deal, ...] | None = None,
 ) -> Path:
     """Write a self-contained HTML page drawing the graph (every asset inline, every text escaped)."""
-    page = render_page(network_payload(graph, drawn=drawn, sizes=sizes, physics=physics, focus=focus), title)
+    payload = network_payload(graph, drawn=drawn, sizes=sizes, physics=physics, focus=focus, hubs=hubs, deals=deals)
+    page = render_page(payload, title)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path

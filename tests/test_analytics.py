@@ -16,7 +16,7 @@ import pytest
 from rdflib import Dataset, Graph
 
 from conftest import opened, run_kg, stderr_lines
-from kg.analytics import centrality, find_communities, pagerank, rank_entities, shortest_chain, undirected
+from kg.analytics import HUB_CLASSES, centrality, find_communities, hub_class, pagerank, rank_entities, shortest_chain, undirected
 from kg.build import build
 from kg.errors import UserError
 from kg.graph import entity_graph, find_entity, neighbourhood, query_graph, write_graph_file
@@ -202,12 +202,58 @@ def test_rank_filters_by_class_and_limits(graph):
     assert [r.label for r in rank_entities(graph, "degree", limit=2)] == ["Alpha Bio", "Alphacel"]
     companies = rank_entities(graph, "pagerank", entity_type="company")
     assert [r.label for r in companies] == ["Alpha Bio", "Beta Cells", "Gamma Gene"]
-    assert companies[0].relations == 4
+    assert companies[0].relations == 3  # the link to Testland is an attribute, not a relation that ranks
     assert [r.label for r in rank_entities(graph, entity_type="TherapyProduct")] == ["Alphacel"]
     with pytest.raises(UserError, match="types present: .*Company"):
         rank_entities(graph, entity_type="Vaccine")
     with pytest.raises(UserError, match="degree, pagerank, betweenness"):
         centrality(graph, "closeness")
+
+
+def test_hubs_are_left_out_of_rankings_unless_asked_for(graph):
+    assert TESTLAND not in {r.iri for r in rank_entities(graph, limit=10)}
+    with_hubs = rank_entities(graph, limit=10, hubs=True)
+    assert TESTLAND in {r.iri for r in with_hubs} and with_hubs[0].relations == 4
+    assert [r.label for r in rank_entities(graph, entity_type="Country")] == ["Testland"]
+
+
+@pytest.mark.parametrize("data, expected", [
+    ({"type": "Country", "cls": "Country"}, "Country"),
+    ({"type": "Agency", "cls": "Agency"}, "Agency"),
+    ({"type": "Therapy", "cls": "TherapyModality"}, "TherapyModality"),
+    ({"type": "Technology", "cls": "Technology"}, "Technology"),
+    ({"type": "Therapy", "cls": "TherapyProduct"}, None),
+    ({"type": "Company", "cls": "Company"}, None),
+])
+def test_hub_classes_come_from_the_class_of_a_node(data, expected):
+    assert hub_class(data) == expected
+
+
+def hub_graph() -> nx.MultiDiGraph:
+    """Two companies in one country and, the long way round, linked by a product and a disease."""
+    graph = nx.MultiDiGraph()
+    for node, cls in [("a", "Company"), ("b", "Company"), ("us", "Country"), ("p", "TherapyProduct"), ("d", "Disease"),
+                      ("q", "TherapyProduct")]:
+        graph.add_node(node, label=node.upper(), type="Therapy" if cls == "TherapyProduct" else cls, cls=cls, aliases=())
+    for s, o, predicate in [("a", "us", "headquarteredIn"), ("b", "us", "headquarteredIn"), ("a", "p", "develops"),
+                            ("p", "d", "treats"), ("q", "d", "treats"), ("b", "q", "develops")]:
+        graph.add_edge(s, o, key=(predicate, "extracted"), predicate=predicate, reference=False, evidence=(), confidence=0.9)
+    return graph
+
+
+def test_a_chain_avoids_hubs_and_excluded_classes_and_can_be_sent_through_one():
+    graph = hub_graph()
+    assert [h.object_label for h in shortest_chain(graph, "a", "b")] == ["US", "US"]  # both headquartered there
+    chain = shortest_chain(graph, "a", "b", exclude=HUB_CLASSES)
+    assert [(h.subject, h.predicate, h.object) for h in chain] == [
+        ("a", "develops", "p"), ("p", "treats", "d"), ("q", "treats", "d"), ("b", "develops", "q")]
+    with pytest.raises(UserError, match="without passing through Country, Region, Agency, TherapyModality, Technology, Disease"):
+        shortest_chain(graph, "a", "b", exclude=(*HUB_CLASSES, "Disease"))
+    assert [h.object for h in shortest_chain(graph, "a", "b", via="Disease", exclude=HUB_CLASSES)][1] == "d"
+    assert [h.object for h in shortest_chain(graph, "a", "b", via="Country", exclude=HUB_CLASSES)] == ["us", "us"]
+    assert len(shortest_chain(graph, "us", "d", exclude=HUB_CLASSES)) == 3  # an end may be a hub
+    with pytest.raises(UserError, match="no entity of type .Person."):
+        shortest_chain(graph, "a", "b", via="Person")
 
 
 def test_shortest_chain_has_the_evidence_of_each_hop(graph):
@@ -277,6 +323,9 @@ def test_rank_command(article_store):
     assert all(cells[2].strip() == "Company" for cells in rows)
     scores = [float(cells[3]) for cells in rows]
     assert scores == sorted(scores, reverse=True)
+    everything = run_kg("rank", "--limit", "50", "--store", article_store)
+    types = {line.split("│")[3].strip() for line in everything.stdout.splitlines() if line.startswith("│")}
+    assert types and not types & {"Country", "Region", "Agency", "Technology"}
 
 
 def test_communities_command(article_store):
@@ -294,6 +343,17 @@ def test_path_command_prints_evidence_and_source(article_store):
     assert "Consolidation in gene therapy" in lines[2] and "consolidation.md" in lines[2]
     assert lines[3] == "2. Quantara Bio collaboratesWith Velmora Genomics"
     assert "Quantara Bio and Velmora Genomics formed a collaboration" in lines[4] and "vectors.md" in lines[5]
+
+
+def test_path_command_leaves_hubs_out_unless_asked(article_store):
+    process = run_kg("path", "Biogen", "Novartis", "--store", article_store)
+    assert process.returncode == 0, process.stderr
+    assert "headquarteredIn" not in process.stdout  # the long way, through products and diseases of the vocabulary
+    process = run_kg("path", "Biogen", "Novartis", "--exclude-type", "Therapy", "--store", article_store)
+    assert process.returncode == 1 and "without passing through Country, Region, Agency, TherapyModality, Technology, Therapy" in process.stderr
+    process = run_kg("path", "Biogen", "Novartis", "--hubs", "--store", article_store)
+    assert process.returncode == 0, process.stderr
+    assert "headquarteredIn" in process.stdout
 
 
 def test_path_to_an_unknown_entity_is_one_line(article_store):

@@ -3,25 +3,33 @@ itself in a real headless Chromium (bench/screenshots.py drives it), including h
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+import struct
 import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import networkx as nx
 import pytest
 
 from conftest import ROOT, opened, run_kg, stderr_lines
+from kg.analytics import HUB_CLASSES, hub_class, without_classes
 from kg.graph import Evidence, neighbourhood
 from kg.namespaces import CGTID, DOC
 from kg.viz import (
+    CARRY_LIMIT,
+    DEAL_COLOURS,
     PHYSICS_NODE_LIMIT,
     PREDICATE_COLOURS,
     REFERENCE_COLOUR,
     TYPE_COLOURS,
     build_view,
+    deal_view,
+    first_drawn,
     uses_physics,
     network_payload,
     write_network_page,
@@ -106,7 +114,10 @@ def test_nodes_and_edges_are_styled_by_class_predicate_and_kind(whole):
     assert headquarters == {**headquarters, "arrows": "to", "color": REFERENCE_COLOUR, "width": 1, "evidence": [], "confidence": None}
     assert {t["name"] for t in payload["types"]} == {n["type"] for n in payload["nodes"]}
     assert sum(p["count"] for p in payload["predicates"]) == len(payload["edges"])
-    assert payload["physics"] == uses_physics(len(payload["nodes"])) and not payload["expandable"]
+    assert payload["physics"] == uses_physics(len(first_drawn(whole.graph, None, None, False))) and not payload["expandable"]
+    assert nodes[UNITED_STATES]["hub"] == "Country" and UNITED_STATES in nodes[BIOGEN]["at"] and "hub" not in nodes[BIOGEN]
+    countries = next(f for f in payload["facets"] if f["name"] == "Country")
+    assert countries["values"][0]["id"] == UNITED_STATES and countries["values"][0]["count"] > 1
 
 
 class Links(HTMLParser):
@@ -132,14 +143,35 @@ def test_the_page_fetches_nothing(whole, tmp_path):
     assert "url(http" not in page.read_text(encoding="utf-8").replace(" ", "")
 
 
-def test_focus_view_draws_the_hops_and_carries_one_more(whole, focus):
-    distances = neighbourhood(whole.graph, BIOGEN, 2)
-    assert focus.drawn == {node for node, d in distances.items() if d <= 1} >= {BIOGEN, GINKGO, UNITED_STATES}
-    assert set(focus.graph) == set(distances) and len(focus.graph) > len(focus.drawn)
+def test_focus_view_walks_past_hubs_and_carries_more_rings(whole, focus):
+    core = without_classes(whole.graph, HUB_CLASSES, keep=[BIOGEN])
+    distances = neighbourhood(core, BIOGEN, len(core))
+    assert focus.drawn == {node for node, d in distances.items() if d <= 1} >= {BIOGEN, GINKGO}
+    assert UNITED_STATES not in focus.drawn and UNITED_STATES in focus.graph  # carried as an attribute
+    carried = {n for n in focus.graph if not hub_class(focus.graph.nodes[n])}
+    assert {n for n, d in distances.items() if d <= 2} <= carried <= set(distances) and len(carried) <= CARRY_LIMIT
+    assert focus.carried == len(carried) - len(focus.drawn) > 0
     assert focus.title == "cgt-kg: Biogen, 1 hop" and focus.focus == BIOGEN
     payload = network_payload(focus.graph, drawn=focus.drawn, sizes=focus.sizes, focus=focus.focus)
     assert {n["id"] for n in payload["nodes"] if n["shown"]} == focus.drawn
-    assert payload["expandable"] and payload["focus"] == BIOGEN
+    assert payload["expandable"] and payload["focus"] == BIOGEN and not payload["hubs"]
+
+
+def test_deal_view_links_the_parties_of_each_deal(store_path):
+    with opened(store_path) as store:
+        view = deal_view(store)
+    assert [(d.kind, d.year) for d in view.deals] == [("Acquisition", 2022), ("Collaboration", 2021), ("Acquisition", 2020),
+                                                      ("Acquisition", 2018)]
+    payload = network_payload(view.graph, sizes=view.sizes, hubs=True, deals=view.deals)
+    edges = {(e["from"], e["to"]): e for e in payload["edges"]}
+    avexis = edges[(str(CGTID["novartis"]), str(CGTID["avexis"]))]
+    quantara = edges[(str(CGTID["nerolis-therapeutics"]), str(CGTID["quantara-bio"]))]
+    collaboration = edges[(BIOGEN, GINKGO)]
+    assert avexis["color"] == DEAL_COLOURS["Acquisition"] and collaboration["color"] == DEAL_COLOURS["Collaboration"]
+    assert avexis["width"] > quantara["width"] > collaboration["width"] and avexis["arrows"] == "to" and collaboration["arrows"] == ""
+    assert avexis["deal"]["usd"] == 8.7e9 and avexis["deal"]["parties"][0] == {"id": str(CGTID["novartis"]), "label": "Novartis", "role": "acquirer"}
+    assert "Novartis acquired AveXis" in avexis["evidence"][0]["text"]
+    assert payload["years"] == [2018, 2022] and payload["deals"]
 
 
 def test_no_reference_leaves_out_the_vocabulary_facts(store_path):
@@ -260,23 +292,36 @@ def test_hostile_text_is_shown_as_text_and_never_runs(browser, whole, tmp_path):
         assert value in text or value == HOSTILE["page"]
 
 
-def test_filters_slider_and_search(browser, whole, tmp_path):
+def test_filters_slider_search_and_the_hub_switch(browser, whole, tmp_path):
     page_file = write_network_page(whole.graph, tmp_path / "graph.html", "filters", sizes=whole.sizes)
     with open_page(browser, page_file) as page:
         nodes, edges = page.evaluate(COUNT.format("nodes")), page.evaluate(COUNT.format("edges"))
-        assert (nodes, edges) == (whole.graph.number_of_nodes(), whole.graph.number_of_edges())
+        drawn = first_drawn(whole.graph, None, None, False)
+        assert nodes == len(drawn) and UNITED_STATES not in page.evaluate("kgNetwork.body.data.nodes.getIds()")
+        page.check("#hubs")
+        assert page.evaluate(COUNT.format("nodes")) == whole.graph.number_of_nodes()
+        edges_all = whole.graph.number_of_edges()
+        assert page.evaluate(COUNT.format("edges")) == edges_all
         page.uncheck('#types input[data-name="Country"]')
         countries = sum(d["type"] == "Country" for _, d in whole.graph.nodes(data=True))
-        assert page.evaluate(COUNT.format("nodes")) == nodes - countries
+        assert page.evaluate(COUNT.format("nodes")) == whole.graph.number_of_nodes() - countries
         page.check('#types input[data-name="Country"]')
         page.uncheck('#predicates input[data-name="headquarteredIn"]')
         headquarters = sum(d["predicate"] == "headquarteredIn" for *_, d in whole.graph.edges(data=True))
-        assert page.evaluate(COUNT.format("edges")) == edges - headquarters
+        assert page.evaluate(COUNT.format("edges")) == edges_all - headquarters
         page.check('#predicates input[data-name="headquarteredIn"]')
         page.fill("#confidence", "0.8")
         page.dispatch_event("#confidence", "input")
         weak = sum(not d["reference"] and d["confidence"] < 0.8 for *_, d in whole.graph.edges(data=True))
-        assert weak > 0 and page.evaluate(COUNT.format("edges")) == edges - weak
+        assert weak > 0 and page.evaluate(COUNT.format("edges")) == edges_all - weak
+        page.fill("#confidence", "0")
+        page.dispatch_event("#confidence", "input")
+        page.uncheck("#hubs")
+        assert (page.evaluate(COUNT.format("nodes")), page.evaluate(COUNT.format("edges"))) == (nodes, edges)
+        page.select_option('#facets select[data-name="Country"]', UNITED_STATES)
+        in_us = {n for n in drawn if whole.graph.has_edge(n, UNITED_STATES)}
+        assert in_us and set(page.evaluate("kgNetwork.body.data.nodes.getIds()")) == in_us
+        page.select_option('#facets select[data-name="Country"]', "")
         page.fill("#search", "ginkgo bioworks")
         page.press("#search", "Enter")
         assert page.evaluate("kgNetwork.getSelectedNodes()") == [GINKGO]
@@ -284,14 +329,108 @@ def test_filters_slider_and_search(browser, whole, tmp_path):
         assert page.kg_errors == []
 
 
-def test_double_click_adds_the_carried_neighbours(browser, focus, tmp_path):
+def drawn_label_size(page, node: str) -> float:
+    """The size in screen pixels at which a node's label is drawn now (0: not drawn)."""
+    return page.evaluate("""id => {
+      const n = kgNetwork.body.nodes[id], size = n.labelModule.fontOptions.size * kgNetwork.getScale();
+      return size >= n.options.scaling.label.drawThreshold - 1 ? Math.min(size, n.options.scaling.label.maxVisible) : 0;
+    }""", node)
+
+
+@pytest.fixture(scope="module")
+def biogen_two_hops(store_path, tmp_path_factory):
+    with opened(store_path) as store:
+        view = build_view(store, focus="Biogen", hops=2)
+    page = write_network_page(view.graph, tmp_path_factory.mktemp("biogen") / "biogen.html", view.title, drawn=view.drawn,
+                              sizes=view.sizes, focus=view.focus)
+    return view, page
+
+
+def test_focus_view_is_centred_on_its_company_with_labels_and_no_country(browser, biogen_two_hops):
+    view, page_file = biogen_two_hops
+    with open_page(browser, page_file) as page:
+        ids = set(page.evaluate("kgNetwork.body.data.nodes.getIds()"))
+        assert BIOGEN in ids and GINKGO in ids
+        assert not any(hub_class(view.graph.nodes[n]) for n in ids)
+        box = page.evaluate("(() => { const b = document.getElementById('network').getBoundingClientRect(); return [b.left, b.top, b.width, b.height]; })()")
+        x, y = dom_position(page, BIOGEN)
+        assert abs(x - (box[0] + box[2] / 2)) < 0.1 * box[2] and abs(y - (box[1] + box[3] / 2)) < 0.1 * box[3]
+        assert drawn_label_size(page, BIOGEN) >= 12 and drawn_label_size(page, GINKGO) >= 12
+        assert page.kg_errors == []
+
+
+def test_a_click_lists_the_facts_with_their_evidence_beside_the_picture(browser, biogen_two_hops):
+    _, page_file = biogen_two_hops
+    with open_page(browser, page_file) as page:
+        page.mouse.click(*dom_position(page, GINKGO))
+        details = page.text_content("#details")
+        assert "Ginkgo Bioworks" in details and "collaboratesWith" in details
+        assert "Biogen and Ginkgo Bioworks formed a collaboration in May 2021" in details and "hostile.md" in details
+        assert "Country: United States" in details
+        top, bottom = page.evaluate("(() => { const b = document.querySelector('#details .fact').getBoundingClientRect(); return [b.top, b.bottom]; })()")
+        assert 0 < top and bottom < 900  # visible without scrolling
+        page.click("#details .fact button >> text=Biogen")
+        assert page.evaluate("kgNetwork.getSelectedNodes()") == [BIOGEN]
+
+
+def test_the_tooltip_goes_away_when_the_pointer_leaves(browser, biogen_two_hops):
+    _, page_file = biogen_two_hops
+    with open_page(browser, page_file) as page:
+        x, y = dom_position(page, GINKGO)
+        for away in [(100, 450), (x + 200, y + 200)]:  # the side panel, then empty canvas
+            page.mouse.move(x, y)
+            page.wait_for_selector("#tooltip", state="visible")
+            page.mouse.move(*away, steps=4)
+            page.wait_for_selector("#tooltip", state="hidden", timeout=2000)
+
+
+def test_double_click_adds_the_carried_neighbours_ring_after_ring(browser, focus, tmp_path):
     page_file = write_network_page(focus.graph, tmp_path / "focus.html", focus.title, drawn=focus.drawn, sizes=focus.sizes,
                                    focus=focus.focus)
+    core = without_classes(focus.graph, HUB_CLASSES)
     with open_page(browser, page_file) as page:
         assert page.evaluate(COUNT.format("nodes")) == len(focus.drawn)
         assert page.evaluate("kgNetwork.getSelectedNodes()") == [BIOGEN]
-        page.mouse.dblclick(*dom_position(page, UNITED_STATES))
-        added = set(nx.all_neighbors(focus.graph, UNITED_STATES)) - focus.drawn
-        assert added and page.evaluate(COUNT.format("nodes")) == len(focus.drawn) + len(added)
-        assert "added" in page.text_content("#status")
+        shown = set(focus.drawn)
+        for _ in range(2):  # a node drawn by the first double-click can be expanded again
+            node = next(n for n in sorted(shown) if set(nx.all_neighbors(core, n)) - shown)
+            added = set(nx.all_neighbors(core, node)) - shown
+            page.mouse.dblclick(*dom_position(page, node))
+            shown |= added
+            assert page.evaluate(COUNT.format("nodes")) == len(shown)
+            assert "added" in page.text_content("#status")
+            shown = set(page.evaluate("kgNetwork.body.data.nodes.getIds()"))
+        assert page.kg_errors == []
+
+
+def test_png_and_svg_export(browser, biogen_two_hops):
+    _, page_file = biogen_two_hops
+    with open_page(browser, page_file) as page:
+        png = base64.b64decode(page.evaluate("kgExport.png()").split(",", 1)[1])
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
+        width, height = struct.unpack(">II", png[16:24])
+        assert width > 500 and height > 500
+        svg = ElementTree.fromstring(page.evaluate("kgExport.svg()"))
+        ns = "{http://www.w3.org/2000/svg}"
+        assert len(svg.findall(f".//{ns}circle")) == page.evaluate(COUNT.format("nodes"))
+        assert len(svg.findall(f".//{ns}line")) == page.evaluate(COUNT.format("edges"))
+        assert "Biogen" in {t.text for t in svg.findall(f".//{ns}text")}
+        with page.expect_download() as download:
+            page.click("#export-png")
+        assert download.value.suggested_filename == "cgt-kg.png"
+        assert page.kg_errors == []
+
+
+def test_deal_network_page_year_slider(browser, store_path, tmp_path):
+    with opened(store_path) as store:
+        view = deal_view(store)
+    page_file = write_network_page(view.graph, tmp_path / "deals.html", view.title, sizes=view.sizes, hubs=True, deals=view.deals)
+    with open_page(browser, page_file) as page:
+        assert page.evaluate(COUNT.format("edges")) == 4
+        assert page.text_content("#predicates-title") == "Deal kinds"
+        page.fill("#year", "2020")
+        page.dispatch_event("#year", "input")
+        assert page.evaluate(COUNT.format("edges")) == 2 and page.text_content("#year-value") == "2020"
+        page.evaluate("kgNetwork.body.emitter.emit('click', { nodes: [], edges: [kgNetwork.body.data.edges.getIds()[0]] })")
+        assert "Acquisition deal" in page.text_content("#details")
         assert page.kg_errors == []
