@@ -498,7 +498,7 @@ h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: #
 <script>
 "use strict";
 const data = @@payload@@;
-const LABEL_PX = 14, HIDDEN_PX = 7, LABEL_THRESHOLD = 9, LABEL_AREA = 24000;
+const LABEL_PX = 14, HIDDEN_PX = 7, LABEL_THRESHOLD = 9, LABEL_AREA = 24000, TIERS = 10;
 const byId = new Map(data.nodes.map(n => [n.id, n]));
 const shown = new Set(data.nodes.filter(n => n.shown).map(n => n.id));
 const typeOn = new Set(data.types.map(t => t.name));
@@ -533,11 +533,12 @@ function inYears(e) { return !data.years || (e.year ? e.year <= lastYear : undat
 let baseScale = 1;
 const lowest = Math.min(...data.nodes.map(n => n.value)), valueSpan = Math.max(...data.nodes.map(n => n.value)) - lowest;
 function labelBudget() { const box = document.getElementById("network"); return Math.max(8, Math.round(box.clientWidth * box.clientHeight / LABEL_AREA)); }
-function labelSizes(ids, place) {
-  // the focus, then by size, skipping a label that would overlap one already chosen at the opening zoom
+function labelTiers(ids, place) {
+  // tier 0, labelled at the opening zoom: the focus, then the largest, skipping a label that would overlap one
+  // already chosen; tier k > 0: the next budget * 2^k by size, whose labels appear as one zooms in, k by k
   const ranked = [...ids].sort((a, b) => (b === data.focus) - (a === data.focus) || byId.get(b).value - byId.get(a).value
-    || byId.get(a).label.localeCompare(byId.get(b).label));
-  const budget = labelBudget(), boxes = [], chosen = new Set();
+    || (a < b ? -1 : a > b ? 1 : 0));
+  const budget = labelBudget(), boxes = [], tiers = new Map();
   for (const id of ranked.slice(0, budget * 20)) {
     if (boxes.length >= budget) break;
     const p = place(id);
@@ -546,9 +547,15 @@ function labelSizes(ids, place) {
     const width = byId.get(id).label.length * LABEL_PX * 0.55, x = p.x * baseScale, y = (p.y + radius) * baseScale + LABEL_PX * 0.7;
     const box = [x - width / 2, y - LABEL_PX * 0.6, x + width / 2, y + LABEL_PX * 0.6];
     if (boxes.some(b => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
-    boxes.push(box); chosen.add(id);
+    boxes.push(box); tiers.set(id, 0);
   }
-  return ranked.map((id, rank) => ({ id, font: { size: (chosen.has(id) ? LABEL_PX : Math.min(HIDDEN_PX, HIDDEN_PX * Math.sqrt(budget / (rank + 1)))) / baseScale } }));
+  ranked.forEach((id, rank) => { if (!tiers.has(id)) tiers.set(id, Math.min(TIERS, Math.max(1, Math.ceil(Math.log2((rank + 1) / budget))))); });
+  return tiers;
+}
+function tierGroups() {  // one vis-network group per tier: a font size per group is far cheaper than one per node
+  const groups = { t0: { font: { size: LABEL_PX / baseScale } } };
+  for (let k = 1; k <= TIERS; k++) groups[`t${k}`] = { font: { size: HIDDEN_PX * Math.pow(0.5, (k - 1) / 2) / baseScale } };
+  return groups;
 }
 function estimatedScale() {  // the scale vis-network's fit will choose, from the precomputed positions
   const box = document.getElementById("network");
@@ -560,8 +567,8 @@ function estimatedScale() {  // the scale vis-network's fit will choose, from th
 }
 if (!data.physics) {
   baseScale = estimatedScale();
-  const sizes = new Map(labelSizes(data.nodes.filter(n => visible(n.id)).map(n => n.id), id => byId.get(id)).map(u => [u.id, u.font]));
-  for (const n of data.nodes) n.font = sizes.get(n.id) || { size: HIDDEN_PX / baseScale };
+  const tiers = labelTiers(data.nodes.filter(n => visible(n.id)).map(n => n.id), id => byId.get(id));
+  for (const n of data.nodes) n.group = `t${tiers.has(n.id) ? tiers.get(n.id) : TIERS}`;
 }
 if (data.physics && data.focus !== null) Object.assign(byId.get(data.focus), { x: 0, y: 0, fixed: true });
 
@@ -577,6 +584,7 @@ const network = new vis.Network(document.getElementById("network"), { nodes: nod
   edges: { font: { size: 9, align: "middle", color: "#555", strokeWidth: 3 }, smooth: data.physics ? { type: "continuous" } : false,
            arrowStrikethrough: false, scaling: { label: { drawThreshold: LABEL_THRESHOLD, maxVisible: 12 } } },
   physics: data.physics ? physicsOptions : false,
+  groups: tierGroups(),
   layout: { improvedLayout: data.physics && data.nodes.length <= 300, randomSeed: 7 },
   interaction: { hover: true, tooltipDelay: 100, hideEdgesOnDrag: !data.physics, hideEdgesOnZoom: !data.physics },
 });
@@ -584,7 +592,9 @@ window.kgNetwork = network;
 
 function relabel() {
   const ids = nodeView.getIds(), at = network.getPositions(ids);
-  nodes.update(labelSizes(ids, id => at[id]));
+  const changed = [...labelTiers(ids, id => at[id])].filter(([id, tier]) => byId.get(id).group !== `t${tier}`);
+  for (const [id, tier] of changed) byId.get(id).group = `t${tier}`;
+  nodes.update(changed.map(([id, tier]) => ({ id, group: `t${tier}` })));
 }
 function centre() {  // the focus entity in the middle, everything drawn in sight
   network.fit({ animation: false });
@@ -596,7 +606,7 @@ network.on("stabilizationIterationsDone", () => {
   network.setOptions({ physics: false });
   if (data.focus !== null) nodes.update({ id: data.focus, fixed: false });
   centre();
-  if (!settled) { baseScale = network.getScale(); relabel(); }
+  if (!settled) { baseScale = network.getScale(); network.setOptions({ groups: tierGroups() }); relabel(); }
   settled = true;
 });
 if (!data.physics) centre();
@@ -820,8 +830,8 @@ function exportSvg() {
   const dots = add(svg, "g", { stroke: "#ffffff", "stroke-width": 1 });
   for (const id of ids) add(dots, "circle", { cx: at[id].x, cy: at[id].y, r: size(id), fill: byId.get(id).color });
   const labels = add(svg, "g", { "text-anchor": "middle", fill: "#222", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke" });
-  labelSizes(ids, id => at[id]).forEach(u => {
-    if (u.font.size * baseScale >= LABEL_PX || ids.length <= 200) add(labels, "text", { x: at[u.id].x, y: at[u.id].y + size(u.id) + LABEL_PX / baseScale, "font-size": LABEL_PX / baseScale }, byId.get(u.id).label);
+  labelTiers(ids, id => at[id]).forEach((tier, id) => {
+    if (tier === 0 || ids.length <= 200) add(labels, "text", { x: at[id].x, y: at[id].y + size(id) + LABEL_PX / baseScale, "font-size": LABEL_PX / baseScale }, byId.get(id).label);
   });
   return new XMLSerializer().serializeToString(doc);
 }
