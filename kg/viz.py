@@ -557,13 +557,15 @@ function tierGroups() {  // one vis-network group per tier: a font size per grou
   for (let k = 1; k <= TIERS; k++) groups[`t${k}`] = { font: { size: HIDDEN_PX * Math.pow(0.5, (k - 1) / 2) / baseScale } };
   return groups;
 }
-function estimatedScale() {  // the scale vis-network's fit will choose, from the precomputed positions
+let middle = { x: 0, y: 0 };
+function estimatedScale() {  // the scale that fits the precomputed positions into the canvas, and their middle
   const box = document.getElementById("network");
   const placed = data.nodes.filter(n => visible(n.id) && n.x !== undefined);
   if (!placed.length) return 1;
-  const xs = placed.map(n => n.x), ys = placed.map(n => n.y);
-  const width = Math.max(...xs) - Math.min(...xs) + 80, height = Math.max(...ys) - Math.min(...ys) + 80;
-  return Math.min(box.clientWidth / width, box.clientHeight / height, 1);
+  let [left, right, top, bottom] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const n of placed) { left = Math.min(left, n.x); right = Math.max(right, n.x); top = Math.min(top, n.y); bottom = Math.max(bottom, n.y); }
+  middle = { x: (left + right) / 2, y: (top + bottom) / 2 };
+  return Math.min(0.95 * box.clientWidth / (right - left + 80), 0.95 * box.clientHeight / (bottom - top + 80), 1);
 }
 if (!data.physics) {
   baseScale = estimatedScale();
@@ -597,8 +599,10 @@ function relabel() {
   nodes.update(changed.map(([id, tier]) => ({ id, group: `t${tier}` })));
 }
 function centre() {  // the focus entity in the middle, everything drawn in sight
-  network.fit({ animation: false });
-  if (data.focus !== null && visible(data.focus)) network.moveTo({ position: network.getPosition(data.focus), scale: network.getScale() * 0.92 });
+  if (data.physics) network.fit({ animation: false });  // precomputed positions: the scale the labels were sized for
+  const focused = data.focus !== null && visible(data.focus);
+  network.moveTo({ position: focused ? network.getPosition(data.focus) : data.physics ? network.getViewPosition() : middle,
+                   scale: data.physics ? network.getScale() * (focused ? 0.92 : 1) : baseScale });
 }
 // the browser's physics runs only until the layout is stable, then the drawing stays still
 let settled = !data.physics;
