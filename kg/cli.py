@@ -572,10 +572,10 @@ def evaluate_command(
                 out.print(f"[yellow]spurious[/yellow] {escape(line)}", highlight=False)
 
 
-def main() -> None:
-    """Entry point: run the app, turning a user's mistake into one line and exit code 1."""
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app on `argv` (default: the command line), turning a user's mistake into one line and exit code 1."""
     try:
-        app()
+        app(args=argv, prog_name="kg")
     except UserError as error:
         err.print(f"[bold red]error:[/bold red] {escape(str(error))}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -1,8 +1,10 @@
 """Shared fixtures of the cgt-kg test suite.
 
 Expensive things are made once per session: the two spaCy pipelines (rules-only and the
-installed statistical model) and one store built from the repository's corpus/. The CLI is
-exercised through the real console script with `run_kg`.
+installed statistical model) and one store built from the repository's corpus/, shared
+read-only (`store_copy` gives a test its own copy to change). The CLI runs in process with
+`run_kg` (through `kg.cli.main`, so errors are formatted as the console script formats them);
+`run_kg_script` runs the real console script for the few end-to-end checks.
 """
 
 from __future__ import annotations
@@ -49,11 +51,36 @@ def kg_env(**extra: str) -> dict[str, str]:
 
 
 def run_kg(*args, cwd: str | Path | None = None, timeout: float = CLI_TIMEOUT, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the real `kg` console script and return the finished process (text mode).
+    """Run `kg` with these arguments and return the finished run (text mode).
 
-    Runs in a neutral working directory by default so that no command can touch ./.kg/store
-    of the repository.
+    In process through `kg.cli.main`, in a neutral working directory by default so that no
+    command can touch ./.kg/store of the repository. A run that needs its own environment
+    (`env`) goes through the real console script instead.
     """
+    if env is not None:
+        return run_kg_script(*args, cwd=cwd, timeout=timeout, env=env)
+    from typer.testing import CliRunner
+
+    from kg.cli import main
+
+    argv = list(map(str, args))
+    previous = os.getcwd()
+    with CliRunner().isolation(env={"KG_STORE": None, "KG_UPDATE_ENDPOINT": None}) as (stdout, stderr, _):
+        os.chdir(str(cwd) if cwd is not None else _neutral_cwd())
+        try:
+            main(argv)
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        finally:
+            os.chdir(previous)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        return subprocess.CompletedProcess(["kg", *argv], code, stdout.getvalue().decode("utf-8"), stderr.getvalue().decode("utf-8"))
+
+
+def run_kg_script(*args, cwd: str | Path | None = None, timeout: float = CLI_TIMEOUT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `kg` console script and return the finished process (text mode), for end-to-end checks."""
     return subprocess.run(
         [kg_executable(), *map(str, args)],
         capture_output=True,
@@ -145,14 +172,16 @@ class BuiltStore:
     path: Path
     summary: object
     pipeline: str
+    options: tuple[str, ...]
+    """The `kg build` options that build the same store again (an unchanged rebuild)."""
 
 
 @contextmanager
-def opened(path: str | Path, create: bool = False) -> Iterator[object]:
+def opened(path: str | Path, create: bool = False, read_only: bool = False) -> Iterator[object]:
     """Open a store for the duration of a block and always release it (Oxigraph locks the folder)."""
     from kg.store import open_store
 
-    store = open_store(str(path), create=create)
+    store = open_store(str(path), create=create, read_only=read_only)
     try:
         yield store
     finally:
@@ -178,7 +207,16 @@ def built_store(tmp_path_factory, corpus_nlp) -> BuiltStore:
         summary = build([CORPUS], store, corpus_nlp)
     assert not summary.problems, summary.problems
     assert summary.new == len(corpus_articles())
-    return BuiltStore(path=path, summary=summary, pipeline=pipeline_description(corpus_nlp))
+    options = ("--model", MODEL_NAME if model_installed() else "rules", "--min-confidence", "0")
+    return BuiltStore(path=path, summary=summary, pipeline=pipeline_description(corpus_nlp), options=options)
+
+
+@pytest.fixture
+def store_copy(built_store, tmp_path) -> Path:
+    """A copy of the corpus store for a test that changes it (the session's store stays as built)."""
+    copy = tmp_path / "corpus-store-copy"
+    shutil.copytree(built_store.path, copy)
+    return copy
 
 
 def corpus_articles() -> list[Path]:

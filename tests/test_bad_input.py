@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-KG = str(Path(sys.executable).parent / "kg")
+from conftest import run_kg
 
 
-def kg(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([KG, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+def kg(*args: str, cwd: Path):
+    return run_kg(*args, cwd=cwd)
 
 
 @pytest.fixture

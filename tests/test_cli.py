@@ -1,4 +1,5 @@
-"""The `kg` command line, through the real console script (subprocess)."""
+"""The `kg` command line, in process through `kg.cli.main` (`run_kg`); help, one build and one query
+also through the real console script (`run_kg_script`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph
 
-from conftest import CORPUS, corpus_articles, kg_env, run_kg, stderr_lines
+from conftest import CORPUS, corpus_articles, kg_env, run_kg, run_kg_script, stderr_lines
 from kg.model import MEASURES, PREDICATES, TOP_LEVEL_TYPES
 from kg.namespaces import DOC
 from kg.ontology import load_vocabulary
@@ -54,7 +55,7 @@ def json_records(process) -> list[dict]:
 
 
 def test_top_level_help():
-    process = run_kg("--help")
+    process = run_kg_script("--help")
     assert process.returncode == 0, process.stderr
     for command in COMMANDS:
         assert command in process.stdout
@@ -375,9 +376,12 @@ def test_build_reports_bad_files_and_keeps_good_ones(tmp_path):
 def test_build_then_rebuild_through_the_cli(tmp_path):
     store = tmp_path / "store"
     articles = [CORPUS / "a05_ema_approval.txt", CORPUS / "b05_licensing_deal.txt"]
-    first = run_kg("build", *articles, "--store", store, "--model", "rules")
+    first = run_kg_script("build", *articles, "--store", store, "--model", "rules")
     assert first.returncode == 0, first.stderr
     assert "2 new" in first.stdout
+    answer = run_kg_script("query", "SELECT (COUNT(*) AS ?n) WHERE { ?d a cgt:Document }", "--store", store, "-f", "csv")
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout.split() == ["n", "2"]
     second = run_kg("build", *articles, "--store", store, "--model", "rules")
     assert second.returncode == 0, second.stderr
     assert "0 new, 0 changed, 2 unchanged" in second.stdout

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from kg.build import build
-from kg.nlp.pipeline import load_pipeline
+from conftest import opened
 from kg.queries import canned_queries, result_rows
-from kg.store import open_store
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 # For each canned query: a row (as display strings) that must appear in its answer.
 # The facts come from corpus/ articles (extracted) or from the vocabulary (reference).
@@ -45,11 +40,10 @@ KNOWN_ANSWERS = {
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    store = open_store(str(tmp_path_factory.mktemp("demo") / "store"))
-    build([CORPUS], store, load_pipeline(None))
-    yield store
-    store.close()
+def demo_store(built_store):
+    """The session's corpus store (the demo graph), read only."""
+    with opened(built_store.path, read_only=True) as store:
+        yield store
 
 
 def test_every_canned_query_has_a_known_answer():
