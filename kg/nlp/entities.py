@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -88,8 +88,36 @@ SENTENCE_ENDS = frozenset(Sentencizer.default_punct_chars)
 
 
 class VocabularyRuler(EntityRuler):
-    """spaCy's EntityRuler, except that the entities its matches overwrite are dropped in one pass: spaCy's
+    """spaCy's EntityRuler, except that exact-case names (token patterns of ORTH only) are matched by a
+    PhraseMatcher on ORTH, which costs the same for any number of names, where spaCy's token Matcher tries
+    every pattern at every token; and the entities its matches overwrite are dropped in one pass: spaCy's
     own `set_annotations` refilters the entity list at every match, quadratic next to a model's entities."""
+
+    def clear(self) -> None:
+        """Reset all patterns, the exact-case names too."""
+        super().clear()
+        self.exact_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+
+    def add_patterns(self, patterns: list[dict]) -> None:
+        """Add patterns as EntityRuler does; a token pattern of ORTH values only goes to the exact-case PhraseMatcher."""
+        if not hasattr(self, "exact_matcher"):
+            self.exact_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        exact = [entry for entry in patterns if _exact_words(entry["pattern"]) is not None]
+        super().add_patterns([entry for entry in patterns if _exact_words(entry["pattern"]) is None])
+        for entry in exact:
+            label = entry["label"]
+            if "id" in entry:
+                label = self._create_label(entry["label"], entry["id"])
+                self._ent_ids[self.matcher._normalize_key(label)] = (entry["label"], entry["id"])
+            self.token_patterns[label].append(entry["pattern"])
+            self.exact_matcher.add(label, [Doc(self.nlp.vocab, words=_exact_words(entry["pattern"]))])
+
+    def match(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The matches of all three matchers, longest first, as EntityRuler orders them."""
+        self._require_patterns()
+        matches = [*(self.matcher(doc) if len(self.matcher) else ()), *self.exact_matcher(doc), *self.phrase_matcher(doc)]
+        final_matches = {(m_id, start, end) for m_id, start, end in matches if start != end}
+        return sorted(final_matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
 
     def set_annotations(self, doc: Doc, matches) -> None:
         """Add the matches (longest first) as entities where no longer match lies, as EntityRuler does."""
@@ -105,6 +133,13 @@ class VocabularyRuler(EntityRuler):
                     new_entities.append(Span(doc, start, end, label=match_id))
                 seen_tokens.update(range(start, end))
         doc.ents = [e for e in doc.ents if seen_tokens.isdisjoint(range(e.start, e.end))] + new_entities
+
+
+def _exact_words(pattern) -> list[str] | None:
+    """The words of a token pattern that only names exact token texts ([{"ORTH": "Kite"}]), else None."""
+    if isinstance(pattern, list) and pattern and all(list(token) == ["ORTH"] and isinstance(token["ORTH"], str) for token in pattern):
+        return [token["ORTH"] for token in pattern]
+    return None
 
 
 @Language.factory(
