@@ -6,12 +6,67 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 BLANK_LINE = re.compile(r"(?=\n\n)")
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class WordTest:
+    """A Matcher predicate over a word's own text, `{"TEXT": {"REGEX": r}}` or `{"LOWER": {"IN": words}}`, as the
+    lexeme flag spaCy stores once per word of the vocabulary: a Matcher checks a flag in C, a predicate in Python."""
+
+    regex: str | None = None
+    lower_in: frozenset[str] = frozenset()
+
+    def __call__(self, text: str) -> bool:
+        if self.regex is not None:
+            return re.search(self.regex, text) is not None
+        return text.lower() in self.lower_in
+
+
+def word_flag_matcher(vocab: Vocab, shapes: dict[str, list[list[dict]]]) -> Matcher:
+    """A Matcher of the token patterns of `shapes` (by match label), their word tests turned into lexeme flags
+    (`with_word_flags`): the same matches, found without a Python call per token and test."""
+    matcher = Matcher(vocab, validate=False)  # the flags have no names to validate
+    for label, patterns in shapes.items():
+        matcher.add(label, [with_word_flags(vocab, pattern) for pattern in patterns])
+    return matcher
+
+
+def with_word_flags(vocab: Vocab, pattern: list[dict]) -> list[dict]:
+    """A Matcher token pattern with each REGEX on TEXT and IN on LOWER replaced by a lexeme flag of `vocab`
+    (one flag per distinct test, shared by every matcher of the vocab); where spaCy has no flag left, the
+    predicate stays as it is."""
+    converted = []
+    for spec in pattern:
+        spec = dict(spec)
+        for attr, kind, make in (("TEXT", "REGEX", lambda v: WordTest(regex=v)), ("LOWER", "IN", lambda v: WordTest(lower_in=frozenset(v)))):
+            value = spec.get(attr)
+            if isinstance(value, dict) and list(value) == [kind]:
+                flag = _word_flag(vocab, make(value[kind]))
+                if flag is not None:
+                    del spec[attr]
+                    spec[flag] = True
+        converted.append(spec)
+    return converted
+
+
+def _word_flag(vocab: Vocab, test: WordTest) -> int | None:
+    """The lexeme flag of `vocab` that holds `test`, added on first use; None when all 63 flags are taken."""
+    for flag, getter in vocab.lex_attr_getters.items():
+        if getter == test:
+            return flag
+    try:
+        return vocab.add_flag(test)
+    except ValueError:
+        return None
 
 
 def once_per_document(compute: Callable[[Doc], T]) -> Callable[[Doc], T]:

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.nlp import text_of
+from kg.nlp import text_of, word_flag_matcher
 from kg.ontology import NOT_AN_ENTITY, ONTOLOGY_DIR, load_vocabulary
 
 PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z0-9'’.-]*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
@@ -331,21 +331,22 @@ class NameFinder:
         suffixes = sorted({s.lower().rstrip(".") for s in vocabulary.company_suffixes})
         self.suffixes = set(suffixes) | {s + "." for s in suffixes}
         self.not_products = re.compile("|".join(f"(?:{p})" for p in vocabulary.not_products))
-        self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("Person", [
-            [{"LOWER": {"IN": sorted(words.person_titles)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
-            [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"ORTH": ","}, {"LOWER": {"IN": sorted(words.person_roles)}}],
-            [{"LOWER": {"IN": sorted(words.speech_verbs)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
-            [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"LOWER": {"IN": sorted(words.speech_verbs)}}],
-            [{"LOWER": {"IN": sorted(words.person_role_heads)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
-            [{"LOWER": "by"}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"IS_SPACE": True}],
-        ])
-        self.matcher.add("TherapyProduct", [
-            [{"TEXT": {"REGEX": PRODUCT_CODE}}],
-            *SPLIT_CODES,
-            [{"TEXT": {"REGEX": INN_GENE}, "OP": "?"}, {"TEXT": {"REGEX": INN_STEM}}],
-            [{"TEXT": {"REGEX": r"^[a-z]{4,}leucel$"}}, {"ORTH": "-"}, {"ORTH": "T"}],
-        ])
+        self.matcher = word_flag_matcher(nlp.vocab, {
+            "Person": [
+                [{"LOWER": {"IN": sorted(words.person_titles)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
+                [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"ORTH": ","}, {"LOWER": {"IN": sorted(words.person_roles)}}],
+                [{"LOWER": {"IN": sorted(words.speech_verbs)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
+                [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"LOWER": {"IN": sorted(words.speech_verbs)}}],
+                [{"LOWER": {"IN": sorted(words.person_role_heads)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
+                [{"LOWER": "by"}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"IS_SPACE": True}],
+            ],
+            "TherapyProduct": [
+                [{"TEXT": {"REGEX": PRODUCT_CODE}}],
+                *SPLIT_CODES,
+                [{"TEXT": {"REGEX": INN_GENE}, "OP": "?"}, {"TEXT": {"REGEX": INN_STEM}}],
+                [{"TEXT": {"REGEX": r"^[a-z]{4,}leucel$"}}, {"ORTH": "-"}, {"ORTH": "T"}],
+            ],
+        })
         # Names that end in a telling word are found from that word backwards (cheaper than
         # open-ended Matcher patterns): "Lunaris Bio", "Helixmith Co., Ltd.", "acute myeloid leukemia".
         self.company_heads = set(vocabulary.company_heads)

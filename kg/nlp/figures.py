@@ -16,12 +16,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from kg.dates import YEAR, dateline_year, paragraph_year_before
 from kg.errors import UserError
-from kg.nlp import blank_lines_of, once_per_document, paragraph_around, text_of
+from kg.nlp import blank_lines_of, once_per_document, paragraph_around, text_of, word_flag_matcher
 from kg.ontology import ONTOLOGY_DIR
 
 FIGURE_PATTERNS = ONTOLOGY_DIR / "patterns" / "figures.toml"
@@ -125,20 +124,22 @@ class FigureParser:
         glued = {"TEXT": {"REGEX": self.glued.pattern}}
         scale = {"LOWER": {"IN": sorted(patterns.scales) + sorted(f"{word}." for word in patterns.scales)}, "OP": "?"}
         hyphen = {"ORTH": "-", "OP": "?"}
-        self.matcher = Matcher(nlp.vocab)
-        self.matcher.add("money", [
-            [currency, number, hyphen, scale],
-            [currency, glued],
-            [number, scale, {"LOWER": {"IN": ["us", "u.s."]}, "OP": "?"}, currency],
-        ])
-        # "estimated at around 2.6 billion in 2020": an amount whose currency goes unsaid
-        self.matcher.add("unstated", [[number, {"LOWER": {"IN": ["million", "billion", "trillion"]}}]])
-        self.matcher.add("percent", [
-            [number, {"ORTH": "%"}],
-            [number, {"LOWER": {"IN": ["percent", "pct"]}}],
-            [number, {"LOWER": "per"}, {"LOWER": "cent"}],
-        ])
-        self.matcher.add("count", [[number], [{"LOWER": {"IN": sorted(patterns.word_numbers)}}]])
+        shapes = {
+            "money": [
+                [currency, number, hyphen, scale],
+                [currency, glued],
+                [number, scale, {"LOWER": {"IN": ["us", "u.s."]}, "OP": "?"}, currency],
+            ],
+            # "estimated at around 2.6 billion in 2020": an amount whose currency goes unsaid
+            "unstated": [[number, {"LOWER": {"IN": ["million", "billion", "trillion"]}}]],
+            "percent": [
+                [number, {"ORTH": "%"}],
+                [number, {"LOWER": {"IN": ["percent", "pct"]}}],
+                [number, {"LOWER": "per"}, {"LOWER": "cent"}],
+            ],
+            "count": [[number], [{"LOWER": {"IN": sorted(patterns.word_numbers)}}]],
+        }
+        self.matcher = word_flag_matcher(nlp.vocab, shapes)
 
     def __call__(self, doc: Doc) -> Doc:
         matches = _longest_first([(doc.vocab.strings[match_id], start, end) for match_id, start, end in self.matcher(doc)])
