@@ -8,12 +8,14 @@ whatever Store they are given; `kg serve` gives them the worker pool of kg/sparq
 
 from __future__ import annotations
 
+import difflib
 import re
 from urllib.parse import quote
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-from rdflib import BNode, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 
 from kg.errors import UserError
@@ -27,6 +29,8 @@ ENTITY_ID = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 """Local names of entities: kg.namespaces.slug keeps letters of every script, joined by `-`."""
 DOCUMENT_ID = re.compile(r"[0-9a-f]{64}")
 SEARCH_LIMIT = 10
+FUZZY_CUTOFF = 0.75
+"""How close (difflib ratio) a name must be to count as a typo of the text searched for ("Biogn" -> "biogen" is 0.91)."""
 
 
 # --------------------------------------------------------------------------- links
@@ -108,9 +112,35 @@ class LabelIndex:
     documents: dict[str, str]
     """Document IRI -> title."""
     by_title: dict[str, str]
+    spellings: dict[str, tuple[tuple[EntityRecord, str | None], ...]]
+    """Lower-cased labels, aliases and their words of four letters or more -> the entities (and alias) they name."""
 
     def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
-        """Entities whose label or alias contains the text: exact names first, then prefixes, word starts and the rest."""
+        """Entities whose label or alias contains the text (exact names first, then prefixes, word starts and
+        the rest), then, when those are fewer than `limit`, names that are close to it (typos: "Biogn")."""
+        exact = self._containing(text, limit)
+        if len(exact) >= limit:
+            return exact
+        found = {hit.url for hit in exact}
+        return exact + [hit for hit in self.close_to(text, limit) if hit.url not in found][: limit - len(exact)]
+
+    def close_to(self, text: str, limit: int = SEARCH_LIMIT, cutoff: float = FUZZY_CUTOFF) -> list[SearchHit]:
+        """Entities whose label, alias or a word of them is spelled close to the text (difflib ratio), closest first."""
+        needle = text.strip().lower()
+        if not needle:
+            return []
+        names = self.spellings
+        scored: dict[str, tuple[float, SearchHit]] = {}
+        for name in difflib.get_close_matches(needle, list(names), n=limit * 4, cutoff=cutoff):
+            score = difflib.SequenceMatcher(None, needle, name).ratio()
+            for record, alias in names[name]:
+                hit = SearchHit(record.label, record.cls, record.url, alias)
+                if record.url not in scored or scored[record.url][0] < score:
+                    scored[record.url] = (score, hit)
+        ranked = sorted(scored.values(), key=lambda pair: (-pair[0], pair[1].alias is not None, pair[1].label.lower()))
+        return [hit for _, hit in ranked[:limit]]
+
+    def _containing(self, text: str, limit: int) -> list[SearchHit]:
         needle = text.strip().lower()
         if not needle:
             return []
@@ -145,7 +175,19 @@ def label_index(store: Store) -> LabelIndex:
         by_label.setdefault(record.label.lower(), record.iri)
     documents = {str(row[0]): str(row[1]) for row in store.query(TITLES_QUERY)}
     by_title = {title: iri for iri, title in sorted(documents.items())}
-    return LabelIndex(entities, by_label, documents, by_title)
+    return LabelIndex(entities, by_label, documents, by_title, spellings_of(entities.values()))
+
+
+def spellings_of(records) -> dict[str, tuple[tuple[EntityRecord, str | None], ...]]:
+    """Every way of writing each entity that search compares a typo with: its label, its aliases, and their longer words."""
+    found: dict[str, list[tuple[EntityRecord, str | None]]] = {}
+    for record in records:
+        if not record.url:
+            continue
+        for name, alias in [(record.label, None), *((a, a) for a in record.aliases)]:
+            for key in {name.lower(), *re.findall(r"\w[\w-]{3,}", name.lower())}:
+                found.setdefault(key, []).append((record, alias))
+    return {key: tuple(value) for key, value in found.items()}
 
 
 # --------------------------------------------------------------------------- result tables
@@ -153,15 +195,52 @@ def label_index(store: Store) -> LabelIndex:
 
 @dataclass(frozen=True)
 class Cell:
-    """One value as shown: its text, the page it links to, and the full IRI on hover."""
+    """One value as shown: its text, the page it links to, the full IRI on hover, and the raw value
+    (what CSV and JSON downloads and column sorting use; None for an empty cell)."""
 
     text: str
     href: str | None = None
     title: str | None = None
+    raw: str | int | float | bool | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return isinstance(self.raw, (int, float)) and not isinstance(self.raw, bool)
+
+
+def raw_value(term) -> str | int | float | bool | None:
+    """A term's value for downloads and sorting: numbers and booleans as themselves, everything else as text."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return value
+        if isinstance(value, (float, Decimal)):
+            return float(value)
+    return str(term)
+
+
+def readable_number(value: int | float) -> str:
+    """A number for people: thousands separators from five digits on (2019 stays a year), at most ten significant digits."""
+    if abs(value) < 10_000:
+        return f"{value:.10g}" if isinstance(value, float) else str(value)
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.10g}"
 
 
 def term_cell(term, index: LabelIndex) -> Cell:
-    """A term as a cell: entities and documents (by IRI, label or title) link to their pages."""
+    """A term as a cell: entities and documents (by IRI, label or title) link to their pages, numbers are
+    formatted for reading and keep their raw value."""
+    cell = _term_cell(term, index)
+    raw = raw_value(term)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return Cell(readable_number(raw), cell.href, cell.title, raw)
+    return Cell(cell.text, cell.href, cell.title, raw)
+
+
+def _term_cell(term, index: LabelIndex) -> Cell:
     if term is None:
         return Cell("")
     if isinstance(term, URIRef):

@@ -1,5 +1,5 @@
-"""The explorer's pages as Starlette routes: the query page, entity and document pages, search,
-and the network frames.
+"""The explorer's pages as Starlette routes: the home overview, browse lists, charts, the query page
+(with CSV and JSON downloads), entity and document pages, search, and the network frames.
 
 Every page renders a Jinja2 template with autoescaping on, and is sent with a Content
 Security Policy that allows no inline script. Networks are the `kg viz` page itself
@@ -10,24 +10,30 @@ inline script, and only inside the explorer's own frames.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from kg.errors import UserError
 from kg.graph import query_graph
-from kg.queries import canned_queries
+from kg.queries import CannedQuery, canned_queries
 from kg.sparql import ProtocolError, SparqlService
-from kg.viz import build_view, network_payload, render_page
+from kg.viz import View, build_view, deal_view, network_payload, render_page
+from kg.web.charts import CHARTS, chart
 from kg.web.explorer import (
     LabelIndex,
+    ResultView,
     document_iri_of,
     document_page,
     entity_iri,
@@ -35,6 +41,9 @@ from kg.web.explorer import (
     label_index,
     result_view,
 )
+from kg.web.overview import browse, browse_names, browse_spec, overview
+from kg.web.schema import ontology_schema
+from kg.web.suggest import close_names, readable_query_error
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(WEB_DIR / "templates"), autoescape=True))
@@ -90,32 +99,174 @@ def _state(request: Request) -> tuple[SparqlService, LabelCache]:
     return request.app.state.service, request.app.state.labels
 
 
-async def query_page(request: Request) -> Response:
-    """The query editor, the canned questions, and the result of the query in the URL."""
-    service, labels = _state(request)
-    canned = canned_queries()
-    name = request.query_params.get("canned", "")
-    text = request.query_params.get("query")
-    context: dict = {"canned": canned, "selected": name, "question": None, "view": None, "error": None}
-    status = 200
-    if text is None and name:
-        chosen = next((q for q in canned if q.name == name), None)
-        if chosen is None:
-            context["error"], status = f"there is no canned query named {name!r}", 404
-        else:
-            text, context["question"] = chosen.sparql, chosen.question
-    if text and text.strip():
-        def run():
-            outcome = service.query(text, service.limits.max_rows)
-            return result_view(outcome.result, outcome.truncated, labels.index())
+RESERVED_PARAMETERS = ("query", "canned")
 
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """What the query page was asked: the canned query (if any) with its parameter values, and the text to run."""
+
+    canned: CannedQuery | None
+    values: dict[str, str]
+    text: str | None
+    error: str | None = None
+    status: int = 200
+    suggestions: tuple[str, ...] = ()
+
+
+def read_query_request(request: Request) -> QueryRequest:
+    """The query in the URL: `query=` text, or `canned=NAME` with its parameters by name (a misspelled name
+    or a bad value is an error with a "did you mean")."""
+    params = request.query_params
+    name, text = params.get("canned", ""), params.get("query")
+    if not name:
+        return QueryRequest(None, {}, text)
+    canned = {q.name: q for q in canned_queries()}
+    chosen = canned.get(name)
+    if chosen is None:
+        close = close_names(name, canned)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        return QueryRequest(None, {}, text, f"there is no canned query named {name!r}{hint}", 404, tuple(close))
+    values = {p.name: params[p.name].strip() for p in chosen.parameters if params.get(p.name, "").strip()}
+    try:
+        bound = chosen.with_parameters(values)
+    except UserError as error:
+        return QueryRequest(chosen, values, text, str(error), 400)
+    return QueryRequest(chosen, values, text if text is not None and text.strip() else bound)
+
+
+def _run_query(service: SparqlService, labels: "LabelCache", text: str) -> ResultView:
+    outcome = service.query(text, service.limits.max_rows)
+    return result_view(outcome.result, outcome.truncated, labels.index())
+
+
+async def query_page(request: Request) -> Response:
+    """The SPARQL editor, the canned questions with their parameters, and the result of the query in the URL."""
+    service, labels = _state(request)
+    asked = read_query_request(request)
+    context: dict = {"canned": canned_queries(), "chosen": asked.canned, "values": asked.values, "view": None,
+                     "error": asked.error, "question": asked.canned.question if asked.canned else None}
+    status = asked.status
+    if asked.error is None and asked.text and asked.text.strip():
         try:
-            context["view"] = await run_in_threadpool(run)
+            context["view"] = await run_in_threadpool(_run_query, service, labels, asked.text)
         except ProtocolError as error:
-            context["error"], status = str(error), error.status
-    context["query"] = text if text is not None else EXAMPLE_QUERY
+            context["error"], status = readable_query_error(asked.text, str(error)), error.status
+    context["query"] = asked.text if asked.text is not None else EXAMPLE_QUERY
+    context["downloads"] = download_links(request) if context["view"] is not None else None
     context["max_rows"] = service.limits.max_rows
+    context["schema_prefixes"] = list(ontology_schema().prefixes)
+    context["error_links"] = [(name, f"/query?canned={name}") for name in asked.suggestions]
     return render(request, "query.html", context, status)
+
+
+def download_links(request: Request) -> dict[str, str]:
+    """The CSV and JSON downloads of the table on this page: the same path with .csv or .json, the same parameters."""
+    query = f"?{request.url.query}" if request.url.query else ""
+    path = request.url.path.rstrip("/") or "/query"
+    return {fmt: f"{path}.{fmt}{query}" for fmt in ("csv", "json")}
+
+
+def table_csv(columns, rows) -> str:
+    """A table as CSV with the raw values (full IRIs, unformatted numbers)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_csv_value(cell.raw) for cell in row] for row in rows)
+    return out.getvalue()
+
+
+def _csv_value(raw) -> str | int | float:
+    """A raw value as CSV writes it: empty for none, a whole number without its `.0`."""
+    if raw is None:
+        return ""
+    return int(raw) if isinstance(raw, float) and raw.is_integer() else raw
+
+
+def table_records(columns, rows) -> list[dict]:
+    """A table as JSON records with the raw values (numbers as numbers, null for an empty cell)."""
+    return [{column: cell.raw for column, cell in zip(columns, row)} for row in rows]
+
+
+def download(columns, rows, fmt: str, name: str) -> Response:
+    """A table as a file to save: CSV or JSON records, named after the page."""
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"', "X-Content-Type-Options": "nosniff"}
+    if fmt == "csv":
+        return Response(table_csv(columns, rows), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(json.dumps(table_records(columns, rows), ensure_ascii=False, indent=1), media_type="application/json", headers=headers)
+
+
+async def query_download(request: Request) -> Response:
+    """/query.csv and /query.json: the result of the query in the URL, raw values, cut to the server's --max-rows."""
+    service, labels = _state(request)
+    fmt = request.path_params["format"]
+    if fmt not in ("csv", "json"):
+        return JSONResponse({"error": f"no download as .{fmt}; choose /query.csv or /query.json"}, 404)
+    asked = read_query_request(request)
+    if asked.error is not None or not (asked.text or "").strip():
+        return JSONResponse({"error": asked.error or "no query given: pass query= or canned="}, asked.status if asked.error else 400)
+    try:
+        view = await run_in_threadpool(_run_query, service, labels, asked.text)
+    except ProtocolError as error:
+        return JSONResponse({"error": readable_query_error(asked.text, str(error))}, error.status)
+    if view.kind == "ASK":
+        return JSONResponse({"boolean": view.boolean})
+    return download(view.columns, view.rows, fmt, asked.canned.name if asked.canned else "query")
+
+
+async def home(request: Request) -> Response:
+    """The overview: documents, counts by type, the latest deals and events, the most connected companies, links in.
+    An old link with `query=` or `canned=` goes on to the query page."""
+    if any(name in request.query_params for name in RESERVED_PARAMETERS):
+        return RedirectResponse(f"/query?{request.url.query}", status_code=303)
+    service, labels = _state(request)
+    page = await run_in_threadpool(lambda: overview(service.store(), labels.index()))
+    return render(request, "home.html", {"page": page, "canned": canned_queries()})
+
+
+def _split_format(name: str) -> tuple[str, str | None]:
+    for fmt in ("csv", "json"):
+        if name.endswith("." + fmt):
+            return name[: -len(fmt) - 1], fmt
+    return name, None
+
+
+async def browse_page(request: Request) -> Response:
+    """/browse/{type}: every item of one type, narrowed by filters drawn from the graph; .csv and .json download it."""
+    service, labels = _state(request)
+    name, fmt = _split_format(request.path_params["name"])
+    spec = browse_spec(name)
+    if spec is None:
+        close = close_names(name, browse_names())
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        return render(request, "missing.html", {"message": f"nothing to browse called {name!r}{hint}",
+                                                 "links": [(c, f"/browse/{c}") for c in close]}, 404)
+    chosen = {key: value for key, value in request.query_params.items() if value}
+    page = await run_in_threadpool(lambda: browse(service.store(), spec, chosen, labels.index()))
+    if fmt:
+        return download(page.table.columns, page.table.rows, fmt, name)
+    return render(request, "browse.html", {"page": page, "types": browse_names(), "downloads": download_links(request)})
+
+
+async def charts_page(request: Request) -> Response:
+    """The charts, drawn in the browser from /api/chart/{name}."""
+    canned = {q.name: q for q in canned_queries()}
+    return render(request, "charts.html", {"charts": CHARTS, "canned": canned})
+
+
+async def chart_api(request: Request) -> Response:
+    """The data of one chart, from its canned query."""
+    service, _ = _state(request)
+    name = request.path_params["name"]
+    if name not in CHARTS:
+        return JSONResponse({"error": f"no chart named {name!r}; the charts are {', '.join(CHARTS)}"}, 404)
+    drawn = await run_in_threadpool(lambda: chart(service.store(), name))
+    return JSONResponse(drawn.to_json())
+
+
+async def schema_api(request: Request) -> Response:
+    """The prefixes, classes and predicates the editor completes and the sidebar lists."""
+    return JSONResponse(ontology_schema().to_json(), headers={"Cache-Control": "max-age=300"})
 
 
 async def _record_page(request: Request, iri, build, template: str, missing: str) -> Response:
@@ -130,9 +281,15 @@ async def _record_page(request: Request, iri, build, template: str, missing: str
 
 
 async def entity(request: Request) -> Response:
-    """Everything the graph says about one entity."""
+    """Everything the graph says about one entity; for an unknown one, the entities spelled close to it."""
     entity_id = request.path_params["id"]
-    return await _record_page(request, entity_iri(entity_id), entity_page, "entity.html", f"no entity {entity_id!r} in the graph")
+    response = await _record_page(request, entity_iri(entity_id), entity_page, "entity.html", f"no entity {entity_id!r} in the graph")
+    if response.status_code != 404:
+        return response
+    _, labels = _state(request)
+    hits = (await run_in_threadpool(labels.index)).search(entity_id.replace("-", " "), limit=5)
+    message = f"no entity {entity_id!r} in the graph" + (f"; did you mean {hits[0].label}?" if hits else "")
+    return render(request, "missing.html", {"message": message, "links": [(h.label, h.url) for h in hits]}, 404)
 
 
 async def document(request: Request) -> Response:
@@ -166,8 +323,7 @@ async def network(request: Request) -> Response:
 
     def page() -> str:
         if iri is not None:
-            view = build_view(service.store(), focus=str(iri), hops=1)
-            return render_page(network_payload(view.graph, drawn=view.drawn, sizes=view.sizes, focus=view.focus), view.title)
+            return view_page(build_view(service.store(), focus=str(iri), hops=1))
         # the text goes to query_graph, not build_view: a query is never taken for a file name or a canned name here;
         # its result is cut to --max-rows, and the entity graph it is matched against is the cached one
         text = request.query_params.get("query", "")
@@ -180,6 +336,28 @@ async def network(request: Request) -> Response:
         return render(request, "missing.html", {"message": str(error)}, 404)
 
 
+def view_page(view: View, deals: bool = False) -> str:
+    """The `kg viz` page of a view, as `kg viz` writes it."""
+    payload = network_payload(view.graph, drawn=view.drawn, sizes=view.sizes, focus=view.focus, hubs=view.hubs,
+                              deals=view.deals if deals else None)
+    return render_page(payload, view.title)
+
+
+async def whole_network(request: Request) -> Response:
+    """The `kg viz` page of the whole graph (/network/graph) or of the company deal network (/network/deals)."""
+    service: SparqlService = request.app.state.service
+    deals = request.url.path.endswith("/deals")
+    html = await run_in_threadpool(lambda: view_page(deal_view(service.store()) if deals else build_view(service.store()), deals))
+    return HTMLResponse(html, headers=NETWORK_HEADERS)
+
+
+async def network_frame(request: Request) -> Response:
+    """A network page inside the explorer: the whole graph or the deal network, with the explorer's header."""
+    which = request.query_params.get("view", "graph")
+    which = which if which in ("graph", "deals") else "graph"
+    return render(request, "network.html", {"which": which})
+
+
 async def protocol_error_page(request: Request, error: ProtocolError) -> Response:
     """A page for a query of the explorer that failed (timeout, stopped worker)."""
     return render(request, "missing.html", {"message": str(error)}, error.status)
@@ -188,12 +366,21 @@ async def protocol_error_page(request: Request, error: ProtocolError) -> Respons
 def explorer_routes() -> list:
     """The explorer's routes; the app's state carries `service` and `labels`."""
     return [
-        Route("/", query_page, name="query"),
+        Route("/", home, name="home"),
+        Route("/query", query_page, name="query"),
+        Route("/query.{format:str}", query_download, name="query_download"),
+        Route("/browse/{name}", browse_page, name="browse"),
+        Route("/charts", charts_page, name="charts"),
+        Route("/graph", network_frame, name="graph"),
+        Route("/api/chart/{name}", chart_api, name="chart_api"),
+        Route("/api/schema", schema_api, name="schema_api"),
         Route("/entity/{id}", entity, name="entity"),
         Route("/document/{sha256}", document, name="document"),
         Route("/search", search_page, name="search"),
         Route("/api/search", search_api, name="search_api"),
         Route("/network", network, name="query_network"),
         Route("/network/entity/{id}", network, name="entity_network"),
+        Route("/network/graph", whole_network, name="graph_network"),
+        Route("/network/deals", whole_network, name="deal_network"),
         Mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static"),
     ]
