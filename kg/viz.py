@@ -534,8 +534,8 @@ let baseScale = 1;
 const lowest = Math.min(...data.nodes.map(n => n.value)), valueSpan = Math.max(...data.nodes.map(n => n.value)) - lowest;
 function labelBudget() { const box = document.getElementById("network"); return Math.max(8, Math.round(box.clientWidth * box.clientHeight / LABEL_AREA)); }
 function labelTiers(ids, place) {
-  // tier 0, labelled at the opening zoom: the focus, then the largest, skipping a label that would overlap one
-  // already chosen; tier k > 0: the next budget * 2^k by size, whose labels appear as one zooms in, k by k
+  // tier 0, labelled at the opening zoom: every entity of a small page; in a larger one the focus, then the largest,
+  // skipping a label that would overlap one already chosen; tier k > 0: the next budget * 2^k by size, whose labels appear as one zooms in, k by k
   const ranked = [...ids].sort((a, b) => (b === data.focus) - (a === data.focus) || byId.get(b).value - byId.get(a).value
     || (a < b ? -1 : a > b ? 1 : 0));
   const budget = labelBudget(), boxes = [], tiers = new Map();
@@ -546,7 +546,7 @@ function labelTiers(ids, place) {
     const radius = 8 + 32 * (valueSpan ? (byId.get(id).value - lowest) / valueSpan : 0.5);  // vis-network's linear scaling, min 8, max 40
     const width = byId.get(id).label.length * LABEL_PX * 0.55, x = p.x * baseScale, y = (p.y + radius) * baseScale + LABEL_PX * 0.7;
     const box = [x - width / 2, y - LABEL_PX * 0.6, x + width / 2, y + LABEL_PX * 0.6];
-    if (boxes.some(b => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
+    if (ranked.length > budget && boxes.some(b => box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3])) continue;
     boxes.push(box); tiers.set(id, 0);
   }
   ranked.forEach((id, rank) => { if (!tiers.has(id)) tiers.set(id, Math.min(TIERS, Math.max(1, Math.ceil(Math.log2((rank + 1) / budget))))); });
@@ -579,7 +579,7 @@ const edges = new vis.DataSet(data.edges);
 const nodeView = new vis.DataView(nodes, { filter: n => visible(n.id) });
 const edgeView = new vis.DataView(edges, {
   filter: e => predicateOn.has(e.predicate) && visible(e.from) && visible(e.to) && strong(e) && inYears(e) });
-const physicsOptions = { solver: "forceAtlas2Based", stabilization: { iterations: 300, updateInterval: 50 } };
+const physicsOptions = { solver: "forceAtlas2Based", stabilization: { iterations: 300, updateInterval: 50, fit: false } };
 const network = new vis.Network(document.getElementById("network"), { nodes: nodeView, edges: edgeView }, {
   nodes: { shape: "dot", scaling: { min: 8, max: 40, label: { enabled: false, drawThreshold: LABEL_THRESHOLD, maxVisible: 18 } },
            font: { size: LABEL_PX, strokeWidth: 3, strokeColor: "#ffffff" } },
@@ -598,24 +598,33 @@ function relabel() {
   for (const [id, tier] of changed) byId.get(id).group = `t${tier}`;
   nodes.update(changed.map(([id, tier]) => ({ id, group: `t${tier}` })));
 }
-function centre() {  // the focus entity in the middle, everything drawn in sight
-  if (data.physics) network.fit({ animation: false });  // precomputed positions: the scale the labels were sized for
+function centre() {  // the focus entity in the middle, everything drawn in sight, at the scale the labels were sized for
   const focused = data.focus !== null && visible(data.focus);
   network.moveTo({ position: focused ? network.getPosition(data.focus) : data.physics ? network.getViewPosition() : middle,
-                   scale: data.physics ? network.getScale() * (focused ? 0.92 : 1) : baseScale });
+                   scale: baseScale, animation: false });
 }
-// the browser's physics runs only until the layout is stable, then the drawing stays still
-let settled = !data.physics;
+// the browser's physics runs only until the layout is stable, then the drawing stays still; the first drawing
+// after that centres the view (vis-network may still move it while stabilising) and sizes the labels for it
+let settled = !data.physics, centred = !data.physics;
 network.on("stabilizationIterationsDone", () => {
   network.setOptions({ physics: false });
-  if (data.focus !== null) nodes.update({ id: data.focus, fixed: false });
-  centre();
-  if (!settled) { baseScale = network.getScale(); network.setOptions({ groups: tierGroups() }); relabel(); }
+  if (!settled && data.focus !== null) nodes.update({ id: data.focus, fixed: false });
   settled = true;
 });
 if (!data.physics) centre();
 network.on("afterDrawing", () => {
-  if (settled && window.kgStableAt === undefined) { window.kgStableAt = performance.now(); document.body.dataset.state = "ready"; }
+  if (!settled || window.kgStableAt !== undefined) return;
+  if (!centred) {  // setting the groups may move the view: centre last
+    centred = true;
+    network.fit({ animation: false });
+    baseScale = network.getScale() * (data.focus !== null ? 0.92 : 1);
+    network.setOptions({ groups: tierGroups() });
+    relabel();
+    centre();
+    return;
+  }
+  window.kgStableAt = performance.now();
+  document.body.dataset.state = "ready";
 });
 
 const status = document.getElementById("status");
