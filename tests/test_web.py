@@ -57,7 +57,7 @@ def fetch(server: KgServer, path: str, **params) -> httpx.Response:
 
 
 def test_query_page_runs_a_canned_query(server):
-    page = fetch(server, "/", canned="collaborations")
+    page = fetch(server, "/query", canned="collaborations")
     assert page.status_code == 200
     assert "Which companies collaborate" in page.text
     assert '<a href="/entity/biogen"' in page.text and '<a href="/entity/ginkgo-bioworks"' in page.text
@@ -67,13 +67,13 @@ def test_query_page_runs_a_canned_query(server):
 def test_query_page_lists_every_canned_query(server):
     from kg.queries import canned_queries
 
-    page = fetch(server, "/").text
+    page = fetch(server, "/query").text
     for canned in canned_queries():
         assert f'<option value="{canned.name}"' in page
 
 
 def test_iri_results_link_to_entity_and_document_pages(server):
-    page = fetch(server, "/", query="SELECT ?a ?doc WHERE { GRAPH ?doc { ?a cgt:acquires cgtid:avexis } }").text
+    page = fetch(server, "/query", query="SELECT ?a ?doc WHERE { GRAPH ?doc { ?a cgt:acquires cgtid:avexis } }").text
     assert '<a href="/entity/novartis" title="https://w3id.org/cgt-kg/id/novartis">Novartis</a>' in page
     assert f'<a href="{DEALS_DOCUMENT}"' in page
 
@@ -87,7 +87,7 @@ def test_iri_results_link_to_entity_and_document_pages(server):
     ids=["construct", "select-spo"],
 )
 def test_edge_results_are_drawn_by_the_viz_page(server, query):
-    page = fetch(server, "/", query=query).text
+    page = fetch(server, "/query", query=query).text
     frame = re.search(r'<iframe class="network" src="([^"]+)"', page)
     assert frame, "no network for an edge result"
     network = fetch(server, frame.group(1).replace("&amp;", "&"))
@@ -97,7 +97,7 @@ def test_edge_results_are_drawn_by_the_viz_page(server, query):
 
 
 def test_other_results_have_no_network(server):
-    assert "<iframe" not in fetch(server, "/", canned="acquisitions").text
+    assert "<iframe" not in fetch(server, "/query", canned="acquisitions").text
 
 
 def test_network_query_is_never_a_file_name(server):
@@ -107,7 +107,7 @@ def test_network_query_is_never_a_file_name(server):
 
 
 def test_bad_query_shows_the_parser_message(server):
-    page = fetch(server, "/", query="SELECT * WHERE { ?s ?p } </textarea><script>window.__xss=5</script>")
+    page = fetch(server, "/query", query="SELECT * WHERE { ?s ?p } </textarea><script>window.__xss=5</script>")
     assert page.status_code == 400
     assert "error at 1:" in page.text
     assert "</textarea><script>" not in page.text
@@ -157,8 +157,10 @@ def test_search_suggests_labels_and_aliases(server):
 @pytest.mark.parametrize(
     "path, params",
     [
-        ("/", {"canned": "acquisitions"}),
-        ("/", {"query": "SELECT ?label ?alias WHERE { cgtid:evil-bio skos:prefLabel ?label ; skos:altLabel ?alias }"}),
+        ("/", {}),
+        ("/query", {"canned": "acquisitions"}),
+        ("/query", {"query": "SELECT ?label ?alias WHERE { cgtid:evil-bio skos:prefLabel ?label ; skos:altLabel ?alias }"}),
+        ("/browse/Company", {}),
         ("/entity/kite-pharma", {}),
         ("/entity/evil-bio", {}),
         (HOSTILE_DOCUMENT, {}),
@@ -171,6 +173,126 @@ def test_text_from_articles_is_escaped(server, path, params):
     for markup in RAW_MARKUP:
         assert markup not in page.text, (markup, path)
     assert "&lt;" in page.text
+
+
+# --------------------------------------------------------------------------- the explorer: home, browse, downloads, charts, suggestions
+
+
+def test_home_gives_an_overview_with_links(server):
+    page = fetch(server, "/")
+    assert page.status_code == 200
+    text = page.text
+    assert f'<a href="{DEALS_DOCUMENT}"' in text and "Biogen and Ginkgo Bioworks team up on AAV manufacturing" in text
+    assert 'href="/browse/Company"' in text and 'href="/browse/Deal"' in text
+    assert 'href="/charts"' in text and 'href="/query"' in text and 'href="/graph"' in text
+    latest = text.split("Latest deals and regulatory events")[1].split("</table>")[0]
+    assert "Acquisition" in latest and '<a href="/entity/novartis"' in latest and "2018" in latest
+    companies = text.split("Most connected companies")[1].split("</table>")[0]
+    assert '<a href="/entity/novartis"' in companies and 'href="/network/entity/novartis"' in companies
+
+
+def test_old_query_links_go_on_to_the_query_page(server):
+    page = fetch(server, "/", canned="acquisitions")
+    assert page.status_code == 303 and page.headers["location"] == "/query?canned=acquisitions"
+
+
+def test_browse_filters_are_drawn_from_the_graph(server):
+    page = fetch(server, "/browse/Deal")
+    assert page.status_code == 200
+    assert '<option value="https://w3id.org/cgt-kg/ontology#Acquisition">Acquisition (2)</option>' in page.text
+    narrowed = fetch(server, "/browse/Deal", kind="https://w3id.org/cgt-kg/ontology#Acquisition", year="2018").text
+    rows = narrowed.split("<tbody>")[1].split("</tbody>")[0]
+    assert "AveXis | Novartis" in rows and "Kite" not in rows and "8,700,000,000" in rows
+    ignored = fetch(server, "/browse/Deal", kind="not-in-the-graph").text
+    assert "Kite" in ignored.split("<tbody>")[1]
+
+
+def test_browse_an_unknown_type_suggests_one(server):
+    page = fetch(server, "/browse/Compnay")
+    assert page.status_code == 404
+    assert "did you mean Company?" in page.text and '<a href="/browse/Company">' in page.text
+
+
+def test_query_downloads_are_raw_values(server):
+    listed = fetch(server, "/query.csv", canned="acquisitions")
+    assert listed.status_code == 200 and listed.headers["content-type"].startswith("text/csv")
+    assert 'filename="acquisitions.csv"' in listed.headers["content-disposition"]
+    lines = listed.text.splitlines()
+    assert lines[0].startswith("acquirer,target,value_usd")
+    assert "Novartis,AveXis,8700000000," in listed.text
+    records = fetch(server, "/query.json", query="SELECT ?a ?v WHERE { ?a cgt:acquires cgtid:avexis . BIND (8700000000 AS ?v) }").json()
+    assert records == [{"a": "https://w3id.org/cgt-kg/id/novartis", "v": 8700000000}]
+    assert fetch(server, "/query.json", query="ASK { ?s ?p ?o }").json() == {"boolean": True}
+    assert fetch(server, "/query.xml", canned="acquisitions").status_code == 404
+
+
+def test_browse_downloads_keep_the_filters(server):
+    page = fetch(server, "/browse/Deal", year="2017").text
+    assert 'href="/browse/Deal.csv?year=2017"' in page
+    listed = fetch(server, "/browse/Deal.csv", year="2017").text.splitlines()
+    assert listed[0] == "date,kind,parties,value_usd,status,sources"
+    assert len(listed) == 2 and "Gilead Sciences | Kite Pharma" in listed[1] and ",11900000000," in listed[1]
+
+
+def test_numbers_are_formatted_in_pages_and_raw_for_sorting(server):
+    page = fetch(server, "/query", canned="acquisitions").text
+    assert '<td class="number" data-sort="8700000000.0">8,700,000,000</td>' in page
+
+
+@pytest.mark.parametrize("name", ["market_size", "deals", "regulatory"])
+def test_charts_have_data_from_their_canned_queries(server, name):
+    chart = fetch(server, f"/api/chart/{name}").json()
+    assert chart["name"] == name and chart["query"]
+    data = chart["data"]
+    points = {"market_size": lambda: sum(len(s["points"]) for s in data["series"]),
+              "deals": lambda: sum(sum(k["deals"]) for k in data["kinds"]),
+              "regulatory": lambda: len(data["points"])}[name]()
+    assert points > 0, data
+    assert fetch(server, "/api/chart/nothing").status_code == 404
+
+
+def test_schema_lists_our_classes_and_predicates_with_comments(server):
+    schema = fetch(server, "/api/schema").json()
+    acquires = next(t for t in schema["predicates"] if t["name"] == "cgt:acquires")
+    assert acquires["comment"].startswith("A company buys") and acquires["domain"] == "cgt:Company"
+    assert any(t["name"] == "cgt:Company" for t in schema["classes"])
+    assert schema["prefixes"]["cgt"] == "https://w3id.org/cgt-kg/ontology#"
+
+
+@pytest.mark.parametrize("typed, meant", [("Biogn", "Biogen"), ("ginko bioworks", "Ginkgo Bioworks"), ("Gilaed Sciences", "Gilead Sciences")])
+def test_search_forgives_typos(server, typed, meant):
+    hits = fetch(server, "/api/search", q=typed).json()
+    assert hits and hits[0]["label"] == meant
+
+
+def test_an_unknown_entity_suggests_close_ones(server):
+    page = fetch(server, "/entity/biogn")
+    assert page.status_code == 404
+    assert "did you mean Biogen?" in page.text and '<a href="/entity/biogen">Biogen</a>' in page.text
+
+
+def test_a_misspelled_canned_query_suggests_the_name(server):
+    page = fetch(server, "/query", canned="colaborations")
+    assert page.status_code == 404
+    assert "did you mean collaborations?" in page.text and 'href="/query?canned=collaborations"' in page.text
+
+
+def test_canned_parameters_are_form_fields(server):
+    page = fetch(server, "/query", canned="deals", company="Novartis")
+    assert page.status_code == 200
+    assert '<input name="company" value="Novartis"' in page.text and '<input name="since" value=""' in page.text
+    rows = page.text.split("<tbody>")[1].split("</tbody>")[0]
+    assert "AveXis" in rows and "Kite" not in rows
+    bad = fetch(server, "/query", canned="deals", since="last year")
+    assert bad.status_code == 400 and "takes a whole number" in bad.text
+
+
+def test_an_unknown_prefix_is_one_readable_line(server):
+    page = fetch(server, "/query", query="SELECT * WHERE { ?s cgtx:acquires ?o }")
+    assert page.status_code == 400
+    error = page.text.split('class="error" role="alert">')[1].split("</p>")[0]
+    assert error.startswith("unknown prefix &#39;cgtx:&#39; at 1:21; did you mean cgt:?")
+    assert "\\u{" not in error and "..=" not in error and "\n" not in error
 
 
 # --------------------------------------------------------------------------- in a browser
@@ -207,7 +329,7 @@ def network_ready(page, timeout: float = 30_000) -> None:
 
 def test_browser_runs_a_canned_query_and_opens_an_entity(page):
     SCREENSHOTS.mkdir(exist_ok=True)
-    page.goto("/")
+    page.goto("/query")
     with page.expect_navigation():
         page.select_option("#canned", "collaborations")
     page.wait_for_selector("table.result")
@@ -240,14 +362,14 @@ def test_browser_search_box_suggests_and_opens(page):
 
 
 def test_browser_draws_a_construct_result(page):
-    page.goto("/?" + httpx.QueryParams({"query": "CONSTRUCT { ?a cgt:acquires ?t } WHERE { ?a cgt:acquires ?t }"}).__str__())
+    page.goto("/query?" + str(httpx.QueryParams({"query": "CONSTRUCT { ?a cgt:acquires ?t } WHERE { ?a cgt:acquires ?t }"})))
     network_ready(page)
     labels = page.frame_locator("iframe.network").locator("body").evaluate("() => window.kgNetwork.body.data.nodes.get().map(n => n.label)")
     assert {"Novartis", "AveXis", "Gilead Sciences", "Kite Pharma"} <= set(labels)
 
 
 def test_browser_never_runs_markup_from_the_graph(page):
-    for path in (HOSTILE_DOCUMENT, "/entity/evil-bio", "/entity/kite-pharma", "/?canned=acquisitions"):
+    for path in (HOSTILE_DOCUMENT, "/entity/evil-bio", "/entity/kite-pharma", "/query?canned=acquisitions", "/", "/browse/Company"):
         page.goto(path)
         if page.locator("iframe.network").count():
             network_ready(page)

@@ -24,6 +24,7 @@ class SchemaTerm:
     comment: str
     kind: str
     domain: str = ""
+    """A predicate's domain; for a class, the class it is a subclass of."""
     range: str = ""
 
 

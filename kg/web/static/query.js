@@ -49,11 +49,10 @@ function showSchema(box, schema, insert, filterText) {
       button.title = "insert into the query";
       button.addEventListener("click", () => insert(term.name));
       name.append(button);
-      if (term.domain || term.range) {
-        const shape = document.createElement("small");
-        shape.textContent = ` ${term.domain || "?"} → ${term.range || "?"}`;
-        name.append(shape);
-      }
+      const shape = document.createElement("small");
+      if (term.kind === "class") shape.textContent = term.domain ? ` ⊂ ${term.domain}` : "";
+      else if (term.domain || term.range) shape.textContent = ` ${term.domain || "any"} → ${term.range || "any"}`;
+      name.append(shape);
       const comment = document.createElement("dd");
       comment.textContent = term.comment;
       list.append(name, comment);
