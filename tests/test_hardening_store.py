@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import CORPUS, kg_env, kg_executable, opened, run_kg, stderr_lines
+from conftest import CORPUS, kg_env, kg_executable, opened, run_kg, run_kg_script, stderr_lines
 from kg.build import build, remove_documents
 from kg.errors import UserError
 from kg.namespaces import mint_entity
@@ -145,7 +145,7 @@ def test_a_device_is_refused_without_reading_it():
 def test_a_named_pipe_is_refused_without_waiting(tmp_path):
     pipe = tmp_path / "pipe.txt"
     os.mkfifo(pipe)
-    process = run_kg("extract", pipe, "--model", "rules", timeout=60)
+    process = run_kg_script("extract", pipe, "--model", "rules", timeout=60)
     assert process.returncode == 1
     assert "named pipe" in process.stderr and "Traceback" not in process.stderr
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_kg
 from kg.build import build
 from kg.nlp.pipeline import load_pipeline
 from kg.queries import canned_queries, result_rows
@@ -43,7 +44,7 @@ def free_port() -> int:
 
 
 def test_killed_build_keeps_finished_documents_and_rerun_completes(tmp_path):
-    articles = corpus_copies(tmp_path / "articles", rounds=3)
+    articles = corpus_copies(tmp_path / "articles", rounds=2)
     store = tmp_path / "store"
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     command = [str(BIN / "kg"), "build", str(tmp_path / "articles"), "--store", str(store), "--model", "rules", "-v"]
@@ -71,12 +72,12 @@ def test_killed_build_keeps_finished_documents_and_rerun_completes(tmp_path):
     finally:
         graph_store.close()
 
-    rerun = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    rerun = run_kg(*command[1:])
     assert rerun.returncode == 0, rerun.stderr
     assert f"{len(documents)} unchanged" in rerun.stdout
 
     fresh = tmp_path / "fresh"
-    once = subprocess.run([*command[:4], str(fresh), *command[5:]], capture_output=True, text=True, env=env, timeout=600)
+    once = run_kg(*command[1:4], str(fresh), *command[5:])
     assert once.returncode == 0
     killed_store, fresh_store = open_store(str(store), create=False), open_store(str(fresh), create=False)
     try:
