@@ -380,3 +380,127 @@ def test_browser_never_runs_markup_from_the_graph(page):
     page.locator("#suggestions a").first.wait_for()
     assert page.locator("#suggestions a").first.inner_text() == HOSTILE_LABEL
     assert page.evaluate("() => window.__xss") is None
+
+
+# --------------------------------------------------------------------------- the explorer in a browser
+
+
+@pytest.fixture(scope="module")
+def demo_server(built_store) -> Iterator[KgServer]:
+    """The explorer over the demo graph (corpus/ built once per session)."""
+    with running_server(built_store.path, limits=Limits(timeout=20, max_rows=1000)) as running:
+        yield running
+
+
+@pytest.fixture
+def demo_page(browser, demo_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=demo_server.url, accept_downloads=True)
+    opened = context.new_page()
+    problems: list[str] = []
+    opened.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    opened.on("console", lambda message: problems.append(f"console: {message.text}") if message.type == "error" else None)
+    yield opened
+    context.close()
+    assert not problems, problems
+
+
+def test_browser_home_shows_the_demo_graph(demo_page):
+    demo_page.goto("/")
+    counts = {card.locator("span").inner_text(): int(card.locator("strong").inner_text().replace(",", ""))
+              for card in demo_page.locator(".count-card").all()}
+    assert counts["Documents"] == 18 and counts["Company"] > 50 and counts["Deals"] > 5
+    assert demo_page.locator("table.documents tbody tr").count() == 18
+    assert demo_page.locator("table.latest tbody tr").count() > 5
+    assert demo_page.locator("table.companies tbody tr a", has_text="Novartis").count() >= 1
+    demo_page.screenshot(path=str(SCREENSHOTS / "explorer-home.png"))
+    with demo_page.expect_navigation():
+        demo_page.locator("table.documents tbody a").first.click()
+    assert "/document/" in demo_page.url and demo_page.locator("mark").count() > 0
+
+
+def test_browser_charts_draw_with_data(demo_page):
+    demo_page.goto("/charts")
+    for name in ("market_size", "deals", "regulatory", "pipeline"):
+        demo_page.locator(f"section[data-chart={name}][data-state=drawn]").wait_for(timeout=15_000)
+        points = demo_page.evaluate(f"() => window.kgCharts.{name}.data.datasets.reduce((n, d) => n + d.data.filter((v) => v !== null).length, 0)")
+        assert points > 0, name
+        painted = demo_page.evaluate(f"""() => {{
+            const canvas = document.getElementById("chart-{name}");
+            const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+            let drawn = 0;
+            for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) drawn += 1;
+            return drawn;
+        }}""")
+        assert painted > 1000, name
+    notes = demo_page.locator("section[data-chart=market_size] .chart-notes").inner_text()
+    assert "Sources disagree on the global cell and gene therapy market in 2023" in notes
+    demo_page.screenshot(path=str(SCREENSHOTS / "explorer-charts.png"), full_page=True)
+
+
+def test_browser_downloads_a_csv(demo_page, tmp_path):
+    demo_page.goto("/query?canned=acquisitions")
+    with demo_page.expect_download() as pending:
+        demo_page.locator("a.download", has_text="CSV").click()
+    saved = tmp_path / pending.value.suggested_filename
+    pending.value.save_as(saved)
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert pending.value.suggested_filename == "acquisitions.csv"
+    assert lines[0].startswith("acquirer,target,value_usd")
+    assert any(line.startswith("Novartis,AveXis,8700000000") for line in lines)
+
+
+def test_browser_editor_completes_our_predicates(demo_page):
+    demo_page.goto("/query")
+    editor = demo_page.locator(".cm-content")
+    editor.wait_for()
+    editor.click()
+    demo_page.keyboard.press("Control+a")
+    demo_page.keyboard.press("Delete")
+    demo_page.keyboard.type("SELECT ?a ?t WHERE { ?a cgt:acq", delay=30)
+    option = demo_page.locator(".cm-tooltip-autocomplete li", has_text="cgt:acquires")
+    option.wait_for(timeout=10_000)
+    assert demo_page.locator(".cm-tooltip-autocomplete").inner_text().count("cgt:acqui") >= 1
+    demo_page.screenshot(path=str(SCREENSHOTS / "explorer-editor.png"))
+    option.click()
+    demo_page.keyboard.type(" ?t }", delay=10)
+    assert demo_page.evaluate("() => window.kgEditor.state.doc.toString()") == "SELECT ?a ?t WHERE { ?a cgt:acquires ?t }"
+    keyword = demo_page.locator(".cm-line span", has_text="SELECT").first
+    assert keyword.evaluate("(span) => getComputedStyle(span).color") != editor.evaluate("(e) => getComputedStyle(e).color"), "no syntax highlighting"
+    with demo_page.expect_navigation():
+        demo_page.keyboard.press("Control+Enter")
+    assert "Novartis" in demo_page.locator("table.result").inner_text()
+    history = demo_page.locator("#history button.history-entry").all_inner_texts()
+    assert history and history[0].startswith("SELECT ?a ?t WHERE { ?a cgt:acquires ?t }")
+
+
+def test_browser_a_sort_click_reorders_rows(demo_page):
+    demo_page.goto("/query?canned=acquisitions")
+    table = demo_page.locator("table.result")
+    column = [c.inner_text().strip() for c in table.locator("thead th").all()].index("value_usd")
+
+    def values() -> list[float]:
+        texts = table.locator(f"tbody tr td:nth-child({column + 1})").all_inner_texts()
+        return [float(text.replace(",", "")) for text in texts if text.strip()]
+
+    before = values()
+    table.locator("thead th button", has_text="value_usd").click()
+    ascending = values()
+    table.locator("thead th button", has_text="value_usd").click()
+    descending = values()
+    assert ascending == sorted(before) and descending == sorted(before, reverse=True) and ascending != before
+    assert table.locator("thead th[aria-sort=descending]").inner_text().startswith("value_usd")
+
+
+def test_browser_browse_filters_and_pages(demo_page):
+    demo_page.goto("/browse/Company")
+    rows = demo_page.locator("table.result tbody tr:visible")
+    assert rows.count() == 50
+    assert "page 1 of" in demo_page.locator(".pager").inner_text()
+    demo_page.locator(".pager button", has_text="next").click()
+    assert "page 2 of" in demo_page.locator(".pager").inner_text()
+    with demo_page.expect_navigation():
+        demo_page.select_option("select[name=jurisdiction]", value="https://w3id.org/cgt-kg/id/switzerland")
+        demo_page.locator("form.filters button").click()
+    assert "jurisdiction=" in demo_page.url
+    assert demo_page.locator("table.result tbody a", has_text="Novartis").count() == 1
+    demo_page.screenshot(path=str(SCREENSHOTS / "explorer-browse.png"))

@@ -3,7 +3,7 @@
 // from ontology/cgt.ttl), of the predefined prefixes and of SPARQL keywords.
 // Built into one file by build.mjs; query.js (not bundled) wires it into the page.
 import { EditorView, basicSetup } from "codemirror";
-import { EditorState } from "@codemirror/state";
+import { EditorState, Prec } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
 import { StreamLanguage } from "@codemirror/language";
 import { autocompletion, completeFromList } from "@codemirror/autocomplete";
@@ -49,7 +49,7 @@ export function createSparqlEditor(textarea, schema, { onRun } = {}) {
         basicSetup,
         StreamLanguage.define(sparql),
         autocompletion({ override: [sparqlCompletions(schema)], activateOnTyping: true }),
-        keymap.of([{ key: "Mod-Enter", run }]),
+        Prec.highest(keymap.of([{ key: "Mod-Enter", run }])),
         EditorView.lineWrapping,
         EditorView.updateListener.of((update) => { if (update.docChanged) textarea.value = update.state.doc.toString(); }),
       ],
