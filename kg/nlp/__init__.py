@@ -9,7 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+import numpy
 from spacy.matcher import Matcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
@@ -81,6 +83,25 @@ def once_per_document(compute: Callable[[Doc], T]) -> Callable[[Doc], T]:
         return value
 
     return cached
+
+
+def string_ids(words) -> numpy.ndarray:
+    """The string ids (hashes) of `words`, as `Doc.to_array` gives ORTH and LOWER, for `tokens_with`."""
+    return numpy.array(sorted({get_string_id(word) for word in words}), dtype=numpy.uint64)
+
+
+def tokens_with(doc: Doc, attr: int, ids: numpy.ndarray) -> list[int]:
+    """Indices of the tokens whose `attr` (ORTH, LOWER) is one of `ids` (`string_ids`), in text order: where
+    a loop over every token would look words up in a set, one array operation over the document."""
+    return _members(doc.to_array(attr), ids).tolist()
+
+
+def _members(values: numpy.ndarray, ids: numpy.ndarray) -> numpy.ndarray:
+    """Indices of the `values` that are among the sorted `ids` (numpy.isin sorts both, slower on short arrays)."""
+    if not len(ids):
+        return numpy.flatnonzero(numpy.zeros(len(values), dtype=bool))
+    found = numpy.minimum(numpy.searchsorted(ids, values), len(ids) - 1)
+    return numpy.flatnonzero(ids[found] == values)
 
 
 @once_per_document

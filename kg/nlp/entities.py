@@ -16,14 +16,15 @@ import re
 import tomllib
 from dataclasses import dataclass
 
-from spacy.attrs import SENT_START
+import numpy
+from spacy.attrs import IDX, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.nlp import text_of, word_flag_matcher
+from kg.nlp import string_ids, text_of, tokens_with, word_flag_matcher
 from kg.ontology import NOT_AN_ENTITY, ONTOLOGY_DIR, load_vocabulary
 
 PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z0-9'’.-]*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
@@ -84,7 +85,9 @@ MODEL_LABELS = {"PERSON": "Person"}
 MAX_SENTENCE_TOKENS = 250
 """A sentence is started after this many tokens with no sentence end or line break: each figure and relation reads
 its whole sentence, so one endless sentence (a table flattened to one line) would make extraction quadratic."""
-SENTENCE_ENDS = frozenset(Sentencizer.default_punct_chars)
+SENTENCE_END_IDS = string_ids(Sentencizer.default_punct_chars)
+"""The ORTH ids of the sentencizer's sentence-end characters."""
+LINE_BREAK = re.compile("\n")
 
 
 class VocabularyRuler(EntityRuler):
@@ -113,8 +116,8 @@ class VocabularyRuler(EntityRuler):
             self.exact_matcher.add(label, [Doc(self.nlp.vocab, words=_exact_words(entry["pattern"]))])
 
     def match(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """The matches of all three matchers, longest first, as EntityRuler orders them."""
-        self._require_patterns()
+        """The matches of all three matchers, longest first, as EntityRuler orders them (without its check that
+        patterns exist, which counts every pattern at every call)."""
         matches = [*(self.matcher(doc) if len(self.matcher) else ()), *self.exact_matcher(doc), *self.phrase_matcher(doc)]
         final_matches = {(m_id, start, end) for m_id, start, end in matches if start != end}
         return sorted(final_matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
@@ -123,7 +126,7 @@ class VocabularyRuler(EntityRuler):
         """Add the matches (longest first) as entities where no longer match lies, as EntityRuler does."""
         new_entities, seen_tokens = [], set()
         for match_id, start, end in matches:
-            if any(t.ent_type for t in doc[start:end]) and not self.overwrite:
+            if not self.overwrite and any(t.ent_type for t in doc[start:end]):
                 continue
             if start not in seen_tokens and end - 1 not in seen_tokens:
                 if match_id in self._ent_ids:
@@ -156,18 +159,38 @@ def make_vocabulary_ruler(nlp: Language, name: str, phrase_matcher_attr: str | N
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence at blank lines, headings and bullets, so layout never glues two facts, and
     after MAX_SENTENCE_TOKENS tokens without an end."""
-    starts, run = [], 0
-    for token in doc[1:]:
-        run = 0 if doc[token.i - 1].text in SENTENCE_ENDS else run + 1
-        if run >= MAX_SENTENCE_TOKENS or _layout_break_before(doc, token):
-            starts.append(token.i)
-            run = 0
+    if len(doc) < 2:
+        return doc
+    after_end = [i + 1 for i in tokens_with(doc, ORTH, SENTENCE_END_IDS) if i + 1 < len(doc)]
+    layout = [i for i in _after_line_breaks(doc) if _layout_break_before(doc, doc[i])]
+    starts = _cut_long_runs(layout, after_end, len(doc))
     if starts:
         # one write for all: `token.is_sent_start = True` scans the whole document for a parse each time
         sent_starts = doc.to_array(SENT_START)
         sent_starts[starts] = 1
         doc.from_array(SENT_START, sent_starts)
     return doc
+
+
+def _after_line_breaks(doc: Doc) -> list[int]:
+    """The tokens that follow a token with a line break in it: the only ones a layout break can come before."""
+    offsets = [match.start() for match in LINE_BREAK.finditer(text_of(doc))]
+    following = numpy.searchsorted(doc.to_array(IDX), offsets, side="right").tolist()
+    return sorted({i for i in following if 1 <= i < len(doc)})
+
+
+def _cut_long_runs(layout: list[int], after_end: list[int], length: int) -> list[int]:
+    """The `layout` starts (in order), and a start wherever MAX_SENTENCE_TOKENS tokens pass with neither a start
+    nor a sentence end (the tokens `after_end` follow one)."""
+    starts, last, at_layout = [], 0, set(layout)
+    for position in sorted({*layout, *after_end, length}):
+        while position - last > MAX_SENTENCE_TOKENS:
+            last += MAX_SENTENCE_TOKENS
+            starts.append(last)
+        if position in at_layout:
+            starts.append(position)
+        last = position
+    return starts
 
 
 def _layout_break_before(doc: Doc, token) -> bool:
@@ -353,12 +376,14 @@ class NameFinder:
         self.disease_heads = {h.lower() for h in vocabulary.disease_heads}
         self.agency_heads = set(vocabulary.agency_heads)
         self.type_of = vocabulary.type_of
+        self.anchor_texts = string_ids({*self.company_heads, *self.agency_heads, "Ministry", "Department", "Act"})
+        self.anchor_lowers = string_ids({*self.suffixes, *self.disease_heads})
 
     def _anchored(self, doc: Doc) -> list[tuple[str, int, int]]:
         """Candidate names that end in a company head word or legal suffix, a disease, agency or act word."""
         candidates = []
-        for token in doc:
-            i = token.i
+        for i in sorted({*tokens_with(doc, ORTH, self.anchor_texts), *tokens_with(doc, LOWER, self.anchor_lowers)}):
+            token = doc[i]
             if token.text in self.company_heads and i > 0:
                 candidates.append(("Company", _proper_run_start(doc, i), i + 1))
             elif token.lower_ in self.suffixes and i > 0 and not (token.is_lower and token.lower_ in self.words.common_word_suffixes):
@@ -545,9 +570,9 @@ class NameFinder:
             if span.label_ == "TherapyProduct" and span.kb_id_ and len(span) == 1 and span[0].is_title:
                 aliases.setdefault(span.text, span)  # a brand found once is that product everywhere
         found = []
-        for token in doc:
-            span = aliases.get(token.text)
-            if span is None or token.i in taken:
+        for i in tokens_with(doc, ORTH, string_ids(aliases)) if aliases else ():
+            token, span = doc[i], aliases[doc[i].text]
+            if token.i in taken:
                 continue
             following = doc[token.i + 1] if token.i + 1 < len(doc) else None
             if span.label_ == "Company" and following is not None and following.is_title and not following.is_sent_start:
