@@ -347,6 +347,7 @@ def network_payload(
         physics = uses_physics(len(first_drawn(graph, drawn, focus, hubs)))
     positions = {} if physics else static_layout(graph)
     lonely = _lonely(graph, hub_of) - {focus}
+    degree = dict(graph.degree())
     at: dict[str, list[str]] = {node: [] for node in graph}
     facets: dict[str, dict[str, int]] = {}
     for hub in (h for h, c in hub_of.items() if c):
@@ -362,7 +363,7 @@ def network_payload(
             "type": data["type"],
             "cls": data["cls"],
             "aliases": list(data["aliases"]),
-            "relations": graph.degree(node),
+            "relations": degree[node],
             "value": sizes.get(node, 0.0),
             "color": TYPE_COLOURS.get(data["type"], TYPE_COLOURS["Entity"]),
             "shown": drawn is None or node in drawn,
@@ -498,7 +499,7 @@ h2 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: #
 <script>
 "use strict";
 const data = @@payload@@;
-const LABEL_PX = 14, HIDDEN_PX = 7, LABEL_THRESHOLD = 9, LABEL_AREA = 24000, TIERS = 10;
+const LABEL_PX = 14, HIDDEN_PX = 7, LABEL_THRESHOLD = 9, LABEL_AREA = 18000, TIERS = 10;
 const byId = new Map(data.nodes.map(n => [n.id, n]));
 const shown = new Set(data.nodes.filter(n => n.shown).map(n => n.id));
 const typeOn = new Set(data.types.map(t => t.name));
