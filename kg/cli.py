@@ -9,10 +9,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from kg.errors import UserError
 
@@ -22,9 +18,42 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, soft_wrap=True)
+
+
+class _Console:
+    """A rich Console made on first use: commands that print plain text (query, stats) never import rich."""
+
+    def __init__(self, **options):
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name: str):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+out = _Console(width=None if sys.stdout.isatty() else 160)
+err = _Console(stderr=True, soft_wrap=True)
 CELL_WIDTH = 48
+TABLE_ROWS = 500
+"""Most rows `kg query` prints as a table; a longer result says how many more and points to -f csv."""
+
+
+def Table(*headers, **options):
+    """A rich Table (rich.table is imported by the commands that draw one)."""
+    from rich.table import Table as RichTable
+
+    return RichTable(*headers, **options)
+
+
+def escape(text: str) -> str:
+    """Text with rich markup escaped, for the commands that print through rich."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 StoreOption = Annotated[
     Optional[str],
@@ -51,6 +80,8 @@ def build(
     prune: Annotated[bool, typer.Option("--prune", help="Remove stored documents below the given folders whose files no longer exist.")] = False,
 ) -> None:
     """Extract every new or changed article and merge it into the store."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from kg.build import build as run_build
     from kg.fetch import local_paths
     from kg.sources import find_sources
@@ -192,13 +223,10 @@ def query(
     result = _read_store(store, lambda graph_store: graph_store.query(text))
     if fmt == "table" and result.type == "SELECT":
         columns, rows = result_rows(result)
-        table = Table(title=canned.question or None)
-        for column in columns:
-            table.add_column(column, max_width=CELL_WIDTH, overflow="ellipsis", no_wrap=True)
-        for row in rows:
-            table.add_row(*(_readable_number(cell) for cell in row))
-        out.print(table)
-        out.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}", style="dim")
+        shown = [[_readable_number(cell) for cell in row] for row in rows[:TABLE_ROWS]]
+        count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
+        more = f" (the first {TABLE_ROWS} shown; -f csv prints them all)" if len(rows) > TABLE_ROWS else ""
+        _print_rows(columns, shown, canned.question, count + more)
     else:
         sys.stdout.write(format_result(result, fmt).rstrip("\n") + "\n")
 
@@ -208,6 +236,24 @@ def _parameter(text: str) -> tuple[str, str]:
     if not equals or not name.strip():
         raise UserError(f"--param {text!r}: write it as NAME=VALUE, e.g. --param company=Biogen")
     return name.strip(), value.strip()
+
+
+def _print_rows(columns: list[str], rows: list[list[str]], title: str = "", footer: str = "") -> None:
+    """Rows as plain text in aligned columns, each cell on one line and cut to CELL_WIDTH characters."""
+    cells = [[_one_line(cell) for cell in row] for row in [columns, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    lines = [title] if title else []
+    lines.append("  ".join(cell.ljust(width) for cell, width in zip(cells[0], widths)).rstrip())
+    lines.append("  ".join("-" * width for width in widths))
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in cells[1:]]
+    if footer:
+        lines.append(footer)
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _one_line(cell: str) -> str:
+    text = " ".join(cell.split()) if any(c in cell for c in "\n\r\t") else cell
+    return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
 
 
 def _readable_number(cell: str) -> str:
@@ -235,12 +281,10 @@ def stats(store: StoreOption = None) -> None:
     from kg.stats import graph_stats
 
     numbers = _read_store(store, graph_stats)
-    out.print(f"documents: {numbers.documents}\ntriples: {numbers.triples}", highlight=False)
+    sys.stdout.write(f"documents: {numbers.documents}\ntriples: {numbers.triples}\n")
     for title, counts in (("entities by class", numbers.classes), ("facts by predicate", numbers.predicates)):
-        table = Table("name", "extracted", "reference", title=title)
-        for name, (extracted, reference) in counts.items():
-            table.add_row(name, str(extracted), str(reference))
-        out.print(table)
+        sys.stdout.write("\n")
+        _print_rows(["name", "extracted", "reference"], [[name, str(a), str(b)] for name, (a, b) in counts.items()], title)
 
 
 @app.command()
@@ -319,7 +363,7 @@ def viz(
             graph_store, focus=focus, hops=hops, query=query, include_reference=include_reference, size_by=size_by, hubs=hubs)
     )
     path = write_network_page(view.graph, output, view.title, drawn=view.drawn, sizes=view.sizes, focus=view.focus,
-                              hubs=view.hubs, deals=view.deals if deals else None)
+                              hubs=view.hubs, deals=view.deals, deal_network=view.deal_network)
     drawn = view.drawn_graph
     more = f"; {view.carried} more carried for double-click" if view.carried else ""
     layout = "" if uses_physics(drawn.number_of_nodes()) else "; large graph: positions precomputed, physics off"
