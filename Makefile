@@ -40,6 +40,7 @@ bench: install browser
 	cd bench && ../$(BIN)/python store_bench.py
 	cd bench && ../$(BIN)/python endpoint_bench.py
 	cd bench && ../$(BIN)/python viz_bench.py
+	cd bench && ../$(BIN)/python explorer_bench.py
 
 # Scores: corpus/ always; the real-text dev split when its saved excerpts are on this machine
 # (they are not in the repository; see corpus/real/README.md). The test split: `make eval-test`.

@@ -1,7 +1,9 @@
-"""Screenshots of network pages in headless Chromium, for the README (docs/img/) and for tests.
+"""Screenshots in headless Chromium, for the README (docs/img/) and for tests: network pages, and the
+explorer's pages served by `kg serve` over a store.
 
     .venv/bin/python bench/screenshots.py                      # out/graph.html, out/biogen.html -> docs/img/
     .venv/bin/python bench/screenshots.py PAGE.html OUT.png    # any page
+    .venv/bin/python bench/screenshots.py --explorer [STORE]   # the explorer over STORE (default .kg/store) -> docs/img/explorer-*.png
 
 `chromium()` and `open_page()` are what the tests and bench/viz_bench.py use to drive the browser:
 the Debian Chromium at /usr/bin/chromium (or $KG_CHROMIUM), no network, the page loaded from a
@@ -23,6 +25,13 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 PAGES = {"out/graph.html": "docs/img/graph.png", "out/biogen.html": "docs/img/biogen.png"}
+EXPLORER_PAGES = {
+    "/": "docs/img/explorer-home.png",
+    "/charts": "docs/img/explorer-charts.png",
+    "/browse/Deal": "docs/img/explorer-browse.png",
+    "/query?canned=deals_per_year": "docs/img/explorer-query.png",
+}
+"""Explorer path -> README image; the charts page is waited on until every chart is drawn."""
 
 
 @contextmanager
@@ -78,7 +87,52 @@ def screenshot(browser, page_file: Path, image: Path, width: int = 1400, height:
     return image
 
 
+def explorer_screenshots(browser, base_url: str, pages: dict[str, str] = EXPLORER_PAGES, width: int = 1400, height: int = 900) -> list[Path]:
+    """PNGs of explorer pages at `base_url`, each once its tables are laid out and its charts drawn."""
+    written = []
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url)
+    try:
+        page = context.new_page()
+        for path, image in pages.items():
+            page.goto(path, wait_until="networkidle")
+            for section in page.locator("section[data-chart]").all():
+                section.locator("xpath=self::*[@data-state='drawn']").wait_for(timeout=30_000)
+            if page.locator(".cm-editor").count() == 0 and page.locator("#query").count():
+                page.locator(".cm-editor").wait_for(timeout=30_000)
+            target = ROOT / image
+            target.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(target), full_page=path == "/charts")
+            written.append(target)
+    finally:
+        context.close()
+    return written
+
+
+def serve_and_shoot(store: str) -> list[Path]:
+    """Serve `store` on a free loopback port and take the explorer's README screenshots."""
+    import threading
+    import time
+
+    from kg.server import KgServer
+
+    server = KgServer(store, port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        with chromium() as browser:
+            return explorer_screenshots(browser, server.url)
+    finally:
+        server.stop()
+        thread.join(timeout=30)
+
+
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["--explorer"]:
+        for image in serve_and_shoot(argv[1] if len(argv) > 1 else str(ROOT / ".kg" / "store")):
+            print(f"wrote {image}")
+        return
     pairs = [(Path(argv[0]), Path(argv[1]))] if len(argv) == 2 else [(ROOT / a, ROOT / b) for a, b in PAGES.items()]
     with chromium() as browser:
         for page_file, image in pairs:

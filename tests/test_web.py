@@ -191,6 +191,16 @@ def test_home_gives_an_overview_with_links(server):
     assert '<a href="/entity/novartis"' in companies and 'href="/network/entity/novartis"' in companies
 
 
+@pytest.mark.parametrize("view", ["graph", "deals"])
+def test_network_pictures_of_the_whole_graph(server, view):
+    frame = fetch(server, "/graph", view=view)
+    assert frame.status_code == 200 and f'src="/network/{view}"' in frame.text
+    network = fetch(server, f"/network/{view}")
+    assert network.status_code == 200
+    assert "new vis.Network" in network.text and "AveXis" in network.text
+    assert "frame-ancestors 'self'" in network.headers["content-security-policy"]
+
+
 def test_old_query_links_go_on_to_the_query_page(server):
     page = fetch(server, "/", canned="acquisitions")
     assert page.status_code == 303 and page.headers["location"] == "/query?canned=acquisitions"

@@ -337,9 +337,12 @@ async def network(request: Request) -> Response:
 
 
 def view_page(view: View, deals: bool = False) -> str:
-    """The `kg viz` page of a view, as `kg viz` writes it."""
-    payload = network_payload(view.graph, drawn=view.drawn, sizes=view.sizes, focus=view.focus, hubs=view.hubs,
-                              deals=view.deals if deals else None)
+    """The `kg viz` page of a view, as `kg viz` writes it (`deals`: the view is the deal network)."""
+    if hasattr(view, "deal_network"):  # kg.viz lists deal records in every view and marks the deal network itself
+        options = {"deals": view.deals, "deal_network": view.deal_network}
+    else:
+        options = {"deals": view.deals if deals else None}
+    payload = network_payload(view.graph, drawn=view.drawn, sizes=view.sizes, focus=view.focus, hubs=view.hubs, **options)
     return render_page(payload, view.title)
 
 

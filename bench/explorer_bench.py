@@ -1,0 +1,120 @@
+"""Explorer home page load on the demo graph: `kg serve` over corpus/ built as `make demo` builds it
+(the installed model, else rules), on a free 127.0.0.1 port in this process.
+
+Measures the server's answer for / (the first request after start, which builds the label index, and
+then warm requests), and the page load in headless Chromium (navigation start to the load event, with
+the page's CSS and scripts). Target: under 1 s. Bounded: a fixed number of requests. Results go to
+bench/results.md.
+
+    python bench/explorer_bench.py [--requests 30] [--loads 10] [--store PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from kg.build import build
+from kg.nlp.pipeline import load_pipeline, pipeline_description
+from kg.server import KgServer
+from kg.store import open_store
+
+from results import record
+from screenshots import chromium
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_S = 1.0
+PAGES = ("/", "/charts", "/browse/Company", "/query?canned=acquisitions")
+
+
+def build_demo(location: Path) -> tuple[int, str]:
+    """corpus/ built into a fresh store at `location`; its quad count and the pipeline used."""
+    nlp = load_pipeline(None)
+    store = open_store(str(location))
+    try:
+        build([ROOT / "corpus"], store, nlp)
+        return store.count(), pipeline_description(nlp)
+    finally:
+        store.close()
+
+
+def timed_get(http: httpx.Client, path: str) -> float:
+    start = time.perf_counter()
+    response = http.get(path)
+    elapsed = time.perf_counter() - start
+    response.raise_for_status()
+    return elapsed
+
+
+def page_loads(url: str, path: str, loads: int) -> list[float]:
+    """Seconds from navigation start to the load event of `path` in Chromium, once per load (no cache)."""
+    times = []
+    with chromium() as browser:
+        for _ in range(loads):
+            context = browser.new_context(viewport={"width": 1400, "height": 900})
+            page = context.new_page()
+            page.goto(url.rstrip("/") + path, wait_until="load")
+            timing = page.evaluate("() => { const t = performance.getEntriesByType('navigation')[0]; return t.loadEventEnd - t.startTime; }")
+            times.append(timing / 1000)
+            context.close()
+    return times
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=30, help="warm requests per page")
+    parser.add_argument("--loads", type=int, default=10, help="page loads of the home in Chromium")
+    parser.add_argument("--store", help="an existing store to serve instead of building corpus/")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kg-explorer-") as folder:
+        location = Path(args.store) if args.store else Path(folder) / "store"
+        if args.store:
+            reading = open_store(str(location), create=False, read_only=True)
+            quads, pipeline = reading.count(), "as built"
+            reading.close()
+        else:
+            quads, pipeline = build_demo(location)
+        server = KgServer(str(location), port=0)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        try:
+            rows = []
+            with httpx.Client(base_url=server.url, timeout=60) as http:
+                cold = timed_get(http, "/")
+                for path in PAGES:
+                    warm = sorted(timed_get(http, path) for _ in range(args.requests))
+                    rows.append((path, warm))
+            loads = sorted(page_loads(server.url, "/", args.loads))
+        finally:
+            server.stop()
+            thread.join(timeout=30)
+    home_load = statistics.median(loads)
+    lines = ["| page | server, first request | server p50 | server p95 | Chromium load p50 | Chromium load max |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for path, warm in rows:
+        p95 = warm[min(len(warm) - 1, int(len(warm) * 0.95))]
+        first = fmt(cold) if path == "/" else "-"
+        browser = (fmt(home_load), fmt(loads[-1])) if path == "/" else ("-", "-")
+        lines.append(f"| `{path}` | {first} | {fmt(statistics.median(warm))} | {fmt(p95)} | {browser[0]} | {browser[1]} |")
+    verdict = "under" if home_load < TARGET_S and cold < TARGET_S else "OVER"
+    note = (f"The demo graph ({quads:,} quads, {pipeline}); {args.requests} warm requests per page, {args.loads} home loads in "
+            f"Debian Chromium (navigation start to load event, CSS and scripts included). Home {verdict} the {TARGET_S:g} s target.")
+    record("Explorer page load", "\n".join(lines), note)
+    print("\n".join(lines))
+    print(note)
+
+
+if __name__ == "__main__":
+    main()
