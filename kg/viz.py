@@ -110,7 +110,8 @@ def script_json(data: object) -> str:
 @dataclass(frozen=True)
 class View:
     """What one page shows: the graph it carries, the nodes it draws first (None: all), a title, node sizes,
-    the entity a focus view is centred on, whether hubs are drawn as nodes, and (deal pages) the deal records."""
+    the entity a focus view is centred on, whether hubs are drawn as nodes, the deal records of its companies, and
+    whether its edges are those deals (`deal_view`)."""
 
     graph: nx.MultiDiGraph
     drawn: frozenset[str] | None
@@ -119,6 +120,7 @@ class View:
     focus: str | None = None
     hubs: bool = False
     deals: tuple["Deal", ...] = field(default=())
+    deal_network: bool = False
 
     @property
     def drawn_graph(self) -> nx.MultiDiGraph:
@@ -195,13 +197,15 @@ def build_view(
     centre = find_entity(graph, focus) if focus else None
     core = graph if hubs else without_classes(graph, HUB_CLASSES, keep=[centre] if centre else [])
     sizes = {**centrality(graph, size_by), **centrality(core, size_by)}
+    deals = read_deals(store)
     if centre is None:
-        return View(graph, None, title, sizes, hubs=hubs)
+        return View(graph, None, title, sizes, hubs=hubs, deals=_deals_among(deals, graph))
     distances = _carried(core, centre, hops)
     drawn = frozenset(node for node, distance in distances.items() if distance <= hops)
     label = graph.nodes[centre]["label"]
     title = f"cgt-kg: {label}, {hops} hop{'s' if hops != 1 else ''}"
-    return View(graph.subgraph(_with_hubs(graph, distances)).copy(), drawn, title, sizes, centre, hubs)
+    carried = graph.subgraph(_with_hubs(graph, distances)).copy()
+    return View(carried, drawn, title, sizes, centre, hubs, _deals_among(deals, carried))
 
 
 @dataclass(frozen=True)
@@ -253,6 +257,11 @@ def read_deals(store: Store) -> list[Deal]:
     return sorted(deals, key=lambda d: (d.date or "", d.iri), reverse=True)
 
 
+def _deals_among(deals: list[Deal], graph: nx.MultiDiGraph) -> tuple[Deal, ...]:
+    """The deals with every party in the graph (their records go into the details of those entities)."""
+    return tuple(deal for deal in deals if all(party in graph for party, _ in deal.parties))
+
+
 def deal_view(store: Store) -> View:
     """The company deal network: parties as nodes, one edge per deal and pair of parties (`Deal.ends`)."""
     deals = read_deals(store)
@@ -263,7 +272,8 @@ def deal_view(store: Store) -> View:
             graph.add_node(party, **attributes.get(party, {"label": local_name(party), "type": "Company", "cls": "Company", "aliases": ()}))
         for a, b, _ in deal.ends():
             graph.add_edge(a, b, key=deal.iri, predicate=deal.kind, reference=False, evidence=deal.evidence, confidence=None)
-    return View(graph, None, f"cgt-kg: deal network ({len(deals)} deals)", centrality(graph, "degree"), hubs=True, deals=tuple(deals))
+    return View(graph, None, f"cgt-kg: deal network ({len(deals)} deals)", centrality(graph, "degree"), hubs=True,
+                deals=tuple(deals), deal_network=True)
 
 
 def uses_physics(drawn_nodes: int) -> bool:
@@ -306,6 +316,7 @@ def _evidence_json(evidence) -> list[dict]:
 
 def _deal_json(deal: Deal, graph: nx.MultiDiGraph) -> dict:
     return {
+        "iri": deal.iri,
         "kind": deal.kind,
         "parties": [{"id": p, "label": graph.nodes[p]["label"], "role": r} for p, r in deal.parties],
         "usd": deal.usd,
@@ -328,7 +339,8 @@ def network_payload(
     physics: bool | None = None,
     focus: str | None = None,
     hubs: bool = False,
-    deals: tuple[Deal, ...] | None = None,
+    deals: tuple[Deal, ...] = (),
+    deal_network: bool = False,
 ) -> dict:
     """The data the page carries: vis.js nodes and edges (with what their tooltips and details say), the legend,
     the hub filters, the layout mode.
@@ -338,8 +350,9 @@ def network_payload(
     arrow. `drawn` names the nodes shown at first (default all), the rest wait for a double-click;
     hub nodes carry their class in `hub` and are drawn only while the page's hub switch is on (`hubs`
     sets it at first); every other node lists the hubs it links to in `at`. `focus` is selected and
-    centred when the page opens. With `deals` the edges are deals (`deal_view`): coloured by kind, as
-    wide as their value, with a year each.
+    centred when the page opens. `deals` are the deal records listed in their parties' details; with
+    `deal_network` the edges are those deals (`deal_view`): coloured by kind, as wide as their value,
+    with a year each.
     """
     sizes = sizes if sizes is not None else centrality(graph, "degree")
     hub_of = {node: hub_class(data) for node, data in graph.nodes(data=True)}
@@ -377,7 +390,7 @@ def network_payload(
         if node in positions:
             item["x"], item["y"] = positions[node]
         nodes.append(item)
-    by_iri = {deal.iri: deal for deal in deals or ()}
+    by_iri = {deal.iri: deal for deal in deals} if deal_network else {}
     largest = max((deal.usd or 0.0 for deal in by_iri.values()), default=0.0)
     edges = []
     for i, (s, o, key, data) in enumerate(graph.edges(keys=True, data=True)):
@@ -411,7 +424,8 @@ def network_payload(
     predicate_counts: dict[str, int] = {}
     for item in edges:
         predicate_counts[item["predicate"]] = predicate_counts.get(item["predicate"], 0) + 1
-    colours = DEAL_COLOURS if deals is not None else PREDICATE_COLOURS
+    colours = DEAL_COLOURS if deal_network else PREDICATE_COLOURS
+    records = [{**_deal_json(deal, graph), "evidence": _evidence_json(deal.evidence[:2])} for deal in deals]
     years = sorted({e["year"] for e in edges if e.get("year")})
     return {
         "nodes": nodes,
@@ -434,7 +448,8 @@ def network_payload(
         "expandable": drawn is not None,
         "focus": focus,
         "hubs": hubs,
-        "deals": deals is not None,
+        "deals": deal_network,
+        "dealRecords": records,
         "years": [years[0], years[-1]] if years else None,
     }
 
@@ -510,6 +525,8 @@ for (const e of data.edges) {
   neighbours.get(e.from).add(e.to); neighbours.get(e.to).add(e.from);
   incident.get(e.from).push(e); if (e.to !== e.from) incident.get(e.to).push(e);
 }
+const dealsOf = new Map();
+for (const deal of data.dealRecords) for (const p of deal.parties) (dealsOf.get(p.id) || dealsOf.set(p.id, []).get(p.id)).push(deal);
 const facetChoice = new Map();
 let minConfidence = 0, hubsOn = data.hubs, lastYear = data.years ? data.years[1] : null, undatedOn = true;
 
@@ -559,17 +576,16 @@ function tierGroups() {  // one vis-network group per tier: a font size per grou
   return groups;
 }
 let middle = { x: 0, y: 0 };
-function estimatedScale() {  // the scale that fits the precomputed positions into the canvas, and their middle
+function estimatedScale(placed, largest) {  // the scale that fits these positions into the canvas, and their middle
   const box = document.getElementById("network");
-  const placed = data.nodes.filter(n => visible(n.id) && n.x !== undefined);
   if (!placed.length) return 1;
   let [left, right, top, bottom] = [Infinity, -Infinity, Infinity, -Infinity];
   for (const n of placed) { left = Math.min(left, n.x); right = Math.max(right, n.x); top = Math.min(top, n.y); bottom = Math.max(bottom, n.y); }
   middle = { x: (left + right) / 2, y: (top + bottom) / 2 };
-  return Math.min(0.95 * box.clientWidth / (right - left + 80), 0.95 * box.clientHeight / (bottom - top + 80), 1);
+  return Math.min(0.95 * box.clientWidth / (right - left + 160), 0.95 * box.clientHeight / (bottom - top + 160), largest);
 }
 if (!data.physics) {
-  baseScale = estimatedScale();
+  baseScale = estimatedScale(data.nodes.filter(n => visible(n.id) && n.x !== undefined), 1);
   const tiers = labelTiers(data.nodes.filter(n => visible(n.id)).map(n => n.id), id => byId.get(id));
   for (const n of data.nodes) n.group = `t${tiers.has(n.id) ? tiers.get(n.id) : TIERS}`;
 }
@@ -580,7 +596,8 @@ const edges = new vis.DataSet(data.edges);
 const nodeView = new vis.DataView(nodes, { filter: n => visible(n.id) });
 const edgeView = new vis.DataView(edges, {
   filter: e => predicateOn.has(e.predicate) && visible(e.from) && visible(e.to) && strong(e) && inYears(e) });
-const physicsOptions = { solver: "forceAtlas2Based", stabilization: { iterations: 300, updateInterval: 50, fit: false } };
+const physicsOptions = { solver: "forceAtlas2Based", forceAtlas2Based: { springLength: 110, avoidOverlap: 0.6 },
+                         stabilization: { iterations: 300, updateInterval: 50, fit: false } };
 const network = new vis.Network(document.getElementById("network"), { nodes: nodeView, edges: edgeView }, {
   nodes: { shape: "dot", scaling: { min: 8, max: 40, label: { enabled: false, drawThreshold: LABEL_THRESHOLD, maxVisible: 18 } },
            font: { size: LABEL_PX, strokeWidth: 3, strokeColor: "#ffffff" } },
@@ -601,7 +618,7 @@ function relabel() {
 }
 function centre() {  // the focus entity in the middle, everything drawn in sight, at the scale the labels were sized for
   const focused = data.focus !== null && visible(data.focus);
-  network.moveTo({ position: focused ? network.getPosition(data.focus) : data.physics ? network.getViewPosition() : middle,
+  network.moveTo({ position: focused ? network.getPosition(data.focus) : middle,
                    scale: baseScale, animation: false });
 }
 // the browser's physics runs only until the layout is stable, then the drawing stays still; the first drawing
@@ -617,8 +634,9 @@ network.on("afterDrawing", () => {
   if (!settled || window.kgStableAt !== undefined) return;
   if (!centred) {  // setting the groups may move the view: centre last
     centred = true;
-    network.fit({ animation: false });
-    baseScale = network.getScale() * (data.focus !== null ? 0.92 : 1);
+    const ids = nodeView.getIds(), at = network.getPositions(ids), f = at[data.focus];
+    const points = ids.map(id => at[id]);  // with a focus in the middle, what lies on one side needs room on the other too
+    baseScale = estimatedScale(f ? [...points, ...points.map(p => ({ x: 2 * f.x - p.x, y: 2 * f.y - p.y }))] : points, 1.6);
     network.setOptions({ groups: tierGroups() });
     relabel();
     centre();
@@ -689,6 +707,17 @@ function nodeDetails(n, full) {
   const facts = incident.get(n.id);
   box.append(el("div", `${facts.length} ${data.deals ? "deal link" : "fact"}${facts.length === 1 ? "" : "s"} in this page`, "muted"), el("div", n.id, "iri"));
   if (data.expandable && [...neighbours.get(n.id)].some(m => !shown.has(m))) box.append(el("div", "double-click to add its neighbours", "muted"));
+  if (full && !data.deals && dealsOf.has(n.id)) {
+    box.append(el("h2", "Deals"));
+    for (const deal of dealsOf.get(n.id)) {
+      const row = el("div", undefined, "fact");
+      row.append(el("div", `${deal.kind}${deal.date ? `, ${deal.date}` : ""}`, "predicate"));
+      dealLines(row, deal);
+      evidenceLines(row, deal, 1);
+      box.append(row);
+    }
+    box.append(el("h2", "Facts"));
+  }
   if (full) {
     const ordered = [...facts].sort((a, b) => (a.reference - b.reference) || (b.evidence.length - a.evidence.length));
     for (const e of ordered.slice(0, 80)) box.append(factRow(n, e));
@@ -910,10 +939,12 @@ def write_network_page(
     physics: bool | None = None,
     focus: str | None = None,
     hubs: bool = False,
-    deals: tuple[Deal, ...] | None = None,
+    deals: tuple[Deal, ...] = (),
+    deal_network: bool = False,
 ) -> Path:
     """Write a self-contained HTML page drawing the graph (every asset inline, every text escaped)."""
-    payload = network_payload(graph, drawn=drawn, sizes=sizes, physics=physics, focus=focus, hubs=hubs, deals=deals)
+    payload = network_payload(graph, drawn=drawn, sizes=sizes, physics=physics, focus=focus, hubs=hubs, deals=deals,
+                              deal_network=deal_network)
     page = render_page(payload, title)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")

@@ -162,7 +162,7 @@ def test_deal_view_links_the_parties_of_each_deal(store_path):
         view = deal_view(store)
     assert [(d.kind, d.year) for d in view.deals] == [("Acquisition", 2022), ("Collaboration", 2021), ("Acquisition", 2020),
                                                       ("Acquisition", 2018)]
-    payload = network_payload(view.graph, sizes=view.sizes, hubs=True, deals=view.deals)
+    payload = network_payload(view.graph, sizes=view.sizes, hubs=True, deals=view.deals, deal_network=True)
     edges = {(e["from"], e["to"]): e for e in payload["edges"]}
     avexis = edges[(str(CGTID["novartis"]), str(CGTID["avexis"]))]
     quantara = edges[(str(CGTID["nerolis-therapeutics"]), str(CGTID["quantara-bio"]))]
@@ -342,7 +342,7 @@ def biogen_two_hops(store_path, tmp_path_factory):
     with opened(store_path) as store:
         view = build_view(store, focus="Biogen", hops=2)
     page = write_network_page(view.graph, tmp_path_factory.mktemp("biogen") / "biogen.html", view.title, drawn=view.drawn,
-                              sizes=view.sizes, focus=view.focus)
+                              sizes=view.sizes, focus=view.focus, deals=view.deals)
     return view, page
 
 
@@ -367,6 +367,7 @@ def test_a_click_lists_the_facts_with_their_evidence_beside_the_picture(browser,
         assert "Ginkgo Bioworks" in details and "collaboratesWith" in details
         assert "Biogen and Ginkgo Bioworks formed a collaboration in May 2021" in details and "hostile.md" in details
         assert "Country: United States" in details
+        assert "Collaboration, 2021-05" in details and "Biogen (partner), Ginkgo Bioworks (partner)" in details  # its deal record
         top, bottom = page.evaluate("(() => { const b = document.querySelector('#details .fact').getBoundingClientRect(); return [b.top, b.bottom]; })()")
         assert 0 < top and bottom < 900  # visible without scrolling
         page.click("#details .fact button >> text=Biogen")
@@ -424,7 +425,8 @@ def test_png_and_svg_export(browser, biogen_two_hops):
 def test_deal_network_page_year_slider(browser, store_path, tmp_path):
     with opened(store_path) as store:
         view = deal_view(store)
-    page_file = write_network_page(view.graph, tmp_path / "deals.html", view.title, sizes=view.sizes, hubs=True, deals=view.deals)
+    page_file = write_network_page(view.graph, tmp_path / "deals.html", view.title, sizes=view.sizes, hubs=True, deals=view.deals,
+                                   deal_network=True)
     with open_page(browser, page_file) as page:
         assert page.evaluate(COUNT.format("edges")) == 4
         assert page.text_content("#predicates-title") == "Deal kinds"
