@@ -207,8 +207,20 @@ class EmbeddedStore:
         self._engine("update", lambda: self._store.update(sparql, prefixes=_prefix_map()))
 
     def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
-        """Write one named graph atomically, replacing it and removing the graphs in `drop`."""
-        self.update(_replace_graph_update(graph, drop))
+        """Write one named graph, replacing it, and remove the graphs in `drop` (older versions).
+
+        A graph not stored yet (every new document version: its IRI is its content's hash) goes in
+        as typed quads through the engine's own `extend`, one transaction, with no text to parse;
+        the old versions leave after it, so a reader sees the old or the new version, never neither.
+        A graph stored already is replaced in one update (a reader never sees it half written).
+        """
+        name = ox.NamedNode(str(graph.identifier))
+        if self._store.contains_named_graph(name):
+            self.update(_replace_graph_update(graph, drop))
+            return
+        self._engine("write", self._store.extend, _quads(graph, name))
+        if drop:
+            self.drop_graphs(drop)
 
     def count(self) -> int:
         """Number of quads in the store."""
@@ -297,6 +309,32 @@ def _run_to_result(store, sparql: str, dataset: dict) -> Result:
         for solution in answer
     ]
     return result
+
+
+def _quads(graph: Graph, name: ox.NamedNode) -> list[ox.Quad]:
+    """The triples of an rdflib graph as Oxigraph quads in graph `name` (each distinct term made once)."""
+    terms: dict = {}
+
+    def term(value):
+        made = terms.get(value)
+        if made is None:
+            made = terms[value] = _oxigraph_term(value)
+        return made
+
+    return [ox.Quad(term(s), term(p), term(o), name) for s, p, o in graph]
+
+
+def _oxigraph_term(term):
+    """An rdflib term as the Oxigraph term it stands for (a literal keeps its lexical form, language and datatype)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
 
 
 def _rdflib_term(term):
