@@ -25,7 +25,7 @@ import networkx as nx
 import numpy as np
 import pyvis
 
-from kg.analytics import HUB_CLASSES, centrality, hub_class, undirected, without_classes
+from kg.analytics import HUB_CLASSES, centrality, hub_class, without_classes
 from kg.graph import Evidence, entity_attributes, entity_graph, find_entity, neighbourhood, query_graph
 from kg.layout import NODE_SPACING
 from kg.layout import static_layout as multilevel_positions
