@@ -514,3 +514,11 @@ def test_browser_browse_filters_and_pages(demo_page):
     assert "jurisdiction=" in demo_page.url
     assert demo_page.locator("table.result tbody a", has_text="Novartis").count() == 1
     demo_page.screenshot(path=str(SCREENSHOTS / "explorer-browse.png"))
+
+
+def test_search_finds_aliases_and_typos_in_the_demo_graph(demo_server):
+    kymriah = fetch(demo_server, "/api/search", q="tisagenlecleucel").json()[0]
+    assert (kymriah["label"], kymriah["alias"]) == ("Kymriah", "tisagenlecleucel")
+    assert fetch(demo_server, "/api/search", q="Kymriah").json()[0]["label"] == "Kymriah"
+    assert fetch(demo_server, "/api/search", q="Biogn").json()[0]["label"] == "Biogen"
+    assert fetch(demo_server, "/api/search", q="Novartsi").json()[0]["label"] == "Novartis"

@@ -80,10 +80,18 @@ class GenerationCache:
 
 
 class LabelCache(GenerationCache):
-    """The label index of the store: labels, aliases, classes and document titles, for search and links."""
+    """The label index of the store: labels, aliases, classes and document titles, for search and links.
+    It is first built in the background as the server starts, so the first page does not wait for all of it."""
 
     def __init__(self, service: SparqlService):
         super().__init__(service, label_index)
+        threading.Thread(target=self._warm, name="kg-label-index", daemon=True).start()
+
+    def _warm(self) -> None:
+        try:
+            self.get()
+        except Exception:  # noqa: BLE001 - a server stopped while starting; the first page that needs the index builds it
+            pass
 
     def index(self) -> LabelIndex:
         """Labels, aliases, classes and document titles, for search and links."""
