@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy
+from spacy.attrs import LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 BLANK_LINE = re.compile(r"(?=\n\n)")
+BRACKET_IDS = numpy.array(sorted({get_string_id("("), get_string_id(")")}), dtype=numpy.uint64)
 T = TypeVar("T")
 
 
@@ -111,17 +113,48 @@ def text_of(doc: Doc) -> str:
 
 
 @once_per_document
+def sentences_of(doc: Doc) -> tuple[list[int], list[Span]]:
+    """The document's sentences and the token each starts at, built once: `span.sent` builds a new Span each time."""
+    sentences = list(doc.sents)
+    return [sentence.start for sentence in sentences], sentences
+
+
+def sentence_at(doc: Doc, i: int) -> Span:
+    """The sentence that holds token `i`, as `doc[i].sent` gives it, found by bisection."""
+    starts, sentences = sentences_of(doc)
+    return sentences[bisect_right(starts, i) - 1]
+
+
+def span_text(span: Span) -> str:
+    """`span.text`, cut from the document's text (`text_of`) instead of joined from its tokens."""
+    return text_of(span.doc)[span.start_char : span.end_char]
+
+
+@once_per_document
 def parenthesised(doc: Doc) -> frozenset[int]:
-    """Indices of the tokens that lie inside parentheses, computed once per document."""
-    depth, indices = 0, set()
-    for token in doc:
-        if token.text == ")":
+    """Indices of the tokens that lie inside parentheses, computed once per document, visiting only the brackets."""
+    depth, indices, after_last = 0, [], 0
+    for i in tokens_with(doc, ORTH, BRACKET_IDS):
+        if depth:
+            indices.extend(range(after_last, i))
+        bracket = doc[i].text
+        if bracket == ")":
             depth = max(0, depth - 1)
         if depth:
-            indices.add(token.i)
-        if token.text == "(":
+            indices.append(i)
+        if bracket == "(":
             depth += 1
+        after_last = i + 1
+    if depth:
+        indices.extend(range(after_last, len(doc)))
     return frozenset(indices)
+
+
+@once_per_document
+def lower_words(doc: Doc) -> list[str]:
+    """Each token's `lower_`, listed once per document: `token.lower_` builds a Token at every use."""
+    strings = doc.vocab.strings
+    return [strings[key] for key in doc.to_array(LOWER).tolist()]
 
 
 @once_per_document

@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kg.dates import YEAR, dateline_year, paragraph_year_before
 from kg.errors import UserError
-from kg.nlp import blank_lines_of, once_per_document, paragraph_around, text_of, word_flag_matcher
+from kg.nlp import blank_lines_of, once_per_document, paragraph_around, sentence_at, span_text, text_of, word_flag_matcher
 from kg.ontology import ONTOLOGY_DIR
 
 FIGURE_PATTERNS = ONTOLOGY_DIR / "patterns" / "figures.toml"
@@ -148,16 +148,16 @@ class FigureParser:
         therapy_ends = {ent.end for ent in doc.ents if ent.label_ in THERAPY_LABELS}
         figures, clause_start, counted_in, seen = [], {}, set(), set()
         for kind, start, end in matches:
-            span = doc[start:end]
+            span, sentence = doc[start:end], sentence_at(doc, start)
             if kind == "count":
-                if start in in_entity or not self._is_count(doc, start, span.sent.start in counted_in, therapy_ends):
+                if start in in_entity or not self._is_count(doc, start, sentence.start in counted_in, therapy_ends):
                     continue
-                counted_in.add(span.sent.start)
+                counted_in.add(sentence.start)
             following = bisect_left(amount_starts, end)
             next_amount = doc[amount_starts[following]] if following < len(amount_starts) else None
-            clause_end = next_amount.idx if next_amount is not None and next_amount.idx < span.sent.end_char else span.sent.end_char
-            figure = self._figure(doc, kind, span, clause_start.get(span.sent.start, span.sent.start_char), clause_end)
-            clause_start[span.sent.start] = span.end_char
+            clause_end = next_amount.idx if next_amount is not None and next_amount.idx < sentence.end_char else sentence.end_char
+            figure = self._figure(doc, kind, span, clause_start.get(sentence.start, sentence.start_char), clause_end)
+            clause_start[sentence.start] = span.end_char
             key = figure and (figure.measure, figure.value, figure.unit, figure.year, figure.period)
             if figure is not None and key not in seen:  # a figure restated in one document is one figure
                 seen.add(key)
@@ -167,8 +167,8 @@ class FigureParser:
 
     def _figure(self, doc: Doc, kind: str, span: Span, clause_start: int, clause_end: int) -> FigureMention | None:
         cues = self.patterns.cues
-        sentence = span.sent
-        text = sentence.text
+        sentence = sentence_at(doc, span.start)
+        text = span_text(sentence)
         tail = text_of(doc)[span.end_char : sentence.end_char]
         head = text_of(doc)[sentence.start_char : span.start_char]
         value = self._value(span, kind)
@@ -227,12 +227,12 @@ class FigureParser:
     def _measures(self, doc: Doc, span: Span) -> tuple[str, int | None]:
         """The market phrase a figure measures and where it starts: the last one before the figure in its
         sentence, else the sentence's last; else the start of the sentence and None."""
-        sentence = span.sent
+        sentence = sentence_at(doc, span.start)
         phrase = self.patterns.cues["market_phrase"]
         found = list(phrase.finditer(text_of(doc), sentence.start_char, span.start_char))
         found = found or list(phrase.finditer(text_of(doc), sentence.start_char, sentence.end_char))
         if not found:
-            return sentence.text[:80], None
+            return span_text(sentence)[:80], None
         words = found[-1].group(1)
         return words.strip(), found[-1].start(1) + len(words) - len(words.lstrip())
 
@@ -256,7 +256,7 @@ class FigureParser:
         # a number standing for the things counted just before it: "issued 70,", "5 of them", "Of these, 318 are ..."
         of_them = following == "of" and i + 2 < len(doc) and doc[i + 2].lower_ in ANAPHORS
         stands_alone = following in ELLIPSIS_FOLLOWERS or following in COUNT_BREAKS
-        return after_count and (following in ELLIPSIS_FOLLOWERS or of_them) or stands_alone and OF_THESE.match(token.sent.text) is not None
+        return after_count and (following in ELLIPSIS_FOLLOWERS or of_them) or stands_alone and OF_THESE.match(span_text(sentence_at(doc, i))) is not None
 
     def _names_counted_thing(self, doc: Doc, i: int, therapy_ends: set[int]) -> bool:
         """The words after a number, up to a break, end in a counted noun or a therapy's name."""
@@ -318,13 +318,20 @@ def _reference_year(doc: Doc, span: Span, kind: str, cues: dict[str, re.Pattern]
     as_of = _last_as_of(text_of(doc), _as_of_starts(doc), paragraph_start, span.start_char)
     if as_of is not None:
         return as_of
-    if THAT_YEAR.search(span.sent.text):
-        return paragraph_year_before(text_of(doc), span.sent.start_char)
-    if kind in ("money", "percent") and cues["deal"].search(span.sent.text) and not cues["relative_time"].search(span.sent.text):
+    sentence = sentence_at(doc, span.start)
+    if THAT_YEAR.search(span_text(sentence)):
+        return paragraph_year_before(text_of(doc), sentence.start_char)
+    if kind in ("money", "percent") and cues["deal"].search(span_text(sentence)) and not cues["relative_time"].search(span_text(sentence)):
         previous = _previous_sentence(doc, span)
-        years = _stated_years(previous.text, cues["not_figure_year_before"]) if previous is not None else []
-        return years[-1] if years else dateline_year(text_of(doc))
+        years = _stated_years(span_text(previous), cues["not_figure_year_before"]) if previous is not None else []
+        return years[-1] if years else _dateline_year(doc)
     return None
+
+
+@once_per_document
+def _dateline_year(doc: Doc) -> int | None:
+    """`dateline_year` of the document's text, worked out once per document."""
+    return dateline_year(text_of(doc))
 
 
 @once_per_document
@@ -345,10 +352,10 @@ def _last_as_of(text: str, starts: list[int], low: int, high: int) -> int | None
 
 def _previous_sentence(doc: Doc, span: Span) -> Span | None:
     """The sentence before the figure's, when both are in one paragraph (a deal's value often follows its date)."""
-    start = span.sent.start
+    start = sentence_at(doc, span.start).start
     if start == 0 or "\n\n" in doc[start - 1].text_with_ws:
         return None
-    return doc[start - 1].sent
+    return sentence_at(doc, start - 1)
 
 
 def _longest_first(matches: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:

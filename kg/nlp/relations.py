@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp import entities_between, parenthesised, text_of
+from kg.nlp import entities_between, lower_words, parenthesised, text_of
 from kg.ontology import ONTOLOGY_DIR, load_vocabulary, rule_precision
 
 MACROS = {
@@ -197,6 +197,14 @@ class RelationFinder:
         self.vocabulary = load_vocabulary()
         self.type_of = self.vocabulary.type_of
         self.precision = rule_precision()
+        self.pair_rules: dict[tuple[str, str], tuple[RelationRule, ...]] = {}
+
+    def _pair_rules(self, left_type: str, right_type: str) -> tuple[RelationRule, ...]:
+        """The token-pattern rules (not group rules) from an entity of one type to one of another, in rule order."""
+        key = (left_type, right_type)
+        if key not in self.pair_rules:
+            self.pair_rules[key] = tuple(r for r in self.rules if not r.group_scope and left_type in r.left and right_type in r.right)
+        return self.pair_rules[key]
 
     def _base(self, name: str, default: float) -> float:
         """A rule's confidence before distance penalties: its measured precision when known."""
@@ -258,9 +266,11 @@ class RelationFinder:
         named last in an earlier sentence (its first company or product), paired with that name."""
         inside = {i for ent in ents for i in range(ent.start, ent.end)}
         referred: dict[int, tuple[Span, Span]] = {}
-        for token in sentence:
-            if token.lower_ != "the" or token.i in inside:
+        lowers = lower_words(doc)
+        for i in range(sentence.start, sentence.end):
+            if lowers[i] != "the" or i in inside:
                 continue
+            token = doc[i]
             for end in range(token.i + 1, min(token.i + 5, sentence.end)):
                 word = doc[end]
                 if end in inside or word.is_punct or word.lower_ in self.cues.new_referent_words:
@@ -353,6 +363,7 @@ class RelationFinder:
     def _match_windows(self, doc: Doc, sentence: Span, ents: list[Span], groups: list[list[Span]]):
         """Without a parse: the dependency rules' trigger words between two entity groups of one clause."""
         member_group = {id(ent): k for k, group in enumerate(groups) for ent in group}
+        inside, lowers = parenthesised(doc), lower_words(doc)
         for i, a in enumerate(ents):
             for j in range(i + 1, len(ents)):
                 b = ents[j]
@@ -360,15 +371,14 @@ class RelationFinder:
                     break
                 if member_group[id(a)] == member_group[id(b)]:
                     continue
-                inside = parenthesised(doc)
-                between = [t for t in doc[a.end : b.start] if t.i not in inside]
-                if any(t.text in self.cues.clause_breaks or t.lower_ in self.cues.clause_words for t in between):
+                between = [k for k in range(a.end, b.start) if k not in inside]
+                if any(lowers[k] in self.cues.clause_words or doc[k].text in self.cues.clause_breaks for k in between):
                     continue
                 blockers = {self.type_of(e.label_) for e in ents[i + 1 : j]
                             if member_group[id(e)] not in (member_group[id(a)], member_group[id(b)])}
-                words = {t.lower_ for t in between}
+                words = {lowers[k] for k in between}
                 if b.end < sentence.end:
-                    words.add(doc[b.end].lower_)
+                    words.add(lowers[b.end])
                 passive = "by" in words
                 for first, second in ((a, b), (b, a)):
                     type_1, type_2 = self.type_of(first.label_), self.type_of(second.label_)
@@ -384,7 +394,7 @@ class RelationFinder:
                         if type_1 == type_2 and rule.symmetric and first is b:
                             continue
                         trigger = words & _inflections(rule.triggers)
-                        possessive = "poss" in rule.edges and [t.lower_ for t in between] in (["'s"], ["’s"]) and first is b
+                        possessive = "poss" in rule.edges and [lowers[k] for k in between] in (["'s"], ["’s"]) and first is b
                         if trigger or possessive:
                             name = rule.name.replace(".dep", ".window")
                             confidence = self._base(name, rule.confidence * WINDOW_DISCOUNT) * max(0.5, 1 - 0.03 * max(0, len(between) - 4))
@@ -394,11 +404,10 @@ class RelationFinder:
         """Relations between two groups from the token-pattern rules; where a rule wants a product, a modality
         in apposition to one ('Luxturna is a gene therapy approved in ...') speaks for it."""
         left_type, right_type = self.type_of(left[0].label_), self.type_of(right[0].label_)
-        between = masked_text(doc, left[-1].end_char, right[0].start_char, ents, self.type_of)
+        rules = self._pair_rules(left_type, right_type)
+        between = masked_text(doc, left[-1].end_char, right[0].start_char, ents, self.type_of) if rules else ""
         gap = right[0].start - left[-1].end
-        for rule in self.rules:
-            if rule.group_scope or left_type not in rule.left or right_type not in rule.right:
-                continue
+        for rule in rules:
             if not rule.between.fullmatch(between):
                 continue
             if not self._context_holds(rule, doc, sentence, ents, left[0], right[-1]):
@@ -449,10 +458,11 @@ ROUND = "round"
 
 def _raiser(sentence: Span, ents: list[Span], raise_verbs: frozenset[str]) -> Span | None:
     """The company a sentence says raised money ('Edigene has raised RMB450 million'): the last one before the verb."""
-    verb = next((t for t in sentence if t.lower_ in raise_verbs), None)
+    lowers = lower_words(sentence.doc)
+    verb = next((i for i in range(sentence.start, sentence.end) if lowers[i] in raise_verbs), None)
     if verb is None:
         return None
-    return next((e for e in reversed(ents) if e.label_ == "Company" and e.end <= verb.i), None)
+    return next((e for e in reversed(ents) if e.label_ == "Company" and e.end <= verb), None)
 
 
 def _to_antecedents(candidates: list[RelationMention], referred: dict[int, tuple[Span, Span]]):
