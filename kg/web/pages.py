@@ -344,13 +344,10 @@ async def network(request: Request) -> Response:
         return render(request, "missing.html", {"message": str(error)}, 404)
 
 
-def view_page(view: View, deals: bool = False) -> str:
-    """The `kg viz` page of a view, as `kg viz` writes it (`deals`: the view is the deal network)."""
-    if hasattr(view, "deal_network"):  # kg.viz lists deal records in every view and marks the deal network itself
-        options = {"deals": view.deals, "deal_network": view.deal_network}
-    else:
-        options = {"deals": view.deals if deals else None}
-    payload = network_payload(view.graph, drawn=view.drawn, sizes=view.sizes, focus=view.focus, hubs=view.hubs, **options)
+def view_page(view: View) -> str:
+    """The `kg viz` page of a view, as `kg viz` writes it."""
+    payload = network_payload(view.graph, drawn=view.drawn, sizes=view.sizes, focus=view.focus, hubs=view.hubs,
+                              deals=view.deals, deal_network=view.deal_network)
     return render_page(payload, view.title)
 
 
@@ -358,7 +355,7 @@ async def whole_network(request: Request) -> Response:
     """The `kg viz` page of the whole graph (/network/graph) or of the company deal network (/network/deals)."""
     service: SparqlService = request.app.state.service
     deals = request.url.path.endswith("/deals")
-    html = await run_in_threadpool(lambda: view_page(deal_view(service.store()) if deals else build_view(service.store()), deals))
+    html = await run_in_threadpool(lambda: view_page(deal_view(service.store()) if deals else build_view(service.store())))
     return HTMLResponse(html, headers=NETWORK_HEADERS)
 
 
