@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePath
+from urllib.parse import urlencode
 
 from rdflib import Literal, URIRef
 
@@ -79,8 +80,20 @@ class Overview:
     companies: Table
 
 
-RECORD_TYPES = {"Document": "Documents", "Deal": "Deals", "RegulatoryEvent": "Regulatory events",
-                "MarketFigure": "Market figures", "DevelopmentStage": "Development stages"}
+FACTS_QUERY = """SELECT ?subject ?relation ?object ?evidence ?confidence ?document WHERE {
+  ?st a rdf:Statement ; rdf:subject ?subject ; rdf:predicate ?relation ; rdf:object ?object ;
+      cgt:evidenceText ?evidence ; cgt:confidence ?confidence ; prov:wasDerivedFrom ?document .
+}
+ORDER BY DESC(?confidence)
+"""
+RECORD_TYPES = {
+    "Document": ("Documents", "#documents"),
+    "Deal": ("Deals", "/browse/Deal"),
+    "RegulatoryEvent": ("Regulatory events", "/browse/RegulatoryEvent"),
+    "MarketFigure": ("Market figures", "/query?canned=market_size_over_time"),
+    "DevelopmentStage": ("Development stages", "/query?canned=pipeline_by_phase"),
+}
+"""Records counted on the home page: label and the page that lists them."""
 RECORD_COUNTS_QUERY = """
 SELECT ?class (COUNT(DISTINCT ?x) AS ?n) (COUNT(DISTINCT ?st) AS ?statements) WHERE {
   { VALUES ?class { %s } ?x a ?class } UNION { ?st a rdf:Statement }
@@ -164,10 +177,8 @@ def overview(store: Store, index: LabelIndex) -> Overview:
     entity_counts = tuple(TypeCount(name, by_type[name], f"/browse/{name}") for name in TOP_LEVEL_TYPES if by_type[name])
     counted = {str(row["class"]): _int(row.n) for row in store.query(RECORD_COUNTS_QUERY % " ".join(CGT[n].n3() for n in RECORD_TYPES)) if row["class"] is not None}
     statements = sum(_int(row.statements) for row in store.query(RECORD_COUNTS_QUERY % ""))
-    record_counts = tuple(
-        TypeCount(label, counted.get(str(CGT[name]), 0), "#documents" if name == "Document" else f"/browse/{name}")
-        for name, label in RECORD_TYPES.items() if name in BROWSE_RECORDS or name == "Document"
-    ) + (TypeCount("Facts with evidence", statements, "/query?canned=entity_facts"),)
+    record_counts = tuple(TypeCount(label, counted.get(str(CGT[name]), 0), url) for name, (label, url) in RECORD_TYPES.items())
+    record_counts += (TypeCount("Facts with evidence", statements, "/query?" + urlencode({"query": FACTS_QUERY})),)
     documents = tuple(_document_row(row, index) for row in store.query(DOCUMENTS_QUERY))
     latest = table(store.query(LATEST_QUERY), index, ("date", "kind", "who", "with", "evidence", "document"))
     companies = table(store.query(COMPANIES_QUERY), index, ("company", "connections", "deals", "documents"))
