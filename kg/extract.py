@@ -22,7 +22,7 @@ from kg.events import events_from
 from kg.stages import stages_from
 from kg.model import SYMMETRIC_PREDICATES, Extraction, Figure, Relation, SourceDocument, Span
 from kg.nlp.pipeline import load_pipeline, parse, pipeline_description
-from kg.nlp import entities_between, text_of
+from kg.nlp import entities_between, span_text, text_of
 from kg.ontology import Vocabulary, load_vocabulary, rule_precision
 from kg.nlp.relations import COMPOUND_RULE
 from kg.resolve import Resolved, entities_of, resolve_span
@@ -104,9 +104,10 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
 
 
 def _evidence(sentence) -> Span:
-    text = sentence.text
+    text = span_text(sentence)
+    stripped = text.strip()
     start = sentence.start_char + (len(text) - len(text.lstrip()))
-    return Span(text.strip(), start, start + len(text.strip()))
+    return Span(stripped, start, start + len(stripped))
 
 
 def _relations(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -> tuple[Relation, ...]:

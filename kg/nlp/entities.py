@@ -135,7 +135,8 @@ class VocabularyRuler(EntityRuler):
                 else:
                     new_entities.append(Span(doc, start, end, label=match_id))
                 seen_tokens.update(range(start, end))
-        doc.ents = [e for e in doc.ents if seen_tokens.isdisjoint(range(e.start, e.end))] + new_entities
+        # set_ents takes the Spans as they are, where `doc.ents = ...` builds each one again
+        doc.set_ents([e for e in doc.ents if seen_tokens.isdisjoint(range(e.start, e.end))] + new_entities, default="outside")
 
 
 def _exact_words(pattern) -> list[str] | None:
@@ -445,7 +446,7 @@ class NameFinder:
         kept.extend(self._owners(doc, kept, taken))
         kept.extend(self._aliases(doc, kept, taken))
         kept = _short_names_join_full_names(doc, kept)
-        doc.ents = sorted(kept, key=lambda s: s.start)
+        doc.set_ents(sorted(kept, key=lambda s: s.start), default="outside")
         return doc
 
     def _may_be_person(self, doc: Doc, ent: Span) -> bool:

@@ -290,11 +290,9 @@ class RelationFinder:
         return referred
 
     def _context_holds(self, rule, doc, sentence, ents, first: Span, last: Span) -> bool:
-        before = masked_text(doc, sentence.start_char, first.start_char, ents, self.type_of)
-        after = masked_text(doc, last.end_char, sentence.end_char, ents, self.type_of)
-        return (rule.context_before is None or bool(rule.context_before.search(before))) and (
-            rule.context_after is None or bool(rule.context_after.search(after))
-        )
+        if rule.context_before is not None and not rule.context_before.search(masked_text(doc, sentence.start_char, first.start_char, ents, self.type_of)):
+            return False
+        return rule.context_after is None or bool(rule.context_after.search(masked_text(doc, last.end_char, sentence.end_char, ents, self.type_of)))
 
     def _match_group(self, doc, sentence, ents, group):
         """Relations among the members of one coordination ("A and B formed a partnership")."""
