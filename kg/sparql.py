@@ -208,7 +208,15 @@ def refuse_remote_access(sparql: str, isolated: bool = True) -> None:
 
 
 class QueryTimeout(Exception):
-    """A query or update ran out of time (or found every worker busy until its time ran out)."""
+    """A query or update ran out of time (or an update found the readers busy until its time ran out)."""
+
+
+class ServerBusy(Exception):
+    """No query worker became free within QUEUE_WAIT seconds."""
+
+
+QUEUE_WAIT = 60.0
+"""Seconds a query may wait for a free worker; its own --timeout starts once one takes it."""
 
 
 class WorkerFailure(Exception):
@@ -412,7 +420,7 @@ class QueryPool:
                     raise WorkerFailure("the server is stopping")
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise QueryTimeout()
+                    raise ServerBusy()
                 self._lock.wait(remaining)
             worker = self._idle.pop()
             self._busy.add(worker)
@@ -442,12 +450,13 @@ class QueryPool:
         for old in retired:
             old.stop()
 
-    def run(self, method: str, args: tuple, deadline: float) -> tuple[str, object]:
-        """Run a store method in a free reader; a reader past the deadline or the memory limit is ended and replaced."""
-        worker = self._acquire(deadline)
+    def run(self, method: str, args: tuple, timeout: float) -> tuple[str, object]:
+        """Run a store method in a free reader for at most `timeout` seconds of its own (the wait for a free
+        reader, up to QUEUE_WAIT, is not counted); a reader past its time or the memory limit is ended and replaced."""
+        worker = self._acquire(time.monotonic() + QUEUE_WAIT)
         healthy = False
         try:
-            reply = worker.call(method, args, deadline)
+            reply = worker.call(method, args, time.monotonic() + timeout)
             healthy = True
             return reply
         finally:
@@ -566,9 +575,11 @@ class SparqlService:
         refuse_remote_access(operation.text, isolated=self.isolated)
         args = (operation.text, solutions_type, graph_type, max_rows, operation.default_graphs, operation.named_graphs)
         try:
-            status, payload = self._pool.run("serialize_query", args, self._deadline())
+            status, payload = self._pool.run("serialize_query", args, self.limits.timeout)
         except QueryTimeout as error:
             raise self._timeout_error("query") from error
+        except ServerBusy as error:
+            raise ProtocolError(503, f"the server is busy: no query worker was free within {QUEUE_WAIT:g} s; try again") from error
         except QueryOutOfMemory as error:
             raise self._memory_error() from error
         except WorkerFailure as error:
