@@ -222,10 +222,11 @@ def query(
     text = canned.with_parameters(values)
     result = _read_store(store, lambda graph_store: graph_store.query(text))
     if fmt == "table" and result.type == "SELECT":
-        columns, rows = result_rows(result)
-        shown = [[_readable_number(cell) for cell in row] for row in rows[:TABLE_ROWS]]
-        count = f"{len(rows)} row{'s' if len(rows) != 1 else ''}"
-        more = f" (the first {TABLE_ROWS} shown; -f csv prints them all)" if len(rows) > TABLE_ROWS else ""
+        columns, rows = result_rows(result, limit=TABLE_ROWS)
+        shown = [[_readable_number(cell) for cell in row] for row in rows]
+        total = len(result)
+        count = f"{total} row{'s' if total != 1 else ''}"
+        more = f" (the first {TABLE_ROWS} shown; -f csv prints them all)" if total > TABLE_ROWS else ""
         _print_rows(columns, shown, canned.question, count + more)
     else:
         sys.stdout.write(format_result(result, fmt).rstrip("\n") + "\n")

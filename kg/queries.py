@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import itertools
 import io
 import os
 import re
@@ -155,11 +156,11 @@ def short_term(term) -> str:
     return str(term)
 
 
-def result_rows(result: Result, short: bool = True) -> tuple[list[str], list[list[str]]]:
-    """Column names and rows of a SELECT result, IRIs shortened to prefixed names for people."""
+def result_rows(result: Result, short: bool = True, limit: int | None = None) -> tuple[list[str], list[list[str]]]:
+    """Column names and rows of a SELECT result (the first `limit` rows when given), IRIs shortened to prefixed names for people."""
     columns = [str(v) for v in result.vars or []]
     show = short_term if short else (lambda term: "" if term is None else str(term))
-    rows = [[show(row[i]) for i in range(len(columns))] for row in result]
+    rows = [[show(row[i]) for i in range(len(columns))] for row in itertools.islice(result, limit)]
     return columns, rows
 
 
