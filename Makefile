@@ -37,6 +37,7 @@ test: install browser
 bench: install browser
 	cd bench && ../$(BIN)/python extraction_bench.py
 	cd bench && ../$(BIN)/python long_document_bench.py
+	cd bench && ../$(BIN)/python startup_bench.py
 	cd bench && ../$(BIN)/python store_bench.py
 	cd bench && ../$(BIN)/python endpoint_bench.py
 	cd bench && ../$(BIN)/python viz_bench.py

@@ -1,9 +1,11 @@
 """Store benchmark: load, size, memory and canned-query latency at 100k and 1M triples,
 Oxigraph (our embedded store) next to rdflib's in-memory store, plus adding one article.
 
-Each engine runs in its own process so peak memory is its own. Results go to bench/results.md.
+Each engine runs in its own process so peak memory is its own. Then, in one run, `kg build`'s
+per-document write path next to pyoxigraph's own `extend` of the same quads, and `kg query` (printing
+included) next to a bare pyoxigraph script. Results go to bench/results.md.
 
-    python bench/store_bench.py [--sizes 100000 1000000] [--rdflib-timeout 120]
+    python bench/store_bench.py [--sizes 100000 1000000] [--rdflib-timeout 120] [--documents 720]
 """
 
 from __future__ import annotations
@@ -120,9 +122,88 @@ def seconds(value: float | None, timeout: float = TIMEOUT) -> str:
     return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
+def document_graphs(count: int) -> list:
+    """`count` document graphs as `kg build` writes them: the corpus articles read once in rules mode,
+    each copy a document of its own (its own hash, so its own graph, mentions, statements and figures)."""
+    import dataclasses
+    import hashlib
+
+    from kg.build import read_sources
+    from kg.extract import extract_documents
+    from kg.nlp.pipeline import load_pipeline
+    from kg.rdf import document_graph
+
+    sources = read_sources([ROOT / "corpus"], [])
+    extractions = list(extract_documents(sources, load_pipeline("rules")))
+    graphs = []
+    for k in range(count):
+        extraction = extractions[k % len(extractions)]
+        sha = hashlib.sha256(f"{extraction.document.sha256} copy {k}".encode()).hexdigest()
+        copy = dataclasses.replace(extraction, document=dataclasses.replace(extraction.document, sha256=sha))
+        graphs.append(document_graph(copy))
+    return graphs
+
+
+def writes_and_queries(documents: int, workdir: Path) -> tuple[list[str], list[str]]:
+    """Per-document writes: kg's replace_graph, the INSERT DATA text it used before, and bare pyoxigraph
+    remove_graph + extend of the same quads (prepared beforehand); then kg query against a bare script."""
+    import pyoxigraph as ox
+
+    from kg.build import load_reference_layers
+    from kg.store import _quads, _replace_graph_update, open_store
+
+    graphs = document_graphs(documents)
+    quads = [(ox.NamedNode(str(g.identifier)), _quads(g, ox.NamedNode(str(g.identifier)))) for g in graphs]
+    total = sum(len(q) for _, q in quads)
+    timings = {}
+    for name in ("kg replace_graph (extend)", "kg before (INSERT DATA text)", "bare pyoxigraph remove_graph + extend"):
+        location = workdir / name.split()[0] / name.split()[1]
+        store = open_store(str(location))
+        load_reference_layers(store)
+        start = time.perf_counter()
+        if name.startswith("bare"):
+            for graph_name, graph_quads in quads:
+                store._store.remove_graph(graph_name)
+                store._store.extend(graph_quads)
+        elif "before" in name:
+            for graph in graphs:
+                store.update(_replace_graph_update(graph, ()))
+        else:
+            for graph in graphs:
+                store.replace_graph(graph)
+        timings[name] = time.perf_counter() - start
+        store.close()
+    bare = timings["bare pyoxigraph remove_graph + extend"]
+    writes = [f"| {documents:,} | {total:,} | {name} | {seconds:.2f} s | {seconds / bare:.2f}x |" for name, seconds in timings.items()]
+    store = str(workdir / "kg" / "replace_graph")
+    queries = []
+    for query in ("main_companies", "headquarters_by_country", "documents_mentioning"):
+        path = ROOT / "queries" / f"{query}.rq"
+        kg_times, bare_times = [], []
+        for _ in range(REPEATS):
+            for command, sink in (([str(Path(sys.executable).parent / "kg"), "query", query, "--store", store], kg_times),
+                                  ([sys.executable, "-c", BARE_QUERY, store, str(path)], bare_times)):
+                start = time.perf_counter()
+                printed = subprocess.run(command, check=True, capture_output=True).stdout
+                sink.append(time.perf_counter() - start)
+        lines = printed.count(b"\n")
+        kg_median, bare_median = statistics.median(kg_times), statistics.median(bare_times)
+        queries.append(f"| {total:,} | {query} | {lines:,} | {seconds(kg_median)} | {seconds(bare_median)} | {kg_median / bare_median:.2f}x |")
+    return writes, queries
+
+
+BARE_QUERY = """
+import sys, pyoxigraph
+store = pyoxigraph.Store.read_only(sys.argv[1])
+for solution in store.query(open(sys.argv[2]).read(), use_default_graph_as_union=True):
+    print("\t".join("" if term is None else term.value for term in solution))
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000], help="store sizes (none: only the write and query comparison)")
+    parser.add_argument("--documents", type=int, default=720, help="document graphs written one by one (0: skip)")
     parser.add_argument("--rdflib-timeout", type=float, default=TIMEOUT, help="seconds before an rdflib query is stopped")
     parser.add_argument("--worker")
     parser.add_argument("--nquads", type=Path)
@@ -133,6 +214,23 @@ def main() -> None:
         return
     if args.worker == "rdflib":
         print(json.dumps(worker_rdflib(args.nquads, args.rdflib_timeout)))
+        return
+    if args.documents:
+        workdir = Path(tempfile.mkdtemp(prefix="kg-bench-writes-"))
+        try:
+            writes, queries = writes_and_queries(args.documents, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        print("\n".join(writes + queries), flush=True)
+        record(
+            "Store: per-document writes and kg query",
+            "| documents | quads | write path | time | / bare pyoxigraph |\n| --- | --- | --- | --- | --- |\n" + "\n".join(writes)
+            + "\n\n| quads | canned query | rows | `kg query` (process, printing included) | bare pyoxigraph script | kg / bare |\n"
+            "| --- | --- | --- | --- | --- | --- |\n" + "\n".join(queries),
+            "The corpus articles read once in rules mode, written one document (one transaction) at a time, each copy a graph "
+            "of its own; the bare anchor gets the same quads prepared beforehand. Queries: medians of 5 runs of each process, same run.",
+        )
+    if not args.sizes:
         return
     summary, latency_rows = [], []
     for size in args.sizes:
