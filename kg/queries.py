@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import difflib
 import itertools
 import io
 import os
@@ -15,7 +14,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from kg.errors import UserError
+from kg.errors import UserError, close_names
 from kg.namespaces import PREFIXES
 from kg.sparql_text import SparqlTextError, keywords, tokens
 
@@ -55,7 +54,7 @@ class CannedQuery:
         known = {p.name: p for p in self.parameters}
         for name in values:
             if name not in known:
-                close = difflib.get_close_matches(name, known, n=1)
+                close = close_names(name, known, n=1)
                 hint = f"; did you mean {close[0]}?" if close else (f"; it takes {', '.join(known)}" if known else "; it takes none")
                 raise UserError(f"the query {self.name!r} has no parameter {name!r}{hint}")
         if not values:
@@ -135,7 +134,7 @@ def resolve_query(query: str) -> CannedQuery:
     if query in canned:
         return canned[query]
     if not _is_sparql(query):
-        close = list(dict.fromkeys([name for name in canned if query.lower() in name.lower()] + difflib.get_close_matches(query, canned, n=3, cutoff=0.6)))
+        close = close_names(query, canned)
         hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists the canned ones"
         raise UserError(f"{query!r} is neither SPARQL nor a canned query name{hint}")
     return CannedQuery("inline", "", query, Path("-"))

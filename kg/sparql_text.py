@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.errors import UserError
+from kg.errors import UserError, close_names
 
 MAX_QUERY_CHARS = 256_000
 """Longest query text accepted (256 k characters). The engine's parser recurses once per
@@ -113,3 +113,50 @@ def names_own_dataset(text: str) -> bool:
         return "FROM" in keywords(text)
     except SparqlTextError:
         return False
+
+
+PREFIX_DECLARATION = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
+CHARACTER_RANGES = re.compile(r"\[[^\[\]]*(?:\.\.|'\\u\{)[^\[\]]*\]|\['[^\]]{1,6}'\]|\[[^\[\]]*\|[^\[\]]*\]")
+
+
+def unknown_prefixes(sparql: str) -> list[tuple[str, int]]:
+    """Prefixed names whose prefix is neither predefined nor declared in the query, with their offsets."""
+    try:
+        found = tokens(sparql)
+    except SparqlTextError:
+        return []
+    from kg.namespaces import PREFIXES
+
+    declared = set(PREFIXES) | {m.group(1) or "" for m in PREFIX_DECLARATION.finditer(sparql)}
+    unknown = []
+    for token in found:
+        if token.kind == "PNAME":
+            prefix = token.text.split(":", 1)[0]
+            if prefix not in declared:
+                unknown.append((prefix, token.start))
+    return unknown
+
+
+def _position(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"{line}:{column}"
+
+
+def readable_query_error(sparql: str, message: str) -> str:
+    """One line a person can act on: an unknown prefix with the close ones we know, else the parser's message
+    without its lists of character ranges."""
+    from kg.namespaces import PREFIXES
+
+    unknown = unknown_prefixes(sparql)
+    if unknown:
+        prefix, offset = unknown[0]
+        close = close_names(prefix, PREFIXES, n=1)
+        hint = f"; did you mean {close[0]}:?" if close else ""
+        return (f"unknown prefix '{prefix}:' at {_position(sparql, offset)}{hint} "
+                f"(predefined: {', '.join(p + ':' for p in PREFIXES)}; declare others with PREFIX)")
+    cleaned = CHARACTER_RANGES.sub("", message)
+    cleaned = re.sub(r"Prefix not found,?\s*", "", cleaned)
+    cleaned = re.sub(r"(?:,\s*)+(?=,|$)", "", re.sub(r"\s*,\s*(?:,\s*)+", ", ", cleaned)).strip().rstrip(",")
+    cleaned = re.sub(r"expected one of\s*$", "the query cannot be read on from here (check quotes, brackets and names)", cleaned)
+    return " ".join(cleaned.split())

@@ -22,7 +22,7 @@ from rdflib.query import Result
 from kg.errors import UserError
 from kg.namespaces import PREFIXES, REJECTED_GRAPH, sparql_prologue
 from kg.sandbox import run_on_deep_stack
-from kg.sparql_text import check_length, names_own_dataset
+from kg.sparql_text import check_length, names_own_dataset, readable_query_error
 
 DEFAULT_LOCATION = ".kg/store"
 EXPORT_FORMATS = {
@@ -124,8 +124,11 @@ def _to_ntriples(graph: Graph) -> str:
     return graph.serialize(format="nt")
 
 
-def _syntax_error(error: Exception) -> SparqlSyntaxError:
-    return SparqlSyntaxError(f"SPARQL syntax error: {error}".replace("\n", " "))
+def _syntax_error(error: Exception, sparql: str | None) -> SparqlSyntaxError:
+    """The engine's syntax error as one line a person can act on (an unknown prefix named with the ones we
+    know, never the parser's lists of character ranges), for the CLI and the endpoint alike."""
+    message = str(error).replace("\n", " ")
+    return SparqlSyntaxError(f"SPARQL syntax error: {readable_query_error(sparql, message) if sparql else message}")
 
 
 def _replace_graph_update(graph: Graph, drop: tuple[URIRef, ...]) -> str:
@@ -161,7 +164,7 @@ class EmbeddedStore:
         The engine's solutions become rdflib terms directly, with no serialisation in between.
         """
         check_length(sparql)
-        return self._engine("query", _run_to_result, self._store, sparql, self._dataset(sparql))
+        return self._engine("query", _run_to_result, self._store, sparql, self._dataset(sparql), sparql=sparql)
 
     def _dataset(self, sparql: str, include_rejected: bool = False) -> dict:
         """The default graph of a query: the union of all graphs but the rejected facts' graph (kg review),
@@ -191,20 +194,21 @@ class EmbeddedStore:
         dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs]} if default_graphs else self._dataset(sparql)
         if named_graphs:
             dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        return self._engine("query", _run_and_serialize, self._store, sparql, dataset, solutions_type, graph_type, max_rows)
+        return self._engine("query", _run_and_serialize, self._store, sparql, dataset, solutions_type, graph_type, max_rows, sparql=sparql)
 
-    def _engine(self, action: str, function, *args):
-        """Run an engine call on a deep stack; the engine's I/O and corruption errors become one UserError."""
+    def _engine(self, action: str, function, *args, sparql: str | None = None):
+        """Run an engine call on a deep stack; the engine's I/O and corruption errors, and the syntax errors
+        of the `sparql` it runs, become one UserError."""
         try:
             return run_on_deep_stack(function, *args)
         except SyntaxError as error:
-            raise _syntax_error(error) from error
+            raise _syntax_error(error, sparql) from error
         except (OSError, RuntimeError) as error:
             raise _store_error(self.location, action, error) from error
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction: all of it is applied, or none."""
-        self._engine("update", lambda: self._store.update(sparql, prefixes=_prefix_map()))
+        self._engine("update", lambda: self._store.update(sparql, prefixes=_prefix_map()), sparql=sparql)
 
     def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
         """Write one named graph, replacing it, and remove the graphs in `drop` (older versions).

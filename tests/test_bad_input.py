@@ -65,6 +65,13 @@ def test_a_query_file_with_a_syntax_error_names_the_position(tmp_path, store_wit
     assert "Traceback" not in result.stderr
 
 
+def test_an_unknown_prefix_is_named_with_the_close_one_we_know(tmp_path, store_with_one_article):
+    result = kg("query", "SELECT ?c WHERE { ?c a cgtx:Company }", "--store", str(store_with_one_article), cwd=tmp_path)
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert "unknown prefix 'cgtx:' at 1:24; did you mean cgt:?" in line and "\\u" not in line and "'['" not in line
+
+
 def test_an_unknown_entity_name_is_reported_with_close_matches(tmp_path, store_with_one_article):
     result = kg("viz", "--focus", "Biogenn", "--store", str(store_with_one_article), "-o", str(tmp_path / "f.html"), cwd=tmp_path)
     assert result.returncode == 1

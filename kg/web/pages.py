@@ -25,10 +25,11 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from kg.errors import UserError
+from kg.errors import UserError, close_names
 from kg.graph import query_graph
 from kg.queries import CannedQuery, canned_queries
 from kg.sparql import ProtocolError, SparqlService
+from kg.sparql_text import readable_query_error
 from kg.viz import View, build_view, deal_view, network_payload, render_page
 from kg.web.charts import CHARTS, chart
 from kg.web.explorer import (
@@ -43,7 +44,6 @@ from kg.web.explorer import (
 )
 from kg.web.overview import browse, browse_names, browse_spec, overview
 from kg.web.schema import ontology_schema
-from kg.web.suggest import close_names, readable_query_error
 
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES = Jinja2Templates(env=jinja2.Environment(loader=jinja2.FileSystemLoader(WEB_DIR / "templates"), autoescape=True))
