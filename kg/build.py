@@ -283,6 +283,11 @@ def build(
         count_extraction(summary, plan, extraction)
         if on_document:
             on_document(extraction.document)
+    return finish_build(store, summary)
+
+
+def finish_build(store: Store, summary: BuildSummary) -> BuildSummary:
+    """After documents were written: keep the facts analysts rejected out of them again (kg review), count the store."""
     from kg.review import apply_decisions
 
     apply_decisions(store)

@@ -18,6 +18,7 @@ from kg.build import (
     apply_bookkeeping,
     count_extraction,
     extractor_fingerprint,
+    finish_build,
     load_reference_layers,
     plan_build,
     read_sources,
@@ -78,5 +79,4 @@ def build_on_dask(
                     store.drop_graphs(stale)
                 count_extraction(summary, plan, extraction)
             store.bulk_load(path)
-    summary.triples = store.count()
-    return summary
+    return finish_build(store, summary)
