@@ -253,8 +253,12 @@ def _print_rows(columns: list[str], rows: list[list[str]], title: str = "", foot
 
 
 def _one_line(cell: str) -> str:
-    text = " ".join(cell.split()) if any(c in cell for c in "\n\r\t") else cell
-    return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
+    return _clip(" ".join(cell.split()) if any(c in cell for c in "\n\r\t") else cell, CELL_WIDTH)
+
+
+def _clip(text: str, width: int) -> str:
+    """Text cut to `width` characters, an ellipsis marking the cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _readable_number(cell: str) -> str:
@@ -511,10 +515,6 @@ def review_list(
         confidence = f"{item.confidence:.2f}" if item.confidence is not None else ""
         table.add_row(item.id, item.status, item.reason, escape(item.fact), confidence, escape(_clip(item.evidence, 70)))
     out.print(table)
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _decide(ctx: typer.Context, ids: list[str], decision: str, store: str | None, note: str | None) -> None:

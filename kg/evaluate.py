@@ -210,20 +210,10 @@ def score_document(extraction: Extraction, gold: dict, tally: RuleTally) -> Docu
             result.spurious.append(f"relation {labels.get(s, s)} {p} {labels.get(o, o)}  [{relation.rule}]")
     result.misses += [f"relation {g['subject']} {g['predicate']} {g['object']}" for g in remaining]
 
-    remaining_figures = list(gold["figures"])
-    result.figures.gold = len(remaining_figures)
-    result.figures.system = len(extraction.figures)
-    for figure in extraction.figures:
-        hit = next((g for g in remaining_figures if _figure_matches(figure, g)), None)
-        tally.record("figure", figure.rule, figure.confidence, hit is not None)
-        if hit:
-            result.figures.tp += 1
-            remaining_figures.remove(hit)
-        else:
-            result.spurious.append(f"figure  {figure.measure} {figure.value:g} {figure.unit} {figure.year or figure.period or ''}")
-    result.misses += [
-        f"figure  {g['measure']} {g['value']:g} {g['unit']} {g.get('year') or g.get('period') or ''}" for g in remaining_figures
-    ]
+    judge = lambda figure, right: tally.record("figure", figure.rule, figure.confidence, right)
+    spurious, missed = _match_once(extraction.figures, gold["figures"], _figure_matches, result.figures, judge)
+    result.spurious += [f"figure  {f.measure} {f.value:g} {f.unit} {f.year or f.period or ''}" for f in spurious]
+    result.misses += [f"figure  {g['measure']} {g['value']:g} {g['unit']} {g.get('year') or g.get('period') or ''}" for g in missed]
     _score_deals(extraction, gold, result)
     _score_events(extraction, gold, result)
     return result
@@ -254,41 +244,47 @@ def deal_is_right(deal: Deal, gold: dict, gold_entities: dict[str, GoldEntity]) 
     return value is not None and value.currency == stated["currency"] and abs(value.value - stated["value"]) <= DEAL_VALUE_TOLERANCE * stated["value"]
 
 
+def _match_once(found, gold_items, matches, score: Score, judged=None) -> tuple[list, list]:
+    """Match each found item to at most one gold item (`matches(item, gold)`), counting into `score`;
+    `judged(item, right)` hears of each. Returns the found items nothing matched and the gold items left over."""
+    remaining = list(gold_items)
+    score.gold, score.system = len(remaining), len(found)
+    spurious = []
+    for item in found:
+        hit = next((g for g in remaining if matches(item, g)), None)
+        if judged is not None:
+            judged(item, hit is not None)
+        if hit is None:
+            spurious.append(item)
+        else:
+            score.tp += 1
+            remaining.remove(hit)
+    return spurious, remaining
+
+
 def _score_deals(extraction: Extraction, gold: dict, result: DocumentScore) -> None:
-    gold_entities = gold["entities"]
-    remaining = list(gold["deals"])
-    result.deals.gold, result.deals.system = len(remaining), len(extraction.deals)
-    for deal in extraction.deals:
-        hit = next((g for g in remaining if deal_is_right(deal, g, gold_entities)), None)
+    spurious, missed = _match_once(extraction.deals, gold["deals"], lambda deal, g: deal_is_right(deal, g, gold["entities"]), result.deals)
+    for deal in spurious:
         names = " + ".join(f"{p.label} ({p.role})" for p in deal.parties)
         value = f" {deal.value.value:,.0f} {deal.value.currency}" if deal.value else ""
-        if hit:
-            result.deals.tp += 1
-            remaining.remove(hit)
-        else:
-            result.spurious.append(f"deal    {deal.kind} {names} {deal.date or ''}{value}")
-    for g in remaining:
+        result.spurious.append(f"deal    {deal.kind} {names} {deal.date or ''}{value}")
+    for g in missed:
         names = " + ".join(f"{p['label']} ({p['role']})" for p in g["parties"])
         result.misses.append(f"deal    {g['kind']} {names} {g.get('date') or ''}")
 
 
+def _event_is_right(event, gold: dict, gold_entities: dict[str, GoldEntity]) -> bool:
+    """An event is right when its kind, product and agency (or designation) agree with the gold event."""
+    decider = _identity(gold.get("agency") or gold.get("designation"), gold_entities) or {""}
+    return (GOLD_EVENT_KINDS.get(gold["kind"], gold["kind"]) == event.kind
+            and event.product in _identity(gold.get("product"), gold_entities)
+            and (event.agency or event.designation or "") in decider)
+
+
 def _score_events(extraction: Extraction, gold: dict, result: DocumentScore) -> None:
-    gold_entities = gold["entities"]
-    remaining = list(gold["events"])
-    result.events.gold, result.events.system = len(remaining), len(extraction.events)
-    for event in extraction.events:
-        hit = next((
-            g for g in remaining
-            if GOLD_EVENT_KINDS.get(g["kind"], g["kind"]) == event.kind
-            and event.product in _identity(g.get("product"), gold_entities)
-            and (event.agency or event.designation or "") in (_identity(g.get("agency") or g.get("designation"), gold_entities) or {""})
-        ), None)
-        if hit:
-            result.events.tp += 1
-            remaining.remove(hit)
-        else:
-            result.spurious.append(f"event   {event.kind} {event.product} {event.agency or event.designation or ''}")
-    result.misses += [f"event   {g['kind']} {g.get('product')} {g.get('agency') or g.get('designation') or ''}" for g in remaining]
+    spurious, missed = _match_once(extraction.events, gold["events"], lambda event, g: _event_is_right(event, g, gold["entities"]), result.events)
+    result.spurious += [f"event   {e.kind} {e.product} {e.agency or e.designation or ''}" for e in spurious]
+    result.misses += [f"event   {g['kind']} {g.get('product')} {g.get('agency') or g.get('designation') or ''}" for g in missed]
 
 
 @dataclass

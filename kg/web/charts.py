@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from kg.errors import UserError
-from kg.queries import CannedQuery, canned_queries
+from kg.queries import QUERIES_DIR, CannedQuery, load_query_file
 from kg.store import Store
 
 CHART_UNIT = "USD"
@@ -34,10 +34,11 @@ class Chart:
 
 
 def _canned(name: str) -> CannedQuery:
-    found = {q.name: q for q in canned_queries()}
-    if name not in found:
+    """The canned query a chart is drawn from (its one file read, not every file of queries/)."""
+    path = QUERIES_DIR / f"{name}.rq"
+    if not path.is_file():
         raise UserError(f"the chart needs the canned query {name!r}, which is not in queries/")
-    return found[name]
+    return load_query_file(path)
 
 
 def _rows(store: Store, name: str) -> list:
