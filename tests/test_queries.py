@@ -144,3 +144,21 @@ def test_a_misspelled_parameter_or_query_name_gets_a_suggestion():
         canned.with_parameters({"since": "last year"})
     with pytest.raises(UserError, match="did you mean acquisitions"):
         resolve_query("acquisitons")
+
+
+def test_collaborations_list_licences_whatever_roles_their_parties_have(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "licence.txt").write_text(
+        "Cellectis and Servier signed an exclusive license agreement in 2019. Cellectis will receive an upfront payment of $60 million.\n",
+        encoding="utf-8",
+    )
+    from kg.build import build
+
+    with opened(tmp_path / "store", create=True) as store:
+        build([articles], store, "rules")
+        canned = next(q for q in canned_queries() if q.name == "collaborations")
+        header, rows = result_rows(store.query(canned.sparql))
+        assert [(row[header.index("company")], row[header.index("partner")], row[header.index("sources")]) for row in rows] == [("Cellectis", "Servier", "1")]
+        (deal,) = _deals(store)
+        assert set(deal["parties"].split(" | ")) == {"Cellectis (licensor)", "Servier (licensee)"}
