@@ -8,6 +8,7 @@ the SHA-256 of its whitespace-normalised text.
     python corpus/real/rebuild.py [--out build/real]   # write OUT/{dev,test}/NAME.txt and NAME.gold.json
     python corpus/real/rebuild.py --check              # verify every gold file against its kept text
     python corpus/real/rebuild.py --table              # regenerate the table of texts in README.md
+    python corpus/real/rebuild.py --save NAME < excerpt  # keep one excerpt (raw text or a JSON string)
 
 Standard library only. Problems are printed one line each, naming the file; the script goes on
 and exits with status 1 at the end if there was any.
@@ -222,12 +223,36 @@ def table() -> int:
     return 0
 
 
+def save(name: str, raw: str) -> int:
+    """Keep the excerpt of one pointer, read as the search tool gave it, and say whether it matches."""
+    pointers = {p["name"]: p for p in load_pointers()}
+    if name not in pointers:
+        print(f"{name}: no pointer of that name in {POINTERS.relative_to(REPO)}")
+        return 1
+    excerpt = raw.strip()
+    if excerpt.startswith('"'):
+        try:
+            excerpt = json.loads(excerpt)
+        except json.JSONDecodeError as error:
+            print(f"{name}: the excerpt looks like a JSON string but does not parse ({error})")
+            return 1
+    EXCERPTS.mkdir(exist_ok=True)
+    target = EXCERPTS / f"{name}.txt"
+    target.write_text(excerpt, encoding="utf-8")
+    _, problem = kept_text(pointers[name])
+    print(problem or f"{target.relative_to(REPO)}: kept, matches its pointer")
+    return 1 if problem else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("build/real"), help="where to write dev/ and test/ (default build/real)")
     parser.add_argument("--check", action="store_true", help="verify the gold files against the kept texts")
     parser.add_argument("--table", action="store_true", help="regenerate the table of texts in README.md")
+    parser.add_argument("--save", metavar="NAME", help="keep the excerpt of pointer NAME, read from standard input")
     args = parser.parse_args()
+    if args.save:
+        return save(args.save, sys.stdin.read())
     if args.check:
         return check()
     if args.table:
