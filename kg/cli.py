@@ -6,18 +6,17 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
 
-import typer
+import click
 
 from kg.errors import UserError
 
-app = typer.Typer(
-    help="cgt-kg: build, query and explore a knowledge graph of the cell and gene therapy market.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT)
+def app() -> None:
+    """cgt-kg: build, query and explore a knowledge graph of the cell and gene therapy market."""
 
 
 class _Console:
@@ -55,30 +54,34 @@ def escape(text: str) -> str:
 
     return rich_escape(text)
 
-StoreOption = Annotated[
-    Optional[str],
-    typer.Option("--store", help="Store path, or http(s) URL of a SPARQL endpoint. Default: $KG_STORE or ./.kg/store."),
-]
-ModelOption = Annotated[
-    Optional[str],
-    typer.Option("--model", help="Installed spaCy pipeline to use, or 'rules' for no model. Default: en_core_web_sm if installed."),
-]
+store_option = click.option("--store", help="Store path, or http(s) URL of a SPARQL endpoint. Default: $KG_STORE or ./.kg/store.")
+model_option = click.option("--model", help="Installed spaCy pipeline to use, or 'rules' for no model. Default: en_core_web_sm if installed.")
 DEFAULT_MIN_CONFIDENCE = 0.4
 """Chosen with `kg eval --thresholds`: relation F1 at or within a point of its best in both modes (README)."""
-MinConfidence = Annotated[float, typer.Option("--min-confidence", min=0.0, max=1.0, help="Leave out relations and figures below this confidence (a rule's measured precision, lowered for weak evidence).")]
+min_confidence_option = click.option(
+    "--min-confidence", type=click.FloatRange(0.0, 1.0), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
+    help="Leave out relations and figures below this confidence (a rule's measured precision, lowered for weak evidence).")
+
+
+def _flag(name: str, help: str, *short: str):
+    return click.option(name, *short, is_flag=True, default=False, help=help)
 
 
 @app.command()
-def build(
-    arguments: Annotated[list[str], typer.Argument(metavar="PATH_OR_URL...", help="Files or folders of .txt, .md, .html and .pdf articles, or http(s) URLs of pages.")],
-    store: StoreOption = None,
-    model: ModelOption = None,
-    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes for extraction (each loads the pipeline once).")] = 1,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print each document as it is stored.")] = False,
-    dask: Annotated[Optional[str], typer.Option("--dask", metavar="SCHEDULER", help="Extract on a Dask cluster (tcp://host:port) and bulk-load the N-Quads partitions.")] = None,
-    prune: Annotated[bool, typer.Option("--prune", help="Remove stored documents below the given folders whose files no longer exist.")] = False,
-) -> None:
+@click.argument("arguments", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@store_option
+@model_option
+@min_confidence_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes for extraction (each loads the pipeline once).")
+@_flag("--verbose", "Print each document as it is stored.", "-v")
+@click.option("--dask", metavar="SCHEDULER", help="Extract on a Dask cluster (tcp://host:port) and bulk-load the N-Quads partitions.")
+@_flag("--prune", "Remove stored documents below the given folders whose files no longer exist.")
+def build(arguments: tuple[str, ...], store: str | None, model: str | None, min_confidence: float, jobs: int,
+          verbose: bool, dask: str | None, prune: bool) -> None:
+    """Extract every new or changed article and merge it into the store.
+
+    PATH_OR_URL: files or folders of .txt, .md, .html and .pdf articles, or http(s) URLs of pages.
+    """
     """Extract every new or changed article and merge it into the store."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -135,15 +138,17 @@ def _print_build_summary(summary, location: str) -> None:
         highlight=False,
     )
     if summary.problems:
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
 @app.command()
-def remove(
-    targets: Annotated[list[str], typer.Argument(help="Stored documents to remove: a file or folder path, a document IRI or its sha256 (8+ leading hex digits).")],
-    store: StoreOption = None,
-) -> None:
-    """Remove documents and every fact read from them from the store (one transaction)."""
+@click.argument("targets", nargs=-1, required=True, metavar="DOCUMENT...")
+@store_option
+def remove(targets: tuple[str, ...], store: str | None) -> None:
+    """Remove documents and every fact read from them from the store (one transaction).
+
+    DOCUMENT: a file or folder path, a document IRI or its sha256 (8+ leading hex digits).
+    """
     from kg.build import remove_documents
     from kg.store import open_store
 
@@ -159,13 +164,15 @@ def remove(
 
 
 @app.command()
-def extract(
-    arguments: Annotated[list[str], typer.Argument(metavar="PATH_OR_URL...", help="Articles to read (.txt, .md, .html, .pdf), folders of them, or http(s) URLs.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per document (JSON Lines).")] = False,
-    model: ModelOption = None,
-    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
-) -> None:
-    """Run extraction without touching the store and print what was found."""
+@click.argument("arguments", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document (JSON Lines).")
+@model_option
+@min_confidence_option
+def extract(arguments: tuple[str, ...], as_json: bool, model: str | None, min_confidence: float) -> None:
+    """Run extraction without touching the store and print what was found.
+
+    PATH_OR_URL: articles to read (.txt, .md, .html, .pdf), folders of them, or http(s) URLs.
+    """
     from kg.build import read_sources
     from kg.extract import extract_documents
     from kg.nlp.pipeline import load_pipeline
@@ -183,7 +190,7 @@ def extract(
             continue
         _print_extraction(extraction)
     if problems:
-        raise typer.Exit(1)
+        raise SystemExit(1)
 
 
 def _print_extraction(extraction) -> None:
@@ -206,13 +213,15 @@ def _print_extraction(extraction) -> None:
 
 
 @app.command()
-def query(
-    sparql: Annotated[str, typer.Argument(help="SPARQL text, a .rq file, or the name of a canned query (see `kg queries`).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, tsv, json, xml, or ttl for CONSTRUCT/DESCRIBE.")] = "table",
-    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", metavar="NAME=VALUE", help="A parameter of a canned query (see `kg queries`), e.g. --param company=Biogen --param since=2019.")] = None,
-    store: StoreOption = None,
-) -> None:
-    """Run a SPARQL query over the whole graph."""
+@click.argument("sparql")
+@click.option("--format", "-f", "fmt", default="table", show_default=True, help="table, csv, tsv, json, xml, or ttl for CONSTRUCT/DESCRIBE.")
+@click.option("--param", "-p", multiple=True, metavar="NAME=VALUE", help="A parameter of a canned query (see `kg queries`), e.g. --param company=Biogen --param since=2019.")
+@store_option
+def query(sparql: str, fmt: str, param: tuple[str, ...], store: str | None) -> None:
+    """Run a SPARQL query over the whole graph.
+
+    SPARQL: SPARQL text, a .rq file, or the name of a canned query (see `kg queries`).
+    """
     from kg.queries import FORMATS, format_result, resolve_query, result_rows
 
     if fmt not in FORMATS:
@@ -281,7 +290,8 @@ def list_queries() -> None:
 
 
 @app.command()
-def stats(store: StoreOption = None) -> None:
+@store_option
+def stats(store: str | None) -> None:
     """Counts of documents, triples, entities by class and facts by predicate."""
     from kg.stats import graph_stats
 
@@ -293,11 +303,10 @@ def stats(store: StoreOption = None) -> None:
 
 
 @app.command()
-def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="ttl, trig, nq, nt or jsonld.")] = "trig",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write; default standard output.")] = None,
-    store: StoreOption = None,
-) -> None:
+@click.option("--format", "-f", "fmt", default="trig", show_default=True, help="ttl, trig, nq, nt or jsonld.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write; default standard output.")
+@store_option
+def export(fmt: str, output: Path | None, store: str | None) -> None:
     """Write the whole graph in an RDF format."""
     from kg.store import EXPORT_FORMATS
 
@@ -312,7 +321,8 @@ def export(
 
 
 @app.command()
-def validate(store: StoreOption = None) -> None:
+@store_option
+def validate(store: str | None) -> None:
     """Check the graph against the SHACL shapes in ontology/shapes.ttl."""
     from kg.validate import validate_store
 
@@ -324,7 +334,7 @@ def validate(store: StoreOption = None) -> None:
     for violation in violations:
         table.add_row(violation.focus, violation.path, violation.message)
     out.print(table)
-    raise typer.Exit(1)
+    raise SystemExit(1)
 
 
 def _read_store(store: str | None, read):
@@ -345,17 +355,17 @@ def _load_entity_graph(store: str | None):
 
 
 @app.command()
-def viz(
-    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path("out/graph.html"),
-    include_reference: Annotated[bool, typer.Option("--include-reference/--no-reference", help="Draw the vocabulary's reference facts too.")] = True,
-    focus: Annotated[Optional[str], typer.Option("--focus", help="Draw the neighbourhood of this entity (label, alias or IRI, any case).")] = None,
-    hops: Annotated[int, typer.Option("--hops", min=0, help="With --focus: how many relations away to draw (the page carries one more, for double-click).")] = 1,
-    query: Annotated[Optional[str], typer.Option("--query", help="Draw the result of a CONSTRUCT (or a SELECT of ?s ?p ?o): a .rq file, SPARQL text or a canned query name.")] = None,
-    size_by: Annotated[str, typer.Option("--size-by", help="Node size: degree or pagerank.")] = "degree",
-    hubs: Annotated[bool, typer.Option("--hubs", help="Draw countries, regions, agencies, modalities and technologies as nodes (the page has the same switch).")] = False,
-    deals: Annotated[bool, typer.Option("--deals", help="Draw the company deal network: one edge per deal, width by value, colour by kind, a year slider.")] = False,
-    store: StoreOption = None,
-) -> None:
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=Path("out/graph.html"), show_default=True, help="HTML file to write.")
+@click.option("--include-reference/--no-reference", default=True, show_default=True, help="Draw the vocabulary's reference facts too.")
+@click.option("--focus", help="Draw the neighbourhood of this entity (label, alias or IRI, any case).")
+@click.option("--hops", type=click.IntRange(min=0), default=1, show_default=True, help="With --focus: how many relations away to draw (the page carries one more, for double-click).")
+@click.option("--query", help="Draw the result of a CONSTRUCT (or a SELECT of ?s ?p ?o): a .rq file, SPARQL text or a canned query name.")
+@click.option("--size-by", default="degree", show_default=True, help="Node size: degree or pagerank.")
+@_flag("--hubs", "Draw countries, regions, agencies, modalities and technologies as nodes (the page has the same switch).")
+@_flag("--deals", "Draw the company deal network: one edge per deal, width by value, colour by kind, a year slider.")
+@store_option
+def viz(output: Path, include_reference: bool, focus: str | None, hops: int, query: str | None, size_by: str,
+        hubs: bool, deals: bool, store: str | None) -> None:
     """Write the network page: the whole graph, a neighbourhood (--focus), a query's result (--query) or the deal network (--deals)."""
     from kg.viz import build_view, deal_view, uses_physics, write_network_page
 
@@ -376,13 +386,12 @@ def viz(
 
 
 @app.command()
-def rank(
-    by: Annotated[str, typer.Option("--by", help="degree, pagerank or betweenness.")] = "degree",
-    entity_type: Annotated[Optional[str], typer.Option("--type", help="Only entities of this class (e.g. Company, TherapyProduct).")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many to list.")] = 20,
-    hubs: Annotated[bool, typer.Option("--hubs", help="Rank countries, regions, agencies, modalities and technologies too, and count the links to them.")] = False,
-    store: StoreOption = None,
-) -> None:
+@click.option("--by", default="degree", show_default=True, help="degree, pagerank or betweenness.")
+@click.option("--type", "entity_type", help="Only entities of this class (e.g. Company, TherapyProduct).")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True, help="How many to list.")
+@_flag("--hubs", "Rank countries, regions, agencies, modalities and technologies too, and count the links to them.")
+@store_option
+def rank(by: str, entity_type: str | None, limit: int, hubs: bool, store: str | None) -> None:
     """The most central entities of the graph (hubs such as countries and agencies left out unless --hubs)."""
     from kg.analytics import rank_entities
 
@@ -394,10 +403,9 @@ def rank(
 
 
 @app.command()
-def communities(
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many groups to list, largest first.")] = 10,
-    store: StoreOption = None,
-) -> None:
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=10, show_default=True, help="How many groups to list, largest first.")
+@store_option
+def communities(limit: int, store: str | None) -> None:
     """Groups of densely linked entities (Louvain, fixed seed), with the relations that bind each."""
     from kg.analytics import find_communities
 
@@ -413,15 +421,17 @@ def communities(
 
 
 @app.command()
-def path(
-    source: Annotated[str, typer.Argument(help="First entity: label, alias or IRI.")],
-    target: Annotated[str, typer.Argument(help="Second entity: label, alias or IRI.")],
-    via: Annotated[Optional[str], typer.Option("--via", help="Pass through at least one entity of this class (e.g. TherapyProduct, Disease).")] = None,
-    exclude_type: Annotated[Optional[list[str]], typer.Option("--exclude-type", help="Never pass through entities of this class (repeatable).")] = None,
-    hubs: Annotated[bool, typer.Option("--hubs", help="Let the chain pass through countries, regions, agencies, modalities and technologies.")] = False,
-    store: StoreOption = None,
-) -> None:
-    """The shortest chain of relations between two entities, each hop with its evidence (not through hubs unless --hubs)."""
+@click.argument("source")
+@click.argument("target")
+@click.option("--via", help="Pass through at least one entity of this class (e.g. TherapyProduct, Disease).")
+@click.option("--exclude-type", multiple=True, help="Never pass through entities of this class (repeatable).")
+@_flag("--hubs", "Let the chain pass through countries, regions, agencies, modalities and technologies.")
+@store_option
+def path(source: str, target: str, via: str | None, exclude_type: tuple[str, ...], hubs: bool, store: str | None) -> None:
+    """The shortest chain of relations between two entities, each hop with its evidence (not through hubs unless --hubs).
+
+    SOURCE and TARGET: entities by label, alias or IRI.
+    """
     from kg.analytics import HUB_CLASSES, shortest_chain
     from kg.graph import find_entity
 
@@ -442,11 +452,10 @@ def path(
 
 
 @app.command("export-graph")
-def export_graph(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, gexf (Gephi) or csv (a nodes and an edges file).")] = "graphml",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write; for csv, X.csv becomes X.nodes.csv and X.edges.csv. Default out/graph.FORMAT.")] = None,
-    store: StoreOption = None,
-) -> None:
+@click.option("--format", "-f", "fmt", default="graphml", show_default=True, help="graphml, gexf (Gephi) or csv (a nodes and an edges file).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write; for csv, X.csv becomes X.nodes.csv and X.edges.csv. Default out/graph.FORMAT.")
+@store_option
+def export_graph(fmt: str, output: Path | None, store: str | None) -> None:
     """Write the entity graph (nodes, relations, evidence) for Gephi, networkx or a spreadsheet."""
     from kg.graph import write_graph_file
 
@@ -457,16 +466,16 @@ def export_graph(
 
 
 @app.command()
-def serve(
-    store: StoreOption = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but a loopback address lets other machines in.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0 picks a free one).")] = 8000,
-    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds a query or update may run before it is stopped (answer 503).")] = 10.0,
-    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Most rows (or triples) a query result carries; longer results are cut and say so in a header.")] = 10_000,
-    max_memory: Annotated[int, typer.Option("--max-memory", min=64, metavar="MB", help="Megabytes a query worker may hold while it answers; a query past it is stopped (answer 503).")] = 1024,
-    allow_update: Annotated[bool, typer.Option("--allow-update", help="Accept SPARQL Update requests that carry the token.")] = False,
-    token: Annotated[Optional[str], typer.Option("--token", envvar="KG_SERVE_TOKEN", help="Bearer token every update must send. Default: $KG_SERVE_TOKEN.")] = None,
-) -> None:
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; anything but a loopback address lets other machines in.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0 picks a free one).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds a query or update may run before it is stopped (answer 503).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True, help="Most rows (or triples) a query result carries; longer results are cut and say so in a header.")
+@click.option("--max-memory", type=click.IntRange(min=64), default=1024, show_default=True, metavar="MB", help="Megabytes a query worker may hold while it answers; a query past it is stopped (answer 503).")
+@_flag("--allow-update", "Accept SPARQL Update requests that carry the token.")
+@click.option("--token", envvar="KG_SERVE_TOKEN", help="Bearer token every update must send. Default: $KG_SERVE_TOKEN.")
+def serve(store: str | None, host: str, port: int, timeout: float, max_rows: int, max_memory: int,
+          allow_update: bool, token: str | None) -> None:
     """Serve the graph: a SPARQL 1.1 endpoint at /sparql and the web explorer at /."""
     from kg.server import KgServer, exposure_warning
     from kg.sparql import Limits
@@ -487,20 +496,17 @@ def serve(
         pass
 
 
-review_app = typer.Typer(help="The review queue: facts that contradict the vocabulary or another source, or sit below a confidence.", invoke_without_command=True)
-app.add_typer(review_app, name="review")
-ReviewThreshold = Annotated[float, typer.Option("--below", min=0.0, max=1.0, help="Put facts below this confidence up for review.")]
+@app.group("review", invoke_without_command=True)
+@store_option
+@click.option("--below", type=click.FloatRange(0.0, 1.0), default=0.5, show_default=True, help="Put facts below this confidence up for review.")
+@click.option("--all", "everything", is_flag=True, help="List accepted and rejected facts too.")
+@click.option("--json", "as_json", is_flag=True, help="Print the items as JSON.")
+@click.pass_context
+def review_list(ctx: click.Context, store: str | None, below: float, everything: bool, as_json: bool) -> None:
+    """The review queue: facts that contradict the vocabulary or another source, or sit below a confidence.
 
-
-@review_app.callback()
-def review_list(
-    ctx: typer.Context,
-    store: StoreOption = None,
-    below: ReviewThreshold = 0.5,
-    everything: Annotated[bool, typer.Option("--all", help="List accepted and rejected facts too.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the items as JSON.")] = False,
-) -> None:
-    """List the facts up for review (`kg review accept|reject ID...` decides)."""
+    With no command, list the facts up for review (`kg review accept|reject ID...` decides).
+    """
     if ctx.invoked_subcommand:
         ctx.obj = {"store": store, "below": below}
         return
@@ -517,7 +523,7 @@ def review_list(
     out.print(table)
 
 
-def _decide(ctx: typer.Context, ids: list[str], decision: str, store: str | None, note: str | None) -> None:
+def _decide(ctx: click.Context, ids: list[str], decision: str, store: str | None, note: str | None) -> None:
     from kg.review import decide
     from kg.store import open_store
 
@@ -531,40 +537,42 @@ def _decide(ctx: typer.Context, ids: list[str], decision: str, store: str | None
         out.print(f"{decision}: {item.id} {item.fact}", highlight=False)
 
 
-@review_app.command("accept")
-def review_accept(
-    ctx: typer.Context,
-    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Ids (or unique prefixes) from `kg review`.")],
-    store: StoreOption = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="Why.")] = None,
-) -> None:
+@review_list.command("accept")
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@store_option
+@click.option("--note", help="Why.")
+@click.pass_context
+def review_accept(ctx: click.Context, ids: tuple[str, ...], store: str | None, note: str | None) -> None:
     """Keep these facts and take them off the queue (a rejected one comes back)."""
     _decide(ctx, ids, "accepted", store, note)
 
 
-@review_app.command("reject")
-def review_reject(
-    ctx: typer.Context,
-    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Ids (or unique prefixes) from `kg review`.")],
-    store: StoreOption = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="Why.")] = None,
-) -> None:
+@review_list.command("reject")
+@click.argument("ids", nargs=-1, required=True, metavar="ID...")
+@store_option
+@click.option("--note", help="Why.")
+@click.pass_context
+def review_reject(ctx: click.Context, ids: tuple[str, ...], store: str | None, note: str | None) -> None:
     """Reject these facts: they leave queries, pictures and exports, and stay out after rebuilds."""
     _decide(ctx, ids, "rejected", store, note)
 
 
 @app.command("eval")
-def evaluate_command(
-    paths: Annotated[list[Path], typer.Argument(help="Articles or folders with NAME.gold.json annotations.")] = [Path("corpus")],
-    model: ModelOption = None,
-    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss and spurious item.")] = False,
-    by_rule: Annotated[bool, typer.Option("--by-rule", help="Show each rule's measured precision.")] = False,
-    calibrate: Annotated[bool, typer.Option("--calibrate", help="Write each rule's measured precision to ontology/patterns/rule_precision.json, where extraction reads its confidences.")] = False,
-    thresholds: Annotated[bool, typer.Option("--thresholds", help="Show relation and figure F1 at several --min-confidence values.")] = False,
-    reliability_table: Annotated[bool, typer.Option("--reliability", help="Show claimed confidence against observed precision per confidence bucket.")] = False,
-) -> None:
-    """Score extraction against the gold annotations: precision, recall and F1."""
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[PATH]...")
+@model_option
+@min_confidence_option
+@_flag("--verbose", "List every miss and spurious item.", "-v")
+@_flag("--by-rule", "Show each rule's measured precision.")
+@_flag("--calibrate", "Write each rule's measured precision to ontology/patterns/rule_precision.json, where extraction reads its confidences.")
+@_flag("--thresholds", "Show relation and figure F1 at several --min-confidence values.")
+@click.option("--reliability", "reliability_table", is_flag=True, help="Show claimed confidence against observed precision per confidence bucket.")
+def evaluate_command(paths: tuple[Path, ...], model: str | None, min_confidence: float, verbose: bool, by_rule: bool,
+                     calibrate: bool, thresholds: bool, reliability_table: bool) -> None:
+    """Score extraction against the gold annotations: precision, recall and F1.
+
+    PATH: articles or folders with NAME.gold.json annotations (default corpus/).
+    """
+    paths = paths or (Path("corpus"),)
     from kg.evaluate import evaluate, measured_precision, reliability
     from kg.nlp.pipeline import load_pipeline, pipeline_description
     from kg.ontology import RULE_PRECISION
@@ -620,7 +628,7 @@ def evaluate_command(
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app on `argv` (default: the command line), turning a user's mistake into one line and exit code 1."""
     try:
-        app(args=argv, prog_name="kg")
+        app.main(args=argv, prog_name="kg")
     except UserError as error:
         err.print(f"[bold red]error:[/bold red] {escape(str(error))}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -59,7 +59,7 @@ def run_kg(*args, cwd: str | Path | None = None, timeout: float = CLI_TIMEOUT, e
     """
     if env is not None:
         return run_kg_script(*args, cwd=cwd, timeout=timeout, env=env)
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     from kg.cli import main
 
