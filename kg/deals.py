@@ -17,27 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.dates import DATE, dateline, iso_date
+from kg.errors import UserError
 from kg.model import Deal, DealParty, DealTerm, Figure, Relation, Span
-from kg.ontology import ONTOLOGY_DIR
+from kg.ontology import ONTOLOGY_DIR, load_schema
 
 DEALS_PATTERNS = ONTOLOGY_DIR / "patterns" / "deals.toml"
 
-DEAL_KINDS = {"collaboratesWith": "Collaboration", "acquires": "Acquisition", "investsIn": "Investment"}
-ROLES = {"acquires": ("acquirer", "target"), "investsIn": ("investor", "investee"), "collaboratesWith": ("partner", "partner")}
 TOPIC = re.compile(
     r"\b(?:to develop|to co-develop|to manufacture|to commercialise|to commercialize|focused on|focusing on|aimed at|for the development of|on the development of|covering|around|on|for|to)\s+((?:(?!\b(?:in|for|with|worth|valued|under|which|that|and will)\b)[^,.;()])+)",
     re.I,
 )
-NARROWER_KINDS = {
-    "Collaboration": (
-        ("Licensing", re.compile(r"\blicen[cs]\w*|\bsublicen[cs]\w*", re.I)),
-        ("Supply", re.compile(r"\bsupply\b|\bmanufacturing (?:agreement|deal|contract|services|partnership)\b|\bCDMO\b|\bcontract manufactur\w*", re.I)),
-        ("Option", re.compile(r"\boption (?:to|agreement|deal)\b|\bexclusive option\b", re.I)),
-    ),
-    "Acquisition": (("Merger", re.compile(r"\bmerg(?:e|es|ed|er|ing)\b", re.I)),),
-}
-"""A deal of a broad kind whose sentences name a narrower one is of the narrower kind (a licence, a supply deal,
-an option, a merger); the graph types it with both, so questions about the broad kind still find it."""
 PER_SHARE = re.compile(r"\bper (?:share|ordinary share|common share|ADS|American depositary share)\b|\ba share\b", re.I)
 PER_SHARE_CEILING = 10_000
 """A deal amount below this in a sentence about a price per share is that price (a deal is worth millions)."""
@@ -73,39 +62,39 @@ def deals_from(
     """
     labels = labels or {}
     mentions = mentions or {}
+    schema, patterns = load_schema(), deal_patterns()
     grouped: dict[tuple, list[Relation]] = {}
     for relation in relations:
-        kind = DEAL_KINDS.get(relation.predicate)
-        if kind is None:
+        broad = schema.stated_by(relation.predicate)
+        if broad is None:
             continue
         parties = (relation.subject, relation.object)
-        key = (kind, frozenset(parties) if relation.predicate == "collaboratesWith" else parties)
+        key = (broad.name, frozenset(parties) if broad.roles[0] == broad.roles[1] else parties)
         grouped.setdefault(key, []).append(relation)
     values: dict[int, list[Figure]] = {}
     for figure in figures:
         if figure.measure == "DealValue":
             values.setdefault(figure.evidence.start, []).append(figure)
     after = _sentences_after(grouped, sentences)
-    about_terms = deal_patterns()[2]
     deals = []
     for key, stated in grouped.items():
-        kind = key[0]
+        broad = schema.deal_kinds[key[0]]
         stated.sort(key=lambda r: r.evidence.start)
         first = stated[0]
         sentences_of_deal = tuple(dict.fromkeys(r.evidence for r in stated))
-        kind = next((narrower for narrower, cue in NARROWER_KINDS.get(kind, ()) if any(cue.search(s.text) for s in sentences_of_deal)), kind)
+        kind = next((cue.kind for cue in patterns.kinds if cue.broader == broad.name and any(cue.cue.search(s.text) for s in sentences_of_deal)), broad.name)
         iris = (first.subject, first.object)
         following = after.get(key, ())
-        roles = _roles_read(kind, iris, sentences_of_deal + following, mentions) or dict(zip(iris, ROLES[first.predicate]))
+        roles = _roles_read(kind, iris, sentences_of_deal + following, mentions) or dict(zip(iris, broad.roles))
         parties = tuple(DealParty(iri, labels.get(iri, iri), roles[iri]) for iri in iris)
         deals.append(Deal(
             kind=kind,
             parties=parties,
             predicate=first.predicate,
             date=_date(sentences_of_deal, text),
-            terms=_terms(sentences_of_deal + tuple(s for s in following if about_terms.search(s.text)), values),
+            terms=_terms(sentences_of_deal + tuple(s for s in following if patterns.terms_sentence.search(s.text)), values),
             status=_status(sentences_of_deal),
-            topic=next((t for t in (_topic(s.text) for s in sentences_of_deal) if t), None) if (broader_kind(kind) or kind) == "Collaboration" else None,
+            topic=next((t for t in (_topic(s.text) for s in sentences_of_deal) if t), None) if broad.name == "Collaboration" else None,
             evidence=first.evidence,
             sources=sentences_of_deal,
         ))
@@ -123,12 +112,38 @@ class RoleCue:
     after: re.Pattern | None
 
 
+@dataclass(frozen=True)
+class KindCue:
+    """One [[kind]] of ontology/patterns/deals.toml: the words that make a deal of a broad kind one of a narrower kind."""
+
+    kind: str
+    broader: str
+    cue: re.Pattern
+
+
+@dataclass(frozen=True)
+class DealPatterns:
+    """ontology/patterns/deals.toml compiled: role cues, narrower-kind cues (in file order: the first that
+    fits wins), the reach of terms stated after a deal (in sentences) and the words of such a sentence."""
+
+    roles: tuple[RoleCue, ...]
+    kinds: tuple[KindCue, ...]
+    terms_reach: int
+    terms_sentence: re.Pattern
+
+
 @functools.lru_cache(maxsize=4)
-def deal_patterns(path: Path = DEALS_PATTERNS) -> tuple[tuple[RoleCue, ...], int, re.Pattern]:
-    """The role cues, the reach of terms stated after a deal (in sentences) and the words of such a sentence."""
+def deal_patterns(path: Path = DEALS_PATTERNS) -> DealPatterns:
+    """The deal patterns, each kind they name checked against the deal kinds of ontology/cgt.ttl (UserError
+    naming the file and the kind when cgt.ttl does not declare it, or declares it as a broad kind)."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
-    cues = tuple(
+    schema = load_schema()
+    kinds = {entry["kind"]: schema.deal_kind(entry["kind"], str(path)) for entry in (*data.get("role", ()), *data.get("kind", ()))}
+    for entry in data.get("kind", ()):
+        if kinds[entry["kind"]].broader is None:
+            raise UserError(f"{path}: [[kind]] {entry['kind']!r} is a broad deal kind; a cue names a narrower one (a subclass of a broad kind)")
+    roles = tuple(
         RoleCue(
             entry["kind"], entry["role"], entry["other"],
             re.compile(entry["before"], re.I) if "before" in entry else None,
@@ -136,14 +151,15 @@ def deal_patterns(path: Path = DEALS_PATTERNS) -> tuple[tuple[RoleCue, ...], int
         )
         for entry in data.get("role", ())
     )
+    cues = tuple(KindCue(entry["kind"], kinds[entry["kind"]].broader, re.compile(entry["cue"], re.I)) for entry in data.get("kind", ()))
     terms = data["terms"]
-    return cues, int(terms["terms_reach"]), re.compile(terms["terms_sentence"], re.I)
+    return DealPatterns(roles, cues, int(terms["terms_reach"]), re.compile(terms["terms_sentence"], re.I))
 
 
 def _roles_read(kind: str, iris: tuple[str, str], sentences: tuple[Span, ...], mentions: Mapping[str, Sequence[Span]]) -> dict[str, str] | None:
     """The roles of a licence's or a supply deal's two parties, read from the words around the first
     name of either that a role cue fits; None when no cue fits (the parties stay partners)."""
-    cues = [cue for cue in deal_patterns()[0] if cue.kind == kind]
+    cues = [cue for cue in deal_patterns().roles if cue.kind == kind]
     if not cues or iris[0] == iris[1]:
         return None
     for sentence in sentences:
@@ -162,7 +178,7 @@ def _sentences_after(grouped: dict[tuple, list[Relation]], sentences: Sequence[S
     """The few sentences after a deal's own that state no deal, each given to the latest deal stated before
     it: they may state its terms or its parties' roles without naming the deal ("Under the terms of the
     agreement, ...", "Catalent will manufacture ...")."""
-    _, reach, _ = deal_patterns()
+    reach = deal_patterns().terms_reach
     stating: dict[int, tuple] = {}
     for key, stated in grouped.items():
         for relation in stated:
@@ -266,5 +282,5 @@ def _topic(sentence: str) -> str | None:
 
 
 def broader_kind(kind: str) -> str | None:
-    """The broad kind a narrower deal kind refines (Licensing -> Collaboration), None for a broad kind."""
-    return next((broad for broad, narrower in NARROWER_KINDS.items() if kind in {name for name, _ in narrower}), None)
+    """The broad kind a narrower deal kind refines (Licensing -> Collaboration), by ontology/cgt.ttl; None for a broad kind."""
+    return load_schema().deal_kind(kind, "deal record").broader

@@ -5,7 +5,8 @@ approval type and date those sentences give.
 
 Approvals and designations are built from the relation shortcuts (approvedBy, approvedIn,
 grantedDesignation, treats), which stay in the graph and point to their event; clearances and
-withdrawals from the words of a sentence that names a product (ontology/patterns/events.toml).
+withdrawals (and any other [[decision]] kind) from the words of a sentence that names a product
+(ontology/patterns/events.toml). Every kind is a subclass of cgt:RegulatoryEvent in ontology/cgt.ttl.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import functools
 import re
 import tomllib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.dates import DATE, iso_date
 from kg.model import Entity, Relation, RegulatoryEvent, Span
-from kg.ontology import ONTOLOGY_DIR
+from kg.ontology import ONTOLOGY_DIR, load_schema
 from kg.stages import mentions_within, nearest_mention, sorted_mentions
 
 EVENTS_PATTERNS = ONTOLOGY_DIR / "patterns" / "events.toml"
@@ -28,14 +30,31 @@ PRODUCT_REACH = 2
 """A clearance sentence naming no product is about the product of the sentences just before it (at most this many)."""
 
 
+@dataclass(frozen=True)
+class DecisionCue:
+    """One [[decision]] of ontology/patterns/events.toml: the words that make an event of `kind` of a sentence."""
+
+    kind: str
+    subject: re.Pattern
+    decision: re.Pattern
+    earlier_product: bool
+
+
 @functools.lru_cache(maxsize=4)
 def event_patterns(path: Path = EVENTS_PATTERNS) -> dict:
-    """Approval types and the clearance and withdrawal cues of ontology/patterns/events.toml, compiled."""
+    """Approval types and the decision cues (clearances, withdrawals) of ontology/patterns/events.toml, compiled;
+    UserError naming the file and the kind when ontology/cgt.ttl declares no such event kind."""
     with path.open("rb") as handle:
         data = tomllib.load(handle)
+    schema = load_schema()
+    for entry in data.get("decision", ()):
+        schema.event_kind(entry["kind"], str(path))
     return {
         "approval_types": tuple((entry["name"], re.compile(entry["cue"], re.I)) for entry in data["approval_type"]),
-        **{kind: (re.compile(data[key]["subject"], re.I), re.compile(data[key]["decision"], re.I)) for kind, key in (("Clearance", "clearance"), ("Withdrawal", "withdrawal"))},
+        "decisions": tuple(
+            DecisionCue(entry["kind"], re.compile(entry["subject"], re.I), re.compile(entry["decision"], re.I), bool(entry.get("earlier_product")))
+            for entry in data.get("decision", ())
+        ),
     }
 
 
@@ -45,7 +64,7 @@ def events_from(relations: tuple[Relation, ...], sentences: Sequence[Span] = (),
     place); designations, one per product and designation; and, from `sentences` and `entities`,
     clearances and withdrawals, one per product and agency. A product's approval shortcut in a sentence
     that clears a trial of it or withdraws it makes no Approval."""
-    others = _clearances_and_withdrawals(sentences, entities)
+    others = _decided_events(sentences, entities)
     not_approvals = {(event.product, span.start) for event in others for span in event.sources}
     by_sentence: dict[tuple[str, int], list[Relation]] = {}
     designations: dict[tuple[str, str], list[Relation]] = {}
@@ -83,23 +102,22 @@ def events_from(relations: tuple[Relation, ...], sentences: Sequence[Span] = (),
     return tuple(events)
 
 
-def _clearances_and_withdrawals(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> list[RegulatoryEvent]:
-    """Clearances and withdrawals: a sentence whose words name an application or an authorisation near a
-    decision on it, about the product it names (a clearance: else the one named just before), decided by
-    the agency it names."""
+def _decided_events(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> list[RegulatoryEvent]:
+    """Events read from words (clearances, withdrawals: the [[decision]]s of events.toml): a sentence whose words
+    name an application or an authorisation near a decision on it, about the product it names (with
+    `earlier_product`: else the one named just before), decided by the agency it names."""
     patterns = event_patterns()
     products = sorted_mentions(entities, lambda e: e.cls == "TherapyProduct")
     agencies = sorted_mentions(entities, lambda e: e.type == "Agency")
     places = sorted_mentions(entities, lambda e: e.type in ("Country", "Region"))
     found: dict[tuple, list[Span]] = {}
     for at, sentence in enumerate(sentences):
-        for kind in ("Clearance", "Withdrawal"):
-            subject, decision = patterns[kind]
-            near = _cue_near(sentence.text, subject, decision)
+        for cue in patterns["decisions"]:
+            near = _cue_near(sentence.text, cue.subject, cue.decision)
             if near is None:
                 continue
             here = mentions_within(products, sentence)
-            if not here and kind == "Clearance":
+            if not here and cue.earlier_product:
                 earlier = [m for s in sentences[max(0, at - PRODUCT_REACH) : at] for m in mentions_within(products, s)]
                 here = earlier[-1:]
             if not here:
@@ -107,7 +125,7 @@ def _clearances_and_withdrawals(sentences: Sequence[Span], entities: tuple[Entit
             product = nearest_mention(here, sentence.start + near)
             agency = next((iri for _, iri in mentions_within(agencies, sentence)), None)
             place = next((iri for _, iri in mentions_within(places, sentence)), None)
-            found.setdefault((kind, product, agency, place if agency is None else None), []).append(sentence)
+            found.setdefault((cue.kind, product, agency, place if agency is None else None), []).append(sentence)
             break
     events = []
     for (kind, product, agency, place), stated in found.items():

@@ -182,11 +182,103 @@ def is_case_sensitive(label: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4)
+def ontology_graph(root: Path = ONTOLOGY_DIR) -> Graph:
+    """ontology/cgt.ttl parsed once per process (the schema and the vocabulary both read it)."""
+    try:
+        return Graph().parse(Path(root) / "cgt.ttl")
+    except (OSError, SyntaxError, ValueError) as error:
+        raise UserError(f"cannot load the ontology from {root}: {error}") from error
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A deal kind or a regulatory event kind: a subclass of cgt:Deal or cgt:RegulatoryEvent in ontology/cgt.ttl."""
+
+    name: str
+    label: str
+    colour: str
+    broader: str | None
+    """The broad kind a narrower one refines (Licensing -> Collaboration); None for a broad kind."""
+    stated_by: str | None = None
+    """On a broad deal kind: the relation whose statement is a deal of this kind (acquires)."""
+    roles: tuple[str, str] | None = None
+    """On a broad deal kind: the roles of that relation's subject and object (acquirer, target)."""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The kinds of deals and regulatory events the ontology declares, each with its colour, in one place:
+    extraction, the graph, the network page and the charts all take them from here."""
+
+    deal_kinds: dict[str, Kind]
+    event_kinds: dict[str, Kind]
+
+    def colour(self, kind: str) -> str | None:
+        """The colour of a deal or event kind, None for a name that is no kind."""
+        found = self.deal_kinds.get(kind) or self.event_kinds.get(kind)
+        return found.colour if found else None
+
+    def deal_kind(self, name: str, where: str) -> Kind:
+        """The deal kind of that name; UserError naming `where` (the file or input that named it) when cgt.ttl has none."""
+        return _known(self.deal_kinds, name, "Deal", where)
+
+    def event_kind(self, name: str, where: str) -> Kind:
+        """The regulatory event kind of that name; UserError naming `where` when cgt.ttl has none."""
+        return _known(self.event_kinds, name, "RegulatoryEvent", where)
+
+    def stated_by(self, predicate: str) -> Kind | None:
+        """The broad deal kind a relation states (acquires -> Acquisition), None for a relation that states no deal."""
+        return next((k for k in self.deal_kinds.values() if k.stated_by == predicate), None)
+
+
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _known(kinds: dict[str, Kind], name: str, root_class: str, where: str) -> Kind:
+    if name not in kinds:
+        raise UserError(f"{where}: {name!r} is not a subclass of cgt:{root_class} in ontology/cgt.ttl (kinds: {', '.join(kinds)})")
+    return kinds[name]
+
+
+def _kinds(ontology: Graph, root_class: str, root: Path) -> dict[str, Kind]:
+    """Every subclass of cgt:`root_class`, broad kinds first, each with its colour (UserError when one has none)."""
+    top = CGT[root_class]
+    kinds = []
+    for cls in set(ontology.transitive_subjects(RDFS.subClassOf, top)) - {top}:
+        chain = [cls]
+        while (parent := ontology.value(chain[-1], RDFS.subClassOf)) is not None and parent != top and len(chain) < 10:
+            chain.append(parent)
+        colour = str(ontology.value(cls, CGT.colour) or "")
+        if not COLOUR.fullmatch(colour):
+            problem = f"has the colour {colour!r}, not #rrggbb" if colour else "has no cgt:colour"
+            raise UserError(f"{root / 'cgt.ttl'}: cgt:{local_name(cls)} (a kind of {root_class}) {problem}")
+        subject, obj = ontology.value(cls, CGT.subjectRole), ontology.value(cls, CGT.objectRole)
+        stated_by = ontology.value(cls, CGT.statedBy)
+        kinds.append(Kind(
+            name=local_name(cls),
+            label=str(ontology.value(cls, RDFS.label) or local_name(cls)),
+            colour=colour,
+            broader=local_name(chain[-1]) if len(chain) > 1 else None,
+            stated_by=local_name(stated_by) if stated_by is not None else None,
+            roles=(local_name(subject), local_name(obj)) if subject is not None and obj is not None else None,
+        ))
+    kinds.sort(key=lambda k: (k.broader or k.name, k.broader is not None, k.name))
+    return {k.name: k for k in kinds}
+
+
+@functools.lru_cache(maxsize=4)
+def load_schema(root: Path = ONTOLOGY_DIR) -> Schema:
+    """The deal and event kinds of ontology/cgt.ttl with their colours, read once per process."""
+    ontology = ontology_graph(Path(root))
+    return Schema(_kinds(ontology, "Deal", Path(root)), _kinds(ontology, "RegulatoryEvent", Path(root)))
+
+
+@functools.lru_cache(maxsize=4)
 def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
     """Parse ontology/cgt.ttl and ontology/vocabulary/*.ttl once per process."""
     root = Path(root)
+    ontology = ontology_graph(root)
     try:
-        ontology = Graph().parse(root / "cgt.ttl")
         reference = Graph()
         files = sorted((root / "vocabulary").glob("*.ttl"))
         for path in files:

@@ -169,7 +169,7 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None,
             graph.add((node, CGT.eventDate, typed_date(event.date)))
         for sentence in event.sources or (event.evidence,):
             graph.add((node, CGT.evidenceText, Literal(sentence.text)))
-            for predicate in SHORTCUTS[event.kind]:
+            for predicate in SHORTCUTS.get(event.kind, ()):
                 for target in {event.agency, event.jurisdiction, event.designation} - {None}:
                     statement = statements.get((event.product, predicate, target, sentence.start))
                     if statement is not None:
@@ -193,8 +193,8 @@ def document_graph(extraction: Extraction, extracted_at: datetime | None = None,
     return graph
 
 
-SHORTCUTS = {"Approval": ("approvedBy", "approvedIn"), "DesignationGrant": ("grantedDesignation",), "Clearance": (), "Withdrawal": ()}
-"""The relation shortcuts each kind of regulatory event stands behind."""
+SHORTCUTS = {"Approval": ("approvedBy", "approvedIn"), "DesignationGrant": ("grantedDesignation",)}
+"""The relation shortcuts each kind of regulatory event stands behind (other kinds, read from words, stand behind none)."""
 
 
 def typed_date(iso: str) -> Literal:

@@ -31,6 +31,7 @@ from kg.layout import NODE_SPACING
 from kg.layout import static_layout as multilevel_positions
 from kg.model import PREDICATES, SYMMETRIC_PREDICATES, TOP_LEVEL_TYPES
 from kg.namespaces import local_name
+from kg.ontology import load_schema
 from kg.queries import resolve_query
 from kg.store import Store
 
@@ -57,16 +58,6 @@ PREDICATE_COLOURS = dict(
          "#b8860b", "#4e342e", "#00695c", "#37474f", "#5d4037", "#455a64"),
     )
 )
-DEAL_COLOURS = {
-    "Acquisition": "#c62828",
-    "Merger": "#ad1457",
-    "Investment": "#ef6c00",
-    "Collaboration": "#1565c0",
-    "Licensing": "#6a1b9a",
-    "Supply": "#00838f",
-    "Option": "#2e7d32",
-}
-"""Colour of each deal kind (the subclasses of cgt:Deal; the ontology carries no colours)."""
 DEAL_DIRECTIONS = (("acquirer", "target"), ("investor", "investee"), ("licensor", "licensee"), ("supplier", "customer"))
 """Roles a deal edge points from and to; a deal between partners has no direction."""
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
@@ -355,6 +346,7 @@ def network_payload(
     with a year each.
     """
     sizes = sizes if sizes is not None else centrality(graph, "degree")
+    schema = load_schema()
     hub_of = {node: hub_class(data) for node, data in graph.nodes(data=True)}
     if physics is None:
         physics = uses_physics(len(first_drawn(graph, drawn, focus, hubs)))
@@ -407,7 +399,7 @@ def network_payload(
         }
         if deal:
             directed = next(d for a, b, d in deal.ends() if (a, b) == (s, o))
-            edge.update(arrows="to" if directed else "", color=DEAL_COLOURS.get(deal.kind, OTHER_COLOUR),
+            edge.update(arrows="to" if directed else "", color=schema.colour(deal.kind) or OTHER_COLOUR,
                         width=_deal_width(deal.usd, largest), deal=_deal_json(deal, graph), year=deal.year)
         else:
             edge.update(
@@ -424,7 +416,7 @@ def network_payload(
     predicate_counts: dict[str, int] = {}
     for item in edges:
         predicate_counts[item["predicate"]] = predicate_counts.get(item["predicate"], 0) + 1
-    colours = DEAL_COLOURS if deal_network else PREDICATE_COLOURS
+    legend_colour = schema.colour if deal_network else PREDICATE_COLOURS.get
     records = [{**_deal_json(deal, graph), "evidence": _evidence_json(deal.evidence[:2])} for deal in deals]
     years = sorted({e["year"] for e in edges if e.get("year")})
     return {
@@ -435,7 +427,7 @@ def network_payload(
             for t, n in sorted(type_counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
         ],
         "predicates": [
-            {"name": p, "color": colours.get(p, OTHER_COLOUR), "count": n, "symmetric": p in SYMMETRIC_PREDICATES}
+            {"name": p, "color": legend_colour(p) or OTHER_COLOUR, "count": n, "symmetric": p in SYMMETRIC_PREDICATES}
             for p, n in sorted(predicate_counts.items(), key=lambda item: (-item[1], item[0]))
         ],
         "facets": [

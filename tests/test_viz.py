@@ -20,9 +20,9 @@ from conftest import ROOT, opened, run_kg, stderr_lines
 from kg.analytics import HUB_CLASSES, hub_class, without_classes
 from kg.graph import Evidence, neighbourhood
 from kg.namespaces import CGTID, DOC
+from kg.ontology import load_schema
 from kg.viz import (
     CARRY_LIMIT,
-    DEAL_COLOURS,
     PHYSICS_NODE_LIMIT,
     PREDICATE_COLOURS,
     REFERENCE_COLOUR,
@@ -167,7 +167,7 @@ def test_deal_view_links_the_parties_of_each_deal(store_path):
     avexis = edges[(str(CGTID["novartis"]), str(CGTID["avexis"]))]
     quantara = edges[(str(CGTID["nerolis-therapeutics"]), str(CGTID["quantara-bio"]))]
     collaboration = edges[(BIOGEN, GINKGO)]
-    assert avexis["color"] == DEAL_COLOURS["Acquisition"] and collaboration["color"] == DEAL_COLOURS["Collaboration"]
+    assert (avexis["color"], collaboration["color"]) == (load_schema().colour("Acquisition"), load_schema().colour("Collaboration"))
     assert avexis["width"] > quantara["width"] > collaboration["width"] and avexis["arrows"] == "to" and collaboration["arrows"] == ""
     assert avexis["deal"]["usd"] == 8.7e9 and avexis["deal"]["parties"][0] == {"id": str(CGTID["novartis"]), "label": "Novartis", "role": "acquirer"}
     assert "Novartis acquired AveXis" in avexis["evidence"][0]["text"]

@@ -1,6 +1,7 @@
 """The explorer's charts, each drawn from a canned query in queries/ (the same rows `kg query NAME`
 prints): market size over time per market and source, deals per year by kind and value, approvals
-and designations on a timeline by jurisdiction, and the pipeline by phase.
+and designations on a timeline by jurisdiction, and the pipeline by phase. Deal and event kinds are drawn
+in their colours of ontology/cgt.ttl (kg.ontology.load_schema), as on the network page.
 
 Each function returns plain data (years, values, labels) that /api/chart/{name} sends as JSON and
 kg/web/static/charts.js hands to Chart.js; no chart logic is duplicated in the browser beyond drawing.
@@ -13,6 +14,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from kg.errors import UserError
+from kg.ontology import load_schema
 from kg.queries import QUERIES_DIR, CannedQuery, load_query_file
 from kg.store import Store
 
@@ -100,9 +102,10 @@ def deals_chart(store: Store) -> Chart:
         if row.value_usd is not None and int(row.with_value):
             values[year] += float(row.value_usd)
     years = sorted({year for per_kind in counts.values() for year in per_kind})
+    colours = {kind.label: kind.colour for kind in load_schema().deal_kinds.values()}
     data = {
         "years": years,
-        "kinds": [{"kind": kind, "deals": [per_kind.get(y, 0) for y in years]} for kind, per_kind in sorted(counts.items())],
+        "kinds": [{"kind": kind, "colour": colours.get(kind), "deals": [per_kind.get(y, 0) for y in years]} for kind, per_kind in sorted(counts.items())],
         "value_usd": [values.get(y) for y in years],
     }
     return Chart("deals", "Deals per year by kind, and their value", "deals_per_year", data)
@@ -134,7 +137,9 @@ def regulatory_chart(store: Store) -> Chart:
             points.append({"x": when, "date": str(row.date), "jurisdiction": places.get(str(row.designation), "unknown"),
                            "kind": "designation", "label": f"{row.product}: {row.designation}"})
     jurisdictions = sorted({p["jurisdiction"] for p in points}, key=lambda j: (-sum(p["jurisdiction"] == j for p in points), j))
-    data = {"jurisdictions": jurisdictions, "points": sorted(points, key=lambda p: (p["x"], p["label"]))}
+    schema = load_schema()
+    data = {"jurisdictions": jurisdictions, "points": sorted(points, key=lambda p: (p["x"], p["label"])),
+            "colours": {"approval": schema.colour("Approval"), "designation": schema.colour("DesignationGrant")}}
     return Chart("regulatory", "Approvals and designations over time, by jurisdiction", "approvals", data)
 
 

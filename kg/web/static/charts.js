@@ -40,7 +40,7 @@ const BUILDERS = {
     };
   },
   deals(data) {
-    const datasets = data.kinds.map((k, i) => ({ type: "bar", label: k.kind, data: k.deals, backgroundColor: colour(i), stack: "deals", yAxisID: "y" }));
+    const datasets = data.kinds.map((k, i) => ({ type: "bar", label: k.kind, data: k.deals, backgroundColor: k.colour || colour(i), stack: "deals", yAxisID: "y" }));
     datasets.push({ type: "line", label: "value, USD bn", data: data.value_usd.map((v) => (v === null ? null : billions(v))), borderColor: "#222", backgroundColor: "#222", yAxisID: "value", spanGaps: false });
     return {
       type: "bar",
@@ -56,7 +56,7 @@ const BUILDERS = {
   regulatory(data) {
     const kinds = [["approval", "approvals", "circle"], ["designation", "designations", "triangle"]];
     const datasets = kinds.map(([kind, label, style], i) => ({
-      label, pointStyle: style, pointRadius: 6, backgroundColor: colour(i), borderColor: colour(i),
+      label, pointStyle: style, pointRadius: 6, backgroundColor: data.colours[kind] || colour(i), borderColor: data.colours[kind] || colour(i),
       data: data.points.filter((p) => p.kind === kind).map((p) => ({ x: p.x, y: p.jurisdiction, label: p.label, date: p.date })),
     }));
     return {
