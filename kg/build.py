@@ -287,9 +287,12 @@ def build(
 
 
 def finish_build(store: Store, summary: BuildSummary) -> BuildSummary:
-    """After documents were written: keep the facts analysts rejected out of them again (kg review), count the store."""
+    """After documents were written: join yearless deal mentions to their dated deal (kg.deals.merge_yearless_deals),
+    keep the facts analysts rejected out of them again (kg review), count the store."""
+    from kg.deals import merge_yearless_deals
     from kg.review import apply_decisions
 
+    merge_yearless_deals(store)
     apply_decisions(store)
     summary.triples = store.count()
     return summary
@@ -306,7 +309,10 @@ def remove_documents(store: Store, targets: list[str]) -> list[StoredDocument]:
             raise UserError(f"{target}: no stored document has this path, IRI or sha256 (`kg query documents_mentioning` lists them); nothing was removed")
         chosen.update((document.iri, document) for document in matches)
     if chosen:
+        from kg.deals import merge_yearless_deals
+
         store.drop_graphs(tuple(URIRef(iri) for iri in chosen))
+        merge_yearless_deals(store)
     return sorted(chosen.values(), key=lambda document: document.path)
 
 

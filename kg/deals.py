@@ -5,6 +5,12 @@ Terms come from the DealValue figures of the deal's sentences: the words just be
 say which term it is ("upfront", "in equity", "up to ... in milestones", "total"); an amount in a
 sentence about a price per share or per ADS is that price, never the deal's value. Amounts in
 other currencies get a US-dollar value from the fixed rate table ontology/patterns/usd_rates.tsv.
+
+Across documents a deal is one node: its IRI is minted from its broad kind, its parties and its year
+(kg.namespaces.deal_iri), so every source that dates it to the same year writes the same node. A source
+that gives no year joins the deal after the build (`merge_yearless_deals`): a yearless mention of a deal
+joins the only dated deal of the same broad kind and parties in the store; when the store holds several
+(two deals of those parties in different years) or none, it stays a deal of its own, without a date.
 """
 
 from __future__ import annotations
@@ -15,11 +21,16 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.dates import DATE, dateline, iso_date
 from kg.errors import UserError
 from kg.model import Deal, DealParty, DealTerm, Figure, Relation, Span
+from kg.namespaces import deal_iri, local_name
 from kg.ontology import ONTOLOGY_DIR, load_schema
+
+if TYPE_CHECKING:
+    from kg.store import Store
 
 DEALS_PATTERNS = ONTOLOGY_DIR / "patterns" / "deals.toml"
 
@@ -284,3 +295,43 @@ def _topic(sentence: str) -> str | None:
 def broader_kind(kind: str) -> str | None:
     """The broad kind a narrower deal kind refines (Licensing -> Collaboration), by ontology/cgt.ttl; None for a broad kind."""
     return load_schema().deal_kind(kind, "deal record").broader
+
+
+DEAL_MENTIONS = """
+SELECT ?g ?deal ?broad (GROUP_CONCAT(DISTINCT STR(?party); separator=" ") AS ?parties) (COUNT(?date) AS ?dates) WHERE {
+  GRAPH ?g { ?g a cgt:Document . ?deal a cgt:Deal ; a ?broad ; cgt:party ?party OPTIONAL { ?deal cgt:dealDate ?date } }
+  ?broad rdfs:subClassOf cgt:Deal .
+}
+GROUP BY ?g ?deal ?broad
+"""
+"""Each document's deal records: the document, the deal node, its broad kind, its parties, whether it is dated there."""
+
+
+def merge_yearless_deals(store: Store) -> int:
+    """Move each yearless deal mention of a document (a deal node its graph gives no date) to the deal it is a mention
+    of: the only dated deal of the same broad kind and parties in the store, else its own yearless node (so one
+    that joined a deal goes back when a second dated deal of those parties arrives or the dated source leaves).
+    Returns how many mentions moved; run after every build."""
+    mentions = [(row.g, row.deal, local_name(row.broad), tuple(sorted(str(row.parties).split())), int(row.dates)) for row in store.query(DEAL_MENTIONS)]
+    dated: dict[tuple, set] = {}
+    for _, deal, broad, parties, dates in mentions:
+        if dates:
+            dated.setdefault((broad, parties), set()).add(deal)
+    moves = []
+    for graph, deal, broad, parties, dates in mentions:
+        if dates:
+            continue
+        candidates = dated.get((broad, parties), set())
+        target = next(iter(candidates)) if len(candidates) == 1 else deal_iri(broad, parties, None)
+        if str(target) != str(deal):
+            moves.append(_rename_update(graph, deal, target))
+    if moves:
+        store.update(" ;\n".join(moves))
+    return len(moves)
+
+
+def _rename_update(graph, old, new) -> str:
+    """A SPARQL update that renames node `old` to `new` within one named graph, as subject and as object."""
+    g, o, n = f"<{graph}>", f"<{old}>", f"<{new}>"
+    return (f"DELETE {{ GRAPH {g} {{ {o} ?p ?x }} }} INSERT {{ GRAPH {g} {{ {n} ?p ?x }} }} WHERE {{ GRAPH {g} {{ {o} ?p ?x }} }} ;\n"
+            f"DELETE {{ GRAPH {g} {{ ?s ?p {o} }} }} INSERT {{ GRAPH {g} {{ ?s ?p {n} }} }} WHERE {{ GRAPH {g} {{ ?s ?p {o} }} }}")

@@ -105,3 +105,38 @@ def test_a_deal_without_a_date_of_its_own_takes_the_dateline(nlp):
     text = "BOSTON, Jan. 9, 2023 /PRNewswire/ -- Some news.\n\nSanofi invested $100 million in Lunaris Bio."
     (deal,) = _deals(nlp, text, "Investment")
     assert deal.date == "2023-01-09"
+
+
+DATED = "Roche agreed to acquire Spark Therapeutics for about $4.3 billion in February 2019.\n"
+YEARLESS = "Spark Therapeutics is now part of Roche: Roche acquired Spark Therapeutics to grow in gene therapy.\n"
+LATER = "Roche acquired Spark Therapeutics again in 2023, after a spin-out.\n"
+ROCHE_SPARK = """
+SELECT ?deal (SAMPLE(?when) AS ?date) (COUNT(DISTINCT ?doc) AS ?sources) WHERE {
+  ?deal a cgt:Acquisition ; cgt:acquirer cgtid:roche ; cgt:target cgtid:spark-therapeutics ; prov:wasDerivedFrom ?doc .
+  OPTIONAL { ?deal cgt:dealDate ?when }
+} GROUP BY ?deal ORDER BY ?date
+"""
+
+
+def _roche_spark(store) -> list[tuple[str | None, int]]:
+    return [(None if row.date is None else str(row.date), int(row.sources)) for row in store.query(ROCHE_SPARK)]
+
+
+def test_a_yearless_mention_joins_the_only_dated_deal_of_its_parties_and_stays_apart_when_there_are_several(tmp_path, rules_nlp):
+    from conftest import opened
+    from kg.build import build, remove_documents
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "yearless.txt").write_text(YEARLESS, encoding="utf-8")
+    with opened(tmp_path / "store", create=True) as store:
+        build([articles], store, rules_nlp)
+        assert _roche_spark(store) == [(None, 1)]
+        (articles / "dated.txt").write_text(DATED, encoding="utf-8")
+        build([articles], store, rules_nlp)
+        assert _roche_spark(store) == [("2019-02", 2)]
+        (articles / "later.txt").write_text(LATER, encoding="utf-8")
+        build([articles], store, rules_nlp)
+        assert sorted(_roche_spark(store), key=str) == sorted([(None, 1), ("2019-02", 1), ("2023", 1)], key=str)
+        remove_documents(store, [str(articles / "later.txt")])
+        assert _roche_spark(store) == [("2019-02", 2)]
