@@ -522,3 +522,72 @@ def test_search_finds_aliases_and_typos_in_the_demo_graph(demo_server):
     assert fetch(demo_server, "/api/search", q="Kymriah").json()[0]["label"] == "Kymriah"
     assert fetch(demo_server, "/api/search", q="Biogn").json()[0]["label"] == "Biogen"
     assert fetch(demo_server, "/api/search", q="Novartsi").json()[0]["label"] == "Novartis"
+
+
+def test_browse_without_a_type_goes_to_companies(server):
+    page = fetch(server, "/browse")
+    assert page.status_code == 303 and page.headers["location"] == "/browse/Company"
+
+
+def test_history_keeps_only_the_queries_that_ran(browser, demo_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, base_url=demo_server.url)
+    demo_page = context.new_page()  # its own page: the misspelled name and the bad prefix are answered 404 and 400, as they should be
+    errors: list[str] = []
+    demo_page.on("pageerror", lambda error: errors.append(str(error)))
+    for path in ("/query", "/query?canned=colaborations", "/query?canned=acquisitions", "/query?query=SELECT%20*%20WHERE%20%7B%20%3Fs%20cgtx%3Aa%20%3Fo%20%7D"):
+        demo_page.goto(path)
+        demo_page.locator(".cm-editor").wait_for()
+    history = demo_page.locator("#history button.history-entry").all_inner_texts()
+    assert len(history) == 2, history  # not the example the page opens with, nor a misspelled canned name
+    assert history[0].startswith("SELECT * WHERE { ?s cgtx:a ?o }")
+    assert history[1].startswith("acquisitions: PREFIX") and "# " not in history[1]
+    demo_page.locator("#history button.history-entry").nth(1).click()
+    assert demo_page.evaluate("() => window.kgEditor.state.doc.toString()").startswith("# Which")
+    context.close()
+    assert not errors, errors
+
+
+NOVARTIS = "https://w3id.org/cgt-kg/id/novartis"
+AVEXIS = "https://w3id.org/cgt-kg/id/avexis"
+
+
+def frame_of(page, path: str):
+    page.frame_locator("iframe.network").locator("body[data-state=ready]").wait_for(state="attached", timeout=60_000)
+    return next(f for f in page.frames if f.url.endswith(path))
+
+
+def on_screen(page, frame, node: str) -> tuple[float, float]:
+    """Where a node of the network frame is drawn, in the explorer page's coordinates."""
+    box = page.locator("iframe.network").bounding_box()
+    x, y = frame.evaluate("""id => { const r = document.getElementById("network").getBoundingClientRect();
+      const p = kgNetwork.canvasToDOM(kgNetwork.getPositions([id])[id]); return [r.left + p.x, r.top + p.y]; }""", node)
+    return box["x"] + x, box["y"] + y
+
+
+def test_browser_company_focus_view_in_the_explorer(demo_page):
+    """The entity page of a company at 1400x900: the company in the middle of its picture with its partners,
+    products and deals, no country node, labels legible, and a click lists a node's facts beside the picture."""
+    demo_page.goto("/entity/novartis")
+    frame = frame_of(demo_page, "/network/entity/novartis")
+    nodes = {n["id"]: n for n in frame.evaluate("() => kgNetwork.body.data.nodes.get().map(n => ({id: n.id, label: n.label, cls: n.cls, hub: n.hub}))")}
+    labels = {n["label"] for n in nodes.values()}
+    assert {"Novartis", "AveXis", "Zolgensma", "Kymriah"} <= labels, labels
+    assert "Switzerland" not in labels and not any(n["hub"] for n in nodes.values())
+    canvas = demo_page.locator("iframe.network").bounding_box()
+    network_box = frame.evaluate("() => { const r = document.getElementById('network').getBoundingClientRect(); return [r.left, r.width, r.top, r.height]; }")
+    x, y = on_screen(demo_page, frame, NOVARTIS)
+    assert abs(x - (canvas["x"] + network_box[0] + network_box[1] / 2)) < 0.1 * network_box[1]
+    assert abs(y - (canvas["y"] + network_box[2] + network_box[3] / 2)) < 0.1 * network_box[3]
+    for node in (NOVARTIS, AVEXIS):
+        size = frame.evaluate("id => kgNetwork.body.nodes[id].labelModule.fontOptions.size * kgNetwork.getScale()", node)
+        assert size >= 12, (node, size)
+    assert "Acquisition, 2018" in frame.locator("#details").inner_text()  # the company's deals, listed from the start
+
+    demo_page.mouse.click(*on_screen(demo_page, frame, AVEXIS))
+    details = frame.locator("#details")
+    text = details.inner_text()
+    assert text.startswith("AveXis") and "Country: United States" in text
+    assert "Novartis acquired AveXis" in text and "develops" in text
+    fact = frame.locator("#details .fact").first.bounding_box()
+    assert fact["y"] + fact["height"] < 900 and fact["x"] > x  # visible without scrolling, beside the picture
+    demo_page.screenshot(path=str(SCREENSHOTS / "explorer-focus.png"))

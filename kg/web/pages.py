@@ -80,17 +80,23 @@ class GenerationCache:
 
 
 class LabelCache(GenerationCache):
-    """The label index of the store: labels, aliases, classes and document titles, for search and links.
-    It is first built in the background as the server starts, so the first page does not wait for all of it."""
+    """The label index of the store: labels, aliases, classes and document titles, for search and links;
+    and the home page's overview, which changes only when the store does.
+    Both are first built in the background as the server starts (with the page templates compiled), so the
+    first page after a fresh build or start does not wait for them."""
 
     def __init__(self, service: SparqlService):
         super().__init__(service, label_index)
+        self.overview = GenerationCache(service, lambda store: overview(store, self.index()))
         threading.Thread(target=self._warm, name="kg-label-index", daemon=True).start()
 
     def _warm(self) -> None:
         try:
             self.get()
-        except Exception:  # noqa: BLE001 - a server stopped while starting; the first page that needs the index builds it
+            self.overview.get()
+            for template in TEMPLATES.env.list_templates(extensions=["html"]):
+                TEMPLATES.env.get_template(template)
+        except Exception:  # noqa: BLE001 - a server stopped while starting; the first page that needs them builds them
             pass
 
     def index(self) -> LabelIndex:
@@ -155,7 +161,8 @@ async def query_page(request: Request) -> Response:
     context: dict = {"canned": canned_queries(), "chosen": asked.canned, "values": asked.values, "view": None,
                      "error": asked.error, "question": asked.canned.question if asked.canned else None}
     status = asked.status
-    if asked.error is None and asked.text and asked.text.strip():
+    context["ran"] = asked.error is None and bool(asked.text and asked.text.strip())
+    if context["ran"]:
         try:
             context["view"] = await run_in_threadpool(_run_query, service, labels, asked.text)
         except ProtocolError as error:
@@ -227,8 +234,8 @@ async def home(request: Request) -> Response:
     An old link with `query=` or `canned=` goes on to the query page."""
     if any(name in request.query_params for name in RESERVED_PARAMETERS):
         return RedirectResponse(f"/query?{request.url.query}", status_code=303)
-    service, labels = _state(request)
-    page = await run_in_threadpool(lambda: overview(service.store(), labels.index()))
+    _, labels = _state(request)
+    page = await run_in_threadpool(labels.overview.get)
     return render(request, "home.html", {"page": page, "canned": canned_queries()})
 
 
@@ -377,6 +384,7 @@ def explorer_routes() -> list:
         Route("/", home, name="home"),
         Route("/query", query_page, name="query"),
         Route("/query.{format:str}", query_download, name="query_download"),
+        Route("/browse", lambda request: RedirectResponse("/browse/Company", status_code=303), name="browse_types"),
         Route("/browse/{name}", browse_page, name="browse"),
         Route("/charts", charts_page, name="charts"),
         Route("/graph", network_frame, name="graph"),

@@ -9,9 +9,9 @@ function readHistory() {
   try { return JSON.parse(localStorage.getItem(HISTORY_KEY) || "[]"); } catch { return []; }
 }
 
-function remember(text) {
+function remember(text, name) {
   const entries = readHistory().filter((entry) => entry.query !== text);
-  entries.unshift({ query: text, at: new Date().toISOString() });
+  entries.unshift({ query: text, name: name || null, at: new Date().toISOString() });
   localStorage.setItem(HISTORY_KEY, JSON.stringify(entries.slice(0, HISTORY_SIZE)));
 }
 
@@ -23,7 +23,7 @@ function showHistory(list, load) {
     button.type = "button";
     button.className = "history-entry";
     button.title = entry.query;
-    button.textContent = entry.query.replace(/\s+/g, " ").trim().slice(0, 90);
+    button.textContent = (entry.name ? `${entry.name}: ` : "") + entry.query.replace(/^\s*#.*$/gm, " ").replace(/\s+/g, " ").trim().slice(0, 90);
     button.addEventListener("click", () => load(entry.query));
     const when = document.createElement("small");
     when.textContent = ` ${entry.at.slice(0, 16).replace("T", " ")}`;
@@ -66,7 +66,6 @@ document.addEventListener("DOMContentLoaded", async () => {
   const form = document.getElementById("query-form");
   if (!textarea || !form) return;
   const history = document.getElementById("history");
-  form.addEventListener("submit", () => remember(textarea.value));
   let schema = { prefixes: {}, classes: [], predicates: [] };
   try {
     const response = await fetch("/api/schema");
@@ -92,8 +91,8 @@ document.addEventListener("DOMContentLoaded", async () => {
     });
   }
   if (history) {
-    const ran = new URLSearchParams(window.location.search);
-    if (ran.get("query") || ran.get("canned")) remember(textarea.value);
+    // only a query the server ran (or tried to run) goes into the history, not the example or a misspelled canned name
+    if (form.dataset.ran !== undefined) remember(textarea.value, form.dataset.canned);
     showHistory(history, load);
     document.getElementById("clear-history")?.addEventListener("click", () => { localStorage.removeItem(HISTORY_KEY); showHistory(history, load); });
   }
