@@ -152,10 +152,11 @@ def decide(store: Store, ids: list[str], decision: str, note: str | None = None,
 
 
 def apply_decisions(store: Store) -> None:
-    """Move every rejected fact (and its evidence statements) out of the documents' graphs into REJECTED_GRAPH."""
+    """Move every rejected fact (and its evidence statements) out of the documents' graphs into REJECTED_GRAPH,
+    noting each graph it left (cgt:removedFrom), so that accepting it puts it back there."""
     protected = ", ".join(f"<{g}>" for g in PROTECTED_GRAPHS)
     store.update(
-        f"DELETE {{ GRAPH ?g {{ ?s ?p ?o . ?st ?sp ?so }} }} INSERT {{ GRAPH <{REJECTED_GRAPH}> {{ ?s ?p ?o . ?st ?sp ?so }} }} WHERE {{ "
+        f"DELETE {{ GRAPH ?g {{ ?s ?p ?o . ?st ?sp ?so }} }} INSERT {{ GRAPH <{REJECTED_GRAPH}> {{ ?s ?p ?o . ?st ?sp ?so . ?d cgt:removedFrom ?g }} }} WHERE {{ "
         f"GRAPH <{REVIEW_GRAPH}> {{ ?d cgt:decision \"rejected\" ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }} "
         f"GRAPH ?g {{ ?s ?p ?o OPTIONAL {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ?sp ?so }} }} "
         f"FILTER (?g NOT IN ({protected})) }}"
@@ -163,10 +164,14 @@ def apply_decisions(store: Store) -> None:
 
 
 def _restore(store: Store, item: ReviewItem) -> None:
-    """Put an accepted, earlier rejected fact back into the graphs of the documents it was read from."""
+    """Put an accepted, earlier rejected fact back into the stored documents' graphs it was moved out of (a fact
+    without evidence statements too, such as a deal's value), with its statements; all in one transaction."""
     s, p, o = (t.n3() for t in (item.subject, item.predicate, item.object))
+    node = f"<{REVIEW[item.id]}>"
     store.update(
+        f"INSERT {{ GRAPH ?doc {{ {s} {p} {o} }} }} WHERE {{ GRAPH <{REJECTED_GRAPH}> {{ {node} cgt:removedFrom ?doc }} GRAPH ?doc {{ ?doc a cgt:Document }} }} ;\n"
         f"DELETE {{ GRAPH <{REJECTED_GRAPH}> {{ {s} {p} {o} . ?st ?sp ?so }} }} INSERT {{ GRAPH ?doc {{ {s} {p} {o} . ?st ?sp ?so }} }} WHERE {{ "
-        f"GRAPH <{REJECTED_GRAPH}> {{ ?st rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ; prov:wasDerivedFrom ?doc ; ?sp ?so }} }}"
+        f"GRAPH <{REJECTED_GRAPH}> {{ ?st rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ; prov:wasDerivedFrom ?doc ; ?sp ?so }} }} ;\n"
+        f"DELETE WHERE {{ GRAPH <{REJECTED_GRAPH}> {{ {node} cgt:removedFrom ?doc }} }} ;\n"
+        f"DELETE DATA {{ GRAPH <{REJECTED_GRAPH}> {{ {s} {p} {o} }} }}"
     )
-    store.update(f"DELETE DATA {{ GRAPH <{REJECTED_GRAPH}> {{ {s} {p} {o} }} }}")

@@ -140,3 +140,30 @@ def test_a_yearless_mention_joins_the_only_dated_deal_of_its_parties_and_stays_a
         assert sorted(_roche_spark(store), key=str) == sorted([(None, 1), ("2019-02", 1), ("2023", 1)], key=str)
         remove_documents(store, [str(articles / "later.txt")])
         assert _roche_spark(store) == [("2019-02", 2)]
+
+
+OTHER_VALUE = "In 2019 Roche completed its acquisition of Spark Therapeutics for $4.8 billion.\n"
+DEAL_VALUES = "SELECT DISTINCT ?usd WHERE { ?deal a cgt:Acquisition ; cgt:acquirer cgtid:roche ; cgt:usdValue ?usd } ORDER BY ?usd"
+
+
+def test_a_deal_value_rejected_and_then_accepted_comes_back_without_re_extraction_and_a_rebuild_keeps_it_out_meanwhile(tmp_path, rules_nlp):
+    from conftest import opened
+    from kg.build import build
+    from kg.review import decide, review_items
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "dated.txt").write_text(DATED, encoding="utf-8")
+    (articles / "other.txt").write_text(OTHER_VALUE, encoding="utf-8")
+    with opened(tmp_path / "store", create=True) as store:
+        build([articles], store, rules_nlp)
+        values = lambda: [float(row.usd) for row in store.query(DEAL_VALUES)]  # noqa: E731
+        assert values() == [4.3e9, 4.8e9]
+        (item,) = [i for i in review_items(store) if i.reason.startswith("another source") and float(i.object) == 4.8e9]
+        decide(store, [item.id], "rejected")
+        assert values() == [4.3e9]
+        assert build([articles], store, rules_nlp, min_confidence=0.01).skipped == 0  # read again by another extractor
+        assert values() == [4.3e9]
+        decide(store, [item.id], "accepted")
+        assert values() == [4.3e9, 4.8e9]
+        assert store.query("ASK { GRAPH ?g { ?deal cgt:usdValue 4800000000.0 ; prov:wasDerivedFrom ?g } }").askAnswer
