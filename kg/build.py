@@ -15,9 +15,9 @@ from kg.errors import UserError
 from kg.fetch import source_url
 from kg.model import SourceDocument
 from kg.models import resolve_model_name
-from kg.namespaces import CGT, ONTOLOGY_GRAPH, VOCABULARY_GRAPH
+from kg.namespaces import CGT, ONTOLOGY_GRAPH, REJECTED_GRAPH, VOCABULARY_GRAPH
 from kg.ontology import ONTOLOGY_DIR, load_vocabulary
-from kg.rdf import document_graph, named_graph
+from kg.rdf import document_quads, named_graph
 from kg.sources import find_sources, is_inside, read_bytes, read_source
 from kg.store import Store, StoredDocument, graph_fingerprint, stored_documents
 
@@ -38,10 +38,20 @@ class BuildSummary:
     entities: int = 0
     relations: int = 0
     figures: int = 0
-    triples: int = 0
+    added: int | None = 0
+    """Net change in the store's quads made by this run, counted over the graphs it wrote or dropped
+    (None when the run counted the whole store instead)."""
+    triples: int | None = None
+    """The store's quads after the run, when known without a pass over the store (a build into an empty
+    store, or a run that counted them); `kg stats` counts them otherwise."""
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """What the run decided that a user may want to know (a moved file, the same text in two files)."""
+
+    @property
+    def triples_text(self) -> str:
+        """The store's size as a build reports it: the total when known, else the change ('+631')."""
+        return str(self.triples) if self.triples is not None else f"{self.added:+d}"
 
 
 def stored_path(path: Path) -> str:
@@ -84,17 +94,32 @@ def ontology_fingerprint(root: Path = ONTOLOGY_DIR) -> str:
     return digest.hexdigest()
 
 
-def load_reference_layers(store: Store) -> bool:
-    """Put the ontology and the vocabulary into their named graphs if they changed; True if written."""
+def load_reference_layers(store: Store) -> int | None:
+    """Put the ontology and the vocabulary into their named graphs if they changed; the net change in
+    quads if written, None if they were current."""
     fingerprint = ontology_fingerprint()
     if graph_fingerprint(store, VOCABULARY_GRAPH) == fingerprint:
-        return False
+        return None
+    before = _sizes(store, REFERENCE_GRAPHS)
     vocabulary = load_vocabulary()
     store.replace_graph(named_graph(vocabulary.ontology, ONTOLOGY_GRAPH))
     reference = named_graph(vocabulary.reference, VOCABULARY_GRAPH)
     reference.add((VOCABULARY_GRAPH, CGT.fingerprint, Literal(fingerprint)))
     store.replace_graph(reference)
-    return True
+    return _growth(store, before)
+
+
+REFERENCE_GRAPHS = (ONTOLOGY_GRAPH, VOCABULARY_GRAPH)
+
+
+def _sizes(store: Store, graphs) -> dict[URIRef, int]:
+    """Quads in each of these graphs (index ranges of the graphs only)."""
+    return {graph: store.graph_size(graph) for graph in graphs}
+
+
+def _growth(store: Store, before: dict[URIRef, int]) -> int:
+    """How many quads the graphs of `before` gained since it was taken (negative when they lost some)."""
+    return sum(store.graph_size(graph) for graph in before) - sum(before.values())
 
 
 def read_sources(paths: list[Path], problems: list[str]) -> list[SourceDocument]:
@@ -134,6 +159,15 @@ class BuildPlan:
     renamed: dict[str, str] = field(default_factory=dict)
     """New path -> old path, for edited articles in a folder that moved."""
 
+    before: dict[URIRef, int] = field(default_factory=dict)
+    """Quads in each graph the run writes or drops, as they were before it (apply_bookkeeping), to count what it changed."""
+
+    def touched(self, prune: bool) -> list[URIRef]:
+        """Every graph this run may write or drop: the new versions, the versions they replace, the rejected facts'
+        graph (kg review), and with `prune` the documents whose files are gone."""
+        stale = [graph for source in self.todo for graph in self.stale(source)]
+        return [*(URIRef(source.iri) for source in self.todo), *stale, *(map(URIRef, self.gone) if prune else ()), REJECTED_GRAPH]
+
     def stale(self, source: SourceDocument) -> tuple[URIRef, ...]:
         """Graphs of older versions of this article (at its path, or at its path before its folder moved)."""
         paths = (source.path, self.renamed.get(source.path))
@@ -153,21 +187,54 @@ def _present(path: str, sha256: str) -> bool:
         return False
 
 
+def _stored_forms(path: str) -> list[str]:
+    """The paths a document may be recorded under: absolute, and relative to the working directory as older
+    versions stored it."""
+    relative = os.path.relpath(path)
+    return [path] if relative.startswith("..") else [path, relative]
+
+
+def _folder_prefixes(roots: list[Path]) -> list[str]:
+    """Path prefixes of the stored documents below the folders among `roots` (absolute and older relative forms)."""
+    prefixes = []
+    for root in roots:
+        if root.is_dir():
+            relative = os.path.relpath(root)
+            prefixes += [os.path.join(str(root), ""), "" if relative == "." else os.path.join(relative, "")]
+    return [prefix for prefix in prefixes if not prefix.startswith("..")]
+
+
 def plan_build(
     sources: list[SourceDocument], store: Store, roots: list[Path] | tuple[Path, ...] = (), extractor: str | None = None
 ) -> BuildPlan:
     """Skip articles whose content is stored already; recognise moved files and folders by content;
     everything else is extracted, and so is every article stored by another `extractor` (fingerprint).
-    Stored documents below `roots` whose files are gone are listed."""
+    Stored documents below `roots` whose files are gone are listed.
+
+    The store is asked only about these articles' paths and contents (index lookups), and, for folders
+    among `roots`, about the paths recorded below them: never for every stored document.
+    """
+    resolved_roots = [root.resolve() for root in roots]
+    stored = store.documents(
+        paths=[form for path in [*(s.path for s in sources), *map(str, resolved_roots)] for form in _stored_forms(path)],
+        hashes=[source.sha256 for source in sources],
+    )
+    stored += store.documents_below(_folder_prefixes(resolved_roots))
     versions: dict[str, list[str]] = {}
     by_content: dict[str, list[StoredDocument]] = {}
     known_hashes = set()
-    for stored in stored_documents(store):
-        path = _normalised(stored.path)
-        versions.setdefault(path, []).append(stored.iri)
-        if extractor is None or stored.extractor == extractor:
-            known_hashes.add((path, stored.sha256))
-        by_content.setdefault(stored.sha256, []).append(stored)
+
+    def know(documents: list[StoredDocument]) -> None:
+        for document in documents:
+            path = _normalised(document.path)
+            if document.iri in versions.get(path, []):
+                continue
+            versions.setdefault(path, []).append(document.iri)
+            if extractor is None or document.extractor == extractor:
+                known_hashes.add((path, document.sha256))
+            by_content.setdefault(document.sha256, []).append(document)
+
+    know(stored)
     plan = BuildPlan([], [], versions)
     seen_paths = {source.path for source in sources}
     claimed: dict[str, str] = {}
@@ -191,16 +258,19 @@ def plan_build(
             plan.todo.append(source)
         claimed.setdefault(source.sha256, source.path)
     moved_from = {move.old_path for move in plan.moves}
+    candidates: dict[str, str] = {}
     for source in plan.todo:
         if source.path in versions:
             continue
         for old_folder, new_folder in folder_moves.items():
             if Path(source.path).parent == Path(new_folder):
-                old_path = str(Path(old_folder) / Path(source.path).name)
-                if old_path in versions and old_path not in seen_paths and not Path(old_path).exists():
-                    plan.renamed[source.path] = old_path
+                candidates[source.path] = str(Path(old_folder) / Path(source.path).name)
+    if candidates:
+        know(store.documents(paths=[form for path in candidates.values() for form in _stored_forms(path)]))
+    for new_path, old_path in candidates.items():
+        if old_path in versions and old_path not in seen_paths and not Path(old_path).exists():
+            plan.renamed[new_path] = old_path
     accounted = seen_paths | moved_from | set(plan.renamed.values())
-    resolved_roots = [root.resolve() for root in roots]
     for path, iris in versions.items():
         if path in accounted or not any(is_inside(Path(path), root) for root in resolved_roots):
             continue
@@ -217,7 +287,11 @@ WHERE {{ GRAPH {doc} {{ {doc} cgt:path ?old }} }}
 
 
 def apply_bookkeeping(plan: BuildPlan, store: Store, summary: BuildSummary, prune: bool) -> None:
-    """Record moved files at their new paths, and with `prune` remove the documents whose files are gone."""
+    """Record moved files at their new paths, and with `prune` remove the documents whose files are gone.
+
+    First notes the size of every graph the run will write or drop (plan.before), so finish_build counts
+    only what changed."""
+    plan.before = _sizes(store, plan.touched(prune))
     for move in plan.moves:
         store.update(MOVE_UPDATE.format(doc=URIRef(move.iri).n3(), path=Literal(move.new_path).n3()))
         summary.notes.append(f"moved {move.old_path} -> {move.new_path} (same text; not extracted again)")
@@ -261,7 +335,8 @@ def build(
     only when the plan finds something to extract, so an unchanged rebuild never loads spaCy.
     """
     summary = BuildSummary()
-    load_reference_layers(store)
+    empty = store.is_empty()
+    reference = load_reference_layers(store) or 0
     sources = read_sources(paths, summary.problems)
     model = resolve_model_name(nlp) if nlp is None or isinstance(nlp, str) else nlp.meta.get("cgt_model", "rules")
     extractor = extractor_fingerprint(model, min_confidence)
@@ -271,30 +346,38 @@ def build(
     for source in plan.skipped:
         if on_document:
             on_document(source)
-    if not plan.todo:
-        summary.triples = store.count()
-        return summary
-    from kg.extract import extract_documents
-    from kg.nlp.pipeline import load_pipeline
+    if plan.todo:
+        from kg.extract import extract_documents
+        from kg.nlp.pipeline import load_pipeline
 
-    pipeline = load_pipeline(model) if nlp is None or isinstance(nlp, str) else nlp
-    for extraction in extract_documents(plan.todo, pipeline, min_confidence=min_confidence, jobs=jobs):
-        store.replace_graph(document_graph(extraction, extractor=extractor), drop=plan.stale(extraction.document))
-        count_extraction(summary, plan, extraction)
-        if on_document:
-            on_document(extraction.document)
-    return finish_build(store, summary)
+        pipeline = load_pipeline(model) if nlp is None or isinstance(nlp, str) else nlp
+        for extraction in extract_documents(plan.todo, pipeline, min_confidence=min_confidence, jobs=jobs):
+            written = document_quads(extraction, extractor=extractor)
+            store.write_graph(written.name, written.quads, drop=plan.stale(extraction.document))
+            count_extraction(summary, plan, extraction)
+            if on_document:
+                on_document(extraction.document)
+    finish_build(store, summary, plan)
+    summary.added += reference
+    if empty:
+        summary.triples = summary.added
+    return summary
 
 
-def finish_build(store: Store, summary: BuildSummary) -> BuildSummary:
+def finish_build(store: Store, summary: BuildSummary, plan: BuildPlan | None = None) -> BuildSummary:
     """After documents were written: join yearless deal mentions to their dated deal (kg.deals.merge_yearless_deals),
-    keep the facts analysts rejected out of them again (kg review), count the store."""
+    keep the facts analysts rejected out of them again (kg review), and count
+    what the run changed in the graphs of `plan` (without a plan, count the whole store)."""
     from kg.deals import merge_yearless_deals
     from kg.review import apply_decisions
 
-    merge_yearless_deals(store)
-    apply_decisions(store)
-    summary.triples = store.count()
+    if plan is None or plan.todo:
+        merge_yearless_deals(store)
+        apply_decisions(store)
+    if plan is None:
+        summary.added, summary.triples = None, store.count()
+    else:
+        summary.added = _growth(store, plan.before)
     return summary
 
 

@@ -134,7 +134,7 @@ def _print_build_summary(summary, location: str) -> None:
     out.print(
         f"documents: {summary.new} new, {summary.changed} changed, {summary.skipped} unchanged{more}\n"
         f"extracted: {summary.entities} entities, {summary.relations} relations, {summary.figures} figures\n"
-        f"store: {summary.triples} triples in {location}",
+        f"store: {summary.triples_text} triples in {location}",
         highlight=False,
     )
     if summary.problems:

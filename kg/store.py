@@ -11,6 +11,7 @@ import io
 import itertools
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -20,7 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
 from kg.errors import UserError
-from kg.namespaces import PREFIXES, REJECTED_GRAPH, sparql_prologue
+from kg.namespaces import CGT, PREFIXES, REJECTED_GRAPH, sparql_prologue
 from kg.sandbox import run_on_deep_stack
 from kg.sparql_text import check_length, names_own_dataset, readable_query_error
 
@@ -93,7 +94,19 @@ class Store(Protocol):
 
     def update(self, sparql: str) -> None: ...
 
+    def write_graph(self, name: URIRef, quads: list[ox.Quad], drop: tuple[URIRef, ...] = ()) -> None: ...
+
     def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None: ...
+
+    def drop_graphs(self, graphs: tuple[URIRef, ...]) -> None: ...
+
+    def documents(self, paths: Iterable[str] = (), hashes: Iterable[str] = ()) -> list[StoredDocument]: ...
+
+    def documents_below(self, folders: Iterable[str]) -> list[StoredDocument]: ...
+
+    def graph_size(self, graph: URIRef) -> int: ...
+
+    def is_empty(self) -> bool: ...
 
     def count(self) -> int: ...
 
@@ -120,10 +133,6 @@ def is_remote(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
-def _to_ntriples(graph: Graph) -> str:
-    return graph.serialize(format="nt")
-
-
 def _syntax_error(error: Exception, sparql: str | None) -> SparqlSyntaxError:
     """The engine's syntax error as one line a person can act on (an unknown prefix named with the ones we
     know, never the parser's lists of character ranges), for the CLI and the endpoint alike."""
@@ -131,9 +140,26 @@ def _syntax_error(error: Exception, sparql: str | None) -> SparqlSyntaxError:
     return SparqlSyntaxError(f"SPARQL syntax error: {readable_query_error(sparql, message) if sparql else message}")
 
 
-def _replace_graph_update(graph: Graph, drop: tuple[URIRef, ...]) -> str:
-    drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in (graph.identifier, *drop))
-    return f"{drops}INSERT DATA {{ GRAPH <{graph.identifier}> {{\n{_to_ntriples(graph)}\n}} }}"
+def _drop_update(graphs: tuple[URIRef, ...]) -> str:
+    """One update that drops these graphs."""
+    return " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
+
+
+def _replace_graph_update(name: URIRef, quads: list[ox.Quad], drop: tuple[URIRef, ...]) -> str:
+    """One update that replaces graph `name` with `quads` and drops the graphs in `drop`."""
+    triples = ox.serialize([quad.triple for quad in quads], format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return f"{_drop_update((name, *drop))} ;\nINSERT DATA {{ GRAPH <{name}> {{\n{triples}\n}} }}"
+
+
+DOCUMENT_QUERY = (
+    "SELECT ?doc ?path ?sha ?extractor WHERE {{ {values} GRAPH ?doc {{ ?doc a cgt:Document ; cgt:path ?path ; cgt:sha256 ?sha "
+    "OPTIONAL {{ ?doc cgt:extractorFingerprint ?extractor }} }} {filter} }}"
+)
+"""The stored document versions, narrowed by a VALUES clause or a FILTER (for backends without index lookups)."""
+
+
+def _documents_from_rows(rows) -> list[StoredDocument]:
+    return [StoredDocument(str(r[0]), str(r[1]), str(r[2]), str(r[3]) if r[3] is not None else None) for r in rows]
 
 
 JSON_RESULTS = RESULT_FORMATS[0].media_type
@@ -210,29 +236,74 @@ class EmbeddedStore:
         """Run a SPARQL update in one transaction: all of it is applied, or none."""
         self._engine("update", lambda: self._store.update(sparql, prefixes=_prefix_map()), sparql=sparql)
 
-    def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
-        """Write one named graph, replacing it, and remove the graphs in `drop` (older versions).
+    def write_graph(self, name: URIRef, quads: list[ox.Quad], drop: tuple[URIRef, ...] = ()) -> None:
+        """Write one named graph from its typed quads (kg.rdf), replacing it, and remove the graphs in `drop`
+        (older versions).
 
         A graph not stored yet (every new document version: its IRI is its content's hash) goes in
-        as typed quads through the engine's own `extend`, one transaction, with no text to parse;
-        the old versions leave after it, so a reader sees the old or the new version, never neither.
-        A graph stored already is replaced in one update (a reader never sees it half written).
+        through the engine's own `extend`, one transaction, with no text to parse; the old versions
+        leave after it, so a reader sees the old or the new version, never neither. A graph stored
+        already is replaced in one update (a reader never sees it half written).
         """
-        name = ox.NamedNode(str(graph.identifier))
-        if self._store.contains_named_graph(name):
-            self.update(_replace_graph_update(graph, drop))
+        if self._store.contains_named_graph(ox.NamedNode(str(name))):
+            self.update(_replace_graph_update(name, quads, drop))
             return
-        self._engine("write", self._store.extend, _quads(graph, name))
+        self._engine("write", self._store.extend, quads)
         if drop:
             self.drop_graphs(drop)
 
+    def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
+        """Write an rdflib graph (the ontology and vocabulary layers) as its named graph, as `write_graph` does."""
+        self.write_graph(graph.identifier, _quads(graph, ox.NamedNode(str(graph.identifier))), drop)
+
+    def documents(self, paths: Iterable[str] = (), hashes: Iterable[str] = ()) -> list[StoredDocument]:
+        """The stored document versions recorded at these paths or with these sha256 hashes: index lookups
+        of each value, so the cost is that of the answer, not of the store."""
+        found: dict[str, StoredDocument] = {}
+        for predicate, values in ((_PATH, paths), (_SHA256, hashes)):
+            for value in dict.fromkeys(values):
+                for quad in self._store.quads_for_pattern(None, predicate, ox.Literal(value), None):
+                    if quad.subject == quad.graph_name and quad.subject.value not in found:
+                        document = self._document(quad.graph_name)
+                        if document is not None:
+                            found[document.iri] = document
+        return list(found.values())
+
+    def _document(self, graph: ox.NamedNode) -> StoredDocument | None:
+        """The record of the document whose graph is `graph` (None when it is not a whole document record)."""
+
+        def value(predicate: ox.NamedNode) -> str | None:
+            return next((q.object.value for q in self._store.quads_for_pattern(graph, predicate, None, graph)), None)
+
+        path, sha256 = value(_PATH), value(_SHA256)
+        if path is None or sha256 is None or next(self._store.quads_for_pattern(graph, _RDF_TYPE, _DOCUMENT, graph), None) is None:
+            return None
+        return StoredDocument(graph.value, path, sha256, value(_EXTRACTOR))
+
+    def documents_below(self, folders: Iterable[str]) -> list[StoredDocument]:
+        """The stored document versions whose paths start with one of these folder prefixes: one pass over the
+        recorded paths (one per document), never over the quads."""
+        prefixes = tuple(folders)
+        if not prefixes:
+            return []
+        graphs = [q.graph_name for q in self._store.quads_for_pattern(None, _PATH, None, None) if q.subject == q.graph_name and q.object.value.startswith(prefixes)]
+        return [document for document in map(self._document, dict.fromkeys(graphs)) if document is not None]
+
+    def graph_size(self, graph: URIRef) -> int:
+        """Number of quads in one named graph (an index range, not a pass over the store)."""
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))))
+
+    def is_empty(self) -> bool:
+        """True when the store holds no quad at all."""
+        return next(self._store.quads_for_pattern(None, None, None, None), None) is None
+
     def count(self) -> int:
-        """Number of quads in the store."""
+        """Number of quads in the store: a pass over all of them (`kg stats`; a build counts only what it changed)."""
         return len(self._store)
 
     def drop_graphs(self, graphs: tuple[URIRef, ...]) -> None:
         """Remove named graphs (older versions of a document) in one transaction."""
-        self.update("".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in graphs).rstrip(" ;\n"))
+        self.update(_drop_update(graphs))
 
     def bulk_load(self, path: Path) -> None:
         """Load an N-Quads file through Oxigraph's bulk loader: the fast path, not transactional
@@ -356,6 +427,8 @@ def _rdflib_term(term):
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_PATH, _SHA256, _EXTRACTOR, _DOCUMENT = (ox.NamedNode(str(CGT[name])) for name in ("path", "sha256", "extractorFingerprint", "Document"))
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def _store_error(location: str, action: str, error: Exception) -> UserError:
@@ -398,8 +471,33 @@ class RemoteStore:
         except Exception as error:
             raise UserError(f"update failed at {self.location}: {error}".splitlines()[0]) from error
 
+    def write_graph(self, name: URIRef, quads: list[ox.Quad], drop: tuple[URIRef, ...] = ()) -> None:
+        self.update(_replace_graph_update(name, quads, drop))
+
     def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
-        self.update(_replace_graph_update(graph, drop))
+        self.write_graph(graph.identifier, _quads(graph, ox.NamedNode(str(graph.identifier))), drop)
+
+    def drop_graphs(self, graphs: tuple[URIRef, ...]) -> None:
+        self.update(_drop_update(graphs))
+
+    def documents(self, paths: Iterable[str] = (), hashes: Iterable[str] = ()) -> list[StoredDocument]:
+        rows: list = []
+        for variable, values in (("path", paths), ("sha", hashes)):
+            listed = " ".join(Literal(value).n3() for value in dict.fromkeys(values))
+            if listed:
+                rows += self.query(DOCUMENT_QUERY.format(values=f"VALUES ?{variable} {{ {listed} }}", filter=""))
+        return list({document.iri: document for document in _documents_from_rows(rows)}.values())
+
+    def documents_below(self, folders: Iterable[str]) -> list[StoredDocument]:
+        tests = " || ".join(f"STRSTARTS(?path, {Literal(folder).n3()})" for folder in folders)
+        return _documents_from_rows(self.query(DOCUMENT_QUERY.format(values="", filter=f"FILTER ({tests})"))) if tests else []
+
+    def graph_size(self, graph: URIRef) -> int:
+        rows = list(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+        return int(rows[0][0]) if rows else 0
+
+    def is_empty(self) -> bool:
+        return not self.query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }").askAnswer
 
     def count(self) -> int:
         rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
@@ -456,12 +554,8 @@ def result_from_serialized(answer: SerializedResult) -> Result:
 
 
 def stored_documents(store: Store) -> list[StoredDocument]:
-    """Every document version the store holds, with its path and hash."""
-    rows = store.query(
-        "SELECT ?doc ?path ?sha ?extractor WHERE { GRAPH ?doc { ?doc a cgt:Document ; cgt:path ?path ; cgt:sha256 ?sha "
-        "OPTIONAL { ?doc cgt:extractorFingerprint ?extractor } } }"
-    )
-    return [StoredDocument(str(r[0]), str(r[1]), str(r[2]), str(r[3]) if r[3] is not None else None) for r in rows]
+    """Every document version the store holds, with its path and hash (a pass over every document: kg remove)."""
+    return _documents_from_rows(store.query(DOCUMENT_QUERY.format(values="", filter="")))
 
 
 def graph_fingerprint(store: Store, graph: URIRef) -> str | None:
