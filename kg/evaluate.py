@@ -208,7 +208,8 @@ def score_document(extraction: Extraction, gold: dict, tally: RuleTally) -> Docu
             remaining.remove(hit)
         else:
             result.spurious.append(f"relation {labels.get(s, s)} {p} {labels.get(o, o)}  [{relation.rule}]")
-    result.misses += [f"relation {g['subject']} {g['predicate']} {g['object']}" for g in remaining]
+    found = {entity.iri for entity in extraction.entities}
+    result.misses += [f"relation {g['subject']} {g['predicate']} {g['object']}{_unfound_ends(g, gold_entities, found)}" for g in remaining]
 
     judge = lambda figure, right: tally.record("figure", figure.rule, figure.confidence, right)
     spurious, missed = _match_once(extraction.figures, gold["figures"], _figure_matches, result.figures, judge)
@@ -217,6 +218,13 @@ def score_document(extraction: Extraction, gold: dict, tally: RuleTally) -> Docu
     _score_deals(extraction, gold, result)
     _score_events(extraction, gold, result)
     return result
+
+
+def _unfound_ends(relation: dict, gold_entities: dict[str, GoldEntity], found: set[str]) -> str:
+    """Which ends of a missed relation extraction did not find as entities: a missed entity and a missed
+    pattern call for different fixes."""
+    ends = [end for end in ("subject", "object") if not gold_entities[relation[end]].identities & found]
+    return f"  ({' and '.join(ends)} not found)" if ends else ""
 
 
 def _identity(label: str | None, gold_entities: dict[str, GoldEntity]) -> frozenset[str]:

@@ -101,6 +101,10 @@ UNSEEN_NAMES = [
     pytest.param("Results for MCAR-B41M were presented.", "mcar-b41m", "TherapyProduct", "MCAR-B41M", id="code-hyphen-serial-letter"),
     pytest.param("Results for KT-4120b were presented.", "kt-4120b", "TherapyProduct", "KT-4120b", id="code-lowercase-suffix"),
     pytest.param("Results for HQ-adMSC were presented.", "hq-admsc", "TherapyProduct", "HQ-adMSC", id="code-mixed-case-cells"),
+    pytest.param("Investors included Lilly Asia Ventures last year.", "lilly-asia-ventures", "Company", "Lilly Asia Ventures", id="known-names-before-head"),
+    pytest.param("The round was led by 3H Health Investment last year.", "3h-health-investment", "Company", "3H Health Investment", id="digit-letter-name"),
+    pytest.param("The round was joined by Halden Capital China last year.", "halden-capital-china", "Company", "Halden Capital China", id="head-then-country"),
+    pytest.param("In Tokyo, Biogen Japan will sell the product.", "biogen-japan", "Company", "Biogen Japan", id="known-company-then-country"),
 ]
 
 

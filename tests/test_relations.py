@@ -72,6 +72,37 @@ SHAPES = [
         "Lunaris Bio is developing an AAV-based gene therapy.",
         "aav-gene-therapy", "usesTechnology", "aav-vector", id="technology-based-therapy",
     ),
+    # Shapes measured on the real-text dev set (corpus/real), written here with names of our own.
+    pytest.param("The regulator granted approval of MLT-204 to Halden Biotherapeutics.", "halden-biotherapeutics", "develops", "mlt-204", id="approval-granted-to-holder"),
+    pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
+    pytest.param(
+        "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
+        "halden-biotherapeutics", "develops", "mlt-204", id="described-then-developed-by",
+    ),
+    pytest.param(
+        "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
+        "mlt-204", "treats", "acute-myeloid-leukemia", id="described-then-targeting",
+    ),
+    pytest.param(
+        "MLT-204, an investigational gene therapy designed to treat Huntington's disease, entered the clinic.",
+        "mlt-204", "treats", "huntingtons-disease", id="apposition-designed-to-treat",
+    ),
+    pytest.param(
+        "Orinthe Genetics, a clinical-stage biotech company developing CAR-T cell therapies, opened a plant.",
+        "orinthe-genetics", "develops", "car-t-cell-therapy", id="company-described-developing",
+    ),
+    pytest.param(
+        "Aldenbrook Pharma, which has focused on oncology for years, is paying $40 million while taking a $20 million equity stake in Orinthe Genetics.",
+        "aldenbrook-pharma", "investsIn", "orinthe-genetics", id="taking-equity-stake-in",
+    ),
+    pytest.param(
+        "Aldenbrook Pharma grew its pipeline last year with the $300 million takeout of Orinthe Genetics.",
+        "aldenbrook-pharma", "acquires", "orinthe-genetics", id="takeout-of",
+    ),
+    pytest.param(
+        "Aldenbrook Pharma announced today that it has entered into a definitive merger agreement to acquire Orinthe Genetics.",
+        "aldenbrook-pharma", "acquires", "orinthe-genetics", id="definitive-agreement-to-acquire",
+    ),
 ]
 
 
@@ -302,3 +333,26 @@ def test_a_modality_is_not_the_subject_beside_a_named_product(nlp):
     extraction = extract_text(nlp, text)
     subjects = {r.subject for r in extraction.relations if r.predicate == "treats"}
     assert subjects <= {iri("mlt-204")}, _describe(extraction)
+
+
+def test_definite_modality_refers_to_the_product_named_before(nlp):
+    """'The ... CAR-T therapy from X' after a product was named speaks of that product."""
+    extraction = extract_text(nlp, "Kymriah was approved in Japan in 2019. The innovative CAR-T therapy from Novartis is given once.")
+    found = {(r.subject, r.predicate, r.object) for r in extraction.relations}
+    assert (iri("novartis"), "develops", iri("kymriah")) in found, _describe(extraction)
+    assert not any(r.subject == iri("car-t-cell-therapy") or r.object == iri("car-t-cell-therapy") for r in extraction.relations)
+
+
+def test_a_definite_modality_before_a_noun_is_no_anaphor(nlp):
+    extraction = extract_text(nlp, "Kymriah was approved in Japan in 2019. The CAR-T therapy market from Novartis grew.")
+    assert (iri("novartis"), "develops", iri("kymriah")) not in {(r.subject, r.predicate, r.object) for r in extraction.relations}
+
+
+def test_every_investor_of_a_round_led_and_supported(nlp):
+    extraction = extract_text(
+        nlp, "Lunaris Bio closed a $60 million Series B financing. The financing round was led by Halden Capital, "
+        "and supported by Orinthe Ventures and Brantwell Partners.",
+    )
+    investors = {r.subject for r in extraction.relations if r.predicate == "investsIn" and r.object == iri("lunaris-bio")}
+    assert investors == {iri("halden-capital"), iri("orinthe-ventures"), iri("brantwell-partners")}, _describe(extraction)
+    assert not [r for r in extraction.relations if r.predicate == "collaboratesWith"], _describe(extraction)

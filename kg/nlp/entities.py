@@ -268,6 +268,46 @@ def _narrower_disease(span: Span, kept: KeptNames, taken: set[int], type_of) -> 
     taken.difference_update(i for k in inside for i in range(k.start, k.end))
 
 
+WIDER_COMPANY_PARTS = ("Company", "Country", "Region")
+"""Known names a longer company name may contain: 'Lilly Asia Ventures' (a company and a region before a head word)."""
+
+
+def _wider_company(span: Span, kept: KeptNames, taken: set[int], type_of) -> None:
+    """A new company name that ends in a head word beyond the known names it starts with is one company,
+    not its parts: 'Lilly Asia Ventures' is not Eli Lilly plus Asia, 'Novartis Gene Therapies' not Novartis."""
+    overlapping = kept.overlapping(span)
+    inside = [k for k in overlapping if span.start <= k.start and k.end <= span.end and len(k) < len(span)]
+    if not inside or len(inside) < len(overlapping) or any(type_of(k.label_) not in WIDER_COMPANY_PARTS for k in inside):
+        return
+    for k in inside:
+        kept.remove(k)
+        for token in k:
+            token.ent_id = 0  # else the new span would take the identity of the known name at its root
+    taken.difference_update(i for k in inside for i in range(k.start, k.end))
+
+
+def _regional_subsidiaries(doc: Doc, known: list[Span], type_of) -> list[Span]:
+    """A known company followed at once by a country is that company's national arm, a company of its own
+    ('Biogen Japan', 'Sequoia Capital China'), when no capitalised word follows the country."""
+    by_start = {span.start: span for span in known}
+    joined, absorbed = [], set()
+    for span in known:
+        if id(span) in absorbed:
+            continue
+        country = by_start.get(span.end)
+        after = country.end if country is not None else None
+        if (span.label_ == "Company" and country is not None and type_of(country.label_) == "Country"
+                and doc[span.end - 1].whitespace_ and doc[span.end - 1].text not in (",", ")")
+                and not (after < len(doc) and doc[after].is_title and not doc[after].is_sent_start)):
+            for token in doc[span.start : country.end]:
+                token.ent_id = 0  # a company of its own, not the parent nor the country
+            joined.append(Span(doc, span.start, country.end, label="Company"))
+            absorbed.add(id(country))
+            continue
+        joined.append(span)
+    return joined
+
+
 def _short_names_join_full_names(doc: Doc, spans: list[Span]) -> list[Span]:
     """A one-word company name that begins a longer company name of the same text is that company
     ('Brantwell' and 'Brantwell Therapeutics'), wherever in the text the two appear."""
@@ -386,7 +426,7 @@ class NameFinder:
         for i in sorted({*tokens_with(doc, ORTH, self.anchor_texts), *tokens_with(doc, LOWER, self.anchor_lowers)}):
             token = doc[i]
             if token.text in self.company_heads and i > 0:
-                candidates.append(("Company", _proper_run_start(doc, i), i + 1))
+                candidates.append(("Company", _proper_run_start(doc, i), self._regional_end(doc, i + 1)))
             elif token.lower_ in self.suffixes and i > 0 and not (token.is_lower and token.lower_ in self.words.common_word_suffixes):
                 before = i - 1 if doc[i - 1].text == "," else i
                 candidates.append(("Company", _proper_run_start(doc, before), i + 1))
@@ -415,7 +455,7 @@ class NameFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents
-        known = [self._with_suffix(doc, ent) for ent in ents if ent.ent_id_]
+        known = _regional_subsidiaries(doc, [self._with_suffix(doc, ent) for ent in ents if ent.ent_id_], self.type_of)
         taken = {i for span in known for i in range(span.start, span.end)}
         taken |= {i for ent in ents if ent.label_ == NOT_AN_ENTITY for i in range(ent.start, ent.end)}
         found: dict[str, list[Span]] = {}
@@ -439,6 +479,8 @@ class NameFinder:
             for span in filter_spans(found.get(label, [])):
                 if label == "Disease":
                     _narrower_disease(span, kept_names, taken, self.type_of)
+                elif label == "Company" and any(t.text in self.company_heads for t in span[1:]):
+                    _wider_company(span, kept_names, taken, self.type_of)
                 if taken.isdisjoint(range(span.start, span.end)):
                     kept_names.add(span)
                     taken.update(range(span.start, span.end))
@@ -460,6 +502,16 @@ class NameFinder:
             return False
         sentence = ent.sent
         return not (is_heading(sentence) or sentence.text.strip() == ent.text)
+
+    def _regional_end(self, doc: Doc, end: int) -> int:
+        """The end of a company name stretched over a country right after it ('Sequoia Capital China'),
+        when no capitalised word follows the country."""
+        if end >= len(doc) or doc[end].ent_iob_ != "B" or self.type_of(doc[end].ent_type_) != "Country" or not doc[end - 1].whitespace_:
+            return end
+        after = end + 1
+        while after < len(doc) and doc[after].ent_iob_ == "I":
+            after += 1
+        return end if after < len(doc) and doc[after].is_title and not doc[after].is_sent_start else after
 
     def _with_suffix(self, doc: Doc, ent: Span) -> Span:
         """Stretch a known company over its legal suffix: 'Novartis' -> 'Novartis AG'."""
@@ -494,7 +546,13 @@ class NameFinder:
         if label == "TherapyProduct" and (self.not_products.fullmatch(doc[start].text) or self.not_products.fullmatch(doc[start:end].text)):
             return None
         if label in ("Company", "Agency", "Law"):
-            while start < end - 1 and (doc[start].lower_ in self.words.leading_noise or doc[start].ent_id_):
+            suffix_inside = [t.i for t in doc[start : end - 1] if t.lower_ in self.suffixes and t.is_title
+                             and doc[t.i + 1].lower_ not in self.suffixes and doc[t.i + 1].text != ","]
+            if suffix_inside:  # 'Biogen Japan Ltd. Pfizer China Biotech': a name ends at its legal form
+                start = suffix_inside[-1] + 1
+            while start < end - 1 and (doc[start].lower_ in self.words.leading_noise or doc[start].ent_id_
+                                       and not (label == "Company" and self.type_of(doc[start].ent_type_) in WIDER_COMPANY_PARTS
+                                                and any(t.text in self.company_heads for t in doc[start + 1 : end]))):
                 start += 1
             if start >= end - 1 or doc[start].lower_ in self.suffixes or doc[start].is_lower:
                 return None

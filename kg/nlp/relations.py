@@ -22,6 +22,13 @@ MACROS = {
     "{DET}": r"(?:(?:the|a|an|its|their|his|her|our)\s+)?",
     "{W}": r"(?:[^\s<>]+\s+){0,3}",
     "{WS}": r"(?:[^\s<>]+\s+){0,8}",
+    # Patients described before their disease: "patients at least 12 years old with", "adult patients with".
+    "{PATIENTS}": r"(?:patients|people|children|adults|infants)\s+(?:(?:aged|at least|over|under|older|younger|than|\d+|years?|months?|old|and|or|of|age|who|are)\s+){0,6}with\s+",
+    # A description of a product: plain words, commas and the technologies, modalities and delivery methods
+    # it names ("an autologous, armoured GPC3-targeted <Therapy>"), never a sentence or clause break.
+    "{DESC}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,140}?",
+    # The same, which may also name the product's developer ("a CAR-T treatment developed by <Company>, targeting").
+    "{DESC_BY}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod|Company)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,160}?",
 }
 COORDINATION = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|&|/|,?\s*as well as|,?\s*along with)\s*", re.I)
 MAX_GAP_TOKENS = 40
@@ -224,7 +231,8 @@ class RelationFinder:
             if raiser is not None:
                 last_named[ROUND] = raiser
             if referred:
-                ents = sorted([*ents, *(stand_in for stand_in, _ in referred.values())], key=lambda e: e.start)
+                covered = {i for stand_in, _ in referred.values() for i in range(stand_in.start, stand_in.end)}
+                ents = sorted([*(e for e in ents if e.start not in covered), *(stand_in for stand_in, _ in referred.values())], key=lambda e: e.start)
             groups = coordination_groups(doc, ents, self.type_of)
             described = apposed_modalities(doc, ents)
             candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
@@ -247,6 +255,7 @@ class RelationFinder:
             if referred:
                 candidates = list(_to_antecedents(candidates, referred))
             candidates = [m for m in candidates if not self._trial_approval(doc, m)]
+            candidates = _without_vaguer_partnerships(candidates)
             for mention in candidates:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
@@ -273,7 +282,12 @@ class RelationFinder:
             token = doc[i]
             for end in range(token.i + 1, min(token.i + 5, sentence.end)):
                 word = doc[end]
-                if end in inside or word.is_punct or word.lower_ in self.cues.new_referent_words:
+                if end in inside:
+                    stand_in = self._modality_anaphor(doc, sentence, token, end, ents, last_named)
+                    if stand_in is not None:
+                        referred[stand_in.start] = (stand_in, last_named["TherapyProduct"])
+                    break
+                if word.is_punct or word.lower_ in self.cues.new_referent_words:
                     break
                 label = self.cues.anaphors.get(word.lower_)
                 following = doc[end + 1] if end + 1 < sentence.end else None
@@ -288,6 +302,19 @@ class RelationFinder:
                     referred[stand_in.start] = (stand_in, antecedent)
                     break
         return referred
+
+    def _modality_anaphor(self, doc: Doc, sentence: Span, the, start: int, ents: list[Span], last_named: dict[str, Span]) -> Span | None:
+        """'The innovative CAR T-cell therapy from Fosun Kite ...' after 'Yescarta ...': a definite modality,
+        not followed by a name or a noun it modifies ('the gene therapy market'), stands for the product named
+        last in an earlier sentence."""
+        modality = next((e for e in ents if e.start == start), None)
+        if modality is None or modality.label_ != "TherapyModality" or "TherapyProduct" not in last_named:
+            return None
+        following = doc[modality.end] if modality.end < sentence.end else None
+        if following is not None and not (following.is_punct or following.is_stop) or any(e.start in (modality.end, modality.end + 1) and e.label_ == "TherapyProduct" for e in ents):
+            return None
+        product = last_named["TherapyProduct"]
+        return Span(doc, the.i, modality.end, label=product.label_, span_id=product.ent_id_)
 
     def _context_holds(self, rule, doc, sentence, ents, first: Span, last: Span) -> bool:
         if rule.context_before is not None and not rule.context_before.search(masked_text(doc, sentence.start_char, first.start_char, ents, self.type_of)):
@@ -461,6 +488,21 @@ def _raiser(sentence: Span, ents: list[Span], raise_verbs: frozenset[str]) -> Sp
     if verb is None:
         return None
     return next((e for e in reversed(ents) if e.label_ == "Company" and e.end <= verb), None)
+
+
+SPECIFIC_DEAL_PREDICATES = {"investsIn", "acquires"}
+
+
+def _without_vaguer_partnerships(candidates: list[RelationMention]) -> list[RelationMention]:
+    """A collaboration read only from nearby trigger words says less than an investment or acquisition a rule
+    read between the same two companies ('investors ... also joined the round'), and two investors in one
+    round are not partners: keep the specific reading."""
+    specific = {frozenset((m.subject.start, m.object.start)) for m in candidates if m.predicate in SPECIFIC_DEAL_PREDICATES}
+    investors = {m.subject.start for m in candidates if m.predicate == "investsIn"}
+    return [m for m in candidates if not (
+        m.predicate == "collaboratesWith" and m.rule.endswith(".window")
+        and (frozenset((m.subject.start, m.object.start)) in specific or {m.subject.start, m.object.start} <= investors)
+    )]
 
 
 def _to_antecedents(candidates: list[RelationMention], referred: dict[int, tuple[Span, Span]]):
