@@ -212,7 +212,8 @@ def test_browse_filters_are_drawn_from_the_graph(server):
     assert '<option value="https://w3id.org/cgt-kg/ontology#Acquisition">Acquisition (2)</option>' in page.text
     narrowed = fetch(server, "/browse/Deal", kind="https://w3id.org/cgt-kg/ontology#Acquisition", year="2018").text
     rows = narrowed.split("<tbody>")[1].split("</tbody>")[0]
-    assert "AveXis | Novartis" in rows and "Kite" not in rows and "8,700,000,000" in rows
+    assert '<a href="/entity/avexis" title="https://w3id.org/cgt-kg/id/avexis">AveXis</a> | <a href="/entity/novartis"' in rows
+    assert "Kite" not in rows and "8,700,000,000" in rows
     ignored = fetch(server, "/browse/Deal", kind="not-in-the-graph").text
     assert "Kite" in ignored.split("<tbody>")[1]
 
@@ -242,6 +243,13 @@ def test_browse_downloads_keep_the_filters(server):
     listed = fetch(server, "/browse/Deal.csv", year="2017").text.splitlines()
     assert listed[0] == "date,kind,parties,value_usd,status,sources"
     assert len(listed) == 2 and "Gilead Sciences | Kite Pharma" in listed[1] and ",11900000000," in listed[1]
+
+
+def test_each_name_in_a_list_links_to_its_entity(server):
+    rows = fetch(server, "/query", canned="deals", company="Novartis").text.split("<tbody>")[1].split("</tbody>")[0]
+    assert '<a href="/entity/avexis" title="https://w3id.org/cgt-kg/id/avexis">AveXis (target)</a> | <a href="/entity/novartis"' in rows
+    listed = fetch(server, "/query.csv", canned="deals", company="Novartis").text
+    assert "AveXis (target) | Novartis (acquirer)" in listed  # downloads keep the value as it is
 
 
 def test_numbers_are_formatted_in_pages_and_raw_for_sorting(server):

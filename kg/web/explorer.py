@@ -202,6 +202,8 @@ class Cell:
     href: str | None = None
     title: str | None = None
     raw: str | int | float | bool | None = None
+    parts: tuple["Cell", ...] = ()
+    """A list of names in one value ("AveXis (target) | Novartis (acquirer)"), each part linked on its own."""
 
     @property
     def numeric(self) -> bool:
@@ -237,7 +239,21 @@ def term_cell(term, index: LabelIndex) -> Cell:
     raw = raw_value(term)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return Cell(readable_number(raw), cell.href, cell.title, raw)
-    return Cell(cell.text, cell.href, cell.title, raw)
+    return Cell(cell.text, cell.href, cell.title, raw, cell.parts)
+
+
+LIST_SEPARATOR = " | "
+"""How the canned queries and browse lists join several names in one value (GROUP_CONCAT)."""
+ROLE = re.compile(r"^(?P<name>.+?) \((?P<role>[^()]+)\)$")
+
+
+def _named_cell(text: str, index: LabelIndex) -> Cell | None:
+    """A name, or a name with its role in brackets ("AveXis (target)"), as a link to its entity; None when no entity has that label."""
+    for name in (text, ROLE.match(text) and ROLE.match(text)["name"]):
+        iri = index.by_label.get(name.lower()) if name else None
+        if iri is not None:
+            return Cell(text, entity_url(iri), iri)
+    return None
 
 
 def _term_cell(term, index: LabelIndex) -> Cell:
@@ -257,6 +273,10 @@ def _term_cell(term, index: LabelIndex) -> Cell:
         return Cell(text, entity_url(index.by_label[text.lower()]), index.by_label[text.lower()])
     if text in index.by_title:
         return Cell(text, document_url(index.by_title[text]), index.by_title[text])
+    if LIST_SEPARATOR in text:
+        parts = tuple(_named_cell(part, index) or Cell(part) for part in text.split(LIST_SEPARATOR))
+        if any(part.href for part in parts):
+            return Cell(text, parts=parts)
     return Cell(text)
 
 
