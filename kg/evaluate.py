@@ -281,16 +281,21 @@ def _score_deals(extraction: Extraction, gold: dict, result: DocumentScore) -> N
         result.misses.append(f"deal    {g['kind']} {names} {g.get('date') or ''}")
 
 
-def _event_is_right(event, gold: dict, gold_entities: dict[str, GoldEntity]) -> bool:
-    """An event is right when its kind, product and agency (or designation) agree with the gold event."""
-    decider = _identity(gold.get("agency") or gold.get("designation"), gold_entities) or {""}
-    return (GOLD_EVENT_KINDS.get(gold["kind"], gold["kind"]) == event.kind
-            and event.product in _identity(gold.get("product"), gold_entities)
-            and (event.agency or event.designation or "") in decider)
+def event_is_right(event, gold: dict, gold_entities: dict[str, GoldEntity]) -> bool:
+    """An event is right when its kind and product agree with the gold event, and so does what decided it:
+    a designation grant's designation (its agency follows from the designation), an approval's agency or
+    jurisdiction, whichever the gold event names (either, when it names both)."""
+    if GOLD_EVENT_KINDS.get(gold["kind"], gold["kind"]) != event.kind or event.product not in _identity(gold.get("product"), gold_entities):
+        return False
+    if event.kind == "DesignationGrant":
+        return event.designation in _identity(gold.get("designation"), gold_entities)
+    deciders = [gold[field] for field in ("agency", "jurisdiction") if gold.get(field)]
+    found = [value for value in (event.agency, event.jurisdiction) if value]
+    return not deciders or any(value in _identity(decider, gold_entities) for decider in deciders for value in found)
 
 
 def _score_events(extraction: Extraction, gold: dict, result: DocumentScore) -> None:
-    spurious, missed = _match_once(extraction.events, gold["events"], lambda event, g: _event_is_right(event, g, gold["entities"]), result.events)
+    spurious, missed = _match_once(extraction.events, gold["events"], lambda event, g: event_is_right(event, g, gold["entities"]), result.events)
     result.spurious += [f"event   {e.kind} {e.product} {e.agency or e.designation or ''}" for e in spurious]
     result.misses += [f"event   {g['kind']} {g.get('product')} {g.get('agency') or g.get('designation') or ''}" for g in missed]
 

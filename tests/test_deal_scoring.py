@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kg.evaluate import GoldEntity, deal_is_right
-from kg.model import Deal, DealParty, DealTerm, Span
+from kg.evaluate import GoldEntity, event_is_right, deal_is_right
+from kg.model import Deal, DealParty, DealTerm, RegulatoryEvent, Span
 from kg.namespaces import CGTID
 
 SPAN = Span("x", 0, 1)
@@ -43,3 +43,33 @@ def test_a_per_share_price_is_never_the_value():
     no_value = {**GOLD, "terms": {}}
     assert deal_is_right(_deal(value=21.5, name="per_share"), no_value, GOLD_ENTITIES)
     assert not deal_is_right(_deal(value=60_000_000.0), no_value, GOLD_ENTITIES), "a value the text does not state"
+
+
+EVENT_ENTITIES = {
+    label: GoldEntity(label, type_, frozenset({str(CGTID[local])}))
+    for label, type_, local in (
+        ("CT041", "Therapy", "ct041"), ("European Medicines Agency", "Agency", "ema"), ("PRIME scheme", "Regulation", "prime-scheme"),
+        ("orphan designation", "Regulation", "orphan-drug-designation"), ("China", "Country", "china"),
+        ("National Medical Products Administration", "Agency", "nmpa"),
+    )
+}
+
+
+def _event(kind, agency=None, jurisdiction=None, designation=None):
+    return RegulatoryEvent(kind, str(CGTID["ct041"]), agency and str(CGTID[agency]), jurisdiction and str(CGTID[jurisdiction]),
+                           designation and str(CGTID[designation]), (), None, None, SPAN)
+
+
+def test_a_designation_grant_is_judged_by_its_designation():
+    gold = {"kind": "Designation", "product": "CT041", "agency": "European Medicines Agency", "designation": "PRIME scheme"}
+    assert event_is_right(_event("DesignationGrant", designation="prime-scheme"), gold, EVENT_ENTITIES)
+    assert not event_is_right(_event("DesignationGrant", designation="orphan-drug-designation"), gold, EVENT_ENTITIES)
+    assert not event_is_right(_event("Approval", agency="ema"), gold, EVENT_ENTITIES)
+
+
+def test_an_approval_is_judged_by_the_agency_or_jurisdiction_the_gold_names():
+    by_agency = {"kind": "Approval", "product": "CT041", "agency": "National Medical Products Administration", "jurisdiction": "China"}
+    assert event_is_right(_event("Approval", agency="nmpa"), by_agency, EVENT_ENTITIES)
+    assert event_is_right(_event("Approval", jurisdiction="china"), by_agency, EVENT_ENTITIES)
+    assert not event_is_right(_event("Approval", agency="ema"), by_agency, EVENT_ENTITIES)
+    assert not event_is_right(_event("Clearance", agency="nmpa"), by_agency, EVENT_ENTITIES)
