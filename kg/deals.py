@@ -229,7 +229,32 @@ def _terms(sentences: tuple[Span, ...], values: dict[int, list[Figure]]) -> tupl
         for figure in values.get(sentence.start, ()):
             name = _term_name(sentence.text, figure)
             found.setdefault(name, DealTerm(name, figure.value, figure.unit, usd_value(figure.value, figure.unit, figure.year), sentence))
+        if "per_share" not in found and (price := _per_share_price(sentence)):
+            found["per_share"] = price
     return tuple(found.values())
+
+
+@functools.lru_cache(maxsize=1)
+def _price_pattern() -> re.Pattern:
+    """A currency symbol or code (ontology/patterns/figures.toml) right before a plain amount with no scale word."""
+    from kg.nlp.figures import load_figure_patterns  # here, not at the top: kg.deals is loaded without spaCy after a build
+
+    symbols = sorted(load_figure_patterns().currencies, key=len, reverse=True)
+    return re.compile(r"(?<![\w$])(" + "|".join(map(re.escape, symbols)) + r")\s?(\d[\d,]*(?:\.\d+)?)(?![\d.,]*\s*(?:million|billion|bn|mn|m|b)\b)", re.I)
+
+
+def _per_share_price(sentence: Span) -> DealTerm | None:
+    """The price per share or per ADS a deal sentence states ("$114.50 per share"): the figure reader leaves such
+    amounts out, since they are never a deal's value, but the deal keeps them as its per_share term."""
+    from kg.nlp.figures import load_figure_patterns
+
+    patterns = load_figure_patterns()
+    for match in _price_pattern().finditer(sentence.text):
+        if patterns.cues["per_share_after"].match(sentence.text[match.end() :]):
+            value, currency = float(match.group(2).replace(",", "")), patterns.currencies[match.group(1).lower()]
+            if value < PER_SHARE_CEILING:
+                return DealTerm("per_share", value, currency, usd_value(value, currency, None), sentence)
+    return None
 
 
 def _term_name(sentence: str, figure: Figure) -> str:

@@ -167,3 +167,35 @@ def test_a_deal_value_rejected_and_then_accepted_comes_back_without_re_extractio
         decide(store, [item.id], "accepted")
         assert values() == [4.3e9, 4.8e9]
         assert store.query("ASK { GRAPH ?g { ?deal cgt:usdValue 4800000000.0 ; prov:wasDerivedFrom ?g } }").askAnswer
+
+
+def test_kg_extract_json_prints_each_deal_as_issue_11_says(tmp_path):
+    import json
+    import re
+
+    from conftest import run_kg
+
+    article = tmp_path / "deals.txt"
+    article.write_text(
+        "Janssen entered into a worldwide collaboration and license agreement with Legend Biotech in December 2017. "
+        "Under the terms of the agreement, Janssen will pay Legend Biotech $350 million upfront and up to $1.2 billion in milestones.\n\n"
+        + ROCHE + " Sanofi invested EUR 100 million in Lunaris Bio in 2021.\n",
+        encoding="utf-8",
+    )
+    printed = run_kg("extract", "--json", "--model", "rules", article)
+    assert printed.returncode == 0, printed.stderr
+    deals = {deal["kind"]: deal for deal in json.loads(printed.stdout)["deals"]}
+    assert set(deals) == {"Licensing", "Acquisition", "Investment"}
+    for deal in deals.values():
+        assert {"kind", "parties", "terms", "date", "status", "evidence"} <= set(deal)
+        assert all(set(party) == {"id", "label", "role"} for party in deal["parties"])
+        assert list(deal["terms"]) == ["upfront", "equity", "milestones", "total", "per_share"]
+        assert all(term is None or set(term) == {"value", "currency", "usd"} for term in deal["terms"].values())
+        assert re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", deal["date"]) and deal["status"] in ("proposed", "announced", "completed", "terminated")
+        assert deal["evidence"]["text"] in article.read_text(encoding="utf-8")
+    licence, acquisition, investment = deals["Licensing"], deals["Acquisition"], deals["Investment"]
+    assert [(p["label"], p["role"]) for p in licence["parties"]] == [("Janssen", "licensee"), ("Legend Biotech", "licensor")]
+    assert (licence["terms"]["upfront"]["usd"], licence["terms"]["milestones"]["usd"], licence["terms"]["total"]) == (3.5e8, 1.2e9, None)
+    assert acquisition["terms"]["per_share"] == {"value": 114.5, "currency": "USD", "usd": 114.5}  # kept, never the value
+    assert acquisition["terms"]["total"]["usd"] == 4.3e9 and (acquisition["date"], acquisition["status"]) == ("2019-02", "completed")
+    assert investment["terms"]["total"] == {"value": 1e8, "currency": "EUR", "usd": pytest.approx(1.18e8)} and investment["date"] == "2021"
