@@ -95,3 +95,23 @@ def test_a_pattern_naming_a_kind_the_ontology_lacks_is_one_clear_error(tmp_path)
     assert failed.returncode == 1
     (line,) = stderr_lines(failed)
     assert "deals.toml: 'JointVenture' is not a subclass of cgt:Deal in ontology/cgt.ttl (kinds: Acquisition, Merger" in line
+
+
+def test_the_charts_draw_deal_and_event_kinds_in_their_ontology_colours(tmp_path, rules_nlp):
+    from conftest import opened
+    from kg.build import build
+    from kg.web.charts import deals_chart, regulatory_chart
+
+    (tmp_path / "news.txt").write_text(
+        "Roche agreed to acquire Spark Therapeutics for about $4.3 billion in February 2019.\n\n"
+        "The FDA approved Casgevy for sickle cell disease in December 2023.\n\n"
+        "In 2021 Bluebird Bio and Regeneron Pharmaceuticals entered into a license agreement for gene therapies.\n",
+        encoding="utf-8",
+    )
+    schema = load_schema()
+    with opened(tmp_path / "store", create=True) as store:
+        build([tmp_path / "news.txt"], store, rules_nlp)
+        deals, regulatory = deals_chart(store).data, regulatory_chart(store).data
+    assert {(k["kind"], k["colour"]) for k in deals["kinds"]} == {("Acquisition", schema.colour("Acquisition")), ("Licensing", schema.colour("Licensing"))}
+    assert regulatory["colours"] == {"approval": schema.colour("Approval"), "designation": schema.colour("DesignationGrant")}
+    assert [p["kind"] for p in regulatory["points"]] == ["approval"]
