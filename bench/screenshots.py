@@ -30,8 +30,12 @@ EXPLORER_PAGES = {
     "/charts": "docs/img/explorer-charts.png",
     "/browse/Deal": "docs/img/explorer-browse.png",
     "/query?canned=deals_per_year&since=2017": "docs/img/explorer-query.png",
+    "/entity/novartis": "docs/img/serve-entity.png",
 }
-"""Explorer path -> README image; the charts page is waited on until every chart is drawn."""
+"""Explorer path -> README image; the charts page is waited on until every chart is drawn, a page with a
+network until its layout is stable."""
+EDITOR_IMAGE = "docs/img/explorer-editor.png"
+"""The query editor completing `cgt:acq`."""
 
 
 @contextmanager
@@ -99,13 +103,32 @@ def explorer_screenshots(browser, base_url: str, pages: dict[str, str] = EXPLORE
                 section.locator("xpath=self::*[@data-state='drawn']").wait_for(timeout=30_000)
             if page.locator(".cm-editor").count() == 0 and page.locator("#query").count():
                 page.locator(".cm-editor").wait_for(timeout=30_000)
-            target = ROOT / image
-            target.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(target), full_page=path == "/charts")
-            written.append(target)
+            if page.locator("iframe.network").count():
+                page.frame_locator("iframe.network").locator("body[data-state=ready]").wait_for(state="attached", timeout=60_000)
+            written.append(_save(page, image, full_page=path == "/charts"))
+        written.append(editor_completion(page, EDITOR_IMAGE))
     finally:
         context.close()
     return written
+
+
+def editor_completion(page, image: str, typed: str = "SELECT ?company ?target WHERE {\n  ?company cgt:acq") -> Path:
+    """The query page with `typed` in the editor and its completions open."""
+    page.goto("/query")
+    editor = page.locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    page.keyboard.type(typed, delay=20)
+    page.locator(".cm-tooltip-autocomplete").wait_for(timeout=30_000)
+    return _save(page, image)
+
+
+def _save(page, image: str, full_page: bool = False) -> Path:
+    target = ROOT / image
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target), full_page=full_page)
+    return target
 
 
 def serve_and_shoot(store: str) -> list[Path]:
