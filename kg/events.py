@@ -80,13 +80,15 @@ def events_from(relations: tuple[Relation, ...], sentences: Sequence[Span] = (),
         for agency in agencies or [None]:
             key = (product, agency, None if agency else places[0])
             approvals.setdefault(key, []).extend(r for r in stated if r.predicate == "approvedIn" or r.object == agency)
+    approvals = _places_join_their_agency(approvals)
     treats = [r for r in relations if r.predicate == "treats"]
     events = []
     for (product, agency, place), stated in approvals.items():
         spans = _sentences(stated)
         places = [r.object for r in stated if r.predicate == "approvedIn"]
         events.append(RegulatoryEvent(
-            kind="Approval", product=product, agency=agency, jurisdiction=place or (places[0] if places else None),
+            kind="Approval", product=product, agency=agency,
+            jurisdiction=place or (places[0] if places else agency_jurisdictions().get(agency or "")),
             designation=None, indications=_indications(product, spans, treats),
             approval_type=_approval_type(spans), date=_date(spans),
             evidence=spans[0], sources=spans,
@@ -100,6 +102,29 @@ def events_from(relations: tuple[Relation, ...], sentences: Sequence[Span] = (),
         ))
     events.extend(others)
     return tuple(events)
+
+
+def _places_join_their_agency(approvals: dict[tuple, list[Relation]]) -> dict[tuple, list[Relation]]:
+    """'Approved in the U.S.' in one sentence and 'the FDA granted approval' in another are one approval: an
+    approval stated only by its place joins the product's approval by the agency whose jurisdiction that
+    place is (cgt:jurisdiction in the vocabulary), when there is exactly one such approval."""
+    places = agency_jurisdictions()
+    merged = {key: list(stated) for key, stated in approvals.items() if key[1] is not None}
+    for (product, agency, place), stated in approvals.items():
+        if agency is not None:
+            continue
+        home = [key for key in merged if key[0] == product and places.get(key[1]) == place]
+        merged.setdefault(home[0] if len(home) == 1 else (product, None, place), []).extend(stated)
+    return merged
+
+
+@functools.lru_cache(maxsize=1)
+def agency_jurisdictions() -> dict[str, str]:
+    """Each agency of the vocabulary with the country or region it decides for."""
+    from kg.namespaces import CGT
+    from kg.ontology import load_vocabulary
+
+    return {str(agency): str(place) for agency, place in load_vocabulary().reference.subject_objects(CGT.jurisdiction)}
 
 
 def _decided_events(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> list[RegulatoryEvent]:

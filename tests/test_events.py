@@ -27,12 +27,29 @@ def test_one_approval_per_agency_with_its_own_place_type_and_date():
     )
     events = {(e.kind, e.agency or e.designation): e for e in events_from(relations)}
     fda = events[("Approval", str(CGTID["fda"]))]
-    assert (fda.approval_type, fda.date, fda.jurisdiction, fda.indications) == ("accelerated", "2024-02", None, (str(CGTID["melanoma"]),))
+    # no place stated: the jurisdiction is the agency's own (cgt:jurisdiction of the FDA in the vocabulary)
+    assert (fda.approval_type, fda.date, fda.jurisdiction, fda.indications) == ("accelerated", "2024-02", str(CGTID["united-states"]), (str(CGTID["melanoma"]),))
     ec = events[("Approval", str(CGTID["european-commission"]))]
     assert (ec.approval_type, ec.date, ec.jurisdiction) == ("conditional marketing authorisation", "2024-01", str(CGTID["european-union"]))
     rmat = events[("DesignationGrant", str(CGTID["rmat"]))]
     assert (rmat.date, rmat.agency) == ("2019", None)
     assert len(events) == 3
+
+
+def test_a_place_joins_the_approval_of_its_agency():
+    """'Approved in the U.S.' and 'the FDA granted approval' in two sentences are one approval; a place no
+    agency of the document decides for stays an approval of its own."""
+    in_us = "Amtagvi was approved in the United States in February 2024."
+    in_japan = "Amtagvi was approved in Japan in 2025."
+    relations = (
+        _relation("amtagvi", "approvedIn", "united-states", in_us, 0),
+        _relation("amtagvi", "approvedBy", "fda", FDA, 200),
+        _relation("amtagvi", "approvedIn", "japan", in_japan, 400),
+    )
+    events = sorted(events_from(relations), key=lambda e: e.evidence.start)
+    assert [(e.agency, e.jurisdiction) for e in events] == [
+        (str(CGTID["fda"]), str(CGTID["united-states"])), (None, str(CGTID["japan"]))]
+    assert len(events[0].sources) == 2
 
 
 def test_the_same_approval_in_two_sentences_is_one_event():
