@@ -100,7 +100,11 @@ def listen(host: str, port: int) -> socket.socket:
     """A socket bound to host:port (port 0 picks a free one); UserError when the address is taken or wrong."""
     try:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        return socket.create_server((host, port), family=family)
+        bound = socket.create_server((host, port), family=family)
+        # asyncio sets TCP_NODELAY only on sockets made with proto=IPPROTO_TCP (create_server makes proto 0); the
+        # connections accepted here inherit it, so a response's head and body are not held 40 ms by Nagle + delayed ACK
+        bound.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return bound
     except OSError as error:
         raise UserError(f"cannot listen on {host}:{port} ({error.strerror or error}); choose another --host or --port") from error
 
