@@ -82,6 +82,7 @@ def deals_from(
         parties = (relation.subject, relation.object)
         key = (broad.name, frozenset(parties) if broad.roles[0] == broad.roles[1] else parties)
         grouped.setdefault(key, []).append(relation)
+    grouped = _rounds(grouped, patterns)
     values: dict[int, list[Figure]] = {}
     for figure in figures:
         if figure.measure == "DealValue":
@@ -94,9 +95,15 @@ def deals_from(
         first = stated[0]
         sentences_of_deal = tuple(dict.fromkeys(r.evidence for r in stated))
         kind = next((cue.kind for cue in patterns.kinds if cue.broader == broad.name and any(cue.cue.search(s.text) for s in sentences_of_deal)), broad.name)
-        iris = (first.subject, first.object)
         following = after.get(key, ())
-        roles = _roles_read(kind, iris, sentences_of_deal + following, mentions) or dict(zip(iris, broad.roles))
+        if _is_round(key):
+            iris = (*dict.fromkeys(r.subject for r in stated), first.object)
+            roles = {iri: broad.roles[0] for iri in iris[:-1]} | {first.object: broad.roles[1]}
+            announced = _round_sentences(first, sentences, patterns, mentions, set(iris[:-1]))
+            sentences_of_deal = tuple(dict.fromkeys((*announced, *sentences_of_deal)))
+        else:
+            iris = (first.subject, first.object)
+            roles = _roles_read(kind, iris, sentences_of_deal + following, mentions) or dict(zip(iris, broad.roles))
         parties = tuple(DealParty(iri, labels.get(iri, iri), roles[iri]) for iri in iris)
         deals.append(Deal(
             kind=kind,
@@ -141,6 +148,9 @@ class DealPatterns:
     kinds: tuple[KindCue, ...]
     terms_reach: int
     terms_sentence: re.Pattern
+    round_name: re.Pattern
+    round_sentence: re.Pattern
+    round_reach: int
 
 
 @functools.lru_cache(maxsize=4)
@@ -163,8 +173,11 @@ def deal_patterns(path: Path = DEALS_PATTERNS) -> DealPatterns:
         for entry in data.get("role", ())
     )
     cues = tuple(KindCue(entry["kind"], kinds[entry["kind"]].broader, re.compile(entry["cue"], re.I)) for entry in data.get("kind", ()))
-    terms = data["terms"]
-    return DealPatterns(roles, cues, int(terms["terms_reach"]), re.compile(terms["terms_sentence"], re.I))
+    terms, rounds = data["terms"], data["rounds"]
+    return DealPatterns(
+        roles, cues, int(terms["terms_reach"]), re.compile(terms["terms_sentence"], re.I),
+        re.compile(rounds["round_name"], re.I), re.compile(rounds["round_sentence"], re.I), int(rounds["round_reach"]),
+    )
 
 
 def _roles_read(kind: str, iris: tuple[str, str], sentences: tuple[Span, ...], mentions: Mapping[str, Sequence[Span]]) -> dict[str, str] | None:
@@ -183,6 +196,59 @@ def _roles_read(kind: str, iris: tuple[str, str], sentences: tuple[Span, ...], m
                     other = iris[1] if iri == iris[0] else iris[0]
                     return {iri: cue.role, other: cue.other}
     return None
+
+
+ROUND = "round"
+"""Marks the grouping key of a financing round: ("Investment", (ROUND, investee, round name or None))."""
+
+
+def _rounds(grouped: dict[tuple, list[Relation]], patterns: DealPatterns) -> dict[tuple, list[Relation]]:
+    """Investments of a document in one company are one financing round with all its investors, unless their
+    sentences name different rounds ("Series B", "Series C")."""
+    merged: dict[tuple, list[Relation]] = {}
+    for key, stated in grouped.items():
+        if key[0] != "Investment":
+            merged[key] = stated
+            continue
+        investee = stated[0].object
+        names = {m.group(0).lower() for r in stated if (m := patterns.round_name.search(r.evidence.text))}
+        name = next(iter(names)) if len(names) == 1 else None
+        same = [k for k in merged if _is_round(k) and k[1][1] == investee and (k[1][2] is None or name is None or k[1][2] == name)]
+        target = same[0] if same else (key[0], (ROUND, investee, name))
+        if name is not None and target[1][2] is None:  # the round is named now: rename its key
+            merged[(key[0], (ROUND, investee, name))] = merged.pop(target, [])
+            target = (key[0], (ROUND, investee, name))
+        merged.setdefault(target, []).extend(stated)
+    return merged
+
+
+def _is_round(key: tuple) -> bool:
+    return isinstance(key[1], tuple) and key[1][0] == ROUND
+
+
+def _round_sentences(first: Relation, sentences: Sequence[Span], patterns: DealPatterns,
+                     mentions: Mapping[str, Sequence[Span]], investors: set[str]) -> tuple[Span, ...]:
+    """The sentence that announces a round ("EdiGene closed a $67 million Series B"): the last of the few before
+    the round's first investor sentence that tells of a raise and names the investee, or no company of the round's
+    investors ("The Belgian company secured a capital increase ..."), or none."""
+    def names(iri: str, sentence: Span) -> bool:
+        return any(sentence.start <= m.start and m.end <= sentence.end for m in mentions.get(iri, ()))
+
+    before = [s for s in sentences if s.end <= first.evidence.start][-patterns.round_reach:]
+    return tuple(
+        s for s in before if patterns.round_sentence.search(s.text)
+        and (names(first.object, s) or not any(names(investor, s) for investor in investors))
+    )[-1:]
+
+
+def identifying_parties(deal: Deal) -> tuple[str, ...]:
+    """The parties that make a deal the same deal in every source: a financing round is the company that raised it
+    (sources name different investors of one round), any other deal all its parties."""
+    if (broader_kind(deal.kind) or deal.kind) == "Investment":
+        investees = tuple(p.iri for p in deal.parties if p.role == "investee")
+        if investees:
+            return investees
+    return tuple(p.iri for p in deal.parties)
 
 
 def _sentences_after(grouped: dict[tuple, list[Relation]], sentences: Sequence[Span]) -> dict[tuple, tuple[Span, ...]]:
@@ -323,13 +389,16 @@ def broader_kind(kind: str) -> str | None:
 
 
 DEAL_MENTIONS = """
-SELECT ?g ?deal ?broad (GROUP_CONCAT(DISTINCT STR(?party); separator=" ") AS ?parties) (COUNT(?date) AS ?dates) WHERE {
-  GRAPH ?g { ?g a cgt:Document . ?deal a cgt:Deal ; a ?broad ; cgt:party ?party OPTIONAL { ?deal cgt:dealDate ?date } }
+SELECT ?g ?deal ?broad (GROUP_CONCAT(DISTINCT STR(?who); separator=" ") AS ?parties) (COUNT(?date) AS ?dates) WHERE {
+  GRAPH ?g { ?g a cgt:Document . ?deal a cgt:Deal ; a ?broad ; cgt:party ?party
+             OPTIONAL { ?deal cgt:investee ?investee } OPTIONAL { ?deal cgt:dealDate ?date } }
+  BIND(COALESCE(?investee, ?party) AS ?who)
   ?broad rdfs:subClassOf cgt:Deal .
 }
 GROUP BY ?g ?deal ?broad
 """
-"""Each document's deal records: the document, the deal node, its broad kind, its parties, whether it is dated there."""
+"""Each document's deal records: the document, the deal node, its broad kind, its identifying parties (a round's
+investee, as `identifying_parties`), whether it is dated there."""
 
 
 def merge_yearless_deals(store: Store) -> int:

@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from kg import __version__
-from kg.deals import broader_kind
+from kg.deals import broader_kind, identifying_parties
 from kg.model import Extraction, Span
 from kg.namespaces import (
     CGT,
@@ -171,7 +171,7 @@ def document_quads(extraction: Extraction, extracted_at: datetime | None = None,
         out.add(node, CGT.checkedAgainst, figures[id(check.end)])
 
     for deal in extraction.deals:
-        node = deal_iri(broader_kind(deal.kind) or deal.kind, tuple(p.iri for p in deal.parties), deal.date[:4] if deal.date else None)
+        node = deal_iri(broader_kind(deal.kind) or deal.kind, identifying_parties(deal), deal.date[:4] if deal.date else None)
         out.add(node, RDF.type, CGT[deal.kind])
         out.add(node, RDF.type, CGT.Deal)
         if broader_kind(deal.kind):

@@ -199,3 +199,37 @@ def test_kg_extract_json_prints_each_deal_as_issue_11_says(tmp_path):
     assert acquisition["terms"]["per_share"] == {"value": 114.5, "currency": "USD", "usd": 114.5}  # kept, never the value
     assert acquisition["terms"]["total"]["usd"] == 4.3e9 and (acquisition["date"], acquisition["status"]) == ("2019-02", "completed")
     assert investment["terms"]["total"] == {"value": 1e8, "currency": "EUR", "usd": pytest.approx(1.18e8)} and investment["date"] == "2021"
+
+
+ROUND = (
+    "Lunaris Bio closed a $60 million Series B financing in March 2022. The financing round was led by Halden Capital, "
+    "and supported by Orinthe Ventures and Brantwell Partners. Previous investors such as Sanofi also joined the round."
+)
+
+
+def test_a_financing_round_is_one_deal_with_every_investor_and_the_terms_of_its_announcement(nlp):
+    (deal,) = _deals(nlp, ROUND, "Investment")
+    assert [(p.label, p.role) for p in deal.parties] == [
+        ("Halden Capital", "investor"), ("Orinthe Ventures", "investor"), ("Brantwell Partners", "investor"),
+        ("Sanofi", "investor"), ("Lunaris Bio", "investee")]
+    assert (deal.value.value, deal.date) == (pytest.approx(60_000_000), "2022-03")
+
+
+def test_rounds_of_different_names_stay_apart(nlp):
+    text = "In 2020 Halden Capital led the Series A round of Lunaris Bio. In 2022 Sanofi led the Series B round of Lunaris Bio."
+    deals = _deals(nlp, text, "Investment")
+    assert sorted(tuple(p.label for p in d.parties if p.role == "investor") for d in deals) == [("Halden Capital",), ("Sanofi",)]
+
+
+def test_two_sources_naming_different_investors_of_one_round_write_one_deal(tmp_path, rules_nlp):
+    from conftest import opened
+    from kg.build import build
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text(ROUND + "\n", encoding="utf-8")
+    (articles / "b.txt").write_text("In March 2022 Lunaris Bio raised $60 million in a Series B round led by Halden Capital.\n", encoding="utf-8")
+    with opened(tmp_path / "store", create=True) as store:
+        build([articles], store, rules_nlp)
+        rows = list(store.query("SELECT DISTINCT ?deal WHERE { ?deal a cgt:Investment ; cgt:investee ?who . ?who skos:prefLabel|rdfs:label ?name FILTER(STR(?name) = 'Lunaris Bio') }"))
+    assert len(rows) == 1

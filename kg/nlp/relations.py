@@ -498,11 +498,17 @@ def _without_vaguer_partnerships(candidates: list[RelationMention]) -> list[Rela
     read between the same two companies ('investors ... also joined the round'), and two investors in one
     round are not partners: keep the specific reading."""
     specific = {frozenset((m.subject.start, m.object.start)) for m in candidates if m.predicate in SPECIFIC_DEAL_PREDICATES}
-    investors = {m.subject.start for m in candidates if m.predicate == "investsIn"}
+    investors = {m.subject.start for m in candidates if m.predicate == "investsIn" and not _loosely_read(m)}
     return [m for m in candidates if not (
-        m.predicate == "collaboratesWith" and m.rule.endswith(".window")
+        m.predicate == "collaboratesWith" and _loosely_read(m)
         and (frozenset((m.subject.start, m.object.start)) in specific or {m.subject.start, m.object.start} <= investors)
+        or m.predicate == "investsIn" and _loosely_read(m) and {m.subject.start, m.object.start} <= investors
     )]
+
+
+def _loosely_read(mention: RelationMention) -> bool:
+    """Read from a trigger word near or on the parse path between two names, not from a pattern of the words between."""
+    return mention.rule.endswith((".window", ".dep"))
 
 
 def _to_antecedents(candidates: list[RelationMention], referred: dict[int, tuple[Span, Span]]):
