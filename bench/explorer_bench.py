@@ -35,7 +35,8 @@ from screenshots import chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 1.0
-PAGES = ("/", "/charts", "/browse/Company", "/query?canned=acquisitions")
+PAGES = ("/", "/charts", "/browse/Company", "/query?canned=acquisitions", "/static/explorer.css")
+"""The last is a static file: the floor of the same server and client, for the pages above it."""
 
 
 def build_demo(location: Path) -> tuple[int, str]:
