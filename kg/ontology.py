@@ -207,16 +207,17 @@ class Kind:
 
 @dataclass(frozen=True)
 class Schema:
-    """The kinds of deals and regulatory events the ontology declares, each with its colour, in one place:
-    extraction, the graph, the network page and the charts all take them from here."""
+    """The kinds of deals and regulatory events the ontology declares, and the colour of every class and relation
+    that is drawn, in one place: extraction, the graph, the network page and the charts all take them from here."""
 
     deal_kinds: dict[str, Kind]
     event_kinds: dict[str, Kind]
+    colours: dict[str, str]
+    """Local name -> cgt:colour of every term that has one: top-level entity classes, relations, deal and event kinds."""
 
-    def colour(self, kind: str) -> str | None:
-        """The colour of a deal or event kind, None for a name that is no kind."""
-        found = self.deal_kinds.get(kind) or self.event_kinds.get(kind)
-        return found.colour if found else None
+    def colour(self, name: str) -> str | None:
+        """The colour of a class or relation (Company, acquires, Licensing), None for a term drawn in no colour of its own."""
+        return self.colours.get(name)
 
     def deal_kind(self, name: str, where: str) -> Kind:
         """The deal kind of that name; UserError naming `where` (the file or input that named it) when cgt.ttl has none."""
@@ -249,9 +250,8 @@ def _kinds(ontology: Graph, root_class: str, root: Path) -> dict[str, Kind]:
         while (parent := ontology.value(chain[-1], RDFS.subClassOf)) is not None and parent != top and len(chain) < 10:
             chain.append(parent)
         colour = str(ontology.value(cls, CGT.colour) or "")
-        if not COLOUR.fullmatch(colour):
-            problem = f"has the colour {colour!r}, not #rrggbb" if colour else "has no cgt:colour"
-            raise UserError(f"{root / 'cgt.ttl'}: cgt:{local_name(cls)} (a kind of {root_class}) {problem}")
+        if not colour:
+            raise UserError(f"{root / 'cgt.ttl'}: cgt:{local_name(cls)} (a kind of {root_class}) has no cgt:colour")
         subject, obj = ontology.value(cls, CGT.subjectRole), ontology.value(cls, CGT.objectRole)
         stated_by = ontology.value(cls, CGT.statedBy)
         kinds.append(Kind(
@@ -268,9 +268,14 @@ def _kinds(ontology: Graph, root_class: str, root: Path) -> dict[str, Kind]:
 
 @functools.lru_cache(maxsize=4)
 def load_schema(root: Path = ONTOLOGY_DIR) -> Schema:
-    """The deal and event kinds of ontology/cgt.ttl with their colours, read once per process."""
+    """The deal and event kinds of ontology/cgt.ttl and every colour it gives, read once per process (UserError
+    naming the term when a kind has no colour or a colour is not #rrggbb)."""
     ontology = ontology_graph(Path(root))
-    return Schema(_kinds(ontology, "Deal", Path(root)), _kinds(ontology, "RegulatoryEvent", Path(root)))
+    colours = {local_name(term): str(colour) for term, colour in ontology.subject_objects(CGT.colour)}
+    wrong = sorted(name for name, colour in colours.items() if not COLOUR.fullmatch(colour))
+    if wrong:
+        raise UserError(f"{Path(root) / 'cgt.ttl'}: cgt:{wrong[0]} has the colour {colours[wrong[0]]!r}, not #rrggbb")
+    return Schema(_kinds(ontology, "Deal", Path(root)), _kinds(ontology, "RegulatoryEvent", Path(root)), dict(sorted(colours.items())))
 
 
 @functools.lru_cache(maxsize=4)

@@ -29,7 +29,7 @@ from kg.analytics import HUB_CLASSES, centrality, hub_class, without_classes
 from kg.graph import Evidence, entity_attributes, entity_graph, find_entity, neighbourhood, query_graph
 from kg.layout import NODE_SPACING
 from kg.layout import static_layout as multilevel_positions
-from kg.model import PREDICATES, SYMMETRIC_PREDICATES, TOP_LEVEL_TYPES
+from kg.model import SYMMETRIC_PREDICATES, TOP_LEVEL_TYPES
 from kg.namespaces import local_name
 from kg.ontology import load_schema
 from kg.queries import resolve_query
@@ -44,20 +44,6 @@ CARRY_LIMIT = 1500
 """A focus view carries the rings of neighbours beyond the ones it draws, ring by ring, up to this many
 entities (at least one ring more), so that double-clicks can keep adding neighbours."""
 
-TYPE_COLOURS = dict(
-    zip(
-        (*TOP_LEVEL_TYPES, "Entity"),
-        ("#1f77b4", "#d62728", "#ff7f0e", "#2ca02c", "#98df8a", "#9467bd",
-         "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#aaaaaa"),
-    )
-)
-PREDICATE_COLOURS = dict(
-    zip(
-        (*PREDICATES, "partOf"),
-        ("#1565c0", "#c62828", "#ef6c00", "#6a1b9a", "#ad1457", "#00838f", "#2e7d32",
-         "#b8860b", "#4e342e", "#00695c", "#37474f", "#5d4037", "#455a64"),
-    )
-)
 DEAL_DIRECTIONS = (("acquirer", "target"), ("investor", "investee"), ("licensor", "licensee"), ("supplier", "customer"))
 """Roles a deal edge points from and to; a deal between partners has no direction."""
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
@@ -370,7 +356,7 @@ def network_payload(
             "aliases": list(data["aliases"]),
             "relations": degree[node],
             "value": sizes.get(node, 0.0),
-            "color": TYPE_COLOURS.get(data["type"], TYPE_COLOURS["Entity"]),
+            "color": schema.colour(data["type"]) or schema.colour("Entity"),
             "shown": drawn is None or node in drawn,
         }
         if hub_of[node]:
@@ -404,30 +390,29 @@ def network_payload(
         else:
             edge.update(
                 arrows="" if data["predicate"] in SYMMETRIC_PREDICATES else "to",
-                color=REFERENCE_COLOUR if data["reference"] else PREDICATE_COLOURS.get(data["predicate"], OTHER_COLOUR),
+                color=REFERENCE_COLOUR if data["reference"] else schema.colour(data["predicate"]) or OTHER_COLOUR,
                 width=1 if data["reference"] else 2.5,
                 **({"font": {"color": REFERENCE_LABEL_COLOUR}} if data["reference"] else {}),
             )
         edges.append(edge)
-    order = {name: i for i, name in enumerate(TYPE_COLOURS)}
+    order = {name: i for i, name in enumerate((*TOP_LEVEL_TYPES, "Entity"))}
     type_counts: dict[str, int] = {}
     for item in nodes:
         type_counts[item["type"]] = type_counts.get(item["type"], 0) + 1
     predicate_counts: dict[str, int] = {}
     for item in edges:
         predicate_counts[item["predicate"]] = predicate_counts.get(item["predicate"], 0) + 1
-    legend_colour = schema.colour if deal_network else PREDICATE_COLOURS.get
     records = [{**_deal_json(deal, graph), "evidence": _evidence_json(deal.evidence[:2])} for deal in deals]
     years = sorted({e["year"] for e in edges if e.get("year")})
     return {
         "nodes": nodes,
         "edges": edges,
         "types": [
-            {"name": t, "color": TYPE_COLOURS.get(t, TYPE_COLOURS["Entity"]), "count": n}
+            {"name": t, "color": schema.colour(t) or schema.colour("Entity"), "count": n}
             for t, n in sorted(type_counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
         ],
         "predicates": [
-            {"name": p, "color": legend_colour(p) or OTHER_COLOUR, "count": n, "symmetric": p in SYMMETRIC_PREDICATES}
+            {"name": p, "color": schema.colour(p) or OTHER_COLOUR, "count": n, "symmetric": p in SYMMETRIC_PREDICATES}
             for p, n in sorted(predicate_counts.items(), key=lambda item: (-item[1], item[0]))
         ],
         "facets": [

@@ -13,6 +13,7 @@ from rdflib.namespace import RDFS
 
 from conftest import ONTOLOGY, kg_env, run_kg_script, stderr_lines
 from kg.errors import UserError
+from kg.model import PREDICATES, TOP_LEVEL_TYPES
 from kg.namespaces import CGT, local_name
 from kg.ontology import COLOUR, load_schema
 from test_viz import page_payload
@@ -57,6 +58,18 @@ def test_every_deal_and_event_kind_of_the_ontology_has_a_colour():
     assert len(set(colours)) == len(colours)
     assert schema.deal_kinds["Licensing"].broader == "Collaboration" and schema.deal_kinds["Merger"].broader == "Acquisition"
     assert schema.stated_by("acquires").roles == ("acquirer", "target") and schema.stated_by("develops") is None
+
+
+def test_every_entity_type_and_relation_the_page_draws_has_its_colour_in_the_ontology():
+    schema = load_schema()
+    assert all(COLOUR.fullmatch(schema.colour(name) or "") for name in (*TOP_LEVEL_TYPES, "Entity", *PREDICATES, "partOf"))
+    assert schema.colour("acquires") == schema.colour("Acquisition")  # a relation and the deal kind it states look alike
+
+
+def test_a_colour_that_is_not_rrggbb_is_one_clear_error(tmp_path):
+    copy = _ontology_copy(tmp_path, JOINT_VENTURE.replace("#123456", "blue"))
+    with pytest.raises(UserError, match=r"cgt:JointVenture has the colour 'blue', not #rrggbb"):
+        load_schema(copy)
 
 
 def test_a_kind_without_a_colour_is_one_clear_error(tmp_path):

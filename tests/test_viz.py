@@ -24,9 +24,7 @@ from kg.ontology import load_schema
 from kg.viz import (
     CARRY_LIMIT,
     PHYSICS_NODE_LIMIT,
-    PREDICATE_COLOURS,
     REFERENCE_COLOUR,
-    TYPE_COLOURS,
     build_view,
     deal_view,
     first_drawn,
@@ -101,13 +99,13 @@ def page_payload(path: Path) -> dict:
 def test_nodes_and_edges_are_styled_by_class_predicate_and_kind(whole):
     payload = network_payload(whole.graph, sizes=whole.sizes)
     nodes = {n["id"]: n for n in payload["nodes"]}
-    assert nodes[BIOGEN]["color"] == TYPE_COLOURS["Company"] and nodes[BIOGEN]["label"] == "Biogen"
+    assert nodes[BIOGEN]["color"] == load_schema().colour("Company") and nodes[BIOGEN]["label"] == "Biogen"
     assert nodes[OBRIEN]["aliases"] == ["O'Brien"]
     assert all(n["value"] == whole.sizes[n["id"]] and n["shown"] for n in payload["nodes"])
     edges = {(e["from"], e["to"], e["predicate"], e["reference"]): e for e in payload["edges"]}
     collaboration = edges[(BIOGEN, GINKGO, "collaboratesWith", False)]
     assert collaboration["arrows"] == "" and collaboration["width"] > 1
-    assert collaboration["color"] == PREDICATE_COLOURS["collaboratesWith"]
+    assert collaboration["color"] == load_schema().colour("collaboratesWith")
     assert collaboration["evidence"][0]["text"].startswith("Biogen and Ginkgo Bioworks formed a collaboration")
     assert collaboration["evidence"][0]["path"].endswith("hostile.md")
     headquarters = edges[(BIOGEN, UNITED_STATES, "headquarteredIn", True)]
