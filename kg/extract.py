@@ -7,6 +7,7 @@ Doc into an `Extraction` (entities, relations, figures, deals), the contract
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import re
@@ -21,6 +22,7 @@ from kg.deals import deals_from
 from kg.events import events_from
 from kg.stages import stages_from
 from kg.model import SYMMETRIC_PREDICATES, Extraction, Figure, Relation, SourceDocument, Span
+from kg.namespaces import CGT
 from kg.nlp.pipeline import load_pipeline, parse, pipeline_description
 from kg.nlp import entities_between, span_text, text_of
 from kg.ontology import Vocabulary, load_vocabulary, rule_precision
@@ -116,7 +118,7 @@ def _relations(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -
     for mention in doc._.cgt_relations or ():
         subject = resolved.get(mention.subject.start_char) or resolve_span(mention.subject, vocabulary)
         obj = resolve_span(mention.object, vocabulary) if mention.rule.startswith(COMPOUND_RULE) else resolved[mention.object.start_char]
-        if subject.iri == obj.iri or mention.confidence < min_confidence:
+        if subject.iri == obj.iri or mention.confidence < min_confidence or _contradicts_definition(subject.iri, mention.predicate, obj.iri):
             continue
         relation = Relation(subject.iri, mention.predicate, obj.iri, mention.confidence, _evidence(mention.sentence), mention.rule)
         key = (relation.subject, relation.predicate, relation.object, relation.evidence.start)
@@ -125,6 +127,25 @@ def _relations(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -
         if key not in relations or relations[key].confidence < relation.confidence:
             relations[key] = relation
     return tuple(relations.values())
+
+
+DEFINITIONAL_PREDICATES = ("regulatedBy",)
+"""Facts the vocabulary states by definition (the PRIME scheme is the EMA's): text that pairs the thing with another
+object is a misreading ('received orphan drug designation from the FDA, and ... PRIME from the EMA'), not news."""
+
+
+def _contradicts_definition(subject: str, predicate: str, obj: str) -> bool:
+    known = _reference_objects(predicate).get(subject) if predicate in DEFINITIONAL_PREDICATES else None
+    return bool(known) and obj not in known
+
+
+@functools.lru_cache(maxsize=8)
+def _reference_objects(predicate: str) -> dict[str, frozenset[str]]:
+    """For one predicate, each subject of the vocabulary with the objects it states for it."""
+    found: dict[str, set[str]] = {}
+    for subject, obj in load_vocabulary().reference.subject_objects(CGT[predicate]):
+        found.setdefault(str(subject), set()).add(str(obj))
+    return {subject: frozenset(objects) for subject, objects in found.items()}
 
 
 GLOBAL_WORDS = re.compile(r"\b(?:global|worldwide|world|international)\b", re.I)

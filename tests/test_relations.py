@@ -356,3 +356,11 @@ def test_every_investor_of_a_round_led_and_supported(nlp):
     investors = {r.subject for r in extraction.relations if r.predicate == "investsIn" and r.object == iri("lunaris-bio")}
     assert investors == {iri("halden-capital"), iri("orinthe-ventures"), iri("brantwell-partners")}, _describe(extraction)
     assert not [r for r in extraction.relations if r.predicate == "collaboratesWith"], _describe(extraction)
+
+
+def test_a_designation_is_never_read_as_another_agencys(nlp):
+    """The vocabulary says whose scheme PRIME is; a sentence naming two agencies cannot give it to the other one."""
+    extraction = extract_text(nlp, "In 2021 MLT-204 received RMAT designation from the FDA, and it received PRIME designation from the EMA.")
+    regulated = {(r.subject, r.object) for r in extraction.relations if r.predicate == "regulatedBy"}
+    assert (iri("prime-scheme"), iri("fda")) not in regulated
+    assert (iri("rmat-designation"), iri("ema")) not in regulated
