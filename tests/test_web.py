@@ -599,3 +599,15 @@ def test_browser_company_focus_view_in_the_explorer(demo_page):
     fact = frame.locator("#details .fact").first.bounding_box()
     assert fact["y"] + fact["height"] < 900 and fact["x"] > x  # visible without scrolling, beside the picture
     demo_page.screenshot(path=str(SCREENSHOTS / "explorer-focus.png"))
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("Asia Pacific Cell and Gene Therapy Outlook", "market report"),
+    ("Vector supply deals: how developers are tackling the manufacturing bottleneck", "deal news"),
+    ("Aldenbrook Pharma completes acquisition of Orinthe Genetics, adding in vivo AAV platform", "deal news"),
+    ("Casgevy becomes the first CRISPR medicine to win approval", "regulatory news"),
+])
+def test_home_names_each_document_kind(demo_server, title, kind):
+    documents = fetch(demo_server, "/").text.split('class="documents')[1].split("</table>")[0]
+    row = next(r for r in documents.split("<tr>") if f">{title}</a>" in r)
+    assert f"<td>{kind}</td>" in row, row

@@ -8,6 +8,7 @@ the cells of kg.web.explorer, so they link, sort and download like query results
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -150,9 +151,21 @@ def _int(term) -> int:
     return int(term) if term is not None else 0
 
 
-def document_kind(facts: int, figures: int, deals: int, events: int) -> str:
-    """What a document mostly reports, from what was read from it: a market report (figures), deal news, regulatory news."""
+KIND_WORDS = {
+    "market report": re.compile(r"\b(market|outlook|forecasts?|sizes?)\b", re.I),
+    "deal news": re.compile(r"\b(acqui\w*|buy\w*|deals?|licen[cs]\w*|raises?|collaborat\w*|partner\w*|invest\w*|mergers?|series [a-e])\b", re.I),
+    "regulatory news": re.compile(r"\b(approv\w*|designations?|authori[sz]\w*|clearances?|rmat|fast[- ]track|prime)\b", re.I),
+}
+"""Words of a title that say what kind of document it is; its counts decide between the kinds its title names, or among all when it names none."""
+
+
+def document_kind(facts: int, figures: int, deals: int, events: int, title: str = "") -> str:
+    """What a document mostly reports: a market report (figures), deal news, regulatory news; the title's words first
+    ("... Outlook", "... completes acquisition of ..."), then what was read from it."""
     weights = {"market report": figures, "deal news": deals * 3, "regulatory news": events * 3}
+    named = [kind for kind, words in KIND_WORDS.items() if words.search(title)]
+    if named:
+        return max(named, key=lambda kind: weights[kind])
     kind, weight = max(weights.items(), key=lambda item: item[1])
     return kind if weight else ("article" if facts else "no facts read")
 
@@ -163,7 +176,7 @@ def _document_row(row, index: LabelIndex) -> DocumentRow:
     title = str(row.title) if row.title is not None else str(row.path)
     return DocumentRow(
         Cell(title, document_url(row.doc), str(row.source or row.path), title),
-        document_kind(*counts),
+        document_kind(*counts, title=title),
         "web page" if row.source is not None else suffix,
         str(row.read or "")[:10],
         str(row.latest or ""),
