@@ -216,6 +216,15 @@ def test_browse_filters_are_drawn_from_the_graph(server):
     assert "Kite" not in rows and "8,700,000,000" in rows
     ignored = fetch(server, "/browse/Deal", kind="not-in-the-graph").text
     assert "Kite" in ignored.split("<tbody>")[1]
+    assert "no Deal here has deal kind “not-in-the-graph”, so the list is not narrowed by it" in ignored
+
+
+def test_browse_filters_take_labels_and_suggest_close_values(server):
+    by_label = fetch(server, "/browse/Deal", kind="acquisition", year="2018").text
+    assert "AveXis" in by_label.split("<tbody>")[1] and "Kite" not in by_label.split("<tbody>")[1]
+    assert '<option value="https://w3id.org/cgt-kg/ontology#Acquisition" selected>' in by_label
+    typo = fetch(server, "/browse/Deal", kind="Acquisiton", year="2018").text
+    assert "did you mean <a href=\"/browse/Deal?kind=https%3A%2F%2Fw3id.org%2Fcgt-kg%2Fontology%23Acquisition&amp;year=2018\">Acquisition</a>?" in typo
 
 
 def test_browse_an_unknown_type_suggests_one(server):

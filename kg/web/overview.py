@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from rdflib import Literal, URIRef
 
+from kg.errors import close_names
 from kg.model import TOP_LEVEL_TYPES
 from kg.namespaces import CGT
 from kg.store import Store
@@ -237,6 +238,9 @@ class FilterView:
     label: str
     options: tuple[FilterOption, ...]
     chosen: str
+    unknown: str = ""
+    """A value asked for that the graph does not offer (the list is then not narrowed by it), with its close options."""
+    close: tuple[FilterOption, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -342,12 +346,31 @@ def browse_spec(name: str) -> BrowseSpec | None:
     return BrowseSpec(name, name, match, ENTITY_SELECT, ("x", "class", "documents", "facts"), FILTERS.get(name, ()))
 
 
-def _option_term(value: str, options: tuple[FilterOption, ...]) -> str | None:
-    """The SPARQL term of a chosen filter value, only when it is one of the options the graph offers."""
+def _chosen_option(value: str, options: tuple[FilterOption, ...]) -> FilterOption | None:
+    """The option a filter value names: its value (an IRI, a year), or, typed by hand, its label or the IRI's last part
+    ("CAR T-cell therapy", "car-t-cell-therapy"); None when the graph offers no such option."""
+    lowered = value.strip().lower()
     for option in options:
         if option.value == value:
-            return URIRef(value).n3() if value.startswith(("http://", "https://")) else Literal(int(value)).n3() if value.lstrip("-").isdigit() else Literal(value).n3()
+            return option
+    for option in options:
+        if lowered in (option.label.lower(), option.value.rsplit("/", 1)[-1].lower()):
+            return option
     return None
+
+
+def _option_term(value: str) -> str:
+    """The SPARQL term of an option's value."""
+    return URIRef(value).n3() if value.startswith(("http://", "https://")) else Literal(int(value)).n3() if value.lstrip("-").isdigit() else Literal(value).n3()
+
+
+def _close_options(value: str, options: tuple[FilterOption, ...]) -> tuple[FilterOption, ...]:
+    """The options spelled close to a value the graph does not offer (by label, or by the IRI's last part)."""
+    names = {}
+    for option in options:
+        names.setdefault(option.label, option)
+        names.setdefault(option.value.rsplit("/", 1)[-1], option)
+    return tuple(dict.fromkeys(names[name] for name in close_names(value.rsplit("/", 1)[-1], names)))
 
 
 def _option(term, count, index: LabelIndex) -> FilterOption:
@@ -365,10 +388,13 @@ def browse(store: Store, spec: BrowseSpec, chosen: dict[str, str], index: LabelI
         rows = store.query(OPTIONS_QUERY % {"match": spec.match, "clause": spec_filter.clause})
         options = tuple(_option(row.v, row.n, index) for row in rows if row.v is not None)
         value = chosen.get(spec_filter.name, "")
-        term = _option_term(value, options) if value else None
-        views.append(FilterView(spec_filter.name, spec_filter.label, options, value if term else ""))
-        if term:
-            clauses.append(f"FILTER EXISTS {{ {spec_filter.clause} FILTER (?v = {term}) }}")
+        option = _chosen_option(value, options) if value else None
+        if option is None:
+            close = _close_options(value, options) if value else ()
+            views.append(FilterView(spec_filter.name, spec_filter.label, options, "", value, close))
+            continue
+        views.append(FilterView(spec_filter.name, spec_filter.label, options, option.value))
+        clauses.append(f"FILTER EXISTS {{ {spec_filter.clause} FILTER (?v = {_option_term(option.value)}) }}")
     query = spec.select % {"match": spec.match + "\n  " + "\n  ".join(clauses)}
     result = table(store.query(query), index, spec.columns)
     if spec.columns[0] == "x":

@@ -16,6 +16,7 @@ import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import jinja2
 from starlette.concurrency import run_in_threadpool
@@ -260,7 +261,12 @@ async def browse_page(request: Request) -> Response:
     page = await run_in_threadpool(lambda: browse(service.store(), spec, chosen, labels.index()))
     if fmt:
         return download(page.table.columns, page.table.rows, fmt, name)
-    return render(request, "browse.html", {"page": page, "types": browse_names(), "downloads": download_links(request)})
+
+    def filter_url(filter_name: str, value: str) -> str:
+        """This list with one filter set to `value`, the others as they are."""
+        return f"/browse/{spec.name}?{urlencode({**chosen, filter_name: value})}"
+
+    return render(request, "browse.html", {"page": page, "types": browse_names(), "downloads": download_links(request), "filter_url": filter_url})
 
 
 async def charts_page(request: Request) -> Response:
