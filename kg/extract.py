@@ -26,7 +26,7 @@ from kg.namespaces import CGT
 from kg.nlp.pipeline import load_pipeline, parse, pipeline_description
 from kg.nlp import entities_between, span_text, text_of
 from kg.ontology import Vocabulary, load_vocabulary, rule_precision
-from kg.nlp.relations import COMPOUND_RULE
+from kg.nlp.relations import COMPOUND_RULE, NATIONALITY_RULE
 from kg.resolve import Resolved, entities_of, resolve_span
 
 FIGURE_SUBJECT_TYPES = ("Region", "Country", "Therapy", "Disease", "Technology", "EndUser", "DeliveryMethod", "Company")
@@ -86,7 +86,7 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
     mentions += [
         (m.object, resolve_span(m.object, vocabulary))
         for m in doc._.cgt_relations or ()
-        if m.rule.startswith(COMPOUND_RULE)
+        if m.rule.startswith(OBJECTS_OUTSIDE_ENTITIES)
     ]
     entities = entities_of(mentions, counts, len(text_of(doc)))
     sentences = [_evidence(sentence) for sentence in doc.sents]
@@ -117,7 +117,7 @@ def _relations(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -
     vocabulary = load_vocabulary()
     for mention in doc._.cgt_relations or ():
         subject = resolved.get(mention.subject.start_char) or resolve_span(mention.subject, vocabulary)
-        obj = resolve_span(mention.object, vocabulary) if mention.rule.startswith(COMPOUND_RULE) else resolved[mention.object.start_char]
+        obj = resolve_span(mention.object, vocabulary) if mention.rule.startswith(OBJECTS_OUTSIDE_ENTITIES) else resolved[mention.object.start_char]
         if subject.iri == obj.iri or mention.confidence < min_confidence or _contradicts_definition(subject.iri, mention.predicate, obj.iri):
             continue
         relation = Relation(subject.iri, mention.predicate, obj.iri, mention.confidence, _evidence(mention.sentence), mention.rule)
@@ -128,6 +128,10 @@ def _relations(doc: Doc, resolved: dict[int, Resolved], min_confidence: float) -
             relations[key] = relation
     return tuple(relations.values())
 
+
+OBJECTS_OUTSIDE_ENTITIES = (COMPOUND_RULE, NATIONALITY_RULE)
+"""Rules whose object is a word inside or beside a name ('AAV' in 'AAV-based', 'Swiss' in 'the Swiss drugmaker'),
+not one of the document's entities: it is resolved on its own and joins the entities."""
 
 DEFINITIONAL_PREDICATES = ("regulatedBy",)
 """Facts the vocabulary states by definition (the PRIME scheme is the EMA's): text that pairs the thing with another

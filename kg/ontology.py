@@ -19,7 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.errors import UserError
 from kg.model import TOP_LEVEL_TYPES
-from kg.namespaces import CGT, ONTOLOGY_DIR, local_name
+from kg.namespaces import CGT, CGTID, ONTOLOGY_DIR, local_name
 
 
 
@@ -60,6 +60,8 @@ class Vocabulary:
     agency_heads: tuple[str, ...]
     not_products: tuple[str, ...]
     demonyms: tuple[str, ...]
+    demonym_places: dict[str, str]
+    """Nationality words with the country or region they name ('swiss' -> cgtid:switzerland), lower case."""
 
     def lookup(self, name: str) -> Concept | None:
         """The concept a name refers to, ignoring case, spelling variant, hyphens and plural."""
@@ -77,6 +79,12 @@ def _read_lines(path: Path) -> list[str]:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ]
+
+
+def _demonym_places(path: Path) -> dict[str, str]:
+    """The nationality words of demonyms.txt that name one country or region, with its IRI."""
+    pairs = (line.split("\t") for line in _read_lines(path))
+    return {pair[0].lower(): str(CGTID[pair[1].strip()]) for pair in pairs if len(pair) == 2 and pair[1].strip()}
 
 
 def _spelling_table(path: Path) -> dict[str, str]:
@@ -327,7 +335,8 @@ def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
         disease_heads=tuple(_read_lines(root / "patterns" / "disease_heads.txt")),
         agency_heads=tuple(_read_lines(root / "patterns" / "agency_heads.txt")),
         not_products=tuple(_read_lines(root / "patterns" / "not_products.txt")),
-        demonyms=tuple(_read_lines(root / "patterns" / "demonyms.txt")),
+        demonyms=tuple(line.split("\t")[0] for line in _read_lines(root / "patterns" / "demonyms.txt")),
+        demonym_places=_demonym_places(root / "patterns" / "demonyms.txt"),
     )
 
 

@@ -364,3 +364,20 @@ def test_a_designation_is_never_read_as_another_agencys(nlp):
     regulated = {(r.subject, r.object) for r in extraction.relations if r.predicate == "regulatedBy"}
     assert (iri("prime-scheme"), iri("fda")) not in regulated
     assert (iri("rmat-designation"), iri("ema")) not in regulated
+
+
+@pytest.mark.parametrize("text, company, country", [
+    pytest.param("The Swiss drugmaker Roche said it would expand.", "roche", "switzerland", id="demonym-noun-name"),
+    pytest.param("Halden Bio bought French CDMO Orinthe Biologics last year.", "orinthe-biologics", "france", id="demonym-cdmo-name"),
+    pytest.param("Orinthe Biologics, the French manufacturer, agreed to the terms.", "orinthe-biologics", "france", id="name-comma-demonym-noun"),
+    pytest.param("Astellas bought Audentes in 2019. The Japanese drugmaker also gains manufacturing know-how.", "astellas-pharma", "japan", id="demonym-anaphor"),
+])
+def test_a_nationality_word_says_where_a_company_is_based(nlp, text, company, country):
+    extraction = extract_text(nlp, text)
+    assert (iri(company), "headquarteredIn", iri(country)) in {(r.subject, r.predicate, r.object) for r in extraction.relations}, _describe(extraction)
+    assert iri(country) in {e.iri for e in extraction.entities}
+
+
+def test_a_nationality_word_of_something_else_says_nothing_of_a_company(nlp):
+    extraction = extract_text(nlp, "Swiss regulators approved the drug that Roche developed.")
+    assert not [r for r in extraction.relations if r.predicate == "headquarteredIn"], _describe(extraction)

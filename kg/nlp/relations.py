@@ -224,6 +224,7 @@ class RelationFinder:
         for sentence in doc.sents:
             ents = entities_between(doc_ents, sentence.start_char, sentence.end_char)
             referred = self._anaphors(doc, sentence, ents, last_named)
+            self._stand_in_starts = set(referred)
             for ent in ents:
                 if ent.label_ in ("Company", "TherapyProduct") and ent.label_ not in {e.label_ for e in ents if e.start < ent.start}:
                     last_named[ent.label_] = ent
@@ -237,6 +238,7 @@ class RelationFinder:
             described = apposed_modalities(doc, ents)
             candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
             candidates.extend(self._embedded_technologies(doc, sentence, ents))
+            candidates.extend(self._nationalities(doc, sentence, ents))
             for i, left in enumerate(groups):
                 for k in range(i + 1, len(groups)):
                     right = groups[k]
@@ -370,6 +372,49 @@ class RelationFinder:
                     confidence = self._base(rule.name, rule.confidence) * max(0.5, 1 - 0.05 * max(0, len(arcs) - 3))
                     yield RelationMention(a, rule.predicate, b, sentence, rule.name, confidence)
 
+    def _nationalities(self, doc: Doc, sentence: Span, ents: list[Span]):
+        """'the Swiss drugmaker Roche', 'Roche, the Swiss drugmaker,', 'French CDMO ABL Europe' and an anaphor such as
+        'the Japanese drugmaker' (a stand-in for the company named before): the nationality word says where the
+        company is based (ontology/patterns/demonyms.txt)."""
+        places = self.vocabulary.demonym_places
+        owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
+        for ent in ents:
+            if ent.label_ != "Company":
+                continue
+            if ent.start in self._stand_in_starts:
+                # the anaphor itself, when it opens the sentence: 'The Japanese drugmaker also gains ...'
+                words = range(ent.start, ent.end) if ent.start == sentence.start else range(0)
+            else:
+                words = [*self._described_before(doc, sentence, ent, owner), *self._described_after(doc, sentence, ent, owner)]
+            for i in words:
+                place = places.get(doc[i].lower_) if doc[i].text[:1].isupper() else None
+                if place is not None and i not in owner or place is not None and ent.start in self._stand_in_starts:
+                    where = Span(doc, i, i + 1, label="Country", span_id=place)
+                    yield RelationMention(ent, "headquarteredIn", where, sentence, NATIONALITY_RULE, self._base(NATIONALITY_RULE, 0.8))
+                    break
+
+    def _described_before(self, doc: Doc, sentence: Span, ent: Span, owner: dict) -> range:
+        """The words of '(the) Swiss drugmaker' right before a company's name, ending in a company noun; else none."""
+        end = ent.start
+        if end - 1 < sentence.start or self.cues.anaphors.get(doc[end - 1].lower_) != "Company":
+            return range(0)
+        start = end - 1
+        while start > sentence.start and end - start < 5 and start - 1 not in owner and not doc[start - 1].is_punct and doc[start - 1].lower_ not in ("the", "a", "an"):
+            start -= 1
+        return range(start, end - 1)
+
+    def _described_after(self, doc: Doc, sentence: Span, ent: Span, owner: dict) -> range:
+        """The words of ', the Swiss drugmaker,' right after a company's name; else none."""
+        i = ent.end
+        if i + 2 >= sentence.end or doc[i].text != "," or doc[i + 1].lower_ not in ("the", "a", "an"):
+            return range(0)
+        for end in range(i + 2, min(i + 7, sentence.end)):
+            if end in owner or doc[end].is_punct:
+                return range(0)
+            if self.cues.anaphors.get(doc[end].lower_) == "Company":
+                return range(i + 2, end)
+        return range(0)
+
     def _embedded_technologies(self, doc: Doc, sentence: Span, ents: list[Span]):
         """'an AAV-based gene therapy', 'lentiviral gene therapy': the technology named inside a therapy's name
         (kept when the name states it, 'AAV-based', or when the therapy describes a product in apposition;
@@ -454,6 +499,7 @@ class RelationFinder:
                     yield RelationMention(subject, rule.predicate, obj, sentence, rule.name, confidence)
 
 
+NATIONALITY_RULE = "headquartered.nationality"
 PRODUCT_FIRST_PREDICATES = {"treats", "usesTechnology", "grantedDesignation", "approvedBy", "approvedIn"}
 COMPOUND_RULE = "technology.compound"
 MAX_PATH_ARCS = 6
