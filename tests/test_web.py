@@ -141,7 +141,8 @@ def test_document_page_marks_the_evidence(server):
     assert "<mark>Novartis acquired AveXis for USD 8.7 billion in 2018.</mark>" in page.text
 
 
-@pytest.mark.parametrize("path", ["/entity/no-such-thing", "/entity/..%2F..%2Fetc%2Fpasswd", "/entity/Biogen", "/document/123", "/network/entity/no-such-thing"])
+@pytest.mark.parametrize("path", ["/entity/no-such-thing", "/entity/..%2F..%2Fetc%2Fpasswd", "/entity/Biogen", "/document/123", "/network/entity/no-such-thing",
+                                  "/record/0123456789abcdef01234567", "/record/..%2Fetc", "/record/xyz"])
 def test_unknown_pages_are_404(server, path):
     assert fetch(server, path).status_code == 404
 
@@ -620,3 +621,19 @@ def test_home_names_each_document_kind(demo_server, title, kind):
     documents = fetch(demo_server, "/").text.split('class="documents')[1].split("</table>")[0]
     row = next(r for r in documents.split("<tr>") if f">{title}</a>" in r)
     assert f"<td>{kind}</td>" in row, row
+
+
+def test_a_deal_has_a_page_with_its_parties_terms_and_evidence(server):
+    entity = fetch(server, "/entity/avexis").text
+    records = entity.split("Deals and regulatory events (")[1].split("</table>")[0]
+    link = re.search(r'<a href="(/record/[0-9a-f]+)" title="https://w3id.org/cgt-kg/event/[0-9a-f]+">Acquisition</a>', records)
+    assert link and "<td>target</td>" in records and '<a href="/entity/novartis"' in records and "8,700,000,000" in records
+    page = fetch(server, link.group(1))
+    assert page.status_code == 200
+    text = page.text
+    assert "<h1>Acquisition, 2018: Novartis, AveXis" in text
+    assert '<th scope="row">acquirer</th><td><a href="/entity/novartis"' in text and '<th scope="row">target</th><td><a href="/entity/avexis"' in text
+    assert "“Novartis acquired AveXis for USD 8.7 billion in 2018.”" in text and f'<a href="{DEALS_DOCUMENT}"' in text
+    browse_rows = fetch(server, "/browse/Deal").text.split("<tbody>")[1]
+    home_latest = fetch(server, "/").text.split("Latest deals and regulatory events")[1].split("</table>")[0]
+    assert link.group(1) in browse_rows and link.group(1) in home_latest  # the kind of each deal links to its page

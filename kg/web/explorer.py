@@ -16,11 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF
 from rdflib.query import Result
 
 from kg.errors import UserError
 from kg.graph import GRAPH_PREDICATES, entity_attributes
-from kg.namespaces import CGT, CGTID, DOC, VOCABULARY_GRAPH, local_name
+from kg.namespaces import CGT, CGTID, DOC, EVENT, VOCABULARY_GRAPH, local_name
 from kg.queries import short_term
 from kg.sources import read_source
 from kg.store import Store
@@ -28,6 +29,8 @@ from kg.store import Store
 ENTITY_ID = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 """Local names of entities: kg.namespaces.slug keeps letters of every script, joined by `-`."""
 DOCUMENT_ID = re.compile(r"[0-9a-f]{64}")
+RECORD_ID = re.compile(r"[0-9a-f]{8,64}")
+"""Local names of deals, regulatory events and deal terms (kg.rdf names them by a hash)."""
 SEARCH_LIMIT = 10
 FUZZY_CUTOFF = 0.75
 """How close (difflib ratio) a name must be to count as a typo of the text searched for ("Biogn" -> "biogen" is 0.91)."""
@@ -56,6 +59,17 @@ def entity_network_url(iri: str) -> str | None:
     """The network frame of an entity's neighbourhood, None for IRIs outside the entity namespace."""
     page = entity_url(iri)
     return page and "/network" + page
+
+
+def record_iri(record_id: str) -> URIRef | None:
+    """The deal, event or term IRI a /record/{id} page shows, None when the id cannot be one."""
+    return EVENT[record_id] if RECORD_ID.fullmatch(record_id) else None
+
+
+def record_url(iri: str) -> str | None:
+    """The explorer page of a deal, regulatory event or deal term, None for other IRIs."""
+    local = str(iri)[len(EVENT):] if str(iri).startswith(str(EVENT)) else ""
+    return f"/record/{local}" if RECORD_ID.fullmatch(local) else None
 
 
 def document_url(iri: str) -> str | None:
@@ -265,7 +279,7 @@ def _term_cell(term, index: LabelIndex) -> Cell:
             return Cell(record.label if record else short_term(term), entity_url(term), str(term))
         if document_url(term):
             return Cell(index.documents.get(str(term), short_term(term)), document_url(term), str(term))
-        return Cell(short_term(term), None, str(term))
+        return Cell(short_term(term), record_url(term), str(term))
     if isinstance(term, BNode):
         return Cell(f"_:{term}")
     text = str(term)
@@ -359,6 +373,8 @@ class EntityPage:
     facts: tuple[Fact, ...]
     figures: tuple[FigureRow, ...]
     mentions: tuple[MentionRow, ...]
+    records: tuple[tuple[Cell, ...], ...] = ()
+    """The deals and regulatory events it takes part in, one row each (RECORD_COLUMNS), the kind linked to the record's page."""
 
     @property
     def related(self) -> bool:
@@ -409,6 +425,41 @@ ORDER BY DESC(?salience)
 """
 
 
+RECORD_COLUMNS = ("date", "kind", "role", "with", "value_usd", "evidence", "document")
+RECORDS_QUERY = """
+SELECT ?x ?kind ?role (SAMPLE(?when) AS ?date) (GROUP_CONCAT(DISTINCT ?otherName; separator=" | ") AS ?with)
+       (SAMPLE(?usd) AS ?value_usd) (SAMPLE(?text) AS ?evidence) (SAMPLE(?doc) AS ?document) WHERE {
+  %(match)s
+  ?x ?roleProperty ?e . FILTER (?roleProperty != cgt:party)
+  { ?x a cgt:Deal } UNION { ?x a cgt:RegulatoryEvent }
+  ?x a ?class . ?class rdfs:label ?classLabel .
+  FILTER NOT EXISTS { ?x a ?narrower . ?narrower rdfs:subClassOf+ ?class . FILTER (?narrower != ?class) }
+  OPTIONAL { ?roleProperty rdfs:label ?roleLabel }
+  BIND (STR(?classLabel) AS ?kind)
+  BIND (COALESCE(STR(?roleLabel), REPLACE(STR(?roleProperty), "^.*[#/]", "")) AS ?role)
+  OPTIONAL { ?x cgt:dealDate|cgt:eventDate ?when }
+  OPTIONAL { ?x cgt:usdValue ?usd }
+  OPTIONAL { ?x cgt:party|cgt:product|cgt:agency|cgt:inJurisdiction|cgt:designation ?other FILTER (?other != ?e) ?other skos:prefLabel ?otherName }
+  OPTIONAL { ?x cgt:evidenceText ?text }
+  OPTIONAL { ?x prov:wasDerivedFrom ?doc }
+}
+GROUP BY ?x ?kind ?role
+ORDER BY DESC(?date) ?kind
+"""
+
+
+def linked_rows(result, index: LabelIndex, columns: tuple[str, ...], link: str | None = None) -> tuple[tuple[Cell, ...], ...]:
+    """A SELECT result as rows of cells in the order of `columns`; the `link` column links to the page of the row's ?x record."""
+    rows = []
+    for row in result:
+        cells = [term_cell(row[name], index) for name in columns]
+        if link is not None and row["x"] is not None and record_url(row["x"]):
+            at = columns.index(link)
+            cells[at] = Cell(cells[at].text, record_url(row["x"]), str(row["x"]), cells[at].raw)
+        rows.append(tuple(cells))
+    return tuple(rows)
+
+
 def _text(term) -> str:
     return "" if term is None else str(term)
 
@@ -448,8 +499,89 @@ def entity_page(store: Store, iri: URIRef, index: LabelIndex) -> EntityPage | No
     figures = FIGURES_QUERY % {"match": about + " { ?f cgt:about ?e } UNION { ?f cgt:scope ?e } UNION { ?deal cgt:party ?e ; cgt:dealValue ?f }"}
     facts = [_fact(row, index) for query in (statements, REFERENCE_QUERY % {"entity": entity}) for row in store.query(query)]
     mentions = tuple(_mention(row, index, "doc") for row in store.query(MENTIONS_QUERY % {"match": about}))
+    records = linked_rows(store.query(RECORDS_QUERY % {"match": about}), index, RECORD_COLUMNS, link="kind")
     return EntityPage(record, tuple(definitions), tuple(same_as), tuple(facts),
-                      tuple(_figure(row, index) for row in store.query(figures)), mentions)
+                      tuple(_figure(row, index) for row in store.query(figures)), mentions, records)
+
+
+# --------------------------------------------------------------------------- deal and event pages
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """A deal, regulatory event or deal term: what it says, its terms, and the sentences and documents it was read from."""
+
+    iri: str
+    kind: str
+    title: str
+    properties: tuple[tuple[str, tuple[Cell, ...]], ...]
+    """(what, values) in the order of the ontology's labels: acquirer, target, value, date, ..."""
+    terms: tuple[tuple[Cell, ...], ...]
+    """One row per deal term, TERM_COLUMNS."""
+    facts: tuple[Fact, ...]
+    evidence: tuple[str, ...]
+    documents: tuple[Cell, ...]
+
+
+TERM_COLUMNS = ("term", "value", "unit", "value_usd")
+DEAL_OR_EVENT_QUERY = "SELECT ?p ?o WHERE { VALUES ?x { %(record)s } ?x ?p ?o }"
+RECORD_KIND_QUERY = """
+SELECT ?label WHERE {
+  VALUES ?x { %(record)s }
+  ?x a ?class . ?class rdfs:label ?label .
+  FILTER NOT EXISTS { ?x a ?narrower . ?narrower rdfs:subClassOf+ ?class . FILTER (?narrower != ?class) }
+}
+"""
+TERMS_QUERY = """
+SELECT ?term ?value ?unit ?value_usd WHERE {
+  VALUES ?x { %(record)s }
+  ?x cgt:term ?t . ?t cgt:termName ?term .
+  OPTIONAL { ?t cgt:value ?value } OPTIONAL { ?t cgt:unit ?unit } OPTIONAL { ?t cgt:usdValue ?value_usd }
+}
+ORDER BY ?term
+"""
+SHOWN_APART = {str(RDF.type), str(CGT["evidenceText"]), str(CGT["assertion"]), str(CGT["term"]), "http://www.w3.org/ns/prov#wasDerivedFrom"}
+TITLE_ROLES = ("acquirer", "target", "investor", "investee", "licensor", "licensee", "partner", "supplier", "customer", "party",
+               "product", "agency", "in jurisdiction", "designation")
+"""Whose names a record's title gives, in this order (up to three)."""
+"""A record's predicates the page shows in their own sections (kind, evidence, terms, documents), not in its table."""
+
+
+def record_page(store: Store, iri: URIRef, index: LabelIndex) -> RecordPage | None:
+    """The page of one deal, regulatory event or deal term; None when the store has no such record."""
+    from kg.web.schema import ontology_schema
+
+    record = iri.n3()
+    rows = list(store.query(DEAL_OR_EVENT_QUERY % {"record": record}))
+    if not rows:
+        return None
+    schema = ontology_schema()
+    kinds = sorted(str(row.label) for row in store.query(RECORD_KIND_QUERY % {"record": record}))
+    values: dict[str, dict[tuple, Cell]] = {}
+    evidence, documents = [], []
+    for row in rows:  # a record read from several documents states its values once per document graph
+        predicate = str(row.p)
+        if predicate == str(CGT["evidenceText"]):
+            evidence.append(str(row.o))
+        elif predicate == "http://www.w3.org/ns/prov#wasDerivedFrom":
+            documents.append(term_cell(row.o, index))
+        elif predicate not in SHOWN_APART:
+            cell = term_cell(row.o, index)
+            values.setdefault(schema.label(predicate) or local_name(URIRef(predicate)), {})[(cell.text, cell.href)] = cell
+    named = {key for what, cells in values.items() if what != "party" for key in cells}
+    if "party" in values:  # the parties are listed under their roles (acquirer, target, ...); those with none stay
+        values["party"] = {key: cell for key, cell in values["party"].items() if key not in named}
+    properties = tuple((what, tuple(sorted(cells.values(), key=lambda c: c.text))) for what, cells in sorted(values.items()) if cells)
+    kind = kinds[0] if kinds else "Record"
+    when = next((cells[0].text for what, cells in properties if what in ("deal date", "event date")), "")
+    by_role = dict(properties)
+    who = list(dict.fromkeys(cell.text for role in TITLE_ROLES for cell in by_role.get(role, ())))[:3]
+    title = kind + (f", {when}" if when else "") + (f": {', '.join(who)}" if who else "")
+    terms = linked_rows(store.query(TERMS_QUERY % {"record": record}), index, TERM_COLUMNS)
+    statements = STATEMENTS_QUERY % {"match": f"VALUES ?x {{ {record} }} ?x cgt:assertion ?st ."}
+    facts = tuple(_fact(row, index) for row in store.query(statements))
+    return RecordPage(str(iri), kind, title, properties, terms, facts, tuple(sorted(set(evidence))),
+                      tuple(sorted({c.href: c for c in documents}.values(), key=lambda c: c.text)))
 
 
 # --------------------------------------------------------------------------- document pages

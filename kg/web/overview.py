@@ -20,7 +20,7 @@ from kg.errors import close_names
 from kg.model import TOP_LEVEL_TYPES
 from kg.namespaces import CGT
 from kg.store import Store
-from kg.web.explorer import Cell, LabelIndex, document_url, term_cell
+from kg.web.explorer import Cell, LabelIndex, document_url, linked_rows, term_cell
 from kg.web.schema import ontology_schema
 
 LATEST_LIMIT = 12
@@ -38,10 +38,11 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
 
 
-def table(result, index: LabelIndex, columns: tuple[str, ...] | None = None) -> Table:
-    """A SELECT result as a table of cells, in the order of `columns` (default: the query's own)."""
+def table(result, index: LabelIndex, columns: tuple[str, ...] | None = None, link: str | None = None) -> Table:
+    """A SELECT result as a table of cells, in the order of `columns` (default: the query's own); the `link`
+    column links to the page of the row's ?x deal or event."""
     names = columns or tuple(str(v) for v in result.vars or [])
-    return Table(names, tuple(tuple(term_cell(row[name], index) for name in names) for row in result))
+    return Table(names, linked_rows(result, index, names, link))
 
 
 # --------------------------------------------------------------------------- the home page
@@ -120,7 +121,7 @@ ORDER BY DESC(?latest) ?title
 MOST_SPECIFIC = """?x a ?class . ?class rdfs:subClassOf+ %(base)s ; rdfs:label ?classLabel .
   FILTER NOT EXISTS { ?x a ?narrower . ?narrower rdfs:subClassOf ?class . FILTER (?narrower != ?class) }"""
 LATEST_QUERY = """
-SELECT ?date ?kind (SAMPLE(?first) AS ?who) (SAMPLE(?second) AS ?with) (SAMPLE(?text) AS ?evidence) (SAMPLE(?doc) AS ?document) WHERE {
+SELECT ?x ?date ?kind (SAMPLE(?first) AS ?who) (SAMPLE(?second) AS ?with) (SAMPLE(?text) AS ?evidence) (SAMPLE(?doc) AS ?document) WHERE {
   { SELECT ?x (MAX(STR(?when)) AS ?date) WHERE {
       { ?x a cgt:Deal ; cgt:dealDate ?when } UNION { ?x a cgt:RegulatoryEvent ; cgt:eventDate ?when } }
     GROUP BY ?x ORDER BY DESC(?date) LIMIT %(limit)d }
@@ -194,7 +195,7 @@ def overview(store: Store, index: LabelIndex) -> Overview:
     record_counts = tuple(TypeCount(label, counted.get(str(CGT[name]), 0), url) for name, (label, url) in RECORD_TYPES.items())
     record_counts += (TypeCount("Facts with evidence", statements, "/query?" + urlencode({"query": FACTS_QUERY})),)
     documents = tuple(_document_row(row, index) for row in store.query(DOCUMENTS_QUERY))
-    latest = table(store.query(LATEST_QUERY), index, ("date", "kind", "who", "with", "evidence", "document"))
+    latest = table(store.query(LATEST_QUERY), index, ("date", "kind", "who", "with", "evidence", "document"), link="kind")
     companies = table(store.query(COMPANIES_QUERY), index, ("company", "connections", "deals", "documents"))
     return Overview(entity_counts, record_counts, documents, latest, companies)
 
@@ -396,7 +397,7 @@ def browse(store: Store, spec: BrowseSpec, chosen: dict[str, str], index: LabelI
         views.append(FilterView(spec_filter.name, spec_filter.label, options, option.value))
         clauses.append(f"FILTER EXISTS {{ {spec_filter.clause} FILTER (?v = {_option_term(option.value)}) }}")
     query = spec.select % {"match": spec.match + "\n  " + "\n  ".join(clauses)}
-    result = table(store.query(query), index, spec.columns)
+    result = table(store.query(query), index, spec.columns, link=None if spec.columns[0] == "x" else "kind")
     if spec.columns[0] == "x":
         schema = ontology_schema()
         rows = tuple((row[0], Cell(schema.label(row[1].title or "") or row[1].text, None, row[1].title, row[1].raw), *row[2:]) for row in result.rows)

@@ -41,6 +41,8 @@ from kg.web.explorer import (
     entity_iri,
     entity_page,
     label_index,
+    record_iri,
+    record_page,
     result_view,
 )
 from kg.web.overview import browse, browse_names, browse_spec, overview
@@ -313,6 +315,12 @@ async def entity(request: Request) -> Response:
     return render(request, "missing.html", {"message": message, "links": [(h.label, h.url) for h in hits]}, 404)
 
 
+async def record(request: Request) -> Response:
+    """One deal, regulatory event or deal term: its parties and values, its terms, and the sentences it was read from."""
+    iri = record_iri(request.path_params["id"])
+    return await _record_page(request, iri, record_page, "record.html", "no deal or regulatory event with that id in the graph")
+
+
 async def document(request: Request) -> Response:
     """One source document: what was read from it, and its text with the evidence marked."""
     iri = document_iri_of(request.path_params["sha256"])
@@ -398,6 +406,7 @@ def explorer_routes() -> list:
         Route("/api/schema", schema_api, name="schema_api"),
         Route("/entity/{id}", entity, name="entity"),
         Route("/document/{sha256}", document, name="document"),
+        Route("/record/{id}", record, name="record"),
         Route("/search", search_page, name="search"),
         Route("/api/search", search_api, name="search_api"),
         Route("/network", network, name="query_network"),
