@@ -637,3 +637,18 @@ def test_a_deal_has_a_page_with_its_parties_terms_and_evidence(server):
     browse_rows = fetch(server, "/browse/Deal").text.split("<tbody>")[1]
     home_latest = fetch(server, "/").text.split("Latest deals and regulatory events")[1].split("</table>")[0]
     assert link.group(1) in browse_rows and link.group(1) in home_latest  # the kind of each deal links to its page
+
+
+def test_the_home_follows_an_update(tmp_path, rules_nlp):
+    """The overview is cached per store generation: an update shows on the next home page."""
+    location = build_test_store(tmp_path, rules_nlp)
+    with running_server(location, limits=Limits(timeout=10), allow_update=True, token="t0ken") as running:
+        before = fetch(running, "/").text
+        assert "Lunaris Bio" not in before
+        update = ("INSERT DATA { GRAPH <urn:test> { cgtid:lunaris-bio a cgt:Company ; skos:prefLabel 'Lunaris Bio'@en . "
+                  "<https://w3id.org/cgt-kg/event/0123456789abcdef01234567> a cgt:Acquisition , cgt:Deal ; cgt:acquirer cgtid:lunaris-bio ; "
+                  "cgt:party cgtid:lunaris-bio ; cgt:dealDate '2099'^^xsd:gYear } }")
+        answer = httpx.post(running.url + "sparql", data={"update": update}, headers={"Authorization": "Bearer t0ken"})
+        assert answer.status_code == 204, answer.text
+        latest = fetch(running, "/").text.split("Latest deals and regulatory events")[1].split("</table>")[0]
+        assert '<a href="/entity/lunaris-bio"' in latest and 'href="/record/0123456789abcdef01234567"' in latest
