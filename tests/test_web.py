@@ -652,3 +652,12 @@ def test_the_home_follows_an_update(tmp_path, rules_nlp):
         assert answer.status_code == 204, answer.text
         latest = fetch(running, "/").text.split("Latest deals and regulatory events")[1].split("</table>")[0]
         assert '<a href="/entity/lunaris-bio"' in latest and 'href="/record/0123456789abcdef01234567"' in latest
+
+
+def test_a_canned_query_with_a_misspelled_name_suggests_the_entity(server):
+    page = fetch(server, "/query", canned="deals", company="Novartsi", since="2015").text
+    hint = page.split('class="did-you-mean" role="status">')[1].split("</p>")[0]
+    assert hint.startswith("no entity is called “Novartsi” (company); did you mean ")
+    assert '<a href="/query?canned=deals&amp;company=Novartis&amp;since=2015">Novartis</a>' in hint
+    assert 'role="status"' not in fetch(server, "/query", canned="deals", company="Novartis").text  # a known name: no hint
+    assert 'role="status"' not in fetch(server, "/query", canned="deals", company="novartis ag").text  # an alias, any case

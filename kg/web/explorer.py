@@ -138,6 +138,11 @@ class LabelIndex:
         found = {hit.url for hit in exact}
         return exact + [hit for hit in self.close_to(text, limit) if hit.url not in found][: limit - len(exact)]
 
+    def names(self, text: str) -> bool:
+        """Whether the text is exactly (case aside) the label or an alias of an entity."""
+        needle = text.strip().lower()
+        return any(record.label.lower() == needle or (alias or "").lower() == needle for record, alias in self.spellings.get(needle, ()))
+
     def close_to(self, text: str, limit: int = SEARCH_LIMIT, cutoff: float = FUZZY_CUTOFF) -> list[SearchHit]:
         """Entities whose label, alias or a word of them is spelled close to the text (difflib ratio), closest first."""
         needle = text.strip().lower()

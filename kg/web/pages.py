@@ -161,7 +161,7 @@ async def query_page(request: Request) -> Response:
     """The SPARQL editor, the canned questions with their parameters, and the result of the query in the URL."""
     service, labels = _state(request)
     asked = read_query_request(request)
-    context: dict = {"canned": canned_queries(), "chosen": asked.canned, "values": asked.values, "view": None,
+    context: dict = {"canned": canned_queries(), "chosen": asked.canned, "values": asked.values, "view": None, "name_hints": (),
                      "error": asked.error, "question": asked.canned.question if asked.canned else None}
     status = asked.status
     context["ran"] = asked.error is None and bool(asked.text and asked.text.strip())
@@ -170,12 +170,37 @@ async def query_page(request: Request) -> Response:
             context["view"] = await run_in_threadpool(_run_query, service, labels, asked.text)
         except ProtocolError as error:
             context["error"], status = readable_query_error(asked.text, str(error)), error.status
+    if context["view"] is not None and not context["view"].rows and asked.canned is not None:
+        context["name_hints"] = await run_in_threadpool(lambda: name_hints(asked, labels.index()))
     context["query"] = asked.text if asked.text is not None else EXAMPLE_QUERY
     context["downloads"] = download_links(request) if context["view"] is not None else None
     context["max_rows"] = service.limits.max_rows
     context["schema_prefixes"] = list(ontology_schema().prefixes)
     context["error_links"] = [(name, f"/query?canned={name}") for name in asked.suggestions]
     return render(request, "query.html", context, status)
+
+
+@dataclass(frozen=True)
+class NameHint:
+    """A canned query's parameter value that names no entity, with the same query for each entity spelled close to it."""
+
+    parameter: str
+    value: str
+    links: tuple[tuple[str, str], ...]
+
+
+def name_hints(asked: QueryRequest, index: LabelIndex) -> tuple[NameHint, ...]:
+    """For a canned query that found nothing: each parameter that takes a name "as labelled" whose value is no
+    entity's label or alias, with links to the query run with the close names instead ("Novartsi" -> Novartis)."""
+    hints = []
+    for parameter in asked.canned.parameters:
+        value = asked.values.get(parameter.name, "")
+        if not value or "labelled" not in parameter.description or index.names(value):
+            continue
+        close = list(dict.fromkeys(hit.label for hit in index.search(value, limit=5)))[:3]
+        links = tuple((label, "/query?" + urlencode({"canned": asked.canned.name, **asked.values, parameter.name: label})) for label in close)
+        hints.append(NameHint(parameter.name, value, links))
+    return tuple(hints)
 
 
 def download_links(request: Request) -> dict[str, str]:
