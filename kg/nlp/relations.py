@@ -81,12 +81,14 @@ class RelationCues:
     new_referent_words: frozenset[str]
     raise_verbs: frozenset[str]
     trial_approval: re.Pattern
+    grant_verbs: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, cues: dict[str, list[str]]) -> RelationCues:
         """The lists of a config; the technology words become one pattern ('AAV-based')."""
         words = {name: frozenset(w.lower() for w in cues[name])
-                 for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words", "raise_verbs")}
+                 for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words", "raise_verbs", "grant_verbs")
+                 if name in cues}
         stated = "|".join(re.escape(w) for w in cues["stated_technology"])
         anaphors = ({w: "Company" for w in cues["company_anaphors"]} | {w: "TherapyProduct" for w in cues["product_anaphors"]}
                     | {w: ROUND for w in cues["round_anaphors"]})
@@ -279,6 +281,11 @@ class RelationFinder:
         referred: dict[int, tuple[Span, Span]] = {}
         lowers = lower_words(doc)
         for i in range(sentence.start, sentence.end):
+            if lowers[i] == "it" and i > sentence.start and lowers[i - 1] in self.cues.grant_verbs and "TherapyProduct" in last_named:
+                if any(e.label_ == "Designation" and i < e.start <= i + 6 for e in ents):
+                    product = last_named["TherapyProduct"]  # 'the FDA granted it RMAT designation'
+                    referred[i] = (Span(doc, i, i + 1, label=product.label_, span_id=product.ent_id_), product)
+                continue
             if lowers[i] != "the" or i in inside:
                 continue
             token = doc[i]
