@@ -99,6 +99,8 @@ SHAPES = [
         "Aldenbrook Pharma grew its pipeline last year with the $300 million takeout of Orinthe Genetics.",
         "aldenbrook-pharma", "acquires", "orinthe-genetics", id="takeout-of",
     ),
+    pytest.param("In Japan, the Act on the Safety of Regenerative Medicine regulates clinics.", "act-on-the-safety-of-regenerative-medicine", "appliesIn", "japan", id="in-place-frame"),
+    pytest.param("Halden Biotherapeutics received approval for MLT-204 in 2024.", "halden-biotherapeutics", "develops", "mlt-204", id="received-approval-for"),
     pytest.param(
         "Aldenbrook Pharma announced today that it has entered into a definitive merger agreement to acquire Orinthe Genetics.",
         "aldenbrook-pharma", "acquires", "orinthe-genetics", id="definitive-agreement-to-acquire",
@@ -381,3 +383,8 @@ def test_a_nationality_word_says_where_a_company_is_based(nlp, text, company, co
 def test_a_nationality_word_of_something_else_says_nothing_of_a_company(nlp):
     extraction = extract_text(nlp, "Swiss regulators approved the drug that Roche developed.")
     assert not [r for r in extraction.relations if r.predicate == "headquarteredIn"], _describe(extraction)
+
+
+def test_it_after_a_grant_verb_is_the_product_named_before(nlp):
+    extraction = extract_text(nlp, "MLT-204 showed durable responses. The FDA granted it RMAT designation last month.")
+    assert (iri("mlt-204"), "grantedDesignation", iri("rmat-designation")) in {(r.subject, r.predicate, r.object) for r in extraction.relations}, _describe(extraction)
