@@ -4,6 +4,7 @@ headless Chromium (Playwright driving the Debian chromium package) that leaves s
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -475,6 +476,12 @@ def test_browser_downloads_a_csv(demo_page, tmp_path):
     assert pending.value.suggested_filename == "acquisitions.csv"
     assert lines[0].startswith("acquirer,target,value_usd")
     assert any(line.startswith("Novartis,AveXis,8700000000") for line in lines)
+    with demo_page.expect_download() as pending:
+        demo_page.locator("a.download", has_text="JSON").click()
+    assert pending.value.suggested_filename == "acquisitions.json"
+    records = json.loads(Path(pending.value.path()).read_text(encoding="utf-8"))
+    assert {"acquirer": "Novartis", "target": "AveXis", "value_usd": 8700000000} in [
+        {key: record[key] for key in ("acquirer", "target", "value_usd")} for record in records]
 
 
 def test_browser_editor_completes_our_predicates(demo_page):
