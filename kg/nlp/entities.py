@@ -286,9 +286,9 @@ def _wider_company(span: Span, kept: KeptNames, taken: set[int], type_of) -> Non
     taken.difference_update(i for k in inside for i in range(k.start, k.end))
 
 
-def _regional_subsidiaries(doc: Doc, known: list[Span], type_of) -> list[Span]:
-    """A known company followed at once by a country is that company's national arm, a company of its own
-    ('Biogen Japan', 'Sequoia Capital China'), when no capitalised word follows the country."""
+def _regional_subsidiaries(doc: Doc, known: list[Span], type_of, suffixes: set[str]) -> list[Span]:
+    """A known company followed at once by a country ('Biogen Japan', 'Legend Biotech USA Inc.') is that company's
+    national arm, which names the company (not the country), when no capitalised word follows the country."""
     by_start = {span.start: span for span in known}
     joined, absorbed = [], set()
     for span in known:
@@ -298,10 +298,11 @@ def _regional_subsidiaries(doc: Doc, known: list[Span], type_of) -> list[Span]:
         after = country.end if country is not None else None
         if (span.label_ == "Company" and country is not None and type_of(country.label_) == "Country"
                 and doc[span.end - 1].whitespace_ and doc[span.end - 1].text not in (",", ")")
-                and not (after < len(doc) and doc[after].is_title and not doc[after].is_sent_start)):
-            for token in doc[span.start : country.end]:
-                token.ent_id = 0  # a company of its own, not the parent nor the country
-            joined.append(Span(doc, span.start, country.end, label="Company"))
+                and not (after < len(doc) and doc[after].is_title and not doc[after].is_sent_start and doc[after].lower_ not in suffixes)):
+            for token in country:
+                token.ent_id = 0
+            # the parent's national arm is a mention of the parent (docs/CONVENTIONS.md), not a country of its own
+            joined.append(Span(doc, span.start, country.end, label="Company", kb_id=span.kb_id_, span_id=span.id_ or span.ent_id_))
             absorbed.add(id(country))
             continue
         joined.append(span)
@@ -455,7 +456,7 @@ class NameFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents
-        known = _regional_subsidiaries(doc, [self._with_suffix(doc, ent) for ent in ents if ent.ent_id_], self.type_of)
+        known = [self._with_suffix(doc, ent) for ent in _regional_subsidiaries(doc, [ent for ent in ents if ent.ent_id_], self.type_of, self.suffixes)]
         taken = {i for span in known for i in range(span.start, span.end)}
         taken |= {i for ent in ents if ent.label_ == NOT_AN_ENTITY for i in range(ent.start, ent.end)}
         found: dict[str, list[Span]] = {}
