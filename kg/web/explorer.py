@@ -12,6 +12,7 @@ import difflib
 import re
 from urllib.parse import quote
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 
@@ -126,8 +127,12 @@ class LabelIndex:
     documents: dict[str, str]
     """Document IRI -> title."""
     by_title: dict[str, str]
-    spellings: dict[str, tuple[tuple[EntityRecord, str | None], ...]]
-    """Lower-cased labels, aliases and their words of four letters or more -> the entities (and alias) they name."""
+
+    @cached_property
+    def spellings(self) -> dict[str, tuple[tuple[EntityRecord, str | None], ...]]:
+        """Lower-cased labels, aliases and their words of four letters or more -> the entities (and alias) they name
+        (built on first use: search needs it, a page of links does not)."""
+        return spellings_of(self.entities.values())
 
     def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """Entities whose label or alias contains the text (exact names first, then prefixes, word starts and
@@ -194,7 +199,7 @@ def label_index(store: Store) -> LabelIndex:
         by_label.setdefault(record.label.lower(), record.iri)
     documents = {str(row[0]): str(row[1]) for row in store.query(TITLES_QUERY)}
     by_title = {title: iri for iri, title in sorted(documents.items())}
-    return LabelIndex(entities, by_label, documents, by_title, spellings_of(entities.values()))
+    return LabelIndex(entities, by_label, documents, by_title)
 
 
 def spellings_of(records) -> dict[str, tuple[tuple[EntityRecord, str | None], ...]]:

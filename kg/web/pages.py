@@ -95,8 +95,8 @@ class LabelCache(GenerationCache):
 
     def _warm(self) -> None:
         try:
-            self.get()
-            self.overview.get()
+            self.overview.get()  # builds the label index first
+            self.index().spellings  # noqa: B018 - what search compares a typo with, before the first search
             for template in TEMPLATES.env.list_templates(extensions=["html"]):
                 TEMPLATES.env.get_template(template)
         except Exception:  # noqa: BLE001 - a server stopped while starting; the first page that needs them builds them
