@@ -565,7 +565,7 @@ def test_history_keeps_only_the_queries_that_ran(browser, demo_server):
     history = demo_page.locator("#history button.history-entry").all_inner_texts()
     assert len(history) == 2, history  # not the example the page opens with, nor a misspelled canned name
     assert history[0].startswith("SELECT * WHERE { ?s cgtx:a ?o }")
-    assert history[1].startswith("acquisitions: PREFIX") and "# " not in history[1]
+    assert history[1].startswith("acquisitions: SELECT") and "# " not in history[1] and "PREFIX" not in history[1]
     demo_page.locator("#history button.history-entry").nth(1).click()
     assert demo_page.evaluate("() => window.kgEditor.state.doc.toString()").startswith("# Which")
     context.close()

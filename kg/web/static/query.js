@@ -23,7 +23,7 @@ function showHistory(list, load) {
     button.type = "button";
     button.className = "history-entry";
     button.title = entry.query;
-    button.textContent = (entry.name ? `${entry.name}: ` : "") + entry.query.replace(/^\s*#.*$/gm, " ").replace(/\s+/g, " ").trim().slice(0, 90);
+    button.textContent = (entry.name ? `${entry.name}: ` : "") + entry.query.replace(/^\s*(#|PREFIX\s).*$/gim, " ").replace(/\s+/g, " ").trim().slice(0, 90);
     button.addEventListener("click", () => load(entry.query));
     const when = document.createElement("small");
     when.textContent = ` ${entry.at.slice(0, 16).replace("T", " ")}`;
