@@ -100,6 +100,8 @@ SHAPES = [
         "aldenbrook-pharma", "acquires", "orinthe-genetics", id="takeout-of",
     ),
     pytest.param("In Japan, the Act on the Safety of Regenerative Medicine regulates clinics.", "act-on-the-safety-of-regenerative-medicine", "appliesIn", "japan", id="in-place-frame"),
+    pytest.param("Aldenbrook Pharma also partnered this month with Orinthe Genetics to co-develop MLT-204.", "aldenbrook-pharma", "collaboratesWith", "orinthe-genetics", id="partnered-when-with"),
+    pytest.param("Aldenbrook Pharma has since signed a $2 billion deal with Orinthe Genetics.", "aldenbrook-pharma", "collaboratesWith", "orinthe-genetics", id="since-signed-deal-with"),
     pytest.param("Halden Biotherapeutics received approval for MLT-204 in 2024.", "halden-biotherapeutics", "develops", "mlt-204", id="received-approval-for"),
     pytest.param(
         "Aldenbrook Pharma announced today that it has entered into a definitive merger agreement to acquire Orinthe Genetics.",
@@ -388,3 +390,8 @@ def test_a_nationality_word_of_something_else_says_nothing_of_a_company(nlp):
 def test_it_after_a_grant_verb_is_the_product_named_before(nlp):
     extraction = extract_text(nlp, "MLT-204 showed durable responses. The FDA granted it RMAT designation last month.")
     assert (iri("mlt-204"), "grantedDesignation", iri("rmat-designation")) in {(r.subject, r.predicate, r.object) for r in extraction.relations}, _describe(extraction)
+
+
+def test_names_in_clauses_a_semicolon_parts_are_not_paired(nlp):
+    extraction = extract_text(nlp, "Aldenbrook Pharma signed a deal with Orinthe Genetics; acquired gene therapies from Pfizer; and formed an alliance with Halden Biotherapeutics.")
+    assert (iri("aldenbrook-pharma"), "acquires", iri("halden-biotherapeutics")) not in {(r.subject, r.predicate, r.object) for r in extraction.relations}, _describe(extraction)

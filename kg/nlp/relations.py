@@ -22,6 +22,8 @@ MACROS = {
     "{DET}": r"(?:(?:the|a|an|its|their|his|her|our)\s+)?",
     "{W}": r"(?:[^\s<>]+\s+){0,3}",
     "{WS}": r"(?:[^\s<>]+\s+){0,8}",
+    # When a thing was done, between a verb and its object: "partnered this month with", "signed last year a ...".
+    "{WHEN}": r"(?:(?:this|last|next|earlier this|later this) (?:month|week|year|quarter|spring|summer|autumn|fall|winter)|in (?:early |late |mid-)?(?:[A-Z][a-z]+ )?(?:19|20)\d\d|on [A-Z][a-z]+day|earlier|recently),?\s+",
     # Patients described before their disease: "patients at least 12 years old with", "adult patients with".
     "{PATIENTS}": r"(?:patients|people|children|adults|infants)\s+(?:(?:aged|at least|over|under|older|younger|than|\d+|years?|months?|old|and|or|of|age|who|are)\s+){0,6}with\s+",
     # A description of a product: plain words, commas and the technologies, modalities and delivery methods
@@ -360,6 +362,8 @@ class RelationFinder:
                 ]
                 if not rules:
                     continue
+                if self._across_clauses(sentence, a, b):
+                    continue
                 path = dependency_path(a.root, b.root)
                 if path is None:
                     continue
@@ -421,6 +425,13 @@ class RelationFinder:
             if self.cues.anaphors.get(doc[end].lower_) == "Company":
                 return range(i + 2, end)
         return range(0)
+
+    def _across_clauses(self, sentence: Span, a: Span, b: Span) -> bool:
+        """A semicolon or dash between two names puts them in different clauses ('signed a deal with Quell ...;
+        acquired gene therapies from Pfizer ...; formed an alliance with Cellectis'): the parse may join them, the
+        sentence does not."""
+        first, second = (a, b) if a.start < b.start else (b, a)
+        return any(token.text in self.cues.clause_breaks for token in sentence.doc[first.end : second.start])
 
     def _embedded_technologies(self, doc: Doc, sentence: Span, ents: list[Span]):
         """'an AAV-based gene therapy', 'lentiviral gene therapy': the technology named inside a therapy's name
