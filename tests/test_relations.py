@@ -102,6 +102,9 @@ SHAPES = [
     pytest.param("In Japan, the Act on the Safety of Regenerative Medicine regulates clinics.", "act-on-the-safety-of-regenerative-medicine", "appliesIn", "japan", id="in-place-frame"),
     pytest.param("Aldenbrook Pharma also partnered this month with Orinthe Genetics to co-develop MLT-204.", "aldenbrook-pharma", "collaboratesWith", "orinthe-genetics", id="partnered-when-with"),
     pytest.param("Aldenbrook Pharma has since signed a $2 billion deal with Orinthe Genetics.", "aldenbrook-pharma", "collaboratesWith", "orinthe-genetics", id="since-signed-deal-with"),
+    pytest.param("Halden Biotherapeutics’ only wholly owned cell therapy programme is MLT-204, a preclinical CAR-T.", "halden-biotherapeutics", "develops", "mlt-204", id="possessive-programme-is"),
+    pytest.param("The deal covers gene therapy candidates in Halden Biotherapeutics’ pipeline.", "halden-biotherapeutics", "develops", "gene-therapy", id="candidates-in-pipeline"),
+    pytest.param("Aldenbrook Pharma will work with Orinthe Genetics to use its TALEN platform.", "orinthe-genetics", "usesTechnology", "talen", id="company-its-technology-platform"),
     pytest.param("Halden Biotherapeutics received approval for MLT-204 in 2024.", "halden-biotherapeutics", "develops", "mlt-204", id="received-approval-for"),
     pytest.param(
         "Aldenbrook Pharma announced today that it has entered into a definitive merger agreement to acquire Orinthe Genetics.",
