@@ -101,6 +101,8 @@ UNSEEN_NAMES = [
     pytest.param("Results for MCAR-B41M were presented.", "mcar-b41m", "TherapyProduct", "MCAR-B41M", id="code-hyphen-serial-letter"),
     pytest.param("Results for KT-4120b were presented.", "kt-4120b", "TherapyProduct", "KT-4120b", id="code-lowercase-suffix"),
     pytest.param("Results for HQ-adMSC were presented.", "hq-admsc", "TherapyProduct", "HQ-adMSC", id="code-mixed-case-cells"),
+    pytest.param("Patients with Progressive Familial Intrahepatic Cholestasis enrolled.", "progressive-familial-intrahepatic-cholestasis", "Disease", "Progressive Familial Intrahepatic Cholestasis", id="disease-in-title-case"),
+    pytest.param("Patients had failed on rituximab before.", "rituximab", "TherapyProduct", "rituximab", id="antibody-inn"),
     pytest.param("Investors included Lilly Asia Ventures last year.", "lilly-asia-ventures", "Company", "Lilly Asia Ventures", id="known-names-before-head"),
     pytest.param("The round was led by 3H Health Investment last year.", "3h-health-investment", "Company", "3H Health Investment", id="digit-letter-name"),
     pytest.param("The round was joined by Halden Capital China last year.", "halden-capital-china", "Company", "Halden Capital China", id="head-then-country"),
@@ -251,3 +253,13 @@ def test_a_known_company_and_a_country_name_the_companys_national_arm(nlp):
     legend = _entity(extraction, "legend-biotech")
     assert legend is not None and {m.text for m in legend.mentions} == {"Legend Biotech USA Inc.", "Legend Biotech Ireland Limited"}
     assert not {e.iri for e in extraction.entities} & {str(CGTID["united-states"]), str(CGTID["ireland"])}
+
+
+def test_a_role_word_before_a_name_is_not_part_of_it(nlp):
+    extraction = extract_text(nlp, "Results impressed FDA Commissioner Jane Holloway, who spoke on Monday.")
+    assert _entity(extraction, "jane-holloway") is not None, _describe(extraction)
+
+
+def test_a_title_case_heading_word_is_no_disease(nlp):
+    extraction = extract_text(nlp, "Patients With Advanced Disease Enrolled In The Study")
+    assert not [e for e in extraction.entities if e.type == "Disease"], _describe(extraction)

@@ -44,6 +44,8 @@ SPLIT_CODES = [
 ]
 INN_STEM = r"^[a-z]{4,}(?:cel|vec|leucel|temcel)$"
 INN_GENE = r"^[a-z]{4,}gene$"
+INN_ANTIBODY = r"^[a-z]{4,}(?:mab|cept)$"
+"""Monoclonal antibodies and fusion proteins by their INN stem ('rituximab', 'aducanumab'), named beside cell and gene therapies."""
 NAME_PART = {"TEXT": {"REGEX": r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"}}
 INITIAL = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
 INITIAL_DOT = {"ORTH": ".", "OP": "?"}
@@ -343,6 +345,16 @@ def _acts_as_company(ent: Span, words: EntityWords) -> bool:
     return False
 
 
+def _title_case_name(doc: Doc, start: int, end: int, noise: frozenset[str]) -> bool:
+    """'Primary Biliary Cholangitis': every word capitalised, head word included, at least one word before the head
+    that is more than a modifier ('Advanced Disease' in a title-case heading is none), and the name ends there (no
+    capitalised word after it, as in 'Huntington Disease Society'): a disease written in title case."""
+    after = doc[end] if end < len(doc) else None
+    return (end - start >= 2 and all(t.is_title or t.text == "-" for t in doc[start:end])
+            and any(t.lower_ not in noise and t.is_alpha for t in doc[start : end - 1])
+            and not (after is not None and after.is_title))
+
+
 def _confirmed_outside_headings(spans: list[Span]) -> list[Span]:
     """New company names seen only in headings ('Top Pharma Deals') are not trusted; named in body text they are."""
     heading_at: dict[int, bool] = {}  # by sentence start: a long sentence is read once, not once per name
@@ -410,6 +422,7 @@ class NameFinder:
                 *SPLIT_CODES,
                 [{"TEXT": {"REGEX": INN_GENE}, "OP": "?"}, {"TEXT": {"REGEX": INN_STEM}}],
                 [{"TEXT": {"REGEX": r"^[a-z]{4,}leucel$"}}, {"ORTH": "-"}, {"ORTH": "T"}],
+                [{"TEXT": {"REGEX": INN_ANTIBODY}}],
             ],
         })
         # Names that end in a telling word are found from that word backwards (cheaper than
@@ -436,6 +449,8 @@ class NameFinder:
                 while (start > 0 and i - start < 5 and DISEASE_MODIFIER.match(doc[start - 1].text)
                        and doc[start - 1].lower_ not in self.words.disease_noise - {"-", "'s", "’s"} and not doc[start - 1].is_stop):
                     start -= 1
+                while token.is_title and start > 0 and i - start < 5 and doc[start - 1].is_title and not doc[start - 1].is_stop:
+                    start -= 1  # a name in title case keeps its first word: 'Progressive Familial Intrahepatic Cholestasis'
                 candidates.append(("Disease", start, i + 1))
             elif token.text in self.agency_heads and i > 0:
                 end = i + 1
@@ -532,6 +547,8 @@ class NameFinder:
         """Drop leading and generic words from a candidate name; None if no name is left."""
         if label == "Person":
             tokens = []
+            while start < end and doc[start].lower_ in self.words.person_role_heads | self.words.person_titles:
+                start += 1  # 'Commissioner Scott Gottlieb' is Scott Gottlieb
             for token in doc[start:end]:
                 if (NAME_PART_RE.match(token.text) or re.fullmatch(r"[A-Z]\.?|\.", token.text)) and token.lower_ not in self.words.leading_noise:
                     tokens.append(token)
@@ -558,12 +575,15 @@ class NameFinder:
             if start >= end - 1 or doc[start].lower_ in self.suffixes or doc[start].is_lower:
                 return None
         if label == "Disease":
-            while start < end - 1 and (doc[start].lower_ in self.words.disease_noise or self._foreign(doc[start]) or doc[start].is_stop
+            titled = _title_case_name(doc, start, end, self.words.disease_noise) and not doc[start].is_sent_start
+            while start < end - 1 and not titled and (doc[start].lower_ in self.words.disease_noise or self._foreign(doc[start]) or doc[start].is_stop
                                        or doc[start].pos_ in ("VERB", "ADP", "DET", "PRON", "ADV", "NUM", "AUX")):
                 start += 1
             if start >= end - 1 or any(self._foreign(t) for t in doc[start:end]) or doc[start].text in ("-", "'s", "’s"):
                 return None
-            if any(t.is_sent_start for t in doc[start + 1 : end]) or any(t.is_title for t in doc[start:end - 1]) and not doc[start].is_sent_start and not any(t.text in ("'s", "’s") for t in doc[start:end]):
+            if any(t.is_sent_start for t in doc[start + 1 : end]) or (
+                    any(t.is_title for t in doc[start:end - 1]) and not doc[start].is_sent_start
+                    and not any(t.text in ("'s", "’s") for t in doc[start:end]) and not _title_case_name(doc, start, end, self.words.disease_noise)):
                 return None
         return Span(doc, start, end, label=label)
 
