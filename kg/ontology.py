@@ -3,26 +3,34 @@
 The vocabulary is data: every concept's preferred and alternative labels become
 surface forms for the entity ruler, and every triple between concepts is a
 reference fact that goes into the graph's vocabulary layer.
+
+What is compiled from ontology/ (the Vocabulary, the Schema, the reference graph) is kept in the on-disk
+cache of kg.cache, keyed by every file under the ontology folder and the code that reads them: the first
+process parses the Turtle files, the next ones read the result back.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from kg.cache import cached, code_files, files_under, fingerprint
 from kg.errors import UserError
 from kg.model import TOP_LEVEL_TYPES
 from kg.namespaces import CGT, CGTID, ONTOLOGY_DIR, local_name
 
 
 
+T = TypeVar("T")
 NOT_AN_ENTITY = "NOT_AN_ENTITY"
 """Label of vocabulary terms that are not entities (a taxonomy root such as 'cell and gene therapy'):
 matched so that no entity is found inside them, then dropped."""
@@ -47,8 +55,8 @@ class Concept:
 class Vocabulary:
     """The loaded ontology and vocabulary, with lookups by IRI and by normalised name."""
 
-    ontology: Graph
-    reference: Graph
+    root: Path
+    """The ontology folder it was compiled from."""
     concepts: dict[str, Concept]
     non_entities: tuple[str, ...]
     by_key: dict[str, str]
@@ -62,6 +70,16 @@ class Vocabulary:
     demonyms: tuple[str, ...]
     demonym_places: dict[str, str]
     """Nationality words with the country or region they name ('swiss' -> cgtid:switzerland), lower case."""
+
+    @property
+    def ontology(self) -> Graph:
+        """ontology/cgt.ttl as an rdflib Graph, parsed on first use."""
+        return ontology_graph(self.root)
+
+    @property
+    def reference(self) -> Graph:
+        """The vocabulary's triples (ontology/vocabulary/*.ttl) as an rdflib Graph, read from the cache on first use."""
+        return reference_graph(self.root)
 
     def lookup(self, name: str) -> Concept | None:
         """The concept a name refers to, ignoring case, spelling variant, hyphens and plural."""
@@ -275,9 +293,26 @@ def _kinds(ontology: Graph, root_class: str, root: Path) -> dict[str, Kind]:
 
 
 @functools.lru_cache(maxsize=4)
+def compiled_key(root: Path = ONTOLOGY_DIR) -> str:
+    """The cache key of what is compiled from `root`: every file under it and the code that reads them."""
+    return fingerprint(files_under(Path(root)) | code_files("ontology.py", "cache.py", "namespaces.py", "model.py"))
+
+
+def compiled(kind: str, root: Path, compile_value: Callable[[], T], *depends_on: str) -> T:
+    """`compile_value()` for the ontology folder `root`, through the on-disk cache; `depends_on` names what else
+    the value depends on (a pipeline and its version), part of its key."""
+    key = hashlib.sha256("\0".join((compiled_key(Path(root)), *depends_on)).encode()).hexdigest()
+    return cached(kind, key, compile_value)
+
+
+@functools.lru_cache(maxsize=4)
 def load_schema(root: Path = ONTOLOGY_DIR) -> Schema:
-    """The deal and event kinds of ontology/cgt.ttl and every colour it gives, read once per process (UserError
-    naming the term when a kind has no colour or a colour is not #rrggbb)."""
+    """The deal and event kinds of ontology/cgt.ttl and every colour it gives, read once per process, from the
+    cache when cgt.ttl is unchanged (UserError naming the term when a kind has no colour or a colour is not #rrggbb)."""
+    return compiled("schema", Path(root), lambda: _compile_schema(Path(root)))
+
+
+def _compile_schema(root: Path) -> Schema:
     ontology = ontology_graph(Path(root))
     colours = {local_name(term): str(colour) for term, colour in ontology.subject_objects(CGT.colour)}
     wrong = sorted(name for name, colour in colours.items() if not COLOUR.fullmatch(colour))
@@ -287,17 +322,32 @@ def load_schema(root: Path = ONTOLOGY_DIR) -> Schema:
 
 
 @functools.lru_cache(maxsize=4)
-def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
-    """Parse ontology/cgt.ttl and ontology/vocabulary/*.ttl once per process."""
-    root = Path(root)
-    ontology = ontology_graph(root)
+def reference_graph(root: Path = ONTOLOGY_DIR) -> Graph:
+    """ontology/vocabulary/*.ttl as one rdflib Graph, once per process, from the cache when they are unchanged."""
+    return compiled("reference", Path(root), lambda: _parse_reference(Path(root)))
+
+
+def _parse_reference(root: Path) -> Graph:
     try:
         reference = Graph()
-        files = sorted((root / "vocabulary").glob("*.ttl"))
-        for path in files:
+        for path in sorted((root / "vocabulary").glob("*.ttl")):
             reference.parse(path)
     except (OSError, SyntaxError, ValueError) as error:
         raise UserError(f"cannot load the ontology from {root}: {error}") from error
+    return reference
+
+
+@functools.lru_cache(maxsize=4)
+def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
+    """The concepts and word lists of ontology/, once per process, from the cache when no file of it changed
+    (an entry compiled from a copy of the same files elsewhere serves too: its graphs are read from `root`)."""
+    return replace(compiled("vocabulary", Path(root), lambda: _compile_vocabulary(Path(root))), root=Path(root))
+
+
+def _compile_vocabulary(root: Path) -> Vocabulary:
+    """Parse ontology/cgt.ttl and ontology/vocabulary/*.ttl and derive every lookup of the Vocabulary."""
+    ontology = ontology_graph(root)
+    reference = reference_graph(root)
     spelling = _spelling_table(root / "patterns" / "spelling.tsv")
     class_types = _class_types(ontology)
     concepts: dict[str, Concept] = {}
@@ -323,8 +373,7 @@ def load_vocabulary(root: Path = ONTOLOGY_DIR) -> Vocabulary:
         by_key[name_key(concept.label, spelling)] = concept.iri
     by_key.pop("", None)
     return Vocabulary(
-        ontology=ontology,
-        reference=reference,
+        root=root,
         concepts=concepts,
         non_entities=non_entities,
         by_key=by_key,

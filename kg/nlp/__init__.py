@@ -29,9 +29,13 @@ class WordTest:
     regex: str | None = None
     lower_in: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        # compiled once: the test runs for every new word of the vocab, and `re.search` looks the pattern up each time
+        object.__setattr__(self, "_search", re.compile(self.regex).search if self.regex is not None else None)
+
     def __call__(self, text: str) -> bool:
-        if self.regex is not None:
-            return re.search(self.regex, text) is not None
+        if self._search is not None:
+            return self._search(text) is not None
         return text.lower() in self.lower_in
 
 

@@ -1,26 +1,33 @@
 """Assembles the spaCy pipeline: an installed model (or none) plus the cgt-kg components.
 
 The same components run in both modes. With a statistical model they also use its
-parse and named entities; rules-only mode runs on `spacy.blank("en")`.
+parse and named entities; rules-only mode runs on `spacy.blank("en")`. The entity ruler's
+patterns are compiled from ontology/ once and read back from the on-disk cache (kg.cache)
+by later processes, for each pipeline (the tokenizer decides how a name is split).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
-from spacy.util import compile_prefix_regex, compile_suffix_regex
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
+from kg.cache import code_files, fingerprint
 from kg.errors import UserError
 from kg.models import RULES_ONLY, resolve_model_name
 from kg.nlp import entities, figures, relations  # noqa: F401  (registers the cgt_* factories)
-from kg.ontology import entity_ruler_patterns, load_vocabulary
+from kg.namespaces import ONTOLOGY_DIR
+from kg.ontology import compiled, entity_ruler_patterns, load_vocabulary
 
 
 CHUNK_CHARS = 100_000
@@ -34,23 +41,55 @@ CURRENCY_PREFIXES = figures.load_figure_patterns().currency_prefixes
 """Currency codes written against a number ("USD14.2"), from ontology/patterns/figures.toml."""
 
 
-def _customise_tokenizer(nlp: Language) -> None:
-    """Split '1.8bn' and 'USD14.2' so amounts and currencies are tokens of their own."""
-    suffixes = [r"(?<=[0-9])(?:bn|mn|tn|m|b|k)(?=$)", r"(?<=^[A-Z])\.$", *nlp.Defaults.suffixes]
-    prefixes = [rf"{code}(?=[0-9])" for code in CURRENCY_PREFIXES] + list(nlp.Defaults.prefixes)
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
-    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
-    # "hemophilia B." at the end of a sentence: a capital letter and a full stop are two tokens
-    nlp.tokenizer.rules = {text: rule for text, rule in nlp.tokenizer.rules.items() if not re.fullmatch(r"[A-Z]\.", text)}
-    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+def customised_tokenizer(nlp: Language, base: Tokenizer | None = None) -> Tokenizer:
+    """The tokenizer `base` (a model's, as loaded; None for the language's defaults), except that '1.8bn' and
+    'USD14.2' split so amounts and currencies are tokens of their own, and 'B.' is two tokens ("hemophilia B." at
+    the end of a sentence). Built in one go: each of a tokenizer's setters loads its 6,700 special cases again."""
+    defaults = nlp.Defaults
+    suffixes = [r"(?<=[0-9])(?:bn|mn|tn|m|b|k)(?=$)", r"(?<=^[A-Z])\.$", *defaults.suffixes]
+    prefixes = [rf"{code}(?=[0-9])" for code in CURRENCY_PREFIXES] + list(defaults.prefixes)
+    rules = base.rules if base is not None else defaults.tokenizer_exceptions
+    return Tokenizer(
+        nlp.vocab,
+        rules={text: rule for text, rule in rules.items() if not re.fullmatch(r"[A-Z]\.", text)},
+        prefix_search=compile_prefix_regex(prefixes).search,
+        suffix_search=compile_suffix_regex(suffixes).search,
+        infix_finditer=base.infix_finditer if base is not None else compile_infix_regex(defaults.infixes).finditer,
+        token_match=(base or defaults).token_match,
+        url_match=(base or defaults).url_match,
+        faster_heuristics=base.faster_heuristics if base is not None else True,
+    )
+
+
+@spacy.registry.tokenizers("cgt_tokenizer.v1")
+def create_tokenizer() -> Callable[[Language], Tokenizer]:
+    """The tokenizer of rules mode as a spaCy config names it: the language's defaults, customised (so that
+    `spacy.blank` builds one tokenizer, not its default one and then ours)."""
+    return customised_tokenizer
 
 
 @functools.lru_cache(maxsize=4)
 def load_pipeline(model: str | None = None) -> Language:
     """Load the named spaCy pipeline (or rules-only) and add the cgt-kg components, once per process."""
     name = resolve_model_name(model)
+    collecting = gc.isenabled()
+    # Assembling makes 300,000 objects that live as long as the process: the cyclic collector's passes over them
+    # cost a third of the load while they are made, and 0.16 s per full pass while documents are extracted; so it
+    # is off while they are made, and they are frozen out of its sight afterwards.
+    gc.disable()
+    try:
+        nlp = _assemble(name)
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+    return nlp
+
+
+def _assemble(name: str) -> Language:
+    """The spaCy pipeline `name` (or a blank one for rules) with the cgt-kg components and the vocabulary."""
     if name == RULES_ONLY:
-        nlp = spacy.blank("en")
+        nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "cgt_tokenizer.v1"}}})
     else:
         try:
             nlp = spacy.load(name)
@@ -59,27 +98,66 @@ def load_pipeline(model: str | None = None) -> Language:
                 f"spaCy pipeline {name!r} is not installed: install it (pip install 'cgt-kg[model]') "
                 f"or pass --model rules"
             ) from error
-    _customise_tokenizer(nlp)
+        nlp.tokenizer = customised_tokenizer(nlp, nlp.tokenizer)
     first = nlp.pipe_names[0] if nlp.pipe_names else None
     nlp.add_pipe("cgt_line_breaks", before=first) if first else nlp.add_pipe("cgt_line_breaks")
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer")
-    vocabulary = load_vocabulary()
     ruler = nlp.add_pipe(
         "cgt_vocabulary_ruler",
         name="cgt_vocabulary",
         config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True, "validate": False},
     )
-    with nlp.select_pipes(enable=[]):
-        ruler.add_patterns(entity_ruler_patterns(vocabulary, lambda text: [t.text for t in nlp.make_doc(text)]))
+    # Our components before the ruler's names: the lexeme flags their matchers add are set on every word the
+    # vocab holds at that moment, and the 14,000 names below make it five times larger.
     nlp.add_pipe("cgt_names")
     nlp.add_pipe("cgt_figures")
     nlp.add_pipe("cgt_relations")
+    compiled_patterns = ruler_patterns(nlp, name)
+    with nlp.select_pipes(enable=[]), phrases_replayed(nlp, compiled_patterns.phrases):
+        ruler.add_patterns(compiled_patterns.patterns)
     nlp.meta["cgt_model"] = name
-    # The vocabulary graphs and the pipeline live as long as the process: left to the cyclic collector, each of
-    # its full passes walks their 250,000 objects again (0.16 s) while documents are extracted.
-    gc.freeze()
     return nlp
+
+
+@dataclass(frozen=True)
+class RulerPatterns:
+    """The entity ruler's patterns for one pipeline, with the words and spaces its tokenizer gives each phrase."""
+
+    patterns: list[dict]
+    phrases: dict[str, tuple[list[str], list[bool]]]
+
+
+def ruler_patterns(nlp: Language, name: str) -> RulerPatterns:
+    """The vocabulary's entity ruler patterns as `nlp` tokenizes them, from the cache when neither ontology/,
+    the code nor the pipeline `name` (and its version) changed."""
+    code = fingerprint(code_files("nlp/pipeline.py", "nlp/figures.py"))
+    return compiled(f"patterns-{name}", ONTOLOGY_DIR, lambda: _compile_ruler_patterns(nlp), name, nlp.meta.get("version", ""), code)
+
+
+def _compile_ruler_patterns(nlp: Language) -> RulerPatterns:
+    patterns = entity_ruler_patterns(load_vocabulary(), lambda text: [t.text for t in nlp.make_doc(text)])
+    texts = [entry["pattern"] for entry in patterns if isinstance(entry["pattern"], str)]
+    phrases = {text: ([t.text for t in doc], [bool(t.whitespace_) for t in doc]) for text, doc in zip(texts, nlp.tokenizer.pipe(texts))}
+    return RulerPatterns(patterns, phrases)
+
+
+@contextlib.contextmanager
+def phrases_replayed(nlp: Language, phrases: dict[str, tuple[list[str], list[bool]]]) -> Iterator[None]:
+    """While open, `nlp` makes the Doc of each text of `phrases` from its recorded words and spaces, without
+    running the tokenizer (which spends most of its time on the prefixes and suffixes of new words); other texts
+    are tokenized as before."""
+    tokenizer = nlp.tokenizer
+
+    def replay(text: str) -> Doc:
+        known = phrases.get(text)
+        return tokenizer(text) if known is None else Doc(nlp.vocab, words=known[0], spaces=known[1])
+
+    nlp.tokenizer = replay
+    try:
+        yield
+    finally:
+        nlp.tokenizer = tokenizer
 
 
 def pipeline_description(nlp: Language) -> str:
