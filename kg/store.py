@@ -223,10 +223,11 @@ class EmbeddedStore:
         return self._engine("query", _run_and_serialize, self._store, sparql, dataset, solutions_type, graph_type, max_rows, sparql=sparql)
 
     def _engine(self, action: str, function, *args, sparql: str | None = None):
-        """Run an engine call on a deep stack; the engine's I/O and corruption errors, and the syntax errors
-        of the `sparql` it runs, become one UserError."""
+        """Run an engine call, on a deep stack when it parses `sparql` (a query's nesting needs it; writing
+        quads does not); the engine's I/O and corruption errors, and the syntax errors of the `sparql`,
+        become one UserError."""
         try:
-            return run_on_deep_stack(function, *args)
+            return run_on_deep_stack(function, *args) if sparql is not None else function(*args)
         except SyntaxError as error:
             raise _syntax_error(error, sparql) from error
         except (OSError, RuntimeError) as error:
@@ -354,12 +355,51 @@ def _run_and_serialize(store, sparql, dataset, solutions_type, graph_type, max_r
     results_format = ox.QueryResultsFormat.from_media_type(media_type)
     if kind == "ASK" or max_rows is None:
         return SerializedResult(kind, media_type, answer.serialize(format=results_format))
-    variables = [v.value for v in answer.variables]
-    solutions, truncated = _first(answer, max_rows)
-    data = _solutions_json(variables, solutions)
-    if results_format != ox.QueryResultsFormat.JSON:
-        data = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON).serialize(format=results_format)
-    return SerializedResult(kind, media_type, data, truncated)
+    rows = _FirstRows(max_rows)
+    try:
+        answer.serialize(output=rows, format=ox.QueryResultsFormat.TSV)
+    except _EnoughRows:
+        pass
+    data = rows.tsv()
+    if results_format != ox.QueryResultsFormat.TSV:
+        data = ox.parse_query_results(data, format=ox.QueryResultsFormat.TSV).serialize(format=results_format)
+    return SerializedResult(kind, media_type, data, rows.truncated)
+
+
+class _EnoughRows(Exception):
+    """Raised into the engine's serializer to stop it once a result has more rows than asked for."""
+
+
+class _FirstRows:
+    """Where the engine writes solutions as SPARQL TSV (one line per row, newlines inside terms escaped):
+    keeps the header and the first `limit` rows and stops the engine, and so the query, past them."""
+
+    def __init__(self, limit: int):
+        self._lines_left = limit + 1
+        self._chunks: list[bytes] = []
+        self.truncated = False
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        if self.truncated or not data:
+            return len(data)  # the engine may flush its buffer again after it was stopped
+        lines = data.count(b"\n")
+        if lines < self._lines_left or (lines == self._lines_left and data.endswith(b"\n")):
+            self._chunks.append(data)
+            self._lines_left -= lines
+            return len(data)
+        end = -1
+        for _ in range(self._lines_left):
+            end = data.index(b"\n", end + 1)
+        self._chunks.append(data[: end + 1])
+        self.truncated = True
+        raise _EnoughRows()
+
+    def flush(self) -> None:
+        pass
+
+    def tsv(self) -> bytes:
+        return b"".join(self._chunks)
 
 
 def _run_to_result(store, sparql: str, dataset: dict) -> Result:
@@ -521,27 +561,6 @@ def _first(items, limit: int | None) -> tuple[list, bool]:
         return list(items), False
     head = list(itertools.islice(items, limit + 1))
     return head[:limit], len(head) > limit
-
-
-def _term_json(term) -> dict:
-    """One RDF term in the SPARQL 1.1 Query Results JSON format."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _term_json(term.subject), "predicate": _term_json(term.predicate), "object": _term_json(term.object)}}
-    if term.language:
-        return {"type": "literal", "value": term.value, "xml:lang": term.language}
-    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-        return {"type": "literal", "value": term.value}
-    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
-
-
-def _solutions_json(variables: list[str], solutions: list) -> bytes:
-    """Solutions in the SPARQL 1.1 Query Results JSON format (which Oxigraph re-reads into any other format)."""
-    bindings = [{name: _term_json(solution[name]) for name in variables if solution[name] is not None} for solution in solutions]
-    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode("utf-8")
 
 
 def result_from_serialized(answer: SerializedResult) -> Result:

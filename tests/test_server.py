@@ -341,6 +341,43 @@ def test_long_results_are_cut_with_a_header(endpoint):
     assert "x-sparql-maxrows" not in short.headers
 
 
+def test_a_result_of_exactly_the_row_limit_is_whole(endpoint):
+    for limit, cut in ((MAX_ROWS, False), (MAX_ROWS + 1, True)):
+        response = httpx.get(endpoint, params={"query": f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o }} LIMIT {limit}"}, headers={"Accept": "text/tab-separated-values"})
+        assert ("x-sparql-maxrows" in response.headers) == cut
+        assert len(response.text.splitlines()) == MAX_ROWS + 1
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g a cgt:Document } GRAPH ?g { ?a ?b ?c . ?d ?e ?f } }"
+"""A query that takes a while on the test store (a cross product inside each document graph) but ends."""
+
+
+def test_queued_queries_that_run_within_the_timeout_are_answered(store_path):
+    timeout, workers = 1.0, 2
+    with running_server(store_path, limits=Limits(timeout=timeout, max_rows=MAX_ROWS), workers=workers) as running:
+        endpoint = running.url + "sparql"
+        for _ in range(2):  # the second run, warm, is the one timed
+            started = time.monotonic()
+            assert httpx.post(endpoint, data={"query": SLOW}, timeout=60).status_code == 200
+            alone = time.monotonic() - started
+        assert alone < timeout / 2, f"the slow query takes {alone:.2f} s alone: too slow to queue within the timeout"
+        count = workers * (int(4 * timeout / alone) + 1)
+        outcomes: list[tuple[int, float]] = []
+
+        def ask() -> None:
+            begun = time.monotonic()
+            response = httpx.post(endpoint, data={"query": SLOW}, timeout=120)
+            outcomes.append((response.status_code, time.monotonic() - begun))
+
+        clients = [threading.Thread(target=ask) for _ in range(count)]
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join(120)
+    assert [status for status, _ in outcomes] == [200] * count
+    assert max(seconds for _, seconds in outcomes) > 2 * timeout, "no query waited well past the timeout: the test shows nothing"
+
+
 # --------------------------------------------------------------------------- updates
 
 
