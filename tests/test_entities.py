@@ -263,3 +263,19 @@ def test_a_role_word_before_a_name_is_not_part_of_it(nlp):
 def test_a_title_case_heading_word_is_no_disease(nlp):
     extraction = extract_text(nlp, "Patients With Advanced Disease Enrolled In The Study")
     assert not [e for e in extraction.entities if e.type == "Disease"], _describe(extraction)
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    pytest.param("Korea passed the Enforcement Decree of the Advanced Regenerative Bio Act in 2020.", "Enforcement Decree of the Advanced Regenerative Bio Act", "Law", id="decree-of-known-act"),
+    pytest.param("China issued the Administrative Measures for Stem Cell Clinical Research in 2015.", "Administrative Measures for Stem Cell Clinical Research", "Law", id="measures-for"),
+    pytest.param("The Japan Revitalization Strategy set the goal.", "Japan Revitalization Strategy", "Policy", id="country-strategy"),
+    pytest.param("MHLW launched the Strategy of SAKIGAKE in 2014.", "Strategy of SAKIGAKE", "Policy", id="strategy-of"),
+])
+def test_laws_and_policies_by_their_head_word(nlp, text, name, cls):
+    extraction = extract_text(nlp, text)
+    assert (name, cls) in {(m.text, e.cls) for e in extraction.entities for m in e.mentions}, _describe(extraction)
+
+
+def test_a_weak_head_in_a_short_phrase_is_no_policy(nlp):
+    extraction = extract_text(nlp, "Key Measures were taken. Our Growth Strategy worked.")
+    assert not [e for e in extraction.entities if e.type == "Regulation"], _describe(extraction)

@@ -68,11 +68,14 @@ class EntityWords:
     company_verbs: frozenset[str]
     common_word_suffixes: frozenset[str]
     not_person_words: frozenset[str]
+    law_heads: frozenset[str] = frozenset()
+    policy_heads: frozenset[str] = frozenset()
+    weak_regulation_heads: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, words: dict[str, list[str]]) -> EntityWords:
         """The lists of a config, lower-cased; the vocabulary's demonyms join the leading noise."""
-        lists = {name: frozenset(w.lower() for w in words[name]) for name in cls.__dataclass_fields__}
+        lists = {name: frozenset(w.lower() for w in words[name]) for name in cls.__dataclass_fields__ if name in words}
         lists["leading_noise"] |= {line.lower() for line in load_vocabulary().demonyms}
         return cls(**lists)
 
@@ -270,16 +273,19 @@ def _narrower_disease(span: Span, kept: KeptNames, taken: set[int], type_of) -> 
     taken.difference_update(i for k in inside for i in range(k.start, k.end))
 
 
-WIDER_COMPANY_PARTS = ("Company", "Country", "Region")
-"""Known names a longer company name may contain: 'Lilly Asia Ventures' (a company and a region before a head word)."""
+WIDER_NAME_PARTS = {"Company": ("Company", "Country", "Region"), "Law": ("Regulation", "Country", "Region"),
+                    "Policy": ("Regulation", "Country", "Region")}
+"""Known names a longer new name may contain: 'Lilly Asia Ventures' (a company and a region before a head word),
+'Enforcement Decree of the Advanced Regenerative Bio Act', 'Japan Revitalization Strategy'."""
 
 
-def _wider_company(span: Span, kept: KeptNames, taken: set[int], type_of) -> None:
-    """A new company name that ends in a head word beyond the known names it starts with is one company,
-    not its parts: 'Lilly Asia Ventures' is not Eli Lilly plus Asia, 'Novartis Gene Therapies' not Novartis."""
+def _wider_name(span: Span, kept: KeptNames, taken: set[int], type_of) -> None:
+    """A new company, law or policy name built around a head word beyond the known names it contains is one name,
+    not its parts: 'Lilly Asia Ventures' is not Eli Lilly plus Asia, 'Japan Revitalization Strategy' not Japan."""
     overlapping = kept.overlapping(span)
     inside = [k for k in overlapping if span.start <= k.start and k.end <= span.end and len(k) < len(span)]
-    if not inside or len(inside) < len(overlapping) or any(type_of(k.label_) not in WIDER_COMPANY_PARTS for k in inside):
+    parts = WIDER_NAME_PARTS[span.label_]
+    if not inside or len(inside) < len(overlapping) or any(type_of(k.label_) not in parts for k in inside):
         return
     for k in inside:
         kept.remove(k)
@@ -431,8 +437,9 @@ class NameFinder:
         self.disease_heads = {h.lower() for h in vocabulary.disease_heads}
         self.agency_heads = set(vocabulary.agency_heads)
         self.type_of = vocabulary.type_of
-        self.anchor_texts = string_ids({*self.company_heads, *self.agency_heads, "Ministry", "Department", "Act"})
-        self.anchor_lowers = string_ids({*self.suffixes, *self.disease_heads})
+        self.anchor_texts = string_ids({*self.company_heads, *self.agency_heads, "Ministry", "Department"})
+        self.regulation_heads = words.law_heads | words.policy_heads
+        self.anchor_lowers = string_ids({*self.suffixes, *self.disease_heads, *self.regulation_heads})
 
     def _anchored(self, doc: Doc) -> list[tuple[str, int, int]]:
         """Candidate names that end in a company head word or legal suffix, a disease, agency or act word."""
@@ -459,15 +466,33 @@ class NameFinder:
                 candidates.append(("Agency", _proper_run_start(doc, i), end))
             elif token.text in ("Ministry", "Department") and i + 2 < len(doc) and doc[i + 1].lower_ == "of":
                 candidates.append(("Agency", i, _proper_run_end(doc, i + 2)))
-            elif token.text == "Act" and i > 0:
-                start = _proper_run_start(doc, i)
-                while start > 1 and doc[start - 1].lower_ in ("on", "of", "for", "and") and PROPER_RE.match(doc[start - 2].text):
-                    start = _proper_run_start(doc, start - 1)
-                end = i + 1
-                if end + 1 < len(doc) and doc[end].lower_ == "of" and re.fullmatch(r"(?:19|20)\d\d", doc[end + 1].text):
-                    end += 2
-                candidates.append(("Law", start, end))
+            elif token.is_title and token.lower_ in self.regulation_heads:
+                candidate = self._regulation_name(doc, i)
+                if candidate is not None:
+                    candidates.append(candidate)
         return [(label, start, end) for label, start, end in candidates if end - start >= 2]
+
+    def _regulation_name(self, doc: Doc, i: int) -> tuple[str, int, int] | None:
+        """A law or policy named around its head word: 'the Advanced Regenerative Bio Act', 'Enforcement Decree of
+        the Advanced Regenerative Bio Act', 'Administrative Measures for Stem Cell Clinical Research', 'Japan
+        Revitalization Strategy', 'Strategy of SAKIGAKE'. A weak head (measures, guidelines, strategy, plan) needs
+        three words or more: 'Key Measures' is a heading."""
+        head = doc[i].lower_
+        start = _proper_run_start(doc, i)
+        while start > 1 and doc[start - 1].lower_ in ("on", "of", "for", "and") and PROPER_RE.match(doc[start - 2].text):
+            start = _proper_run_start(doc, start - 1)
+        end = i + 1
+        if end + 1 < len(doc) and doc[end].lower_ == "of" and re.fullmatch(r"(?:19|20)\d\d", doc[end + 1].text):
+            end += 2
+        elif end + 1 < len(doc) and doc[end].lower_ in ("of", "for", "on"):
+            k = end + 2 if doc[end + 1].lower_ == "the" and end + 2 < len(doc) else end + 1
+            if PROPER_RE.match(doc[k].text) or doc[k].is_upper and doc[k].is_alpha:
+                end = _proper_run_end(doc, k)
+        while start < i and doc[start].lower_ in self.words.leading_noise:
+            start += 1
+        if head in self.words.weak_regulation_heads and end - start < 3:
+            return None
+        return ("Policy" if head in self.words.policy_heads else "Law", start, end)
 
     def __call__(self, doc: Doc) -> Doc:
         ents = doc.ents
@@ -491,12 +516,12 @@ class NameFinder:
         )
         found["Company"] = _confirmed_outside_headings(found["Company"])
         kept_names = KeptNames(known)
-        for label in ("Person", "TherapyProduct", "Agency", "Law", "Company", "Disease"):
+        for label in ("Person", "TherapyProduct", "Agency", "Law", "Policy", "Company", "Disease"):
             for span in filter_spans(found.get(label, [])):
                 if label == "Disease":
                     _narrower_disease(span, kept_names, taken, self.type_of)
-                elif label == "Company" and any(t.text in self.company_heads for t in span[1:]):
-                    _wider_company(span, kept_names, taken, self.type_of)
+                elif label == "Company" and any(t.text in self.company_heads for t in span[1:]) or label in ("Law", "Policy"):
+                    _wider_name(span, kept_names, taken, self.type_of)
                 if taken.isdisjoint(range(span.start, span.end)):
                     kept_names.add(span)
                     taken.update(range(span.start, span.end))
@@ -563,14 +588,14 @@ class NameFinder:
             return person if self._may_be_person(doc, person) else None
         if label == "TherapyProduct" and (self.not_products.fullmatch(doc[start].text) or self.not_products.fullmatch(doc[start:end].text)):
             return None
-        if label in ("Company", "Agency", "Law"):
+        if label in ("Company", "Agency", "Law", "Policy"):
             suffix_inside = [t.i for t in doc[start : end - 1] if t.lower_ in self.suffixes and t.is_title
                              and doc[t.i + 1].lower_ not in self.suffixes and doc[t.i + 1].text != ","]
             if suffix_inside:  # 'Biogen Japan Ltd. Pfizer China Biotech': a name ends at its legal form
                 start = suffix_inside[-1] + 1
             while start < end - 1 and (doc[start].lower_ in self.words.leading_noise or doc[start].ent_id_
-                                       and not (label == "Company" and self.type_of(doc[start].ent_type_) in WIDER_COMPANY_PARTS
-                                                and any(t.text in self.company_heads for t in doc[start + 1 : end]))):
+                                       and not (label in WIDER_NAME_PARTS and self.type_of(doc[start].ent_type_) in WIDER_NAME_PARTS[label]
+                                                and (label != "Company" or any(t.text in self.company_heads for t in doc[start + 1 : end])))):
                 start += 1
             if start >= end - 1 or doc[start].lower_ in self.suffixes or doc[start].is_lower:
                 return None
