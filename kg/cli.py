@@ -237,8 +237,21 @@ def query(sparql: str, fmt: str, param: tuple[str, ...], store: str | None) -> N
         count = f"{total} row{'s' if total != 1 else ''}"
         more = f" (the first {TABLE_ROWS} shown; -f csv prints them all)" if total > TABLE_ROWS else ""
         _print_rows(columns, shown, canned.question, count + more)
+        if total == 0 and values:
+            _hint_unknown_names(canned, values, store)
     else:
         sys.stdout.write(format_result(result, fmt).rstrip("\n") + "\n")
+
+
+def _hint_unknown_names(canned, values: dict[str, str], store: str | None) -> None:
+    """Say on standard error which given name matches no entity, and the close ones (an empty answer is often a typo)."""
+    from kg.queries import ENTITY_LABELS, unknown_names
+
+    if not any(p.takes_a_name and p.name in values for p in canned.parameters):
+        return
+    labels = _read_store(store, lambda graph_store: [str(row[0]) for row in graph_store.query(ENTITY_LABELS)])
+    for line in unknown_names(canned, values, labels):
+        err.print(escape(line), highlight=False)
 
 
 def _parameter(text: str) -> tuple[str, str]:

@@ -34,6 +34,29 @@ class QueryParameter:
         """A year or a number (given as an integer literal) rather than a name (a string literal)."""
         return bool(re.search(r"\b(?:year|number|count)\b", self.description, re.I))
 
+    @property
+    def takes_a_name(self) -> bool:
+        """The value is an entity's name ("a company, as labelled"), which a misspelling makes match nothing."""
+        return "labelled" in self.description
+
+
+ENTITY_LABELS = "SELECT DISTINCT ?label WHERE { ?e skos:prefLabel|skos:altLabel|rdfs:label ?label }"
+
+
+def unknown_names(canned: CannedQuery, values: dict[str, str], labels: list[str]) -> list[str]:
+    """For a canned query that found nothing: one line for each name given to it that no entity is called, with the
+    names spelled close to it ("no entity is called 'Novartsi' (company); did you mean Novartis?")."""
+    known = {label.casefold() for label in labels}
+    lines = []
+    for parameter in canned.parameters:
+        value = values.get(parameter.name, "")
+        if not value or not parameter.takes_a_name or value.casefold() in known:
+            continue
+        close = close_names(value, labels)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        lines.append(f"no entity is called {value!r} ({parameter.name}){hint}")
+    return lines
+
 
 PARAMETER_LINE = re.compile(r"^#\s*param\s+([A-Za-z_]\w*)\s*:\s*(.+)$", re.M)
 

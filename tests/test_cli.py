@@ -387,3 +387,12 @@ def test_build_then_rebuild_through_the_cli(tmp_path):
     assert "0 new, 0 changed, 2 unchanged" in second.stdout
     assert re.search(r"store: \d+ triples", first.stdout), first.stdout  # a first build reports the total
     assert "store: +0 triples" in second.stdout, second.stdout  # a rebuild what it added
+
+
+def test_a_canned_query_given_a_misspelled_name_says_which_names_are_close(built_store):
+    misspelled = run_kg("query", "deals", "--param", "company=Novartsi", "--store", built_store.path)
+    assert misspelled.returncode == 0, misspelled.stderr
+    assert "0 rows" in misspelled.stdout
+    assert "no entity is called 'Novartsi' (company); did you mean Novartis" in misspelled.stderr
+    right = run_kg("query", "deals", "--param", "company=Novartis", "--store", built_store.path)
+    assert "no entity is called" not in right.stderr and "0 rows" not in right.stdout
