@@ -275,3 +275,18 @@ def test_market_size_without_a_currency_and_the_cagr_between_its_years(nlp):
 def test_millions_of_patients_are_no_market_size(nlp):
     extraction = extract_text(nlp, "The disease affects more than 1.2 million patients worldwide.")
     assert [f.to_json() for f in extraction.figures] == []
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("The global gene therapy market reached USD 9 billion in 2023. Halcyon forecasts that the market will reach USD 52 billion by 2030.", id="the-market"),
+    pytest.param("The global gene therapy market reached USD 9 billion in 2023. It is projected to reach USD 52 billion by 2030.", id="it-is-projected"),
+])
+def test_a_figure_of_the_market_named_before_measures_that_market(nlp, text):
+    """'the market' and 'it' name no market: the figure measures the one the paragraph named last."""
+    figures = [f for f in extract_text(nlp, text).figures if f.measure == "MarketSize"]
+    assert [(f.value, f.measures) for f in figures] == [(9e9, "The global gene therapy market"), (52e9, "The global gene therapy market")]
+
+
+def test_a_coordinated_market_name_keeps_both_parts(nlp):
+    (figure,) = [f for f in extract_text(nlp, "The global cell and gene therapy market was valued at USD 15.8 billion in 2023.").figures]
+    assert figure.measures == "The global cell and gene therapy market"

@@ -47,6 +47,21 @@ CLAUSE_OPENING = re.compile(r";|\b(?:while|but|whereas)\b|\band (?:is|are|was|we
 OF_THESE = re.compile(r"\s*(?:of|among) (?:these|those|them)\b", re.I)
 
 
+BARE_MARKET = re.compile(r"(?:(?:the|this|that|its|their|overall|whole|entire|total|same)\s+)*market", re.I)
+"""A market phrase that names no market ('the market', 'this market'): the market is the one named before."""
+CLAUSE_BEFORE_MARKET = re.compile(r"^.*\b(?:that|which|while|whereas|says|said|forecasts|expects|estimates|projects|predicts|notes)\s+", re.I)
+
+
+def _market_words(match: re.Match) -> tuple[str, int]:
+    """The words of a market phrase after any clause that leads into it ('Halcyon forecasts that the market' -> 'the
+    market'), and where they start."""
+    words = match.group(1)
+    kept = CLAUSE_BEFORE_MARKET.sub("", words)
+    start = match.start(1) + len(words) - len(kept)
+    stripped = kept.lstrip()
+    return stripped.rstrip(), start + len(kept) - len(stripped)
+
+
 @dataclass(frozen=True)
 class FigurePatterns:
     """The words figures are read with, as ontology/patterns/figures.toml lists them."""
@@ -231,10 +246,26 @@ class FigureParser:
         phrase = self.patterns.cues["market_phrase"]
         found = list(phrase.finditer(text_of(doc), sentence.start_char, span.start_char))
         found = found or list(phrase.finditer(text_of(doc), sentence.start_char, sentence.end_char))
+        named = [m for m in found if not BARE_MARKET.fullmatch(_market_words(m)[0])]
+        if named or not found:
+            found = named
+        if found and not named or not found:
+            earlier = self._earlier_market(doc, sentence)  # 'Halcyon forecasts that the market will reach ...', 'it is projected ...'
+            if earlier is not None:
+                return earlier
         if not found:
             return span_text(sentence)[:80], None
-        words = found[-1].group(1)
-        return words.strip(), found[-1].start(1) + len(words) - len(words.lstrip())
+        return _market_words(found[-1])
+
+    def _earlier_market(self, doc: Doc, sentence: Span) -> tuple[str, int] | None:
+        """The market the paragraph named last before this sentence (at most MARKET_REACH sentences back), for a
+        figure whose own sentence says only 'the market' or 'it'."""
+        phrase = self.patterns.cues["market_phrase"]
+        text = text_of(doc)
+        paragraph_start = text.rfind("\n\n", 0, sentence.start_char) + 1
+        low = max(paragraph_start, sentence.start_char - 600)
+        before = [m for m in phrase.finditer(text, low, sentence.start_char) if not BARE_MARKET.fullmatch(_market_words(m)[0])]
+        return _market_words(before[-1]) if before else None
 
     def _is_count(self, doc: Doc, i: int, after_count: bool, therapy_ends: set[int]) -> bool:
         """A bare number is a Count when it names a thing the domain counts ("47 products", "two of its programs"),
