@@ -105,10 +105,19 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
     )
 
 
+MARKUP_LEAD = re.compile(r"^(?:#{1,6}|[-*+>])\s+")
+"""A Markdown heading, list or quote marker at the start of a line: not part of the sentence it introduces."""
+
+
 def _evidence(sentence) -> Span:
+    """A sentence as evidence: its text without surrounding white space or a leading Markdown marker ('# '),
+    with offsets into the document that still point at exactly that text."""
     text = span_text(sentence)
     stripped = text.strip()
     start = sentence.start_char + (len(text) - len(text.lstrip()))
+    marker = MARKUP_LEAD.match(stripped)
+    if marker and len(stripped) > marker.end():
+        stripped, start = stripped[marker.end():], start + marker.end()
     return Span(stripped, start, start + len(stripped))
 
 

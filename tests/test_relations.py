@@ -398,3 +398,11 @@ def test_it_after_a_grant_verb_is_the_product_named_before(nlp):
 def test_names_in_clauses_a_semicolon_parts_are_not_paired(nlp):
     extraction = extract_text(nlp, "Aldenbrook Pharma signed a deal with Orinthe Genetics; acquired gene therapies from Pfizer; and formed an alliance with Halden Biotherapeutics.")
     assert (iri("aldenbrook-pharma"), "acquires", iri("halden-biotherapeutics")) not in {(r.subject, r.predicate, r.object) for r in extraction.relations}, _describe(extraction)
+
+
+def test_evidence_leaves_out_a_markdown_heading_marker(nlp):
+    text = "# Novartis acquired AveXis in 2018\n\nThe deal closed in May.\n"
+    extraction = extract_text(nlp, text)
+    (relation,) = [r for r in extraction.relations if r.predicate == "acquires"]
+    assert relation.evidence.text.startswith("Novartis acquired AveXis")
+    assert text[relation.evidence.start : relation.evidence.end] == relation.evidence.text
