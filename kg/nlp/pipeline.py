@@ -79,6 +79,7 @@ def load_pipeline(model: str | None = None) -> Language:
     gc.disable()
     try:
         nlp = _assemble(name)
+        load_vocabulary().reference  # read with every document's events: made here, it is frozen with the rest
     finally:
         gc.freeze()
         if collecting:
