@@ -142,9 +142,10 @@ OBJECTS_OUTSIDE_ENTITIES = (COMPOUND_RULE, NATIONALITY_RULE)
 """Rules whose object is a word inside or beside a name ('AAV' in 'AAV-based', 'Swiss' in 'the Swiss drugmaker'),
 not one of the document's entities: it is resolved on its own and joins the entities."""
 
-DEFINITIONAL_PREDICATES = ("regulatedBy",)
-"""Facts the vocabulary states by definition (the PRIME scheme is the EMA's): text that pairs the thing with another
-object is a misreading ('received orphan drug designation from the FDA, and ... PRIME from the EMA'), not news."""
+DEFINITIONAL_PREDICATES = ("regulatedBy", "appliesIn")
+"""Facts the vocabulary states by definition (the PRIME scheme is the EMA's and applies in the EU): text that pairs
+the thing with another object is a misreading ('received orphan drug designation from the FDA, and ... PRIME from the
+EMA'; "Japan's fast-track rules" are not the FDA's Fast Track), not news."""
 
 
 def _contradicts_definition(subject: str, predicate: str, obj: str) -> bool:

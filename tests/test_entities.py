@@ -279,3 +279,8 @@ def test_laws_and_policies_by_their_head_word(nlp, text, name, cls):
 def test_a_weak_head_in_a_short_phrase_is_no_policy(nlp):
     extraction = extract_text(nlp, "Key Measures were taken. Our Growth Strategy worked.")
     assert not [e for e in extraction.entities if e.type == "Regulation"], _describe(extraction)
+
+
+def test_a_code_after_study_or_trial_names_the_study_not_a_product(nlp):
+    extraction = extract_text(nlp, "Halden must deliver follow-up data from its ongoing pivotal study, HAL-2, and the trial (ORB-7) read out.")
+    assert not [e for e in extraction.entities if e.cls == "TherapyProduct"], _describe(extraction)

@@ -406,3 +406,8 @@ def test_evidence_leaves_out_a_markdown_heading_marker(nlp):
     (relation,) = [r for r in extraction.relations if r.predicate == "acquires"]
     assert relation.evidence.text.startswith("Novartis acquired AveXis")
     assert text[relation.evidence.start : relation.evidence.end] == relation.evidence.text
+
+
+def test_a_designation_applies_only_where_the_vocabulary_says(nlp):
+    extraction = extract_text(nlp, "MLT-204 was filed under Japan's Fast Track designation rules last year.")
+    assert (iri("fast-track-designation"), "appliesIn", iri("japan")) not in {(r.subject, r.predicate, r.object) for r in extraction.relations}

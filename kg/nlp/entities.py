@@ -68,6 +68,7 @@ class EntityWords:
     company_verbs: frozenset[str]
     common_word_suffixes: frozenset[str]
     not_person_words: frozenset[str]
+    trial_nouns: frozenset[str] = frozenset()
     law_heads: frozenset[str] = frozenset()
     policy_heads: frozenset[str] = frozenset()
     weak_regulation_heads: frozenset[str] = frozenset()
@@ -273,8 +274,9 @@ def _narrower_disease(span: Span, kept: KeptNames, taken: set[int], type_of) -> 
     taken.difference_update(i for k in inside for i in range(k.start, k.end))
 
 
-WIDER_NAME_PARTS = {"Company": ("Company", "Country", "Region"), "Law": ("Regulation", "Country", "Region"),
-                    "Policy": ("Regulation", "Country", "Region")}
+WIDER_NAME_PARTS = {"Company": ("Company", "Country", "Region"),
+                    "Law": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology"),
+                    "Policy": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology")}
 """Known names a longer new name may contain: 'Lilly Asia Ventures' (a company and a region before a head word),
 'Enforcement Decree of the Advanced Regenerative Bio Act', 'Japan Revitalization Strategy'."""
 
@@ -472,6 +474,11 @@ class NameFinder:
                     candidates.append(candidate)
         return [(label, start, end) for label, start, end in candidates if end - start >= 2]
 
+    def _names_a_study(self, doc: Doc, start: int) -> bool:
+        """A code right after 'study' or 'trial' (a comma between allowed) is the study's name: 'its pivotal study, SANFIL-2'."""
+        before = start - 2 if start >= 2 and doc[start - 1].text in (",", "(") else start - 1
+        return before >= 0 and doc[before].lower_ in self.words.trial_nouns
+
     def _regulation_name(self, doc: Doc, i: int) -> tuple[str, int, int] | None:
         """A law or policy named around its head word: 'the Advanced Regenerative Bio Act', 'Enforcement Decree of
         the Advanced Regenerative Bio Act', 'Administrative Measures for Stem Cell Clinical Research', 'Japan
@@ -484,10 +491,12 @@ class NameFinder:
         end = i + 1
         if end + 1 < len(doc) and doc[end].lower_ == "of" and re.fullmatch(r"(?:19|20)\d\d", doc[end + 1].text):
             end += 2
-        elif end + 1 < len(doc) and doc[end].lower_ in ("of", "for", "on"):
-            k = end + 2 if doc[end + 1].lower_ == "the" and end + 2 < len(doc) else end + 1
-            if PROPER_RE.match(doc[k].text) or doc[k].is_upper and doc[k].is_alpha:
-                end = _proper_run_end(doc, k)
+        else:
+            while end + 1 < len(doc) and doc[end].lower_ in ("of", "for", "on") and end - start < 16:
+                k = end + 2 if doc[end + 1].lower_ == "the" and end + 2 < len(doc) else end + 1
+                if not (PROPER_RE.match(doc[k].text) or doc[k].is_upper and doc[k].is_alpha):
+                    break
+                end = _proper_run_end(doc, k)  # 'Act on the Safety and Support of Advanced Regenerative Medicine ...'
         while start < i and doc[start].lower_ in self.words.leading_noise:
             start += 1
         if head in self.words.weak_regulation_heads and end - start < 3:
@@ -587,6 +596,8 @@ class NameFinder:
             person = Span(doc, tokens[0].i, end, label="Person")
             return person if self._may_be_person(doc, person) else None
         if label == "TherapyProduct" and (self.not_products.fullmatch(doc[start].text) or self.not_products.fullmatch(doc[start:end].text)):
+            return None
+        if label == "TherapyProduct" and self._names_a_study(doc, start):
             return None
         if label in ("Company", "Agency", "Law", "Policy"):
             suffix_inside = [t.i for t in doc[start : end - 1] if t.lower_ in self.suffixes and t.is_title
