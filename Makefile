@@ -40,6 +40,7 @@ bench: install browser
 	cd bench && ../$(BIN)/python startup_bench.py
 	cd bench && ../$(BIN)/python store_bench.py
 	cd bench && ../$(BIN)/python endpoint_bench.py
+	cd bench && ../$(BIN)/python serve_bench.py
 	cd bench && ../$(BIN)/python viz_bench.py
 	cd bench && ../$(BIN)/python explorer_bench.py
 

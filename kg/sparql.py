@@ -46,8 +46,9 @@ QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
 """Set, as Virtuoso does, to the row limit when a result was cut to it."""
-WORKERS = max(2, min(4, os.cpu_count() or 2))
-"""Query worker processes: at least two, so one runaway query never holds up the others."""
+WORKERS = max(4, min(8, os.cpu_count() or 2))
+"""Query worker processes: at least four, so one runaway query never holds up the others, and more than the
+cores, so no core idles while the server passes a finished answer on and hands a worker the next query."""
 ACCEPT_ALIASES = {"application/json": JSON_RESULTS}
 
 
@@ -189,17 +190,17 @@ _ANY_REMOTE_WORD = re.compile(r"(?<![A-Za-z])(SERVICE|LOAD)", re.I)
 def refuse_remote_access(sparql: str, isolated: bool = True) -> None:
     """Refuse SERVICE and LOAD, which make the engine fetch a URL, with a readable message.
 
-    In isolated workers (no network) this is only courtesy, read from the query's keywords;
+    In isolated workers (no network) this is only courtesy, read from the query's keywords (lexed only
+    when the words stand somewhere in the text);
     where the workers could not be isolated, any SERVICE or LOAD in the text, even inside a
     string or a comment, is refused, since no reading of the text is proof against the engine's.
     """
-    if isolated:
+    found = [match.group(1).upper() for match in _ANY_REMOTE_WORD.finditer(unescape_codepoints(sparql))]
+    if isolated and found:
         try:
             found = sorted(keywords(sparql) & {"SERVICE", "LOAD"})
         except SparqlTextError:
             found = []
-    else:
-        found = [match.group(1).upper() for match in _ANY_REMOTE_WORD.finditer(unescape_codepoints(sparql))]
     if found:
         raise ProtocolError(400, f"{found[0]} is not allowed here: this endpoint does not fetch other URLs")
 

@@ -23,7 +23,7 @@ from rdflib.query import Result
 from kg.errors import UserError
 from kg.namespaces import CGT, PREFIXES, REJECTED_GRAPH, sparql_prologue
 from kg.sandbox import run_on_deep_stack
-from kg.sparql_text import check_length, names_own_dataset, readable_query_error
+from kg.sparql_text import check_length, names_own_dataset, readable_query_error, unescape_codepoints
 
 DEFAULT_LOCATION = ".kg/store"
 EXPORT_FORMATS = {
@@ -195,7 +195,7 @@ class EmbeddedStore:
     def _dataset(self, sparql: str, include_rejected: bool = False) -> dict:
         """The default graph of a query: the union of all graphs but the rejected facts' graph (kg review),
         or none when the query names its own dataset with FROM."""
-        if names_own_dataset(sparql):
+        if _names_own_dataset(sparql):
             return {}
         if include_rejected or not self._store.contains_named_graph(ox.NamedNode(str(REJECTED_GRAPH))):
             return {"use_default_graph_as_union": True}
@@ -469,6 +469,11 @@ def _rdflib_term(term):
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _PATH, _SHA256, _EXTRACTOR, _DOCUMENT = (ox.NamedNode(str(CGT[name])) for name in ("path", "sha256", "extractorFingerprint", "Document"))
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _names_own_dataset(sparql: str) -> bool:
+    """names_own_dataset, with the lexer run only when the word FROM stands somewhere in the text."""
+    return "FROM" in unescape_codepoints(sparql).upper() and names_own_dataset(sparql)
 
 
 def _store_error(location: str, action: str, error: Exception) -> UserError:
