@@ -411,3 +411,16 @@ def test_evidence_leaves_out_a_markdown_heading_marker(nlp):
 def test_a_designation_applies_only_where_the_vocabulary_says(nlp):
     extraction = extract_text(nlp, "MLT-204 was filed under Japan's Fast Track designation rules last year.")
     assert (iri("fast-track-designation"), "appliesIn", iri("japan")) not in {(r.subject, r.predicate, r.object) for r in extraction.relations}
+
+
+def test_a_pipeline_table_row_says_who_develops_what_for_which_disease(nlp):
+    text = ("Drug Name Sponsor Indication Development Phase\n\n"
+            "MLT-204 Halden Biotherapeutics acute myeloid leukemia Phase I/II (allogeneic CAR-T) Boston, MA www.halden.example\n")
+    found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
+    assert (iri("halden-biotherapeutics"), "develops", iri("mlt-204")) in found
+    assert (iri("mlt-204"), "treats", iri("acute-myeloid-leukemia")) in found
+
+
+def test_a_sentence_with_a_phase_is_no_table_row(nlp):
+    extraction = extract_text(nlp, "Halden Biotherapeutics said MLT-204 and ORN-310 entered Phase 2 for acute myeloid leukemia.")
+    assert not [r for r in extraction.relations if r.rule == "table.row"]

@@ -50,6 +50,7 @@ NAME_PART = {"TEXT": {"REGEX": r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"}}
 INITIAL = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
 INITIAL_DOT = {"ORTH": ".", "OP": "?"}
 PROPER_RE = re.compile(PROPER_WORD["TEXT"]["REGEX"])
+PRODUCT_CODE_RE = re.compile(PRODUCT_CODE)
 NAME_PART_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")
 WORDS_FILE = ONTOLOGY_DIR / "patterns" / "entity_words.toml"
 
@@ -600,6 +601,8 @@ class NameFinder:
         if label == "TherapyProduct" and self._names_a_study(doc, start):
             return None
         if label in ("Company", "Agency", "Law", "Policy"):
+            while label == "Company" and start < end - 2 and PRODUCT_CODE_RE.fullmatch(doc[start].text):
+                start += 1  # a table row: 'MLT-204 Halden Biotherapeutics ...' names a product, then its sponsor
             suffix_inside = [t.i for t in doc[start : end - 1] if t.lower_ in self.suffixes and t.is_title
                              and doc[t.i + 1].lower_ not in self.suffixes and doc[t.i + 1].text != ","]
             if suffix_inside:  # 'Biogen Japan Ltd. Pfizer China Biotech': a name ends at its legal form

@@ -243,6 +243,7 @@ class RelationFinder:
             candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
             candidates.extend(self._embedded_technologies(doc, sentence, ents))
             candidates.extend(self._nationalities(doc, sentence, ents))
+            candidates.extend(self._table_row(doc, sentence, ents))
             for i, left in enumerate(groups):
                 for k in range(i + 1, len(groups)):
                     right = groups[k]
@@ -383,6 +384,25 @@ class RelationFinder:
                     confidence = self._base(rule.name, rule.confidence) * max(0.5, 1 - 0.05 * max(0, len(arcs) - 3))
                     yield RelationMention(a, rule.predicate, b, sentence, rule.name, confidence)
 
+    def _table_row(self, doc: Doc, sentence: Span, ents: list[Span]):
+        """A row of a pipeline table ('LMSC Longeveron Alzheimer's disease Phase I ... www.longeveron.com'): a line
+        that is no sentence (no final full stop) and names one product, its sponsor, its indications and a phase.
+        The sponsor develops the product and the product treats each indication."""
+        text = sentence.text.strip()
+        if text.endswith((".", "?", "!", '"', "”")) or len(sentence) > 60 or not PIPELINE_PHASE.search(text):
+            return
+        products = [e for e in ents if e.label_ == "TherapyProduct"]
+        companies = [e for e in ents if e.label_ == "Company"]
+        diseases = [e for e in ents if self.type_of(e.label_) == "Disease"]
+        if len(products) != 1 or len(companies) > 1 or not (companies or diseases):
+            return
+        product = products[0]
+        confidence = self._base(TABLE_RULE, 0.6)
+        for company in companies:
+            yield RelationMention(company, "develops", product, sentence, TABLE_RULE, confidence)
+        for disease in diseases:
+            yield RelationMention(product, "treats", disease, sentence, TABLE_RULE, confidence)
+
     def _nationalities(self, doc: Doc, sentence: Span, ents: list[Span]):
         """'the Swiss drugmaker Roche', 'Roche, the Swiss drugmaker,', 'French CDMO ABL Europe' and an anaphor such as
         'the Japanese drugmaker' (a stand-in for the company named before): the nationality word says where the
@@ -518,6 +538,9 @@ class RelationFinder:
 
 
 NATIONALITY_RULE = "headquartered.nationality"
+TABLE_RULE = "table.row"
+PIPELINE_PHASE = re.compile(r"\b(?:Phase\s*(?:[1-4]|I{1,3}V?)(?:\s*/\s*(?:[1-4]|I{1,3}V?))?[ab]?|Pre-?clinical|IND-enabling|Registrational|Pivotal|Approved|Marketed|BLA filed|MAA filed)\b")
+"""A development phase as a pipeline table writes it, which makes a line without a full stop a table row."""
 PRODUCT_FIRST_PREDICATES = {"treats", "usesTechnology", "grantedDesignation", "approvedBy", "approvedIn"}
 COMPOUND_RULE = "technology.compound"
 MAX_PATH_ARCS = 6
