@@ -44,25 +44,28 @@ SELECT ?e ?cls ?type WHERE {
 """
 LABEL_QUERY = "SELECT ?e ?label ?kind WHERE { { ?e skos:prefLabel ?label BIND('pref' AS ?kind) } UNION { ?e skos:altLabel ?label BIND('alt' AS ?kind) } }"
 EVIDENCE_QUERY = """
-SELECT ?s ?p ?o ?text ?confidence ?doc ?title ?path WHERE {
+SELECT ?s ?p ?o ?text ?confidence ?doc ?title ?path ?url WHERE {
   ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
       cgt:evidenceText ?text ; prov:wasDerivedFrom ?doc .
   OPTIONAL { ?st cgt:confidence ?confidence }
   OPTIONAL { ?doc dcterms:title ?title }
   OPTIONAL { ?doc cgt:path ?path }
+  OPTIONAL { ?doc dcterms:source ?url }
 }
 """
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """The sentence that states an extracted fact, with its confidence and the document it came from."""
+    """The sentence that states an extracted fact, with its confidence and the document it came from (its IRI,
+    title, the file it was read from, and the web address it was fetched from, if any)."""
 
     text: str
     confidence: float | None
     document: str
     title: str
     path: str
+    url: str = ""
 
 
 def _values(names) -> str:
@@ -91,7 +94,7 @@ def entity_attributes(store: Store) -> dict[str, dict]:
 
 def _evidence(store: Store) -> dict[tuple[str, str, str], list[Evidence]]:
     found: dict[tuple[str, str, str], list[Evidence]] = {}
-    for s, p, o, text, confidence, doc, title, path in store.query(EVIDENCE_QUERY):
+    for s, p, o, text, confidence, doc, title, path, url in store.query(EVIDENCE_QUERY):
         found.setdefault((str(s), local_name(p), str(o)), []).append(
             Evidence(
                 text=str(text),
@@ -99,6 +102,7 @@ def _evidence(store: Store) -> dict[tuple[str, str, str], list[Evidence]]:
                 document=str(doc),
                 title=str(title) if title is not None else "",
                 path=str(path) if path is not None else "",
+                url=str(url) if url is not None else "",
             )
         )
     return found

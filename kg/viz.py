@@ -17,6 +17,7 @@ import functools
 import html
 import json
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,7 @@ REFERENCE_COLOUR = "#c8c8c8"
 REFERENCE_LABEL_COLOUR = "#a0a0a0"
 
 DEAL_QUERY = """
-SELECT ?deal ?kind ?party ?role ?usd ?date ?status ?doc ?title ?path ?text WHERE {
+SELECT ?deal ?kind ?party ?role ?usd ?date ?status ?doc ?title ?path ?url ?text WHERE {
   ?deal a cgt:Deal ; a ?kind ; ?role ?party .
   ?kind rdfs:subClassOf+ cgt:Deal .
   FILTER NOT EXISTS { ?deal a ?narrower . ?narrower rdfs:subClassOf+ ?kind }
@@ -60,7 +61,8 @@ SELECT ?deal ?kind ?party ?role ?usd ?date ?status ?doc ?title ?path ?text WHERE
   OPTIONAL { ?deal cgt:usdValue ?usd }
   OPTIONAL { ?deal cgt:dealDate ?date }
   OPTIONAL { ?deal cgt:status ?status }
-  OPTIONAL { ?deal prov:wasDerivedFrom ?doc OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc cgt:path ?path } }
+  OPTIONAL { ?deal prov:wasDerivedFrom ?doc OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc cgt:path ?path }
+             OPTIONAL { ?doc dcterms:source ?url } }
   OPTIONAL { ?deal cgt:assertion/cgt:evidenceText ?text }
 }
 """
@@ -182,7 +184,20 @@ def build_view(
     label = graph.nodes[centre]["label"]
     title = f"cgt-kg: {label}, {hops} hop{'s' if hops != 1 else ''}"
     carried = graph.subgraph(_with_hubs(graph, distances)).copy()
+    for node, outside in _beyond(graph, carried, hubs).items():
+        carried.nodes[node]["beyond"] = outside
     return View(carried, drawn, title, sizes, centre, hubs, _deals_among(deals, carried))
+
+
+def _beyond(graph: nx.MultiDiGraph, carried: nx.MultiDiGraph, hubs: bool) -> dict[str, int]:
+    """How many neighbours of each carried entity the page leaves out (hubs not counted unless `hubs`): a
+    double-click cannot add them, so the page says so and names the view that draws them."""
+    found = {}
+    for node in carried:
+        outside = {m for m in nx.all_neighbors(graph, node) if m not in carried and (hubs or not hub_class(graph.nodes[m]))}
+        if outside:
+            found[node] = len(outside)
+    return found
 
 
 @dataclass(frozen=True)
@@ -216,7 +231,7 @@ class Deal:
 def read_deals(store: Store) -> list[Deal]:
     """Every deal record of the store with two parties or more, newest first."""
     found: dict[str, dict] = {}
-    for deal, kind, party, role, usd, date, status, doc, title, path, text in store.query(DEAL_QUERY):
+    for deal, kind, party, role, usd, date, status, doc, title, path, url, text in store.query(DEAL_QUERY):
         record = found.setdefault(str(deal), {"kind": local_name(kind), "parties": {}, "usd": None, "date": None,
                                               "status": None, "evidence": {}})
         record["parties"].setdefault(str(party), local_name(role))
@@ -224,7 +239,8 @@ def read_deals(store: Store) -> list[Deal]:
         record["date"] = str(date) if date is not None else record["date"]
         record["status"] = str(status) if status is not None else record["status"]
         if text is not None:
-            record["evidence"].setdefault(str(text), Evidence(str(text), None, str(doc or ""), str(title or ""), str(path or "")))
+            record["evidence"].setdefault(str(text), Evidence(str(text), None, str(doc or ""), str(title or ""), str(path or ""),
+                                                              str(url or "")))
     deals = [
         Deal(iri, r["kind"], tuple(sorted(r["parties"].items(), key=lambda item: (item[1], item[0]))), r["usd"], r["date"],
              r["status"], tuple(r["evidence"].values()))
@@ -287,8 +303,29 @@ def static_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     return positions
 
 
-def _evidence_json(evidence) -> list[dict]:
-    return [{"text": e.text, "confidence": e.confidence, "document": e.document, "title": e.title, "path": e.path} for e in evidence]
+def shown_paths(paths) -> dict[str, str]:
+    """Each stored document path as a page shows it: relative to the folder above the one the absolute paths share
+    (a build of corpus/ shows corpus/a01.md), so a page never shows where the files lie on one machine."""
+    folders = {os.path.dirname(path) for path in paths if os.path.isabs(path)}
+    base = os.path.dirname(os.path.commonpath(folders)) if folders else ""
+    return {path: os.path.relpath(path, base) if os.path.isabs(path) else path for path in paths}
+
+
+def document_records(evidence) -> tuple[list[dict], dict[str, int]]:
+    """The documents that `evidence` cites, each once: its title (else its file name), where it came from as the page
+    shows it (the web address it was fetched from, else `shown_paths`) and the full stored path (a tooltip); with
+    each document's index in that list, by which the evidence of the page refers to it."""
+    cited: dict[str, Evidence] = {}
+    for item in evidence:
+        cited.setdefault(item.document, item)
+    shown = shown_paths({item.path for item in cited.values() if not item.url})
+    records = [{"title": item.title or os.path.basename(item.path) or item.url or item.document,
+                "source": item.url or shown.get(item.path, ""), "path": item.path} for item in cited.values()]
+    return records, {document: i for i, document in enumerate(cited)}
+
+
+def _evidence_json(evidence, documents: dict[str, int]) -> list[dict]:
+    return [{"text": e.text, "confidence": e.confidence, "doc": documents[e.document]} for e in evidence]
 
 
 def _deal_json(deal: Deal, graph: nx.MultiDiGraph) -> dict:
@@ -327,9 +364,10 @@ def network_payload(
     arrow. `drawn` names the nodes shown at first (default all), the rest wait for a double-click;
     hub nodes carry their class in `hub` and are drawn only while the page's hub switch is on (`hubs`
     sets it at first); every other node lists the hubs it links to in `at`. `focus` is selected and
-    centred when the page opens. `deals` are the deal records listed in their parties' details; with
-    `deal_network` the edges are those deals (`deal_view`): coloured by kind, as wide as their value,
-    with a year each.
+    centred when the page opens. A node attribute `beyond` (`build_view`) counts the neighbours the page
+    leaves out. `deals` are the deal records listed in their parties' details; with `deal_network` the
+    edges are those deals (`deal_view`): coloured by kind, as wide as their value, with a year each.
+    Evidence names its document by index into `documents` (`document_records`).
     """
     sizes = sizes if sizes is not None else centrality(graph, "degree")
     schema = load_schema()
@@ -365,9 +403,13 @@ def network_payload(
             item["lonely"] = True
         if at[node]:
             item["at"] = at[node]
+        if data.get("beyond"):
+            item["beyond"] = data["beyond"]
         if node in positions:
             item["x"], item["y"] = positions[node]
         nodes.append(item)
+    documents, document_index = document_records(
+        [*(e for *_, evidence in graph.edges(data="evidence") for e in evidence), *(e for deal in deals for e in deal.evidence[:2])])
     by_iri = {deal.iri: deal for deal in deals} if deal_network else {}
     largest = max((deal.usd or 0.0 for deal in by_iri.values()), default=0.0)
     edges = []
@@ -381,7 +423,7 @@ def network_payload(
             "predicate": data["predicate"],
             "reference": data["reference"],
             "confidence": data["confidence"],
-            "evidence": _evidence_json(data["evidence"]),
+            "evidence": _evidence_json(data["evidence"], document_index),
         }
         if deal:
             directed = next(d for a, b, d in deal.ends() if (a, b) == (s, o))
@@ -402,7 +444,7 @@ def network_payload(
     predicate_counts: dict[str, int] = {}
     for item in edges:
         predicate_counts[item["predicate"]] = predicate_counts.get(item["predicate"], 0) + 1
-    records = [{**_deal_json(deal, graph), "evidence": _evidence_json(deal.evidence[:2])} for deal in deals]
+    records = [{**_deal_json(deal, graph), "evidence": _evidence_json(deal.evidence[:2], document_index)} for deal in deals]
     years = sorted({e["year"] for e in edges if e.get("year")})
     return {
         "nodes": nodes,
@@ -420,6 +462,7 @@ def network_payload(
                                       for h, n in sorted(facets[name].items(), key=lambda item: (-item[1], graph.nodes[item[0]]["label"]))]}
             for name in HUB_CLASSES if name in facets
         ],
+        "documents": documents,
         "referenceColor": REFERENCE_COLOUR,
         "physics": physics,
         "expandable": drawn is not None,
@@ -506,6 +549,7 @@ const dealsOf = new Map();
 for (const deal of data.dealRecords) for (const p of deal.parties) (dealsOf.get(p.id) || dealsOf.set(p.id, []).get(p.id)).push(deal);
 const facetChoice = new Map();
 let minConfidence = 0, hubsOn = data.hubs, lastYear = data.years ? data.years[1] : null, undatedOn = true;
+let detailed = null;  // the entity whose facts the details panel lists
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -517,10 +561,11 @@ function facetOk(n) {
   for (const hub of facetChoice.values()) if (n.id !== hub && !(n.at || []).includes(hub)) return false;
   return true;
 }
-function visible(id) {
+function allowed(id) {  // drawn once shown: not left out by the hub switch or a filter
   const n = byId.get(id);
-  return shown.has(id) && typeOn.has(n.type) && (hubsOn || !(n.hub || n.lonely) || id === data.focus) && facetOk(n);
+  return typeOn.has(n.type) && (hubsOn || !(n.hub || n.lonely) || id === data.focus) && facetOk(n);
 }
+function visible(id) { return shown.has(id) && allowed(id); }
 function strong(e) { return e.reference || e.confidence === null || e.confidence >= minConfidence - 1e-9; }
 function inYears(e) { return !data.years || (e.year ? e.year <= lastYear : undatedOn); }
 
@@ -628,14 +673,21 @@ function say(message) {
   status.replaceChildren(el("div", `${nodeView.length} of ${data.nodes.length} entities, ${edgeView.length} of ${data.edges.length} ${data.deals ? "deal links" : "facts"} drawn`));
   if (message) status.append(el("div", message));
 }
-function refresh(message) { nodeView.refresh(); edgeView.refresh(); relabel(); say(message); }
+function refresh(message) {
+  nodeView.refresh(); edgeView.refresh(); relabel(); say(message);
+  const hint = details.querySelector(".expansion");  // what a double-click adds changes with what is drawn
+  if (hint && detailed !== null) hint.textContent = expansionHint(byId.get(detailed));
+}
 
 function money(usd) {
   return usd >= 1e9 ? `USD ${(usd / 1e9).toFixed(usd >= 1e10 ? 0 : 1)} billion` : usd >= 1e6 ? `USD ${Math.round(usd / 1e6)} million` : `USD ${Math.round(usd)}`;
 }
-function sourceLine(ev) {
-  const where = ev.title && ev.path ? `${ev.title} (${ev.path})` : (ev.title || ev.path || ev.document);
-  return el("div", ev.confidence === null ? where : `${where}, confidence ${ev.confidence.toFixed(2)}`, "source");
+function sourceLine(ev) {  // the title and where the document came from, relative to its folder; the full path on hover
+  const doc = data.documents[ev.doc];
+  const where = doc.source && doc.source !== doc.title ? `${doc.title} (${doc.source})` : doc.title;
+  const line = el("div", ev.confidence === null ? where : `${where}, confidence ${ev.confidence.toFixed(2)}`, "source");
+  if (doc.path) line.title = doc.path;
+  return line;
 }
 function evidenceLines(box, e, limit) {
   for (const ev of e.evidence.slice(0, limit)) box.append(el("blockquote", ev.text), sourceLine(ev));
@@ -655,7 +707,7 @@ function select(id) {
   if (byId.get(id).hub && !hubsOn) setHubs(true);
   network.selectNodes([id]);
   network.focus(id, { scale: Math.max(network.getScale(), baseScale), animation: { duration: 300 } });
-  details.replaceChildren(nodeDetails(byId.get(id), true));
+  showDetails(nodeDetails(byId.get(id), true), id);
 }
 function factRow(n, e) {
   const other = byId.get(e.from === n.id ? e.to : e.from);
@@ -683,7 +735,7 @@ function nodeDetails(n, full) {
   }
   const facts = incident.get(n.id);
   box.append(el("div", `${facts.length} ${data.deals ? "deal link" : "fact"}${facts.length === 1 ? "" : "s"} in this page`, "muted"), el("div", n.id, "iri"));
-  if (data.expandable && [...neighbours.get(n.id)].some(m => !shown.has(m))) box.append(el("div", "double-click to add its neighbours", "muted"));
+  if (data.expandable) box.append(el("div", expansionHint(n), "muted expansion"));
   if (full && !data.deals && dealsOf.has(n.id)) {
     box.append(el("h2", "Deals"));
     for (const deal of dealsOf.get(n.id)) {
@@ -733,21 +785,44 @@ main.addEventListener("pointermove", event => {  // vis-network says nothing whe
 const details = document.getElementById("details");
 const detailsHint = "Click an entity to list its facts with their evidence, or a fact to read its sentences.";
 details.replaceChildren(el("div", detailsHint, "muted"));
-network.on("click", p => details.replaceChildren(
-  p.nodes.length ? nodeDetails(byId.get(p.nodes[0]), true) : p.edges.length ? edgeDetails(edges.get(p.edges[0])) : el("div", detailsHint, "muted")));
+network.on("click", p => p.nodes.length ? showDetails(nodeDetails(byId.get(p.nodes[0]), true), p.nodes[0])
+  : showDetails(p.edges.length ? edgeDetails(edges.get(p.edges[0])) : el("div", detailsHint, "muted"), null));
 
+// what a double-click on an entity adds, and why its other neighbours stay undrawn: the hint and the double-click both
+// read it, so the hint never promises what the double-click does not do
+function plural(count, word) { return `${count} ${word}${count === 1 ? "" : "s"}`; }
+function expansion(n) {
+  const hidden = [...neighbours.get(n.id)].filter(m => !visible(m));
+  const add = hidden.filter(m => !shown.has(m) && allowed(m));
+  const hubs = hidden.filter(m => !hubsOn && byId.get(m).hub);
+  const filtered = hidden.length - add.length - hubs.length;
+  const rest = [];
+  if (hubs.length) {
+    const names = hubs.slice(0, 3).map(m => byId.get(m).label).join(", ") + (hubs.length > 3 ? ", ..." : "");
+    rest.push(`${hubs.length === 1 ? `${names} is a hub` : `${hubs.length} are hubs (${names})`}, drawn when the hubs switch is on`);
+  }
+  if (filtered) rest.push(`${filtered} ${filtered === 1 ? "is" : "are"} hidden by the filters`);
+  if (n.beyond) rest.push(`${n.beyond} more ${n.beyond === 1 ? "lies" : "lie"} beyond this page (kg viz --focus "${n.label}" draws ${n.beyond === 1 ? "it" : "them"})`);
+  return { add, rest: rest.length ? `${add.length ? "of the others, " : ""}${rest.join("; ")}` : "" };
+}
+function expansionHint(n) {
+  const { add, rest } = expansion(n);
+  const first = add.length ? `double-click to add ${add.length === 1 ? "its neighbour" : `its ${add.length} neighbours`}`
+    : rest ? "nothing to add by double-click" : "nothing more to add: every neighbour is drawn";
+  return rest ? `${first}; ${rest}` : first;
+}
+function showDetails(content, id) { detailed = id; details.replaceChildren(content); }
 function expand(id) {
   const n = byId.get(id);
-  const added = [...neighbours.get(id)].filter(m => !shown.has(m) && (hubsOn || !byId.get(m).hub));
+  const { add: added, rest } = expansion(n);
   const origin = network.getPosition(id);
   added.forEach((m, i) => {
     shown.add(m);
     const angle = 2 * Math.PI * i / added.length;
     if (data.physics || byId.get(m).x === undefined) nodes.update({ id: m, x: origin.x + 120 * Math.cos(angle), y: origin.y + 120 * Math.sin(angle) });
   });
-  refresh(added.length ? `added ${added.length} neighbour${added.length === 1 ? "" : "s"} of ${n.label}`
-    : data.expandable ? `every neighbour of ${n.label} that this page carries is drawn (a page carries up to @@carry@@ entities around its focus); kg viz --focus "${n.label}" draws its own neighbourhood`
-    : `every neighbour of ${n.label} is drawn`);
+  const message = added.length ? `added ${plural(added.length, "neighbour")} of ${n.label}` : `nothing to add to ${n.label}`;
+  refresh(rest ? `${message}; ${rest}` : added.length ? message : `${message}: every neighbour is drawn`);
   if (data.physics && added.length) { network.setOptions({ physics: physicsOptions }); network.stabilize(150); }
 }
 network.on("doubleClick", p => { if (p.nodes.length) expand(p.nodes[0]); });
@@ -893,7 +968,7 @@ function focusEntity(text) {
 }
 search.addEventListener("keydown", event => { if (event.key === "Enter") focusEntity(search.value); });
 search.addEventListener("change", () => focusEntity(search.value));
-if (data.focus !== null) { network.selectNodes([data.focus]); details.replaceChildren(nodeDetails(byId.get(data.focus), true)); }
+if (data.focus !== null) { network.selectNodes([data.focus]); showDetails(nodeDetails(byId.get(data.focus), true), data.focus); }
 say(data.physics ? "" : "large graph: positions precomputed, physics off");
 </script></body></html>
 """
@@ -901,8 +976,7 @@ say(data.physics ? "" : "large graph: positions precomputed, physics off");
 
 def render_page(payload: dict, title: str) -> str:
     """The HTML of the page for a payload: vis-network inlined, the payload as safe JSON, the title escaped."""
-    parts = {"title": html.escape(title), "css": vis_network_css(), "js": vis_network_js(), "payload": script_json(payload),
-             "carry": f"{CARRY_LIMIT:,}"}
+    parts = {"title": html.escape(title), "css": vis_network_css(), "js": vis_network_js(), "payload": script_json(payload)}
     return re.sub(r"@@(\w+)@@", lambda match: parts[match.group(1)], PAGE)
 
 
