@@ -43,9 +43,12 @@ PER_SHARE_CEILING = 10_000
 """A deal amount below this in a sentence about a price per share is that price (a deal is worth millions)."""
 TERM_CUES = (
     ("upfront", re.compile(r"\bup-?\s?front\b|\binitial payment\b", re.I)),
-    ("equity", re.compile(r"\bequity\b|\bstake\b", re.I)),
-    ("milestones", re.compile(r"\bmilestones?\b|\bup to\b", re.I)),
-    ("total", re.compile(r"\btotal\b|\baggregate\b|\bworth\b|\bvalued at\b", re.I)),
+    # "equity value" is what a buyer pays for all the shares (a total), not an equity investment
+    ("equity", re.compile(r"\bequity\b(?!\s+value)|\bstake\b", re.I)),
+    # "up to" alone is a deal's potential total ("agreed to spend up to $1.2 billion to acquire"); with milestone
+    # words or "eligible" it is the milestones ("eligible to receive up to $900 million", "up to $2.6 billion in milestones")
+    ("milestones", re.compile(r"\bmilestones?\b|\beligible\b[^.;]{0,30}\bup to\b|\b(?:development|regulatory|commercial|sales)[- ](?:based )?payments?\b", re.I)),
+    ("total", re.compile(r"\btotal\b|\baggregate\b|\bworth\b|\bvalued at\b|\bup to\b", re.I)),
 )
 STATUS_CUES = (
     ("terminated", re.compile(r"\b(?:terminat\w*|walk(?:ed)? away|called off|abandon\w*)\b", re.I)),
@@ -192,7 +195,9 @@ def _roles_read(kind: str, iris: tuple[str, str], sentences: tuple[Span, ...], m
             for mention, iri in sorted(named, key=lambda pair: pair[0].start):
                 before = sentence.text[max(0, mention.start - sentence.start - 80) : mention.start - sentence.start]
                 after = sentence.text[mention.end - sentence.start : mention.end - sentence.start + 160]
-                if (cue.before and cue.before.search(before)) or (cue.after and cue.after.search(after)):
+                # 'inked a deal with Sarepta to manufacture ...': after 'with', what follows is the other party's doing
+                after_counts = not WITH_BEFORE.search(before)
+                if (cue.before and cue.before.search(before)) or (cue.after and after_counts and cue.after.search(after)):
                     other = iris[1] if iri == iris[0] else iris[0]
                     return {iri: cue.role, other: cue.other}
     return None
@@ -249,6 +254,9 @@ def identifying_parties(deal: Deal) -> tuple[str, ...]:
         if investees:
             return investees
     return tuple(p.iri for p in deal.parties)
+
+
+WITH_BEFORE = re.compile(r"\b(?:with|and)\s+(?:the\s+)?$", re.I)
 
 
 def _sentences_after(grouped: dict[tuple, list[Relation]], sentences: Sequence[Span]) -> dict[tuple, tuple[Span, ...]]:

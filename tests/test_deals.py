@@ -233,3 +233,15 @@ def test_two_sources_naming_different_investors_of_one_round_write_one_deal(tmp_
         build([articles], store, rules_nlp)
         rows = list(store.query("SELECT DISTINCT ?deal WHERE { ?deal a cgt:Investment ; cgt:investee ?who . ?who skos:prefLabel|rdfs:label ?name FILTER(STR(?name) = 'Lunaris Bio') }"))
     assert len(rows) == 1
+
+
+def test_up_to_alone_is_a_potential_total_and_with_milestone_words_the_milestones(nlp):
+    (acquisition,) = _deals(nlp, "In 2023 Aldenbrook Pharma agreed to spend up to $1.2 billion to acquire Orinthe Genetics.", "Acquisition")
+    assert [t.name for t in acquisition.terms] == ["total"]
+    (licence,) = _deals(nlp, "In 2023 Halden Bio licensed its vector to Orinthe Genetics, and Halden Bio is eligible to receive up to $900 million.", "Licensing")
+    assert [t.name for t in licence.terms] == ["milestones"]
+
+
+def test_a_cdmo_named_as_such_is_the_supplier_whoever_the_infinitive_belongs_to(nlp):
+    (deal,) = _deals(nlp, "In 2023 CDMO giant Catalent inked a supply deal with Sarepta Therapeutics to manufacture its gene therapy.", "Supply")
+    assert [(p.label, p.role) for p in deal.parties] == [("Catalent", "supplier"), ("Sarepta Therapeutics", "customer")]
