@@ -613,7 +613,9 @@ def evaluate_command(paths: tuple[Path, ...], model: str | None, min_confidence:
             rows.add_row(row.kind, f"{row.low:.1f}-{row.high:.1f}", str(row.count), f"{row.claimed:.2f}", f"{row.observed:.2f}")
         out.print(rows)
     if by_rule or calibrate:
-        measured = measured_precision(result.rules)
+        from kg.nlp.relations import rule_priors
+
+        measured = measured_precision(result.rules, rule_priors())
         rules = Table("rule", "correct", "found", "smoothed precision", title="extraction rules")
         for rule, item in measured.items():
             rules.add_row(rule, str(item["correct"]), str(item["found"]), f"{item['precision']:.2f}")

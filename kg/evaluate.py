@@ -114,10 +114,20 @@ def reliability(tally: RuleTally, edges: tuple[float, ...] = (0.0, 0.4, 0.5, 0.6
     return rows
 
 
-def measured_precision(tally: RuleTally) -> dict[str, dict]:
-    """Each rule's precision on the gold corpus, smoothed so that a rule seen twice is not 'always right'."""
+PRIOR_WEIGHT = 2
+"""How many observations the rule's own stated confidence counts for when its precision is measured."""
+
+
+def measured_precision(tally: RuleTally, priors: dict[str, float] | None = None) -> dict[str, dict]:
+    """Each rule's precision on the gold texts, smoothed toward the confidence the rule states (its prior, 0.5 when
+    it states none) as if that were PRIOR_WEIGHT observations: a rule seen once and wrong is not 'useless', one seen
+    twice and right is not 'always right'."""
+    priors = priors or {}
     return {
-        rule: {"precision": round((tally.correct[rule] + 1) / (found + 2), 3), "correct": tally.correct[rule], "found": found}
+        rule: {
+            "precision": round((tally.correct[rule] + PRIOR_WEIGHT * priors.get(rule, 0.5)) / (found + PRIOR_WEIGHT), 3),
+            "correct": tally.correct[rule], "found": found,
+        }
         for rule, found in sorted(tally.total.items())
     }
 

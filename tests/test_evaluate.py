@@ -19,6 +19,11 @@ def test_reliability_buckets_compare_claimed_and_observed():
     high = rows[("relation", 0.9)]
     assert (high.count, high.observed, high.high) == (3, pytest.approx(2 / 3), 1.0)
     assert measured_precision(tally)["rule.a"] == {"precision": round(4 / 7, 3), "correct": 3, "found": 5}
+    # smoothed toward the rule's own stated confidence: seen once and wrong, a 0.9 rule is not thrown out
+    once = RuleTally()
+    once.record("relation", "rule.b", 0.9, False)
+    assert measured_precision(once, {"rule.b": 0.9})["rule.b"]["precision"] == round(1.8 / 3, 3)
+    assert measured_precision(once)["rule.b"]["precision"] == round(1 / 3, 3)
 
 
 def test_macro_f1_averages_documents_that_have_items():

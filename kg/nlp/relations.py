@@ -172,6 +172,16 @@ def load_rules() -> tuple[RelationRule, ...]:
     )
 
 
+def rule_priors() -> dict[str, float]:
+    """The confidence each relation rule states in relations.toml (window readings of a dependency rule at its
+    discount): what calibration smooths a rule's measured precision toward."""
+    priors = {rule.name: rule.confidence for rule in load_rules()}
+    for rule in load_dependency_rules():
+        priors[rule.name] = rule.confidence
+        priors[rule.name.replace(".dep", ".window")] = rule.confidence * WINDOW_DISCOUNT
+    return priors
+
+
 def coordination_groups(doc: Doc, ents: list[Span], type_of) -> list[list[Span]]:
     """Entities of one type joined by 'and', 'or' or commas, as groups in text order."""
     groups: list[list[Span]] = []
