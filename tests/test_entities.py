@@ -284,3 +284,17 @@ def test_a_weak_head_in_a_short_phrase_is_no_policy(nlp):
 def test_a_code_after_study_or_trial_names_the_study_not_a_product(nlp):
     extraction = extract_text(nlp, "Halden must deliver follow-up data from its ongoing pivotal study, HAL-2, and the trial (ORB-7) read out.")
     assert not [e for e in extraction.entities if e.cls == "TherapyProduct"], _describe(extraction)
+
+
+@pytest.mark.parametrize("text, surface", [
+    pytest.param("Surgeons transplanted iPSC-derived dopaminergic progenitor cells into the patients.", "iPSC-derived dopaminergic progenitor cells", id="derived-cells"),
+    pytest.param("Halden Bio is developing a cardiomyocyte spheroid therapy for heart failure.", "cardiomyocyte spheroid therapy", id="spheroid-therapy"),
+])
+def test_a_product_named_only_by_what_it_is_made_of(nlp, text, surface):
+    extraction = extract_text(nlp, text)
+    assert surface in {m.text for e in extraction.entities if e.cls == "TherapyProduct" for m in e.mentions}, _describe(extraction)
+
+
+def test_a_description_beside_a_named_product_is_no_product_of_its_own(nlp):
+    extraction = extract_text(nlp, "Halden Bio is developing HS-001, a cardiomyocyte spheroid therapy for heart failure.")
+    assert [e.label for e in extraction.entities if e.cls == "TherapyProduct"] == ["HS-001"], _describe(extraction)

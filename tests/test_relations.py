@@ -424,3 +424,13 @@ def test_a_pipeline_table_row_says_who_develops_what_for_which_disease(nlp):
 def test_a_sentence_with_a_phase_is_no_table_row(nlp):
     extraction = extract_text(nlp, "Halden Biotherapeutics said MLT-204 and ORN-310 entered Phase 2 for acute myeloid leukemia.")
     assert not [r for r in extraction.relations if r.rule == "table.row"]
+
+
+@pytest.mark.parametrize("sentence", [
+    pytest.param("Outside the United States, MLT-204 is commercialized by Aldenbrook Pharma under a license agreement.", id="commercialised-by-licensee"),
+    pytest.param("Under the agreement, Aldenbrook Pharma will develop the production process for MLT-204.", id="develops-a-process-for"),
+    pytest.param("Aldenbrook Pharma manufactures MLT-204 at its plant.", id="manufacturer"),
+])
+def test_a_licensee_or_manufacturer_is_no_developer(nlp, sentence):
+    extraction = extract_text(nlp, sentence)
+    assert (iri("aldenbrook-pharma"), "develops", iri("mlt-204")) not in {(r.subject, r.predicate, r.object) for r in extraction.relations}, _describe(extraction)

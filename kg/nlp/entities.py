@@ -70,6 +70,8 @@ class EntityWords:
     common_word_suffixes: frozenset[str]
     not_person_words: frozenset[str]
     trial_nouns: frozenset[str] = frozenset()
+    cell_types: frozenset[str] = frozenset()
+    cell_product_heads: frozenset[str] = frozenset()
     law_heads: frozenset[str] = frozenset()
     policy_heads: frozenset[str] = frozenset()
     weak_regulation_heads: frozenset[str] = frozenset()
@@ -275,7 +277,7 @@ def _narrower_disease(span: Span, kept: KeptNames, taken: set[int], type_of) -> 
     taken.difference_update(i for k in inside for i in range(k.start, k.end))
 
 
-WIDER_NAME_PARTS = {"Company": ("Company", "Country", "Region"),
+WIDER_NAME_PARTS = {"Company": ("Company", "Country", "Region"), "TherapyProduct": ("Technology", "Therapy"),
                     "Law": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology"),
                     "Policy": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology")}
 """Known names a longer new name may contain: 'Lilly Asia Ventures' (a company and a region before a head word),
@@ -432,6 +434,12 @@ class NameFinder:
                 [{"TEXT": {"REGEX": INN_GENE}, "OP": "?"}, {"TEXT": {"REGEX": INN_STEM}}],
                 [{"TEXT": {"REGEX": r"^[a-z]{4,}leucel$"}}, {"ORTH": "-"}, {"ORTH": "T"}],
                 [{"TEXT": {"REGEX": INN_ANTIBODY}}],
+                # products named only by what they are: 'iPSC-derived dopaminergic progenitor cells',
+                # 'a cardiomyocyte spheroid therapy' (cell words and heads in entity_words.toml)
+                [{"TEXT": {"REGEX": r"^[A-Za-z0-9]{2,}$"}}, {"ORTH": "-"}, {"LOWER": {"IN": ["derived", "based"]}},
+                 {"LOWER": {"IN": sorted(words.cell_types)}, "OP": "+"}, {"LOWER": {"IN": sorted(words.cell_product_heads)}}],
+                [{"LOWER": {"IN": sorted(words.cell_types)}, "OP": "+"}, {"LOWER": {"IN": sorted(words.cell_product_heads - {"cells"})}},
+                 {"LOWER": {"IN": ["therapy", "therapies", "product", "products"]}, "OP": "?"}],
             ],
         })
         # Names that end in a telling word are found from that word backwards (cheaper than
@@ -474,6 +482,13 @@ class NameFinder:
                 if candidate is not None:
                     candidates.append(candidate)
         return [(label, start, end) for label, start, end in candidates if end - start >= 2]
+
+    def _describes_a_named_product(self, doc: Doc, start: int, end: int) -> bool:
+        """'HS-001, a cardiomyocyte spheroid therapy' and 'the cardiomyocyte spheroid therapy HS-001' describe the named
+        product; the description is no product of its own."""
+        apposed = start >= 3 and doc[start - 1].lower_ in ("a", "an", "the") and doc[start - 2].text == ","
+        named_after = end < len(doc) and (PRODUCT_CODE_RE.fullmatch(doc[end].text) is not None or doc[end].is_title and not doc[end].is_sent_start)
+        return apposed or named_after
 
     def _names_a_study(self, doc: Doc, start: int) -> bool:
         """A code right after 'study' or 'trial' (a comma between allowed) is the study's name: 'its pivotal study, SANFIL-2'."""
@@ -530,7 +545,8 @@ class NameFinder:
             for span in filter_spans(found.get(label, [])):
                 if label == "Disease":
                     _narrower_disease(span, kept_names, taken, self.type_of)
-                elif label == "Company" and any(t.text in self.company_heads for t in span[1:]) or label in ("Law", "Policy"):
+                elif label == "Company" and any(t.text in self.company_heads for t in span[1:]) or label in ("Law", "Policy") or (
+                        label == "TherapyProduct" and len(span) >= 3):
                     _wider_name(span, kept_names, taken, self.type_of)
                 if taken.isdisjoint(range(span.start, span.end)):
                     kept_names.add(span)
@@ -599,6 +615,9 @@ class NameFinder:
         if label == "TherapyProduct" and (self.not_products.fullmatch(doc[start].text) or self.not_products.fullmatch(doc[start:end].text)):
             return None
         if label == "TherapyProduct" and self._names_a_study(doc, start):
+            return None
+        if label == "TherapyProduct" and doc[end - 1].lower_ in self.words.cell_product_heads | {"therapy", "therapies", "product", "products"} \
+                and self._describes_a_named_product(doc, start, end):
             return None
         if label in ("Company", "Agency", "Law", "Policy"):
             while label == "Company" and start < end - 2 and PRODUCT_CODE_RE.fullmatch(doc[start].text):

@@ -22,6 +22,8 @@ MACROS = {
     "{DET}": r"(?:(?:the|a|an|its|their|his|her|our)\s+)?",
     "{W}": r"(?:[^\s<>]+\s+){0,3}",
     "{WS}": r"(?:[^\s<>]+\s+){0,8}",
+    # Up to three plain words, none of them "for": "develop the production process for X" is a service to X's owner.
+    "{W_NOT_FOR}": r"(?:(?!for\s)[^\s<>]+\s+){0,3}",
     # When a thing was done, between a verb and its object: "partnered this month with", "signed last year a ...".
     "{WHEN}": r"(?:(?:this|last|next|earlier this|later this) (?:month|week|year|quarter|spring|summer|autumn|fall|winter)|in (?:early |late |mid-)?(?:[A-Z][a-z]+ )?(?:19|20)\d\d|on [A-Z][a-z]+day|earlier|recently),?\s+",
     # Patients described before their disease: "patients at least 12 years old with", "adult patients with".
@@ -68,6 +70,8 @@ class DependencyRule:
     edges: frozenset[str]
     symmetric: bool
     confidence: float
+    blockers: frozenset[str] = frozenset()
+    """Words that, between the two names, make the trigger's reading wrong ('develop the process for X')."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,7 @@ def load_dependency_rules() -> tuple[DependencyRule, ...]:
             edges=frozenset(item.get("edges", ())),
             symmetric=item.get("symmetric", False),
             confidence=item["confidence"],
+            blockers=frozenset(item.get("blockers", ())),
         )
         for item in _rule_data().get("dependency", [])
     )
@@ -383,6 +388,8 @@ class RelationFinder:
                     continue
                 arcs = _counted_arcs(path)
                 for rule in rules:
+                    if rule.blockers and any(t.lower_ in rule.blockers for t in inner):
+                        continue
                     direct = rule.edges and len(path) == 2 and path[0].dep_ in rule.edges | {"compound"} and path[0].head == path[1]
                     trigger = next((t for t in inner if t.lemma_.lower() in rule.triggers or t.lower_ in rule.triggers), None)
                     if not direct and trigger is None:
@@ -510,6 +517,8 @@ class RelationFinder:
                         if type_1 == type_2 and not rule.symmetric and (first is a) == passive:
                             continue
                         if type_1 == type_2 and rule.symmetric and first is b:
+                            continue
+                        if words & rule.blockers:
                             continue
                         trigger = words & _inflections(rule.triggers)
                         possessive = "poss" in rule.edges and [lowers[k] for k in between] in (["'s"], ["’s"]) and first is b
