@@ -66,6 +66,9 @@ def events_from(relations: tuple[Relation, ...], sentences: Sequence[Span] = (),
     that clears a trial of it or withdraws it makes no Approval."""
     others = _decided_events(sentences, entities)
     not_approvals = {(event.product, span.start) for event in others for span in event.sources}
+    classes = {entity.iri: entity.cls for entity in entities}
+    # an event is of a product: 'the first gene therapy approved by the FDA' approves no modality
+    relations = tuple(r for r in relations if classes.get(r.subject, "TherapyProduct") == "TherapyProduct")
     by_sentence: dict[tuple[str, int], list[Relation]] = {}
     designations: dict[tuple[str, str], list[Relation]] = {}
     for relation in relations:

@@ -88,3 +88,10 @@ def test_a_withdrawn_authorisation_is_a_withdrawal_with_its_year(nlp):
     text = "The European Commission withdrew the marketing authorisation of Glybera in 2017 at the request of its maker."
     (event,) = extract_text(nlp, text).events
     assert (event.kind, event.product, event.date) == ("Withdrawal", str(CGTID["glybera"]), "2017")
+
+
+def test_a_modality_gets_no_approval_of_its_own(nlp):
+    from conftest import extract_text
+
+    extraction = extract_text(nlp, "In 2017 the first gene therapy was approved by the FDA. Luxturna was approved by the FDA in December 2017.")
+    assert [e.product.rsplit("/", 1)[-1] for e in extraction.events if e.kind == "Approval"] == ["luxturna"]
