@@ -48,6 +48,8 @@ INN_ANTIBODY = r"^[a-z]{4,}(?:mab|cept)$"
 """Monoclonal antibodies and fusion proteins by their INN stem ('rituximab', 'aducanumab'), named beside cell and gene therapies."""
 NAME_PART = {"TEXT": {"REGEX": r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"}}
 INITIAL = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
+THIRD_NAME_PART = {"TEXT": {"REGEX": r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"}, "OP": "?"}
+"""A third part of a name ('Dong Hyun Jang', 'Mary Ann Smith'): the longest match keeps it."""
 INITIAL_DOT = {"ORTH": ".", "OP": "?"}
 PROPER_RE = re.compile(PROPER_WORD["TEXT"]["REGEX"])
 PRODUCT_CODE_RE = re.compile(PRODUCT_CODE)
@@ -421,12 +423,12 @@ class NameFinder:
         self.not_products = re.compile("|".join(f"(?:{p})" for p in vocabulary.not_products))
         self.matcher = word_flag_matcher(nlp.vocab, {
             "Person": [
-                [{"LOWER": {"IN": sorted(words.person_titles)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
-                [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"ORTH": ","}, {"LOWER": {"IN": sorted(words.person_roles)}}],
-                [{"LOWER": {"IN": sorted(words.speech_verbs)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
-                [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"LOWER": {"IN": sorted(words.speech_verbs)}}],
-                [{"LOWER": {"IN": sorted(words.person_role_heads)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART],
-                [{"LOWER": "by"}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, {"IS_SPACE": True}],
+                [{"LOWER": {"IN": sorted(words.person_titles)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
+                [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"ORTH": ","}, {"LOWER": {"IN": sorted(words.person_roles)}}],
+                [{"LOWER": {"IN": sorted(words.speech_verbs)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
+                [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"LOWER": {"IN": sorted(words.speech_verbs)}}],
+                [{"LOWER": {"IN": sorted(words.person_role_heads)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
+                [{"LOWER": "by"}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"IS_SPACE": True}],
             ],
             "TherapyProduct": [
                 [{"TEXT": {"REGEX": PRODUCT_CODE}}],

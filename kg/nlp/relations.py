@@ -30,7 +30,7 @@ MACROS = {
     "{PATIENTS}": r"(?:patients|people|children|adults|infants)\s+(?:(?:aged|at least|over|under|older|younger|than|\d+|years?|months?|old|and|or|of|age|who|are)\s+){0,6}with\s+",
     # A description of a product: plain words, commas and the technologies, modalities and delivery methods
     # it names ("an autologous, armoured GPC3-targeted <Therapy>"), never a sentence or clause break.
-    "{DESC}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,140}?",
+    "{DESC}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod|Disease)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,140}?",
     # The same, which may also name the product's developer ("a CAR-T treatment developed by <Company>, targeting").
     "{DESC_BY}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod|Company)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,160}?",
 }
@@ -518,9 +518,9 @@ class RelationFinder:
                             continue
                         if type_1 == type_2 and rule.symmetric and first is b:
                             continue
-                        if words & rule.blockers:
-                            continue
                         trigger = words & _inflections(rule.triggers)
+                        if rule.blockers and _blocked_reading([lowers[k] for k in between], trigger, rule.blockers, second is b):
+                            continue
                         possessive = "poss" in rule.edges and [lowers[k] for k in between] in (["'s"], ["’s"]) and first is b
                         if trigger or possessive:
                             name = rule.name.replace(".dep", ".window")
@@ -615,6 +615,18 @@ def _without_vaguer_partnerships(candidates: list[RelationMention]) -> list[Rela
 def _loosely_read(mention: RelationMention) -> bool:
     """Read from a trigger word near or on the parse path between two names, not from a pattern of the words between."""
     return mention.rule.endswith((".window", ".dep"))
+
+
+def _blocked_reading(words: list[str], triggers: set[str], blockers: frozenset[str], object_last: bool) -> bool:
+    """Whether the words between two names undo a trigger's reading: a blocker word ('commercialized', 'marketed'),
+    or 'for' after the trigger when the object comes last ('develop the production process for X'; not 'a therapy
+    for leukaemia developed by Y')."""
+    if any(word in blockers for word in words if word != "for"):
+        return True
+    if "for" not in blockers or not object_last:
+        return False
+    first = next((i for i, word in enumerate(words) if word in triggers), None)
+    return first is not None and "for" in words[first + 1 :]
 
 
 def _to_antecedents(candidates: list[RelationMention], referred: dict[int, tuple[Span, Span]]):
