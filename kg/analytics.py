@@ -115,9 +115,10 @@ def pagerank(simple: nx.Graph, alpha: float = 0.85, tolerance: float = 1e-10, ma
 
 def centrality(graph: nx.MultiDiGraph, by: str = "degree") -> dict[str, float]:
     """Each entity's degree, PageRank or betweenness centrality on the undirected projection."""
+    if by == "degree":  # the projection's degree is the number of distinct other entities linked either way
+        scale = 1 / (len(graph) - 1) if len(graph) > 1 else 0.0
+        return {node: len((graph.succ[node].keys() | graph.pred[node].keys()) - {node}) * scale for node in graph}
     simple = undirected(graph)
-    if by == "degree":
-        return nx.degree_centrality(simple) if len(simple) > 1 else dict.fromkeys(simple, 0.0)
     if by == "pagerank":
         return pagerank(simple)
     if by == "betweenness":

@@ -50,8 +50,12 @@ def label_propagation(n: int, edges: np.ndarray, weights: np.ndarray, rng: np.ra
         group_degree = np.bincount(labels, weights=degree, minlength=n)[label] - np.where(label == labels[node], degree[node], 0.0)
         score = np.bincount(inverse, weights=weight) - degree[node] * group_degree / total
         score += rng.random(len(keys)) * 1e-9
-        order = np.lexsort((-score, node))
-        first = order[np.r_[True, node[order][1:] != node[order][:-1]]]
+        # each node's best-scoring group: keys are sorted by node, then group, so the first key of a node's run
+        # that reaches the run's highest score is the one a sort by (node, -score) would put first
+        opens = np.r_[True, node[1:] != node[:-1]]
+        run = np.cumsum(opens) - 1
+        top = np.flatnonzero(score == np.maximum.reduceat(score, np.flatnonzero(opens))[run])
+        first = top[np.r_[True, run[top][1:] != run[top][:-1]]]
         best = labels.copy()
         best[node[first]] = label[first]
         moving = rng.random(n) < 0.5
@@ -107,13 +111,19 @@ def _force_batch(groups: list[np.ndarray], edges: np.ndarray, weights: np.ndarra
     position = np.stack([np.cos(angle), np.sin(angle)], axis=-1) * spread
     temperature = extent / 3
     iterations = _iterations(size)
-    for step in range(iterations):
-        delta = position[:, :, None, :] - position[:, None, :, :]
-        squared = np.maximum(np.einsum("gijk,gijk->gij", delta, delta), 1.0)
-        force = repel / squared - pull * np.sqrt(squared) / safe_length
-        displacement = np.einsum("gijk,gij->gik", delta, force)
-        moved = np.maximum(np.sqrt(np.einsum("gik,gik->gi", displacement, displacement))[..., None], 1e-9)
-        position += displacement / moved * np.minimum(moved, temperature * (1 - step / iterations))
+    pull_per_length = pull / safe_length
+    x, y = position[..., 0].copy(), position[..., 1].copy()
+    cooling = temperature[..., 0]
+    for step in range(iterations):  # x and y apart: plain arithmetic on (groups, size, size) arrays is faster than einsum over an axis of 2
+        dx, dy = x[:, :, None] - x[:, None, :], y[:, :, None] - y[:, None, :]
+        squared = np.maximum(dx * dx + dy * dy, 1.0)
+        force = repel / squared - pull_per_length * np.sqrt(squared)
+        move_x, move_y = (dx * force).sum(axis=2), (dy * force).sum(axis=2)
+        moved = np.maximum(np.sqrt(move_x * move_x + move_y * move_y), 1e-9)
+        scale = np.minimum(moved, cooling * (1 - step / iterations)) / moved
+        x += move_x * scale
+        y += move_y * scale
+    position = np.stack([x, y], axis=-1)
     for _ in range(SEPARATION_STEPS):
         delta = position[:, :, None, :] - position[:, None, :, :]
         distance = np.maximum(np.sqrt((delta ** 2).sum(axis=-1)), 1e-3)

@@ -14,6 +14,7 @@ another graph on the same page: companies linked by their deals (`cgt:Deal` reco
 from __future__ import annotations
 
 import functools
+import gc
 import html
 import json
 import math
@@ -282,9 +283,11 @@ def static_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     lonely = _lonely(graph, hub_of)
     nodes = [n for n in graph if not hub_of[n] and n not in lonely]
     index = {node: i for i, node in enumerate(nodes)}
-    pairs = np.array([(index[a], index[b]) for a, b in graph.edges() if a in index and b in index and a != b], dtype=np.int64).reshape(-1, 2)
-    edges, weights = np.unique(np.sort(pairs, axis=1), axis=0, return_counts=True)
-    positions = multilevel_positions(nodes, edges.reshape(-1, 2), weights.astype(float))
+    links = np.array([(i, index[b], len(keys)) for a, i in index.items() for b, keys in graph.succ[a].items() if b != a and b in index],
+                     dtype=np.int64).reshape(-1, 3)  # (from, to, how many relations) per linked pair and direction
+    pair, inverse = np.unique(np.minimum(links[:, 0], links[:, 1]) * len(nodes) + np.maximum(links[:, 0], links[:, 1]), return_inverse=True)
+    edges = np.stack([pair // max(len(nodes), 1), pair % max(len(nodes), 1)], axis=1)
+    positions = multilevel_positions(nodes, edges, np.bincount(inverse.ravel(), weights=links[:, 2], minlength=len(pair)))
     bottom = max((y for _, y in positions.values()), default=0.0) + 4 * NODE_SPACING
     around: dict[str, list[str]] = {}
     for n in sorted(lonely):
@@ -345,6 +348,25 @@ def _deal_width(usd: float | None, largest: float) -> float:
     return 1.5 if not usd or not largest else round(2 + 10 * math.sqrt(usd / largest), 2)
 
 
+def _collector_paused(function):
+    """`function` with the cyclic garbage collector paused while it runs: a page is tens of thousands of small dicts
+    and lists, none of them in a cycle, and the collector's passes over the whole heap while they are made cost a
+    quarter of a 20,000-node page's generation (bench/results.md, "Network page")."""
+
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+
+    return paused
+
+
+@_collector_paused
 def network_payload(
     graph: nx.MultiDiGraph,
     *,
@@ -765,21 +787,27 @@ function edgeDetails(e) {
 
 const main = document.getElementById("main");
 const tooltip = document.getElementById("tooltip");
-function showTooltip(content, pointer) {
+let pointer = null, tooltipCheck;  // where the pointer is over the canvas; null while it is elsewhere
+function overNothing() { return pointer === null || (network.getNodeAt(pointer) ?? network.getEdgeAt(pointer)) === undefined; }
+function showTooltip(content, at) {
   tooltip.replaceChildren(content);
   tooltip.style.display = "block";
-  const x = Math.min(pointer.x + 14, main.clientWidth - tooltip.offsetWidth - 4);
-  const y = Math.min(pointer.y + 14, main.clientHeight - tooltip.offsetHeight - 4);
+  const x = Math.min(at.x + 14, main.clientWidth - tooltip.offsetWidth - 4);
+  const y = Math.min(at.y + 14, main.clientHeight - tooltip.offsetHeight - 4);
   tooltip.style.left = `${Math.max(0, x)}px`; tooltip.style.top = `${Math.max(0, y)}px`;
+  // vis-network may report a hover after the pointer has left (its move events lag behind ours): look again shortly
+  clearTimeout(tooltipCheck);
+  tooltipCheck = setTimeout(() => { if (overNothing()) hideTooltip(); }, 150);
 }
 function hideTooltip() { tooltip.style.display = "none"; }
 network.on("hoverNode", p => showTooltip(nodeDetails(byId.get(p.node), false), p.pointer.DOM));
 network.on("hoverEdge", p => showTooltip(edgeDetails(edges.get(p.edge)), p.pointer.DOM));
 for (const name of ["blurNode", "blurEdge", "dragStart", "zoom", "click"]) network.on(name, hideTooltip);
-main.addEventListener("mouseleave", hideTooltip);
+main.addEventListener("mouseleave", () => { pointer = null; hideTooltip(); });
 main.addEventListener("pointermove", event => {  // vis-network says nothing when the pointer moves from a node to empty canvas quickly
-  const at = network.getNodeAt({ x: event.offsetX, y: event.offsetY }) ?? network.getEdgeAt({ x: event.offsetX, y: event.offsetY });
-  if (at === undefined && event.target.tagName === "CANVAS") hideTooltip();
+  if (event.target.tagName !== "CANVAS") return;
+  pointer = { x: event.offsetX, y: event.offsetY };
+  if (overNothing()) hideTooltip();
 });
 
 const details = document.getElementById("details");
