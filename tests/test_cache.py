@@ -127,3 +127,11 @@ def test_what_is_read_back_equals_what_is_compiled(rules_nlp, tmp_path, monkeypa
     assert list((tmp_path / "cache").glob("vocabulary-*.pickle")), "nothing was written"
     assert load_vocabulary.__wrapped__(ONTOLOGY) == first == _compile_vocabulary(ONTOLOGY)
     assert ruler_patterns(rules_nlp, "rules") == ruler_patterns(rules_nlp, "rules") == _compile_ruler_patterns(rules_nlp)
+
+
+def test_a_cache_folder_that_cannot_be_written_is_skipped(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("KG_CACHE", str(blocked))
+    assert load_vocabulary.__wrapped__(ONTOLOGY) == _compile_vocabulary(ONTOLOGY)
+    assert blocked.read_text(encoding="utf-8").startswith("a file")
