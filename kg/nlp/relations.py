@@ -10,12 +10,13 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp import entities_between, lower_words, parenthesised, text_of
+from kg.nlp import entities_between, lower_words, parenthesised, sentences_of, span_text, text_of
 from kg.ontology import ONTOLOGY_DIR, load_vocabulary, rule_precision
 
 MACROS = {
@@ -224,6 +225,7 @@ class RelationFinder:
         self.type_of = self.vocabulary.type_of
         self.precision = rule_precision()
         self.pair_rules: dict[tuple[str, str], tuple[RelationRule, ...]] = {}
+        self.window_rules: dict[tuple[str, str], tuple] = {}
 
     def _pair_rules(self, left_type: str, right_type: str) -> tuple[RelationRule, ...]:
         """The token-pattern rules (not group rules) from an entity of one type to one of another, in rule order."""
@@ -240,7 +242,7 @@ class RelationFinder:
         found: dict[tuple, RelationMention] = {}
         doc_ents, parsed = doc.ents, doc.has_annotation("DEP")
         last_named: dict[str, Span] = {}
-        for sentence in doc.sents:
+        for sentence in sentences_of(doc)[1]:
             ents = entities_between(doc_ents, sentence.start_char, sentence.end_char)
             referred = self._anaphors(doc, sentence, ents, last_named)
             self._stand_in_starts = set(referred)
@@ -405,8 +407,10 @@ class RelationFinder:
         """A row of a pipeline table ('LMSC Longeveron Alzheimer's disease Phase I ... www.longeveron.com'): a line
         that is no sentence (no final full stop) and names one product, its sponsor, its indications and a phase.
         The sponsor develops the product and the product treats each indication."""
-        text = sentence.text.strip()
-        if text.endswith((".", "?", "!", '"', "”")) or len(sentence) > 60 or not PIPELINE_PHASE.search(text):
+        if len(sentence) > 60:
+            return
+        text = span_text(sentence).strip()
+        if text.endswith((".", "?", "!", '"', "”")) or not PIPELINE_PHASE.search(text):
             return
         products = [e for e in ents if e.label_ == "TherapyProduct"]
         companies = [e for e in ents if e.label_ == "Company"]
@@ -488,7 +492,7 @@ class RelationFinder:
     def _match_windows(self, doc: Doc, sentence: Span, ents: list[Span], groups: list[list[Span]]):
         """Without a parse: the dependency rules' trigger words between two entity groups of one clause."""
         member_group = {id(ent): k for k, group in enumerate(groups) for ent in group}
-        inside, lowers = parenthesised(doc), lower_words(doc)
+        inside, lowers, stops = parenthesised(doc), lower_words(doc), self._clause_stops(doc)
         for i, a in enumerate(ents):
             for j in range(i + 1, len(ents)):
                 b = ents[j]
@@ -496,9 +500,10 @@ class RelationFinder:
                     break
                 if member_group[id(a)] == member_group[id(b)]:
                     continue
-                between = [k for k in range(a.end, b.start) if k not in inside]
-                if any(lowers[k] in self.cues.clause_words or doc[k].text in self.cues.clause_breaks for k in between):
+                stop = bisect_left(stops, a.end)
+                if stop < len(stops) and stops[stop] < b.start and any(k not in inside for k in stops[stop:bisect_left(stops, b.start)]):
                     continue
+                between = [k for k in range(a.end, b.start) if k not in inside]
                 blockers = {self.type_of(e.label_) for e in ents[i + 1 : j]
                             if member_group[id(e)] not in (member_group[id(a)], member_group[id(b)])}
                 words = {lowers[k] for k in between}
@@ -509,16 +514,14 @@ class RelationFinder:
                     type_1, type_2 = self.type_of(first.label_), self.type_of(second.label_)
                     if type_1 in blockers or type_2 in blockers:
                         continue
-                    for rule in self.dependency_rules:
-                        if type_1 not in rule.left or type_2 not in rule.right:
-                            continue
+                    for rule, inflections in self._window_rules(type_1, type_2):
                         if (rule.left_class and first.label_ not in rule.left_class) or (rule.right_class and second.label_ not in rule.right_class):
                             continue
                         if type_1 == type_2 and not rule.symmetric and (first is a) == passive:
                             continue
                         if type_1 == type_2 and rule.symmetric and first is b:
                             continue
-                        trigger = words & _inflections(rule.triggers)
+                        trigger = words & inflections
                         if rule.blockers and _blocked_reading([lowers[k] for k in between], trigger, rule.blockers, second is b):
                             continue
                         possessive = "poss" in rule.edges and [lowers[k] for k in between] in (["'s"], ["’s"]) and first is b
@@ -526,6 +529,23 @@ class RelationFinder:
                             name = rule.name.replace(".dep", ".window")
                             confidence = self._base(name, rule.confidence * WINDOW_DISCOUNT) * max(0.5, 1 - 0.03 * max(0, len(between) - 4))
                             yield RelationMention(first, rule.predicate, second, sentence, name, confidence)
+
+    def _window_rules(self, left_type: str, right_type: str) -> tuple[tuple[DependencyRule, frozenset[str]], ...]:
+        """The dependency rules from one type to another, each with the inflected forms of its triggers (once per pair)."""
+        key = (left_type, right_type)
+        if key not in self.window_rules:
+            self.window_rules[key] = tuple((rule, _inflections(rule.triggers)) for rule in self.dependency_rules
+                                           if left_type in rule.left and right_type in rule.right)
+        return self.window_rules[key]
+
+    def _clause_stops(self, doc: Doc) -> list[int]:
+        """The tokens of the document that end a clause (clause words, semicolons, dashes), in order: a window
+        reading does not cross one. Found once per document."""
+        stops = doc.user_data.get("cgt_clause_stops")
+        if stops is None:
+            ends = self.cues.clause_words | self.cues.clause_breaks
+            stops = doc.user_data["cgt_clause_stops"] = [i for i, word in enumerate(lower_words(doc)) if word in ends]
+        return stops
 
     def _match(self, doc, sentence, ents, left, right, described):
         """Relations between two groups from the token-pattern rules; where a rule wants a product, a modality
