@@ -116,8 +116,14 @@ def pagerank(simple: nx.Graph, alpha: float = 0.85, tolerance: float = 1e-10, ma
 def centrality(graph: nx.MultiDiGraph, by: str = "degree") -> dict[str, float]:
     """Each entity's degree, PageRank or betweenness centrality on the undirected projection."""
     if by == "degree":  # the projection's degree is the number of distinct other entities linked either way
+        linked: dict[str, set[str]] = {node: set() for node in graph}
+        for a, neighbours in graph.adjacency():
+            for b in neighbours:
+                if a != b:
+                    linked[a].add(b)
+                    linked[b].add(a)
         scale = 1 / (len(graph) - 1) if len(graph) > 1 else 0.0
-        return {node: len((graph.succ[node].keys() | graph.pred[node].keys()) - {node}) * scale for node in graph}
+        return {node: len(others) * scale for node, others in linked.items()}
     simple = undirected(graph)
     if by == "pagerank":
         return pagerank(simple)

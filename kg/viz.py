@@ -283,7 +283,8 @@ def static_layout(graph: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
     lonely = _lonely(graph, hub_of)
     nodes = [n for n in graph if not hub_of[n] and n not in lonely]
     index = {node: i for i, node in enumerate(nodes)}
-    links = np.array([(i, index[b], len(keys)) for a, i in index.items() for b, keys in graph.succ[a].items() if b != a and b in index],
+    links = np.array([(i, index[b], len(keys)) for a, linked in graph.adjacency() if (i := index.get(a)) is not None
+                      for b, keys in linked.items() if b != a and b in index],
                      dtype=np.int64).reshape(-1, 3)  # (from, to, how many relations) per linked pair and direction
     pair, inverse = np.unique(np.minimum(links[:, 0], links[:, 1]) * len(nodes) + np.maximum(links[:, 0], links[:, 1]), return_inverse=True)
     edges = np.stack([pair // max(len(nodes), 1), pair % max(len(nodes), 1)], axis=1)
@@ -314,21 +315,28 @@ def shown_paths(paths) -> dict[str, str]:
     return {path: os.path.relpath(path, base) if os.path.isabs(path) else path for path in paths}
 
 
-def document_records(evidence) -> tuple[list[dict], dict[str, int]]:
-    """The documents that `evidence` cites, each once: its title (else its file name), where it came from as the page
-    shows it (the web address it was fetched from, else `shown_paths`) and the full stored path (a tooltip); with
-    each document's index in that list, by which the evidence of the page refers to it."""
-    cited: dict[str, Evidence] = {}
-    for item in evidence:
-        cited.setdefault(item.document, item)
-    shown = shown_paths({item.path for item in cited.values() if not item.url})
-    records = [{"title": item.title or os.path.basename(item.path) or item.url or item.document,
-                "source": item.url or shown.get(item.path, ""), "path": item.path} for item in cited.values()]
-    return records, {document: i for i, document in enumerate(cited)}
+class Citations:
+    """The documents a page cites, each once, numbered in the order they are first cited: a page's evidence names
+    its document by that number."""
+
+    def __init__(self) -> None:
+        self.cited: dict[str, tuple[int, Evidence]] = {}
+
+    def number(self, evidence: Evidence) -> int:
+        """The number of the document `evidence` comes from (a new one for a document not cited before)."""
+        return self.cited.setdefault(evidence.document, (len(self.cited), evidence))[0]
+
+    def records(self) -> list[dict]:
+        """Each cited document by number: its title (else its file name), where it came from as the page shows it (the
+        web address it was fetched from, else `shown_paths`) and the full stored path (a tooltip)."""
+        first = [evidence for _, evidence in self.cited.values()]
+        shown = shown_paths({e.path for e in first if not e.url})
+        return [{"title": e.title or os.path.basename(e.path) or e.url or e.document, "source": e.url or shown.get(e.path, ""),
+                 "path": e.path} for e in first]
 
 
-def _evidence_json(evidence, documents: dict[str, int]) -> list[dict]:
-    return [{"text": e.text, "confidence": e.confidence, "doc": documents[e.document]} for e in evidence]
+def _evidence_json(evidence, citations: Citations) -> list[dict]:
+    return [{"text": e.text, "confidence": e.confidence, "doc": citations.number(e)} for e in evidence]
 
 
 def _deal_json(deal: Deal, graph: nx.MultiDiGraph) -> dict:
@@ -389,7 +397,7 @@ def network_payload(
     centred when the page opens. A node attribute `beyond` (`build_view`) counts the neighbours the page
     leaves out. `deals` are the deal records listed in their parties' details; with `deal_network` the
     edges are those deals (`deal_view`): coloured by kind, as wide as their value, with a year each.
-    Evidence names its document by index into `documents` (`document_records`).
+    Evidence names its document by its number in `documents` (`Citations`).
     """
     sizes = sizes if sizes is not None else centrality(graph, "degree")
     schema = load_schema()
@@ -398,7 +406,11 @@ def network_payload(
         physics = uses_physics(len(first_drawn(graph, drawn, focus, hubs)))
     positions = {} if physics else static_layout(graph)
     lonely = _lonely(graph, hub_of) - {focus}
-    degree = dict(graph.degree())
+    degree = dict.fromkeys(graph, 0)  # relations of each node, as graph.degree() counts them, from the raw adjacency
+    for s, linked in graph.adjacency():
+        for o, keys in linked.items():
+            degree[s] += len(keys)
+            degree[o] += len(keys)
     at: dict[str, list[str]] = {node: [] for node in graph}
     facets: dict[str, dict[str, int]] = {}
     for hub in (h for h, c in hub_of.items() if c):
@@ -430,12 +442,12 @@ def network_payload(
         if node in positions:
             item["x"], item["y"] = positions[node]
         nodes.append(item)
-    documents, document_index = document_records(
-        [*(e for *_, evidence in graph.edges(data="evidence") for e in evidence), *(e for deal in deals for e in deal.evidence[:2])])
+    citations = Citations()
     by_iri = {deal.iri: deal for deal in deals} if deal_network else {}
     largest = max((deal.usd or 0.0 for deal in by_iri.values()), default=0.0)
     edges = []
-    for i, (s, o, key, data) in enumerate(graph.edges(keys=True, data=True)):
+    relations = ((s, o, key, data) for s, linked in graph.adjacency() for o, keys in linked.items() for key, data in keys.items())
+    for i, (s, o, key, data) in enumerate(relations):  # graph.edges(keys=True, data=True), without its views
         deal = by_iri.get(key)
         edge = {
             "id": i,
@@ -445,7 +457,7 @@ def network_payload(
             "predicate": data["predicate"],
             "reference": data["reference"],
             "confidence": data["confidence"],
-            "evidence": _evidence_json(data["evidence"], document_index),
+            "evidence": _evidence_json(data["evidence"], citations),
         }
         if deal:
             directed = next(d for a, b, d in deal.ends() if (a, b) == (s, o))
@@ -466,7 +478,7 @@ def network_payload(
     predicate_counts: dict[str, int] = {}
     for item in edges:
         predicate_counts[item["predicate"]] = predicate_counts.get(item["predicate"], 0) + 1
-    records = [{**_deal_json(deal, graph), "evidence": _evidence_json(deal.evidence[:2], document_index)} for deal in deals]
+    records = [{**_deal_json(deal, graph), "evidence": _evidence_json(deal.evidence[:2], citations)} for deal in deals]
     years = sorted({e["year"] for e in edges if e.get("year")})
     return {
         "nodes": nodes,
@@ -484,7 +496,7 @@ def network_payload(
                                       for h, n in sorted(facets[name].items(), key=lambda item: (-item[1], graph.nodes[item[0]]["label"]))]}
             for name in HUB_CLASSES if name in facets
         ],
-        "documents": documents,
+        "documents": citations.records(),
         "referenceColor": REFERENCE_COLOUR,
         "physics": physics,
         "expandable": drawn is not None,

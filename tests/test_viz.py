@@ -25,9 +25,9 @@ from kg.viz import (
     CARRY_LIMIT,
     PHYSICS_NODE_LIMIT,
     REFERENCE_COLOUR,
+    Citations,
     build_view,
     deal_view,
-    document_records,
     first_drawn,
     uses_physics,
     network_payload,
@@ -169,9 +169,9 @@ def test_documents_are_shown_by_title_and_a_path_relative_to_their_folder():
         Evidence("Three.", 0.7, "doc:3", "News", "/home/ann/.kg/web/0a1b.html", "https://example.org/news"),
         Evidence("Four.", 0.6, "doc:1", "Market report", "/home/ann/cgt/corpus/a.md"),
     ]
-    records, index = document_records(cited)
-    assert index == {"doc:1": 0, "doc:2": 1, "doc:3": 2}
-    assert records == [
+    citations = Citations()
+    assert [citations.number(e) for e in cited] == [0, 1, 2, 0]
+    assert citations.records() == [
         {"title": "Market report", "source": "corpus/a.md", "path": "/home/ann/cgt/corpus/a.md"},
         {"title": "b.md", "source": "corpus/b.md", "path": "/home/ann/cgt/corpus/b.md"},
         {"title": "News", "source": "https://example.org/news", "path": "/home/ann/.kg/web/0a1b.html"},
