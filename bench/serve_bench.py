@@ -145,7 +145,7 @@ def main() -> None:
     ]
     print("\n".join(rows))
     record(
-        "Endpoint: kg serve next to oxigraph serve",
+        "Endpoint: kg serve next to oxigraph serve" + (f", {quads:,} synthetic quads" if args.quads else ""),
         "| server | clients | quads | queries answered (best round) | queries/s | p50 | p99 | errors (all rounds) | / oxigraph serve | "
         "median round, queries/s | / oxigraph serve, medians |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows),
         f"All {len(queries)} canned queries in turn, POST form-encoded, JSON results, both servers as processes on "
