@@ -434,3 +434,9 @@ def test_a_sentence_with_a_phase_is_no_table_row(nlp):
 def test_a_licensee_or_manufacturer_is_no_developer(nlp, sentence):
     extraction = extract_text(nlp, sentence)
     assert (iri("aldenbrook-pharma"), "develops", iri("mlt-204")) not in {(r.subject, r.predicate, r.object) for r in extraction.relations}, _describe(extraction)
+
+
+def test_buying_shares_is_an_investment_not_an_acquisition(nlp):
+    extraction = extract_text(nlp, "In addition, Brantwell Therapeutics will purchase US$ 25 million of newly issued Qianlan Biotherapeutics shares, giving it a 4.9% stake.")
+    found = {(r.subject, r.predicate, r.object) for r in extraction.relations}
+    assert (iri("brantwell-therapeutics"), "acquires", iri("qianlan-biotherapeutics")) not in found, _describe(extraction)

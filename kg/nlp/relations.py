@@ -522,7 +522,8 @@ class RelationFinder:
                         if type_1 == type_2 and rule.symmetric and first is b:
                             continue
                         trigger = words & inflections
-                        if rule.blockers and _blocked_reading([lowers[k] for k in between], trigger, rule.blockers, second is b):
+                        if rule.blockers and _blocked_reading([lowers[k] for k in between] + ([lowers[b.end]] if b.end < sentence.end else []),
+                                                              trigger, rule.blockers, second is b):
                             continue
                         possessive = "poss" in rule.edges and [lowers[k] for k in between] in (["'s"], ["’s"]) and first is b
                         if trigger or possessive:
