@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+from collections import Counter
 import socket
 import statistics
 import subprocess
@@ -81,7 +82,8 @@ def start_server(name: str, location: Path, port: int) -> subprocess.Popen:
 
 
 def load_round(url: str, queries: list[str], clients: int, seconds: float) -> dict:
-    """`clients` threads sending the queries in turn for `seconds`: answered, queries/s, p50, p99, errors."""
+    """`clients` threads sending the queries in turn for `seconds`: answered, queries/s, p50, p99, errors by kind
+    (an HTTP status, or the client's exception: ReadTimeout past its 30 s)."""
     latencies: list[float] = []
     errors: list = []
     deadline = time.monotonic() + seconds
@@ -94,13 +96,19 @@ def load_round(url: str, queries: list[str], clients: int, seconds: float) -> di
     elapsed = time.perf_counter() - start
     ordered = sorted(latencies)
     return {
-        "answered": len(ordered), "rate": len(ordered) / elapsed, "errors": len(errors),
+        "answered": len(ordered), "rate": len(ordered) / elapsed, "errors": Counter(map(str, errors)),
         "p50": statistics.median(ordered) if ordered else float("nan"),
         "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else float("nan"),
     }
 
 
 SERVERS = ("kg serve", "oxigraph serve-read-only")
+
+
+def _errors(results: list[dict]) -> str:
+    """The errors of all rounds: their number, and how many of each kind ('3 (503: 2, ReadTimeout: 1)')."""
+    kinds = sum((r["errors"] for r in results), Counter())
+    return f"{sum(kinds.values())} ({', '.join(f'{kind}: {n}' for kind, n in sorted(kinds.items()))})" if kinds else "0"
 
 
 def main() -> None:
@@ -139,7 +147,7 @@ def main() -> None:
     anchor = SERVERS[1]
     rows = [
         f"| {name} | {args.clients} | {quads:,} | {r['answered']:,} | {r['rate']:,.1f} | {r['p50'] * 1000:.1f} ms | "
-        f"{r['p99'] * 1000:.1f} ms | {sum(x['errors'] for x in rounds[name])} | {r['rate'] / best[anchor]['rate']:.2f}x | "
+        f"{r['p99'] * 1000:.1f} ms | {_errors(rounds[name])} | {r['rate'] / best[anchor]['rate']:.2f}x | "
         f"{median[name]:,.1f} | {median[name] / median[anchor]:.2f}x |"
         for name, r in best.items()
     ]
