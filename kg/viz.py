@@ -852,18 +852,22 @@ function expansionHint(n) {
   return rest ? `${first}; ${rest}` : first;
 }
 function showDetails(content, id) { detailed = id; details.replaceChildren(content); }
-function expand(id) {
-  const n = byId.get(id);
-  const { add: added, rest } = expansion(n);
+function showAround(id, added) {  // shown in a ring around an entity drawn (unless the page has their positions)
   const origin = network.getPosition(id);
   added.forEach((m, i) => {
     shown.add(m);
     const angle = 2 * Math.PI * i / added.length;
     if (data.physics || byId.get(m).x === undefined) nodes.update({ id: m, x: origin.x + 120 * Math.cos(angle), y: origin.y + 120 * Math.sin(angle) });
   });
+}
+function settle() { network.setOptions({ physics: physicsOptions }); network.stabilize(150); }  // the browser's physics, until stable
+function expand(id) {
+  const n = byId.get(id);
+  const { add: added, rest } = expansion(n);
+  showAround(id, added);
   const message = added.length ? `added ${plural(added.length, "neighbour")} of ${n.label}` : `nothing to add to ${n.label}`;
   refresh(rest ? `${message}; ${rest}` : added.length ? message : `${message}: every neighbour is drawn`);
-  if (data.physics && added.length) { network.setOptions({ physics: physicsOptions }); network.stabilize(150); }
+  if (data.physics && added.length) settle();
 }
 network.on("doubleClick", p => { if (p.nodes.length) expand(p.nodes[0]); });
 
@@ -897,7 +901,18 @@ if (data.deals) {
 if (data.expandable) facts.append(el("div", "Double-click an entity to add its neighbours.", "muted"));
 
 const hubBox = document.getElementById("hubs");
-function setHubs(on) { hubsOn = on; hubBox.checked = on; refresh(on ? "hubs drawn as nodes" : "hubs shown as attributes"); }
+function setHubs(on) {  // on: the hubs of the entities drawn are drawn with them (in a focus view they wait to be shown)
+  hubsOn = on; hubBox.checked = on;
+  const waiting = new Map();  // entity drawn -> the hubs it brings, each hub beside the first entity linked to it
+  if (on) {
+    for (const id of nodeView.getIds()) for (const hub of byId.get(id).at || []) {
+      if (!shown.has(hub) && ![...waiting.values()].some(hubs => hubs.includes(hub))) (waiting.get(id) || waiting.set(id, []).get(id)).push(hub);
+    }
+    waiting.forEach((hubs, id) => showAround(id, hubs));
+  }
+  refresh(on ? "hubs drawn as nodes" : "hubs shown as attributes");
+  if (data.physics && waiting.size) settle();
+}
 hubBox.checked = hubsOn;
 hubBox.addEventListener("change", () => setHubs(hubBox.checked));
 if (!data.nodes.some(n => n.hub)) document.getElementById("hub-box").hidden = true;
