@@ -204,6 +204,13 @@ def _folder_prefixes(roots: list[Path]) -> list[str]:
     return [prefix for prefix in prefixes if not prefix.startswith("..")]
 
 
+def _same_text_elsewhere(source: SourceDocument, by_text: dict[str, list[StoredDocument]], seen_paths: set[str]) -> bool:
+    """Whether another file, still there, is stored with this article's text (another format of it: a .txt of
+    the .html page, the page fetched from its URL)."""
+    return any(_normalised(d.path) != source.path and (_normalised(d.path) in seen_paths or Path(_normalised(d.path)).exists())
+               for d in by_text.get(source.text_key, ()))
+
+
 def plan_build(
     sources: list[SourceDocument], store: Store, roots: list[Path] | tuple[Path, ...] = (), extractor: str | None = None
 ) -> BuildPlan:
@@ -218,10 +225,12 @@ def plan_build(
     stored = store.documents(
         paths=[form for path in [*(s.path for s in sources), *map(str, resolved_roots)] for form in _stored_forms(path)],
         hashes=[source.sha256 for source in sources],
+        text_keys=[source.text_key for source in sources],
     )
     stored += store.documents_below(_folder_prefixes(resolved_roots))
     versions: dict[str, list[str]] = {}
     by_content: dict[str, list[StoredDocument]] = {}
+    by_text: dict[str, list[StoredDocument]] = {}
     known_hashes = set()
 
     def know(documents: list[StoredDocument]) -> None:
@@ -233,6 +242,8 @@ def plan_build(
             if extractor is None or document.extractor == extractor:
                 known_hashes.add((path, document.sha256))
             by_content.setdefault(document.sha256, []).append(document)
+            if document.text_key:
+                by_text.setdefault(document.text_key, []).append(document)
 
     know(stored)
     plan = BuildPlan([], [], versions)
@@ -242,8 +253,10 @@ def plan_build(
     for source in sources:
         if (source.path, source.sha256) in known_hashes and len(versions.get(source.path, [])) == 1:
             plan.skipped.append(source)
-        elif source.sha256 in claimed:
-            plan.duplicates.append((source, claimed[source.sha256]))
+        elif source.sha256 in claimed or source.text_key in claimed:
+            plan.duplicates.append((source, claimed.get(source.sha256) or claimed[source.text_key]))
+        elif source.path not in versions and source.sha256 not in by_content and _same_text_elsewhere(source, by_text, seen_paths):
+            plan.duplicates.append((source, _normalised(by_text[source.text_key][0].path)))
         elif source.path not in versions and source.sha256 in by_content:
             earlier = by_content[source.sha256][0]
             old_path = _normalised(earlier.path)
@@ -257,6 +270,7 @@ def plan_build(
         else:
             plan.todo.append(source)
         claimed.setdefault(source.sha256, source.path)
+        claimed.setdefault(source.text_key, source.path)
     moved_from = {move.old_path for move in plan.moves}
     candidates: dict[str, str] = {}
     for source in plan.todo:

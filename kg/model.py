@@ -6,6 +6,8 @@ tests rely on its field names.
 
 from __future__ import annotations
 
+import hashlib
+
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -74,6 +76,12 @@ class SourceDocument:
     @property
     def iri(self) -> str:
         return str(document_iri(self.sha256))
+
+    @property
+    def text_key(self) -> str:
+        """The SHA-256 of the text with its white space folded: the same article read from two files or formats
+        (a .txt and the .html page it came from) has one key, whatever their bytes."""
+        return hashlib.sha256(" ".join(self.text.split()).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,7 @@ def document_quads(extraction: Extraction, extracted_at: datetime | None = None,
     if source.url:
         out.add(document, DCTERMS.source, source.url)
     out.add(document, CGT.sha256, ox.Literal(source.sha256))
+    out.add(document, CGT.textKey, ox.Literal(source.text_key))
     out.add(document, PROV.generatedAtTime, ox.Literal(when.isoformat(), datatype=_XSD["dateTime"]))
     out.add(document, CGT.extractorVersion, ox.Literal(f"cgt-kg {__version__}; {extraction.pipeline}"))
     if extractor:

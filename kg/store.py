@@ -83,6 +83,8 @@ class StoredDocument:
     sha256: str
     extractor: str | None = None
     """The fingerprint of the extractor that read it (None in stores written before it was recorded)."""
+    text_key: str | None = None
+    """The SHA-256 of its folded text (SourceDocument.text_key; None in stores written before it was recorded)."""
 
 
 class Store(Protocol):
@@ -100,7 +102,7 @@ class Store(Protocol):
 
     def drop_graphs(self, graphs: tuple[URIRef, ...]) -> None: ...
 
-    def documents(self, paths: Iterable[str] = (), hashes: Iterable[str] = ()) -> list[StoredDocument]: ...
+    def documents(self, paths: Iterable[str] = (), hashes: Iterable[str] = (), text_keys: Iterable[str] = ()) -> list[StoredDocument]: ...
 
     def documents_below(self, folders: Iterable[str]) -> list[StoredDocument]: ...
 
@@ -152,14 +154,15 @@ def _replace_graph_update(name: URIRef, quads: list[ox.Quad], drop: tuple[URIRef
 
 
 DOCUMENT_QUERY = (
-    "SELECT ?doc ?path ?sha ?extractor WHERE {{ {values} GRAPH ?doc {{ ?doc a cgt:Document ; cgt:path ?path ; cgt:sha256 ?sha "
-    "OPTIONAL {{ ?doc cgt:extractorFingerprint ?extractor }} }} {filter} }}"
+    "SELECT ?doc ?path ?sha ?extractor ?key WHERE {{ {values} GRAPH ?doc {{ ?doc a cgt:Document ; cgt:path ?path ; cgt:sha256 ?sha "
+    "OPTIONAL {{ ?doc cgt:extractorFingerprint ?extractor }} OPTIONAL {{ ?doc cgt:textKey ?key }} }} {filter} }}"
 )
 """The stored document versions, narrowed by a VALUES clause or a FILTER (for backends without index lookups)."""
 
 
 def _documents_from_rows(rows) -> list[StoredDocument]:
-    return [StoredDocument(str(r[0]), str(r[1]), str(r[2]), str(r[3]) if r[3] is not None else None) for r in rows]
+    return [StoredDocument(str(r[0]), str(r[1]), str(r[2]), str(r[3]) if r[3] is not None else None,
+                           str(r[4]) if r[4] is not None else None) for r in rows]
 
 
 JSON_RESULTS = RESULT_FORMATS[0].media_type
@@ -257,11 +260,11 @@ class EmbeddedStore:
         """Write an rdflib graph (the ontology and vocabulary layers) as its named graph, as `write_graph` does."""
         self.write_graph(graph.identifier, _quads(graph, ox.NamedNode(str(graph.identifier))), drop)
 
-    def documents(self, paths: Iterable[str] = (), hashes: Iterable[str] = ()) -> list[StoredDocument]:
-        """The stored document versions recorded at these paths or with these sha256 hashes: index lookups
-        of each value, so the cost is that of the answer, not of the store."""
+    def documents(self, paths: Iterable[str] = (), hashes: Iterable[str] = (), text_keys: Iterable[str] = ()) -> list[StoredDocument]:
+        """The stored document versions recorded at these paths, with these sha256 hashes or these text keys:
+        index lookups of each value, so the cost is that of the answer, not of the store."""
         found: dict[str, StoredDocument] = {}
-        for predicate, values in ((_PATH, paths), (_SHA256, hashes)):
+        for predicate, values in ((_PATH, paths), (_SHA256, hashes), (_TEXT_KEY, text_keys)):
             for value in dict.fromkeys(values):
                 for quad in self._store.quads_for_pattern(None, predicate, ox.Literal(value), None):
                     if quad.subject == quad.graph_name and quad.subject.value not in found:
@@ -279,7 +282,7 @@ class EmbeddedStore:
         path, sha256 = value(_PATH), value(_SHA256)
         if path is None or sha256 is None or next(self._store.quads_for_pattern(graph, _RDF_TYPE, _DOCUMENT, graph), None) is None:
             return None
-        return StoredDocument(graph.value, path, sha256, value(_EXTRACTOR))
+        return StoredDocument(graph.value, path, sha256, value(_EXTRACTOR), value(_TEXT_KEY))
 
     def documents_below(self, folders: Iterable[str]) -> list[StoredDocument]:
         """The stored document versions whose paths start with one of these folder prefixes: one pass over the
@@ -467,7 +470,8 @@ def _rdflib_term(term):
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_PATH, _SHA256, _EXTRACTOR, _DOCUMENT = (ox.NamedNode(str(CGT[name])) for name in ("path", "sha256", "extractorFingerprint", "Document"))
+_PATH, _SHA256, _EXTRACTOR, _DOCUMENT, _TEXT_KEY = (
+    ox.NamedNode(str(CGT[name])) for name in ("path", "sha256", "extractorFingerprint", "Document", "textKey"))
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
@@ -525,9 +529,9 @@ class RemoteStore:
     def drop_graphs(self, graphs: tuple[URIRef, ...]) -> None:
         self.update(_drop_update(graphs))
 
-    def documents(self, paths: Iterable[str] = (), hashes: Iterable[str] = ()) -> list[StoredDocument]:
+    def documents(self, paths: Iterable[str] = (), hashes: Iterable[str] = (), text_keys: Iterable[str] = ()) -> list[StoredDocument]:
         rows: list = []
-        for variable, values in (("path", paths), ("sha", hashes)):
+        for variable, values in (("path", paths), ("sha", hashes), ("key", text_keys)):
             listed = " ".join(Literal(value).n3() for value in dict.fromkeys(values))
             if listed:
                 rows += self.query(DOCUMENT_QUERY.format(values=f"VALUES ?{variable} {{ {listed} }}", filter=""))

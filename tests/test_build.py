@@ -217,6 +217,24 @@ def test_identical_files_are_one_document_and_rebuild_as_unchanged(tmp_path, rul
     assert any("the same text as" in note for note in second.notes)
 
 
+def test_the_same_article_as_text_and_as_html_is_one_document_in_one_build_and_across_builds(tmp_path, rules_nlp):
+    """The complaint of issue 12: the same article as .txt and .html counted every fact twice."""
+    text = "Novartis acquired AveXis in 2018 for USD 8.7 billion.\n"
+    page = "<html><head><title>News</title></head><body><p>Novartis acquired AveXis in 2018 for USD 8.7 billion.</p></body></html>\n"
+    together = tmp_path / "together"
+    _write(together / "a.txt", text)
+    _write(together / "a.html", page)
+    with opened(tmp_path / "store", create=True) as store:
+        first = build([together], store, rules_nlp)
+        assert (first.new, first.duplicates) == (1, 1) and len(stored_documents(store)) == 1
+        later = tmp_path / "later"
+        _write(later / "b.html", page.replace("News", "Other headline"))
+        second = build([later], store, rules_nlp)
+        assert (second.new, second.duplicates) == (0, 1), second.notes
+        assert any("the same text as" in note for note in second.notes)
+        assert len(stored_documents(store)) == 1
+
+
 def test_builds_of_the_same_input_are_deterministic(tmp_path, rules_nlp):
     files = sorted(CORPUS.glob("a0[1-3]_*"))
     files = [f for f in files if not f.name.endswith(".json")]
