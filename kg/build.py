@@ -161,6 +161,8 @@ class BuildPlan:
 
     before: dict[URIRef, int] = field(default_factory=dict)
     """Quads in each graph the run writes or drops, as they were before it (apply_bookkeeping), to count what it changed."""
+    dropped_parties: set[str] = field(default_factory=set)
+    """The deal parties of the graphs the run replaces or drops (apply_bookkeeping): their yearless mentions may move."""
 
     def touched(self, prune: bool) -> list[URIRef]:
         """Every graph this run may write or drop: the new versions, the versions they replace, the rejected facts'
@@ -306,6 +308,9 @@ def apply_bookkeeping(plan: BuildPlan, store: Store, summary: BuildSummary, prun
     First notes the size of every graph the run will write or drop (plan.before), so finish_build counts
     only what changed."""
     plan.before = _sizes(store, plan.touched(prune))
+    from kg.deals import deal_parties
+
+    plan.dropped_parties = deal_parties(store, [graph for graph, size in plan.before.items() if size])
     for move in plan.moves:
         store.update(MOVE_UPDATE.format(doc=URIRef(move.iri).n3(), path=Literal(move.new_path).n3()))
         summary.notes.append(f"moved {move.old_path} -> {move.new_path} (same text; not extracted again)")
@@ -382,11 +387,12 @@ def finish_build(store: Store, summary: BuildSummary, plan: BuildPlan | None = N
     """After documents were written: join yearless deal mentions to their dated deal (kg.deals.merge_yearless_deals),
     keep the facts analysts rejected out of them again (kg review), and count
     what the run changed in the graphs of `plan` (without a plan, count the whole store)."""
-    from kg.deals import merge_yearless_deals
+    from kg.deals import deal_parties, merge_yearless_deals
     from kg.review import apply_decisions
 
-    if plan is None or plan.todo:
-        merge_yearless_deals(store)
+    if plan is None or plan.todo or plan.dropped_parties:
+        touched = None if plan is None else deal_parties(store, [source.iri for source in plan.todo]) | plan.dropped_parties
+        merge_yearless_deals(store, touched)
         apply_decisions(store)
     if plan is None:
         summary.added, summary.triples = None, store.count()
@@ -406,10 +412,11 @@ def remove_documents(store: Store, targets: list[str]) -> list[StoredDocument]:
             raise UserError(f"{target}: no stored document has this path, IRI or sha256 (`kg query documents_mentioning` lists them); nothing was removed")
         chosen.update((document.iri, document) for document in matches)
     if chosen:
-        from kg.deals import merge_yearless_deals
+        from kg.deals import deal_parties, merge_yearless_deals
 
+        parties = deal_parties(store, list(chosen))
         store.drop_graphs(tuple(URIRef(iri) for iri in chosen))
-        merge_yearless_deals(store)
+        merge_yearless_deals(store, parties)
     return sorted(chosen.values(), key=lambda document: document.path)
 
 

@@ -57,7 +57,8 @@ def build_on_dask(
     if not isinstance(store, EmbeddedStore):
         raise UserError("--dask loads N-Quads partitions with the embedded store's bulk loader: use a local --store path")
     summary = BuildSummary()
-    load_reference_layers(store)
+    empty = store.is_empty()
+    reference = load_reference_layers(store) or 0
     extractor = extractor_fingerprint(resolve_model_name(model), min_confidence)
     plan = plan_build(read_sources(paths, summary.problems), store, roots=paths, extractor=extractor)
     apply_bookkeeping(plan, store, summary, prune)
@@ -79,4 +80,8 @@ def build_on_dask(
                     store.drop_graphs(stale)
                 count_extraction(summary, plan, extraction)
             store.bulk_load(path)
-    return finish_build(store, summary)
+    finish_build(store, summary, plan)
+    summary.added += reference
+    if empty:
+        summary.triples = summary.added
+    return summary

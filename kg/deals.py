@@ -398,6 +398,7 @@ def broader_kind(kind: str) -> str | None:
 
 DEAL_MENTIONS = """
 SELECT ?g ?deal ?broad (GROUP_CONCAT(DISTINCT STR(?who); separator=" ") AS ?parties) (COUNT(?date) AS ?dates) WHERE {
+  %s
   GRAPH ?g { ?g a cgt:Document . ?deal a cgt:Deal ; a ?broad ; cgt:party ?party
              OPTIONAL { ?deal cgt:investee ?investee } OPTIONAL { ?deal cgt:dealDate ?date } }
   BIND(COALESCE(?investee, ?party) AS ?who)
@@ -406,15 +407,30 @@ SELECT ?g ?deal ?broad (GROUP_CONCAT(DISTINCT STR(?who); separator=" ") AS ?part
 GROUP BY ?g ?deal ?broad
 """
 """Each document's deal records: the document, the deal node, its broad kind, its identifying parties (a round's
-investee, as `identifying_parties`), whether it is dated there."""
+investee, as `identifying_parties`), whether it is dated there. `%s` narrows it to the deals of some parties."""
+
+DEALS_OF_PARTIES = "{ SELECT DISTINCT ?deal WHERE { VALUES ?someone { %s } GRAPH ?any { ?deal cgt:party ?someone } } }"
+PARTIES_IN_GRAPHS = "SELECT DISTINCT ?party WHERE { VALUES ?g { %s } GRAPH ?g { ?deal a cgt:Deal ; cgt:party ?party } }"
 
 
-def merge_yearless_deals(store: Store) -> int:
+def deal_parties(store: Store, graphs) -> set[str]:
+    """The parties of the deal records in these document graphs (index lookups): what a change to those graphs
+    can make merge_yearless_deals do."""
+    listed = " ".join(f"<{graph}>" for graph in graphs)
+    return {str(row[0]) for row in store.query(PARTIES_IN_GRAPHS % listed)} if listed else set()
+
+
+def merge_yearless_deals(store: Store, parties: set[str] | None = None) -> int:
     """Move each yearless deal mention of a document (a deal node its graph gives no date) to the deal it is a mention
     of: the only dated deal of the same broad kind and parties in the store, else its own yearless node (so one
     that joined a deal goes back when a second dated deal of those parties arrives or the dated source leaves).
-    Returns how many mentions moved; run after every build."""
-    mentions = [(row.g, row.deal, local_name(row.broad), tuple(sorted(str(row.parties).split())), int(row.dates)) for row in store.query(DEAL_MENTIONS)]
+    With `parties` (those of the graphs a build wrote or dropped, `deal_parties`), only their deals are looked at,
+    so adding one article does not read every deal of the store. Returns how many mentions moved."""
+    if parties is not None and not parties:
+        return 0
+    narrowed = DEALS_OF_PARTIES % " ".join(f"<{party}>" for party in sorted(parties)) if parties else ""
+    mentions = [(row.g, row.deal, local_name(row.broad), tuple(sorted(str(row.parties).split())), int(row.dates))
+                for row in store.query(DEAL_MENTIONS % narrowed)]
     dated: dict[tuple, set] = {}
     for _, deal, broad, parties, dates in mentions:
         if dates:

@@ -8,6 +8,7 @@ import pytest
 from conftest import extract_text
 from kg.dates import iso_date
 from kg.deals import usd_value
+from kg.namespaces import CGTID
 from kg.rdf import typed_date
 
 ROCHE = (
@@ -245,3 +246,24 @@ def test_up_to_alone_is_a_potential_total_and_with_milestone_words_the_milestone
 def test_a_cdmo_named_as_such_is_the_supplier_whoever_the_infinitive_belongs_to(nlp):
     (deal,) = _deals(nlp, "In 2023 CDMO giant Catalent inked a supply deal with Sarepta Therapeutics to manufacture its gene therapy.", "Supply")
     assert [(p.label, p.role) for p in deal.parties] == [("Catalent", "supplier"), ("Sarepta Therapeutics", "customer")]
+
+
+def test_yearless_merging_after_a_build_reads_only_the_deals_of_the_parties_written(tmp_path, rules_nlp):
+    """Adding one article must not read every deal of the store: merge_yearless_deals is narrowed to the parties
+    of the graphs the build wrote or replaced."""
+    from conftest import opened
+    from kg.build import build
+    from kg.deals import DEAL_MENTIONS, DEALS_OF_PARTIES, deal_parties
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "roche.txt").write_text(DATED, encoding="utf-8")
+    (articles / "other.txt").write_text("In 2021 Biogen signed a collaboration with Ginkgo Bioworks.\n", encoding="utf-8")
+    with opened(tmp_path / "store", create=True) as store:
+        build([articles], store, rules_nlp)
+        roche = [row for row in store.query("SELECT ?d WHERE { GRAPH ?d { ?d cgt:path ?p FILTER(CONTAINS(?p, 'roche')) } }")]
+        parties = deal_parties(store, [str(roche[0][0])])
+        narrowed = list(store.query(DEAL_MENTIONS % (DEALS_OF_PARTIES % " ".join(f"<{p}>" for p in parties))))
+        everything = list(store.query(DEAL_MENTIONS % ""))
+    assert {str(CGTID["roche"]), str(CGTID["spark-therapeutics"])} <= parties
+    assert 0 < len(narrowed) < len(everything)
