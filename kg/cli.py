@@ -254,6 +254,16 @@ def _hint_unknown_names(canned, values: dict[str, str], store: str | None) -> No
         err.print(escape(line), highlight=False)
 
 
+def _display_path(path: str) -> str:
+    """A document's path as a person reads it here: relative to the working folder when it lies below it."""
+    import os
+
+    if not path or "://" in path:
+        return path
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
 def _parameter(text: str) -> tuple[str, str]:
     name, equals, value = text.partition("=")
     if not equals or not name.strip():
@@ -461,7 +471,7 @@ def path(source: str, target: str, via: str | None, exclude_type: tuple[str, ...
             out.print(f"   \u201c{escape(evidence.text)}\u201d", highlight=False)
             more = f"; {len(hop.evidence) - 1} more sentences" if len(hop.evidence) > 1 else ""
             confidence = f", confidence {evidence.confidence:.2f}" if evidence.confidence is not None else ""
-            out.print(f"   {escape(evidence.title or evidence.document)} ({escape(evidence.path)}){confidence}{more}", style="dim", highlight=False)
+            out.print(f"   {escape(evidence.title or evidence.document)} ({escape(_display_path(evidence.path))}){confidence}{more}", style="dim", highlight=False)
 
 
 @app.command("export-graph")

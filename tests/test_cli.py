@@ -396,3 +396,9 @@ def test_a_canned_query_given_a_misspelled_name_says_which_names_are_close(built
     assert "no entity is called 'Novartsi' (company); did you mean Novartis" in misspelled.stderr
     right = run_kg("query", "deals", "--param", "company=Novartis", "--store", built_store.path)
     assert "no entity is called" not in right.stderr and "0 rows" not in right.stdout
+
+
+def test_kg_path_shows_document_paths_relative_to_the_working_folder(built_store):
+    process = run_kg("path", "Novartis", "AveXis", "--store", built_store.path, cwd=CORPUS.parent)
+    assert process.returncode == 0, process.stderr
+    assert "(corpus/" in process.stdout and str(CORPUS) not in process.stdout
