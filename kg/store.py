@@ -11,7 +11,7 @@ import io
 import itertools
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -422,11 +422,35 @@ def _run_to_result(store, sparql: str, dataset: dict) -> Result:
     result = Result("SELECT")
     names = [v.value for v in answer.variables]
     result.vars = [Variable(name) for name in names]
-    result.bindings = [
-        {variable: _rdflib_term(solution[name]) for variable, name in zip(result.vars, names) if solution[name] is not None}
-        for solution in answer
-    ]
+    result.bindings = LazyBindings(list(answer), result.vars, names)
     return result
+
+
+class LazyBindings(Sequence):
+    """A SELECT answer's rows, each turned into rdflib terms only when it is read: `kg query` shows the first 500 of a
+    216,000-row answer and counts the rest, so converting every row first cost as much as running the query."""
+
+    def __init__(self, solutions: list, variables: list[Variable], names: list[str]):
+        self._solutions, self._variables, self._names = solutions, variables, names
+        self._rows: dict[int, dict] = {}
+
+    def __len__(self) -> int:
+        return len(self._solutions)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self._solutions)
+        row = self._rows.get(index)
+        if row is None:
+            solution = self._solutions[index]
+            row = self._rows[index] = {variable: _rdflib_term(solution[name]) for variable, name in zip(self._variables, self._names)
+                                       if solution[name] is not None}
+        return row
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self._solutions)))
 
 
 def _quads(graph: Graph, name: ox.NamedNode) -> list[ox.Quad]:
