@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -256,8 +257,6 @@ def _hint_unknown_names(canned, values: dict[str, str], store: str | None) -> No
 
 def _display_path(path: str) -> str:
     """A document's path as a person reads it here: relative to the working folder when it lies below it."""
-    import os
-
     if not path or "://" in path:
         return path
     relative = os.path.relpath(path)

@@ -245,7 +245,6 @@ class RelationFinder:
         for sentence in sentences_of(doc)[1]:
             ents = entities_between(doc_ents, sentence.start_char, sentence.end_char)
             referred = self._anaphors(doc, sentence, ents, last_named)
-            self._stand_in_starts = set(referred)
             for ent in ents:
                 if ent.label_ in ("Company", "TherapyProduct") and ent.label_ not in {e.label_ for e in ents if e.start < ent.start}:
                     last_named[ent.label_] = ent
@@ -259,7 +258,7 @@ class RelationFinder:
             described = apposed_modalities(doc, ents)
             candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
             candidates.extend(self._embedded_technologies(doc, sentence, ents))
-            candidates.extend(self._nationalities(doc, sentence, ents))
+            candidates.extend(self._nationalities(doc, sentence, ents, set(referred)))
             candidates.extend(self._table_row(doc, sentence, ents))
             for i, left in enumerate(groups):
                 for k in range(i + 1, len(groups)):
@@ -424,7 +423,7 @@ class RelationFinder:
         for disease in diseases:
             yield RelationMention(product, "treats", disease, sentence, TABLE_RULE, confidence)
 
-    def _nationalities(self, doc: Doc, sentence: Span, ents: list[Span]):
+    def _nationalities(self, doc: Doc, sentence: Span, ents: list[Span], stand_ins: set[int]):
         """'the Swiss drugmaker Roche', 'Roche, the Swiss drugmaker,', 'French CDMO ABL Europe' and an anaphor such as
         'the Japanese drugmaker' (a stand-in for the company named before): the nationality word says where the
         company is based (ontology/patterns/demonyms.txt)."""
@@ -433,14 +432,14 @@ class RelationFinder:
         for ent in ents:
             if ent.label_ != "Company":
                 continue
-            if ent.start in self._stand_in_starts:
+            if ent.start in stand_ins:
                 # the anaphor itself, when it opens the sentence: 'The Japanese drugmaker also gains ...'
                 words = range(ent.start, ent.end) if ent.start == sentence.start else range(0)
             else:
                 words = [*self._described_before(doc, sentence, ent, owner), *self._described_after(doc, sentence, ent, owner)]
             for i in words:
                 place = places.get(doc[i].lower_) if doc[i].text[:1].isupper() else None
-                if place is not None and i not in owner or place is not None and ent.start in self._stand_in_starts:
+                if place is not None and (i not in owner or ent.start in stand_ins):
                     where = Span(doc, i, i + 1, label="Country", span_id=place)
                     yield RelationMention(ent, "headquarteredIn", where, sentence, NATIONALITY_RULE, self._base(NATIONALITY_RULE, 0.8))
                     break
