@@ -548,7 +548,7 @@ class NameFinder:
                 if label == "Disease":
                     _narrower_disease(span, kept_names, taken, self.type_of)
                 elif label == "Company" and any(t.text in self.company_heads for t in span[1:]) or label in ("Law", "Policy") or (
-                        label == "TherapyProduct" and span[-1].lower_ in self.words.cell_product_heads | {"therapy", "therapies"}):
+                        label == "TherapyProduct" and len(span) >= 3):  # 'AAV-hTERT', 'iPSC-derived ... cells' over AAV, iPSC
                     _wider_name(span, kept_names, taken, self.type_of)
                 if taken.isdisjoint(range(span.start, span.end)):
                     kept_names.add(span)
