@@ -224,6 +224,10 @@ class WorkerFailure(Exception):
     """A worker process could not open the store, or died."""
 
 
+READY_WAIT = 60.0
+"""Seconds a new reader may take to open the store before the query handed to it gives up."""
+
+
 class QueryOutOfMemory(Exception):
     """A query made its worker hold more memory than the server's --max-memory."""
 
@@ -307,14 +311,15 @@ class _Worker:
             raise WorkerFailure(message)
         self.ready, self.isolated = True, bool(message)
 
-    def call(self, method: str, args: tuple, deadline: float) -> tuple[str, object]:
-        """Run one store method in the worker; QueryTimeout if it does not answer by the deadline."""
-        self.wait_ready(deadline)
+    def call(self, method: str, args: tuple, timeout: float) -> tuple[str, object]:
+        """Run one store method in the worker once it has opened the store (within READY_WAIT);
+        QueryTimeout if it does not answer within `timeout` seconds from then."""
+        self.wait_ready(time.monotonic() + READY_WAIT)
         try:
             self.connection.send((method, args))
         except OSError as error:
             raise WorkerFailure("a query worker stopped unexpectedly") from error
-        return self._receive(deadline)
+        return self._receive(time.monotonic() + timeout)
 
     def stop(self) -> None:
         """Close the pipe so the worker closes the store and exits; wait for it."""
@@ -348,13 +353,30 @@ VERSION_CHECK_INTERVAL = 0.2
 """Seconds between two looks at the store's files for a write made by another process."""
 
 
+def being_written(location: str) -> bool:
+    """True while a process holds the store open for writing: the engine's LOCK file is locked, as
+    /proc/locks shows (read there rather than by opening the file, which would release a lock this
+    process holds). A reader opened now could miss files the writer is replacing, or see half a build.
+    False where /proc/locks cannot be read."""
+    try:
+        lock = os.stat(os.path.join(location, "LOCK"))
+        with open("/proc/locks", encoding="ascii") as table:
+            held = table.read()
+    except OSError:
+        return False
+    file_id = f"{os.major(lock.st_dev):02x}:{os.minor(lock.st_dev):02x}:{lock.st_ino}"
+    return any(file_id in line.split() for line in held.splitlines())
+
+
 class QueryPool:
     """Reader processes over one store, all on the same version of it, and the writer that runs
     updates while no reader is open.
 
-    A `kg build` into a served store is seen by every reader at once: when the store's files
-    change, the idle readers are replaced together and busy ones retire when they finish, so a
-    replaced reader never answers from a newer version than the others.
+    A `kg build` into a served store is seen by every reader at once, once it has finished: when
+    the store's files have changed and no process holds it open for writing, the idle readers are
+    replaced together and busy ones retire when they finish, so a replaced reader never answers
+    from a newer version than the others. A query whose reader stops (or cannot open the store)
+    is run once more on another reader.
     """
 
     def __init__(self, location: str, workers: int = WORKERS, startup_timeout: float = 60.0, max_memory: int | None = None):
@@ -405,7 +427,7 @@ class QueryPool:
             return False, []
         self._checked = now
         version = store_version(self.location)
-        if version == self._version:
+        if version == self._version or being_written(self.location):
             return False, []
         self._version = version
         retired, self._idle = self._idle, self._readers(self.size)
@@ -430,14 +452,9 @@ class QueryPool:
         return worker
 
     def _release(self, worker: _Worker, healthy: bool) -> None:
-        with self._lock:
-            retiring = worker in self._retiring
-        if not healthy:
-            worker.kill()
-        elif retiring:
-            worker.stop()
         retired: list[_Worker] = []
         with self._lock:
+            retiring = worker in self._retiring
             self._busy.discard(worker)
             self._retiring.discard(worker)
             if healthy and not retiring:
@@ -448,16 +465,31 @@ class QueryPool:
                 if not changed:
                     self._idle.extend(self._readers(1))
             self._lock.notify_all()
+        if not healthy:
+            worker.kill()
+        elif retiring:
+            worker.stop()
         for old in retired:
             old.stop()
 
     def run(self, method: str, args: tuple, timeout: float) -> tuple[str, object]:
         """Run a store method in a free reader for at most `timeout` seconds of its own (the wait for a free
-        reader, up to QUEUE_WAIT, is not counted); a reader past its time or the memory limit is ended and replaced."""
+        reader, up to QUEUE_WAIT, is not counted); a reader past its time or the memory limit is ended and
+        replaced. A reader that stops or cannot open the store is replaced and the method run once more."""
+        started = time.monotonic()
+        try:
+            return self._run_once(method, args, timeout)
+        except WorkerFailure:
+            left = timeout - (time.monotonic() - started)
+            if self._closed or left <= 0:
+                raise
+            return self._run_once(method, args, left)
+
+    def _run_once(self, method: str, args: tuple, timeout: float) -> tuple[str, object]:
         worker = self._acquire(time.monotonic() + QUEUE_WAIT)
         healthy = False
         try:
-            reply = worker.call(method, args, time.monotonic() + timeout)
+            reply = worker.call(method, args, timeout)
             healthy = True
             return reply
         finally:
@@ -485,7 +517,7 @@ class QueryPool:
                 reader.stop()
             writer = _Worker(self.location, writable=True)
             try:
-                return writer.call("update", (sparql,), deadline)
+                return writer.call("update", (sparql,), max(0.0, deadline - time.monotonic()))
             except QueryTimeout:
                 writer.kill()
                 raise
@@ -584,7 +616,7 @@ class SparqlService:
         except QueryOutOfMemory as error:
             raise self._memory_error() from error
         except WorkerFailure as error:
-            raise ProtocolError(500, str(error)) from error
+            raise ProtocolError(503, f"the query could not be answered: {error}; try again") from error
         return _checked(status, payload)
 
     def query(self, sparql: str, max_rows: int | None) -> QueryOutcome:
@@ -615,7 +647,7 @@ class SparqlService:
         except QueryTimeout as error:
             raise self._timeout_error("update") from error
         except WorkerFailure as error:
-            raise ProtocolError(500, str(error)) from error
+            raise ProtocolError(503, f"the update could not be run: {error}; try again") from error
         _checked(status, payload)
         return Answer(204, b"")
 

@@ -4,7 +4,9 @@ version is served, and FROM means what SPARQL says. Real servers on loopback, re
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import socket
 import threading
 import time
@@ -19,7 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import run_kg, stderr_lines
 from kg.build import build
-from kg.sparql import Limits, Operation, ProtocolError, SparqlService, refuse_remote_access
+from kg.sparql import VERSION_CHECK_INTERVAL, Limits, Operation, ProtocolError, SparqlService, refuse_remote_access
 from kg.sparql_text import MAX_QUERY_CHARS, keywords, names_own_dataset
 from kg.store import open_store
 from test_server import build_test_store, running_server
@@ -246,3 +248,39 @@ def test_a_read_only_server_serves_one_version_after_a_build(tmp_path, rules_nlp
         time.sleep(0.5)
         answers = {answer() for _ in range(20)}
     assert answers == {expected} and expected > before
+
+
+COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _served_count(service: SparqlService) -> int:
+    return int(next(iter(service.query(COUNT_QUADS, None).result))[0])
+
+
+def test_a_query_whose_reader_stopped_is_answered_by_another(store_path):
+    service = SparqlService(str(store_path), Limits(timeout=5.0), workers=1)
+    try:
+        expected = _served_count(service)
+        for pid in service.pids:
+            os.kill(pid, signal.SIGKILL)
+        assert _served_count(service) == expected
+    finally:
+        service.close()
+
+
+def test_readers_move_to_a_new_version_only_once_its_writer_has_closed(tmp_path, rules_nlp):
+    location = build_test_store(tmp_path, rules_nlp)
+    service = SparqlService(str(location), Limits(timeout=5.0), workers=2)
+    try:
+        before = _served_count(service)
+        writer = open_store(str(location))
+        try:
+            writer.update("INSERT DATA { GRAPH <urn:kg-test:g> { <urn:kg-test:a> <urn:kg-test:b> 'written' } }")
+            time.sleep(VERSION_CHECK_INTERVAL * 2)
+            assert {_served_count(service) for _ in range(4)} == {before}
+        finally:
+            writer.close()
+        time.sleep(VERSION_CHECK_INTERVAL * 2)
+        assert {_served_count(service) for _ in range(4)} == {before + 1}
+    finally:
+        service.close()
