@@ -298,3 +298,17 @@ def test_a_product_named_only_by_what_it_is_made_of(nlp, text, surface):
 def test_a_description_beside_a_named_product_is_no_product_of_its_own(nlp):
     extraction = extract_text(nlp, "Halden Bio is developing HS-001, a cardiomyocyte spheroid therapy for heart failure.")
     assert [e.label for e in extraction.entities if e.cls == "TherapyProduct"] == ["HS-001"], _describe(extraction)
+
+
+@pytest.mark.parametrize("text, name", [
+    pytest.param("The round drew US company Talmor and others.", "Talmor", id="one-word"),
+    pytest.param("Backers include investment firm Korvane Capital Partners.", "Korvane Capital Partners", id="several-words"),
+])
+def test_a_name_right_after_a_company_noun_is_a_company(nlp, text, name):
+    extraction = extract_text(nlp, "Here is the news. " + text)
+    assert ("Company", name) in {(e.type, e.label) for e in extraction.entities}
+
+
+def test_a_weekday_or_role_after_a_company_noun_is_no_company(nlp):
+    extraction = extract_text(nlp, "Here is the news. The company Tuesday said the company CEO Jane Doe would stay.")
+    assert not {e.label for e in extraction.entities if e.type == "Company"} & {"Tuesday", "CEO Jane Doe", "CEO"}

@@ -440,3 +440,21 @@ def test_buying_shares_is_an_investment_not_an_acquisition(nlp):
     extraction = extract_text(nlp, "In addition, Brantwell Therapeutics will purchase US$ 25 million of newly issued Qianlan Biotherapeutics shares, giving it a 4.9% stake.")
     found = {(r.subject, r.predicate, r.object) for r in extraction.relations}
     assert (iri("brantwell-therapeutics"), "acquires", iri("qianlan-biotherapeutics")) not in found, _describe(extraction)
+
+
+def test_every_investor_of_a_described_list_invests_in_the_round(nlp):
+    text = ("Lunaris Bio completed a Series B financing round of EUR 30 million. The Belgian cell therapy company secured "
+            "the capital increase from its new investors, among them Amgen, Dutch investment fund Korvane Capital, "
+            "US company Talmor and Danish venture capital fund Quillhaven.")
+    extraction = extract_text(nlp, text)
+    investors = {r.subject.rsplit("/", 1)[-1] for r in extraction.relations if r.predicate == "investsIn" and r.object == iri("lunaris-bio")}
+    assert {"amgen", "korvane-capital", "talmor", "quillhaven"} <= investors, _describe(extraction)
+
+
+def test_those_taking_part_in_the_round_invest_in_its_raiser(nlp):
+    text = ("Lunaris Bio has raised $85 million through a Series B round led by Singapore investment firm Temasek Holdings. "
+            "Also taking part in the financing round were Korvane Capital and Quillhaven Partners.")
+    extraction = extract_text(nlp, text)
+    investors = {r.subject.rsplit("/", 1)[-1] for r in extraction.relations if r.predicate == "investsIn" and r.object == iri("lunaris-bio")}
+    assert {"temasek", "korvane-capital", "quillhaven-partners"} <= investors, _describe(extraction)
+    assert not [r for r in extraction.relations if r.predicate == "collaboratesWith"], _describe(extraction)

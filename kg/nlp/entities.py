@@ -77,6 +77,8 @@ class EntityWords:
     law_heads: frozenset[str] = frozenset()
     policy_heads: frozenset[str] = frozenset()
     weak_regulation_heads: frozenset[str] = frozenset()
+    company_name_heads: frozenset[str] = frozenset()
+    calendar_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, words: dict[str, list[str]]) -> EntityWords:
@@ -93,6 +95,8 @@ def default_entity_words() -> dict[str, list[str]]:
 
 
 MODEL_LABELS = {"PERSON": "Person"}
+DESCRIBED_COMPANY = "DescribedCompany"
+"""Match label of a name right after a company noun ('investment firm Temasek'): a Company, found in rules mode too."""
 MAX_SENTENCE_TOKENS = 250
 """A sentence is started after this many tokens with no sentence end or line break: each figure and relation reads
 its whole sentence, so one endless sentence (a table flattened to one line) would make extraction quadratic."""
@@ -430,6 +434,11 @@ class NameFinder:
                 [{"LOWER": {"IN": sorted(words.person_role_heads)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
                 [{"LOWER": "by"}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"IS_SPACE": True}],
             ],
+            DESCRIBED_COMPANY: [
+                [{"LOWER": {"IN": sorted(words.company_name_heads)}, "IS_LOWER": True},
+                 {**PROPER_WORD, "LOWER": {"NOT_IN": sorted(words.calendar_words | words.person_role_heads | words.person_titles | words.leading_noise)}},
+                 {**PROPER_WORD, "OP": "?"}, {**PROPER_WORD, "OP": "?"}],
+            ],
             "TherapyProduct": [
                 [{"TEXT": {"REGEX": PRODUCT_CODE}}],
                 *SPLIT_CODES,
@@ -529,6 +538,12 @@ class NameFinder:
         found: dict[str, list[Span]] = {}
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
         for label, start, end in matches + self._anchored(doc):
+            if label == DESCRIBED_COMPANY:
+                label, start = "Company", start + 1  # the noun before the name is no part of it
+                if end - start == 1:  # a one-word name, which _trim would take for a stray word: 'US company ATMI'
+                    if not (doc[start].is_sent_start or doc[start].lower_ in self.suffixes):
+                        found.setdefault(label, []).append(Span(doc, start, end, label=label))
+                    continue
             span = self._trim(doc, label, start, end)
             if span is not None:
                 found.setdefault(label, []).append(span)

@@ -32,6 +32,9 @@ MACROS = {
     # A description of a product: plain words, commas and the technologies, modalities and delivery methods
     # it names ("an autologous, armoured GPC3-targeted <Therapy>"), never a sentence or clause break.
     "{DESC}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod|Disease)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,140}?",
+    # What a company is, written before its name ("Singapore government investment firm", "US company"): plain
+    # words and the places they name, after "led by", "from" or a comma of a list.
+    "{ORG_DESC}": r"(?:(?:[^\s<>]+|<(?:Country|Region)>)\s+){0,6}?",
     # The same, which may also name the product's developer ("a CAR-T treatment developed by <Company>, targeting").
     "{DESC_BY}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod|Company)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,160}?",
 }
@@ -89,6 +92,7 @@ class RelationCues:
     raise_verbs: frozenset[str]
     trial_approval: re.Pattern
     grant_verbs: frozenset[str] = frozenset()
+    described_member: re.Pattern | None = None
 
     @classmethod
     def from_config(cls, cues: dict[str, list[str]]) -> RelationCues:
@@ -100,8 +104,10 @@ class RelationCues:
         anaphors = ({w: "Company" for w in cues["company_anaphors"]} | {w: "TherapyProduct" for w in cues["product_anaphors"]}
                     | {w: ROUND for w in cues["round_anaphors"]})
         trial = "|".join(re.escape(w) for w in cues["trial_approval_words"])
+        heads = "|".join(re.escape(w) for w in sorted({*cues["company_anaphors"], *cues.get("company_description_heads", [])}))
+        described = re.compile(rf"\s*(?:,|,?\s*and)\s+(?:the\s+)?(?:[\w.'’-]+\s+){{0,5}}?(?:{heads})\s+", re.I)
         return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
-                   anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), **words)
+                   anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), described_member=described, **words)
 
 
 @dataclass(frozen=True)
@@ -188,8 +194,10 @@ def rule_priors() -> dict[str, float]:
     return priors
 
 
-def coordination_groups(doc: Doc, ents: list[Span], type_of) -> list[list[Span]]:
-    """Entities of one type joined by 'and', 'or' or commas, as groups in text order."""
+def coordination_groups(doc: Doc, ents: list[Span], type_of, described_member: re.Pattern | None = None) -> list[list[Span]]:
+    """Entities of one type joined by 'and', 'or' or commas, as groups in text order. With `described_member`,
+    a company list goes on over members written with what they are ('A, Japanese investment fund B, US company C
+    and Belgian fund D'), the places in those descriptions left out of the group."""
     groups: list[list[Span]] = []
     for ent in ents:
         if groups:
@@ -198,6 +206,15 @@ def coordination_groups(doc: Doc, ents: list[Span], type_of) -> list[list[Span]]
             if type_of(last.label_) == type_of(ent.label_) and COORDINATION.fullmatch(gap):
                 groups[-1].append(ent)
                 continue
+            if described_member is not None and ent.label_ == "Company":
+                places = 0
+                while places < len(groups) - 1 and all(type_of(e.label_) in ("Country", "Region") for e in groups[-1 - places]):
+                    places += 1
+                company = groups[-1 - places][-1]
+                if company.label_ == "Company" and described_member.fullmatch(text_of(doc)[company.end_char : ent.start_char]):
+                    del groups[len(groups) - places :]
+                    groups[-1].append(ent)
+                    continue
         groups.append([ent])
     return groups
 
@@ -254,7 +271,7 @@ class RelationFinder:
             if referred:
                 covered = {i for stand_in, _ in referred.values() for i in range(stand_in.start, stand_in.end)}
                 ents = sorted([*(e for e in ents if e.start not in covered), *(stand_in for stand_in, _ in referred.values())], key=lambda e: e.start)
-            groups = coordination_groups(doc, ents, self.type_of)
+            groups = coordination_groups(doc, ents, self.type_of, self.cues.described_member)
             described = apposed_modalities(doc, ents)
             candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
             candidates.extend(self._embedded_technologies(doc, sentence, ents))
@@ -308,9 +325,15 @@ class RelationFinder:
             if lowers[i] != "the" or i in inside:
                 continue
             token = doc[i]
-            for end in range(token.i + 1, min(token.i + 5, sentence.end)):
+            end = token.i
+            while end + 1 < min(token.i + 5, sentence.end):
+                end += 1
                 word = doc[end]
                 if end in inside:
+                    field = self._field_before_anaphor(doc, ents, end)
+                    if field is not None:
+                        end = field  # 'the Belgian cell therapy company': the modality says what the company works on
+                        continue
                     stand_in = self._modality_anaphor(doc, sentence, token, end, ents, last_named)
                     if stand_in is not None:
                         referred[stand_in.start] = (stand_in, last_named["TherapyProduct"])
@@ -330,6 +353,14 @@ class RelationFinder:
                     referred[stand_in.start] = (stand_in, antecedent)
                     break
         return referred
+
+    def _field_before_anaphor(self, doc: Doc, ents: list[Span], start: int) -> int | None:
+        """The last token of a modality, technology or disease starting at `start` that a company anaphor noun
+        follows ('cell therapy company', 'gene editing firm'), else None."""
+        ent = next((e for e in ents if e.start == start), None)
+        if ent is None or self.type_of(ent.label_) not in ("Therapy", "Technology", "Disease") or ent.end >= len(doc):
+            return None
+        return ent.end - 1 if self.cues.anaphors.get(doc[ent.end].lower_) == "Company" else None
 
     def _modality_anaphor(self, doc: Doc, sentence: Span, the, start: int, ents: list[Span], last_named: dict[str, Span]) -> Span | None:
         """'The innovative CAR T-cell therapy from Fosun Kite ...' after 'Yescarta ...': a definite modality,
@@ -491,6 +522,7 @@ class RelationFinder:
     def _match_windows(self, doc: Doc, sentence: Span, ents: list[Span], groups: list[list[Span]]):
         """Without a parse: the dependency rules' trigger words between two entity groups of one clause."""
         member_group = {id(ent): k for k, group in enumerate(groups) for ent in group}
+        member_group.update((id(ent), -1 - i) for i, ent in enumerate(ents) if id(ent) not in member_group)  # places of a described list
         inside, lowers, stops = parenthesised(doc), lower_words(doc), self._clause_stops(doc)
         for i, a in enumerate(ents):
             for j in range(i + 1, len(ents)):
