@@ -491,15 +491,27 @@ def test_the_double_click_hint_says_what_a_double_click_adds(browser, novartis_o
         assert added_hubs and page.kg_errors == []
 
 
+def empty_canvas_point(page) -> tuple[float, float]:
+    """A point of the canvas, in page coordinates, with no node or edge under it (the layout decides where that is)."""
+    point = page.evaluate("""() => {
+      const box = document.getElementById("network").getBoundingClientRect();
+      for (let y = box.height - 20; y > 20; y -= 20)
+        for (let x = box.width - 20; x > 20; x -= 20)
+          if (kgNetwork.getNodeAt({ x, y }) === undefined && kgNetwork.getEdgeAt({ x, y }) === undefined) return [box.left + x, box.top + y];
+      return null;
+    }""")
+    assert point is not None, "no empty spot on the canvas"
+    return point[0], point[1]
+
+
 def test_the_tooltip_goes_away_when_the_pointer_leaves(browser, biogen_two_hops):
     _, page_file = biogen_two_hops
     with open_page(browser, page_file) as page:
         x, y = dom_position(page, GINKGO)
-        for away in [(100, 450), (x + 200, y + 200)]:  # the side panel, then empty canvas
+        for away in [(100, 450), empty_canvas_point(page)]:  # the side panel, then canvas with nothing drawn under it
             page.mouse.move(x, y)
             page.wait_for_selector("#tooltip", state="visible")
-            page.mouse.move(*away, steps=4)
-            page.mouse.move(away[0] + 1, away[1] + 1)  # vis-network's hover can lag one move behind the pointer
+            page.mouse.move(*away, steps=4)  # and no further move: leaving alone must hide the tooltip
             page.wait_for_selector("#tooltip", state="hidden", timeout=3000)
 
 
