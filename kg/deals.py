@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from kg.dates import DATE, dateline, iso_date
 from kg.errors import UserError
-from kg.model import Deal, DealParty, DealTerm, Figure, Relation, Span
+from kg.model import DEAL_VALUE_FLOOR, Deal, DealParty, DealTerm, Figure, Relation, Span
 from kg.namespaces import deal_iri, local_name
 from kg.ontology import ONTOLOGY_DIR, load_schema
 
@@ -39,8 +39,6 @@ TOPIC = re.compile(
     re.I,
 )
 PER_SHARE = re.compile(r"\bper (?:share|ordinary share|common share|ADS|American depositary share)\b|\ba share\b", re.I)
-PER_SHARE_CEILING = 10_000
-"""A deal amount below this in a sentence about a price per share is that price (a deal is worth millions)."""
 TERM_CUES = (
     ("upfront", re.compile(r"\bup-?\s?front\b|\binitial payment\b", re.I)),
     # "equity value" is what a buyer pays for all the shares (a total), not an equity investment
@@ -50,6 +48,8 @@ TERM_CUES = (
     ("milestones", re.compile(r"\bmilestones?\b|\beligible\b[^.;]{0,30}\bup to\b|\b(?:development|regulatory|commercial|sales)[- ](?:based )?payments?\b", re.I)),
     ("total", re.compile(r"\btotal\b|\baggregate\b|\bworth\b|\bvalued at\b|\bup to\b", re.I)),
 )
+NOT_A_TERM = re.compile(r"\s*(?:of\s+|in\s+)?(?:net cash|cash on hand|cash and (?:cash )?equivalents|in revenue|revenue|of revenue|in sales|sales)\b", re.I)
+"""Words right after an amount that make it something the target has or earns, not something the deal pays."""
 STATUS_CUES = (
     ("terminated", re.compile(r"\b(?:terminat\w*|walk(?:ed)? away|called off|abandon\w*)\b", re.I)),
     ("completed", re.compile(r"\b(?:complet\w*|closed|closing of|finali[sz]ed)\b", re.I)),
@@ -299,10 +299,18 @@ def _date(sentences: tuple[Span, ...], text: str) -> str | None:
 def _terms(sentences: tuple[Span, ...], values: dict[int, list[Figure]]) -> tuple[DealTerm, ...]:
     """The money terms the deal's sentences state (`values`: DealValue figures by sentence start), the first of each name kept."""
     found: dict[str, DealTerm] = {}
+    plain_total = False
     for sentence in sentences:
         for figure in values.get(sentence.start, ()):
-            name = _term_name(sentence.text, figure)
-            found.setdefault(name, DealTerm(name, figure.value, figure.unit, usd_value(figure.value, figure.unit, figure.year), sentence))
+            name, cued = _term_name(sentence.text, figure)
+            if name is None:
+                continue
+            term = DealTerm(name, figure.value, figure.unit, usd_value(figure.value, figure.unit, figure.year), sentence)
+            if name == "total" and cued and plain_total:
+                found["total"], plain_total = term, False  # 'bring the total value of the deal to $477.6 million'
+            elif name not in found:
+                found[name] = term
+                plain_total = plain_total or name == "total" and not cued
         if "per_share" not in found and (price := _per_share_price(sentence)):
             found["per_share"] = price
     return tuple(found.values())
@@ -326,22 +334,25 @@ def _per_share_price(sentence: Span) -> DealTerm | None:
     for match in _price_pattern().finditer(sentence.text):
         if patterns.cues["per_share_after"].match(sentence.text[match.end() :]):
             value, currency = float(match.group(2).replace(",", "")), patterns.currencies[match.group(1).lower()]
-            if value < PER_SHARE_CEILING:
+            if value < DEAL_VALUE_FLOOR:
                 return DealTerm("per_share", value, currency, usd_value(value, currency, None), sentence)
     return None
 
 
-def _term_name(sentence: str, figure: Figure) -> str:
-    """Which term an amount is: the words right after it ("$75 million upfront", "$30 million in
-    equity"), else those right before it ("up to $2.6 billion in milestones"), else the total."""
-    if figure.value < PER_SHARE_CEILING and PER_SHARE.search(sentence):
-        return "per_share"
+def _term_name(sentence: str, figure: Figure) -> tuple[str | None, bool]:
+    """Which term an amount is, and whether words said so: the words right after it ("$75 million upfront",
+    "$30 million in equity"), else those right before it ("up to $2.6 billion in milestones"), else the total
+    by default. None for an amount no deal pays ("$500 million net cash" the target holds)."""
+    if figure.value < DEAL_VALUE_FLOOR and PER_SHARE.search(sentence):
+        return "per_share", True
     before, after = _amount_context(sentence, figure)
+    if NOT_A_TERM.match(after):
+        return None, True
     for window in (after, before):
         for name, cue in TERM_CUES:
             if cue.search(window):
-                return name
-    return "total"
+                return name, True
+    return "total", False
 
 
 AMOUNT = re.compile(r"(?:US\$|\$|€|£|¥|\b[A-Z]{3}\s?)\s?(\d[\d,.]*)\s*(?:billion|million|bn|mn|m|b)?\b", re.I)

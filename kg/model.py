@@ -177,6 +177,8 @@ class DealParty:
 
 
 DEAL_TERMS = ("upfront", "equity", "milestones", "total", "per_share")
+DEAL_VALUE_FLOOR = 10_000
+"""No deal is worth less: a smaller amount in a deal sentence is a price per share or a share price."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from kg.ontology import NOT_AN_ENTITY, ONTOLOGY_DIR, load_vocabulary
 
 PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z0-9'’.-]*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
 PRODUCT_CODE = (
-    r"^(?:[A-Z][A-Za-z]{1,5}-[0-9]{1,5}[A-Za-z]?|[A-Z]{2,6}[0-9]{3,5}[A-Za-z]?|[A-Z]{2,5}-[A-Z]?[0-9]{2,4}-[0-9]{1,3}"
+    r"^(?:[A-Z][A-Za-z]{1,5}-[0-9]{1,5}[A-Za-z]?|[A-Z]{2,6}[0-9]{3,5}[A-Za-z]?|[A-Z]{4,6}[0-9]{2}[A-Za-z]?|[A-Z]{2,5}-[A-Z]?[0-9]{2,4}-[0-9]{1,3}"
     r"|[A-Z][a-z]+[A-Z]{2,}[0-9]{1,3}|[A-Z]{2,4}-[A-Z]|[A-Z][0-9]{4,5})$"
 )
 CODE_PREFIX = {"TEXT": {"REGEX": r"^[A-Z]{1,5}$"}, "SPACY": False}

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kg.dates import YEAR, dateline_year, paragraph_year_before
 from kg.errors import UserError
+from kg.model import DEAL_VALUE_FLOOR
 from kg.nlp import blank_lines_of, once_per_document, paragraph_around, sentence_at, span_text, text_of, word_flag_matcher
 from kg.ontology import ONTOLOGY_DIR
 
@@ -212,6 +213,8 @@ class FigureParser:
                 return None
             unit = next(self.patterns.currencies[t.lower_] for t in span if t.lower_ in self.patterns.currencies)
             measure = "DealValue" if cues["deal"].search(text) and not cues["market_first"].search(text) else "MarketSize"
+            if measure == "DealValue" and value < DEAL_VALUE_FLOOR:
+                return None  # 'closed the trading session at $113.90': a share price, no deal's worth
             if measure == "MarketSize" and not cues["market"].search(text):
                 return None
             return FigureMention(measure, value, unit, year, None, forecast and measure == "MarketSize", span, sentence, f"figure.{measure}", measures, measures_start)
