@@ -97,8 +97,12 @@ def deals_from(
         stated.sort(key=lambda r: r.evidence.start)
         first = stated[0]
         sentences_of_deal = tuple(dict.fromkeys(r.evidence for r in stated))
-        kind = next((cue.kind for cue in patterns.kinds if cue.broader == broad.name and any(cue.cue.search(s.text) for s in sentences_of_deal)), broad.name)
         following = after.get(key, ())
+        stating_terms = tuple(s for s in following if patterns.terms_sentence.search(s.text))
+        # where the deal's own sentences name no narrower kind, the sentences of its terms may ('... to obtain the
+        # exclusive licence')
+        kind = next((cue.kind for read in (sentences_of_deal, stating_terms) for cue in patterns.kinds
+                     if cue.broader == broad.name and any(cue.cue.search(s.text) for s in read)), broad.name)
         if _is_round(key):
             iris = (*dict.fromkeys(r.subject for r in stated), first.object)
             roles = {iri: broad.roles[0] for iri in iris[:-1]} | {first.object: broad.roles[1]}
@@ -113,7 +117,7 @@ def deals_from(
             parties=parties,
             predicate=first.predicate,
             date=_date(sentences_of_deal, text),
-            terms=_terms(sentences_of_deal + tuple(s for s in following if patterns.terms_sentence.search(s.text)), values),
+            terms=_terms(sentences_of_deal + stating_terms, values),
             status=_status(sentences_of_deal),
             topic=next((t for t in (_topic(s.text) for s in sentences_of_deal) if t), None) if broad.name == "Collaboration" else None,
             evidence=first.evidence,

@@ -267,3 +267,28 @@ def test_yearless_merging_after_a_build_reads_only_the_deals_of_the_parties_writ
         everything = list(store.query(DEAL_MENTIONS % ""))
     assert {str(CGTID["roche"]), str(CGTID["spark-therapeutics"])} <= parties
     assert 0 < len(narrowed) < len(everything)
+
+
+def test_an_amount_said_to_be_the_total_replaces_a_plain_one(nlp):
+    text = ("Halden Bio has agreed to acquire Orinthe Genetics for $380 million. A contingent value right could add $1 per share. "
+            "That would bring the total value of the deal to $470 million.")
+    (deal,) = _deals(nlp, text, "Acquisition")
+    assert deal.value.value == pytest.approx(470e6)
+    assert deal.to_json()["terms"]["per_share"]["value"] == pytest.approx(1.0)
+
+
+def test_a_share_price_or_the_targets_net_cash_is_no_deal_value(nlp):
+    text = ("Orinthe Genetics closed the trading session at $113.90 before the deal was announced. "
+            "Halden Bio will acquire Orinthe Genetics in an all-cash deal. The total equity value is $4.8 billion, "
+            "which includes an estimated $500 million net cash expected at the deal close.")
+    extraction = extract_text(nlp, text)
+    assert not [f for f in extraction.figures if f.measure == "DealValue" and f.value < 10_000]
+    (deal,) = [d for d in extraction.deals if d.kind in ("Acquisition", "Merger")]
+    assert deal.value.value == pytest.approx(4.8e9)
+
+
+def test_the_sentence_of_the_terms_can_say_the_deal_is_a_licence(nlp):
+    text = ("Halden Bio has inked a deal with Orinthe Genetics for two CAR-T therapies. "
+            "Halden Bio will pay USD245 million upfront to Orinthe Genetics to obtain the exclusive licensing to develop them.")
+    (deal,) = _deals(nlp, text, "Licensing")
+    assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "licensee"), ("Orinthe Genetics", "licensor")}

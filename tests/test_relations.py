@@ -458,3 +458,17 @@ def test_those_taking_part_in_the_round_invest_in_its_raiser(nlp):
     investors = {r.subject.rsplit("/", 1)[-1] for r in extraction.relations if r.predicate == "investsIn" and r.object == iri("lunaris-bio")}
     assert {"temasek", "korvane-capital", "quillhaven-partners"} <= investors, _describe(extraction)
     assert not [r for r in extraction.relations if r.predicate == "collaboratesWith"], _describe(extraction)
+
+
+def test_the_company_announcing_an_agencys_decision_on_a_product_develops_it(nlp):
+    text = ("Halden Biotherapeutics, a clinical-stage company focused on rare diseases, today announced that the U.S. Food and "
+            "Drug Administration (FDA) has granted Regenerative Medicine Advanced Therapy (RMAT) designation to MLT-204.")
+    found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
+    assert (iri("halden-biotherapeutics"), "develops", iri("mlt-204")) in found
+    assert (iri("mlt-204"), "grantedDesignation", iri("rmat-designation")) in found
+
+
+def test_a_parent_named_in_apposition_is_not_the_party(nlp):
+    extraction = extract_text(nlp, "Halden Bio, owned by US drug developer Pfizer, signed a collaboration agreement with Orinthe Genetics.")
+    found = {(r.subject, r.object) for r in extraction.relations if r.predicate == "collaboratesWith"}
+    assert found == {(iri("halden-bio"), iri("orinthe-genetics"))}, _describe(extraction)

@@ -11,7 +11,7 @@ import functools
 import re
 import tomllib
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -289,6 +289,9 @@ class RelationFinder:
                 candidates.extend(self._match_windows(doc, sentence, ents, groups))
             if described:
                 candidates = _transfer_appositions(described, candidates, self.precision)
+            parents = parents_in_apposition(doc, ents)
+            if parents:
+                candidates = _to_described_children(parents, candidates)
             if any(ent.label_ == "TherapyProduct" for ent in ents):
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
             candidates = [m for m in candidates if m.rule != COMPOUND_RULE or self.cues.stated_technology.search(m.subject.text)]
@@ -719,6 +722,37 @@ def _transfer_appositions(described: dict[int, Span], candidates: list[RelationM
             transferred.append(RelationMention(product, mention.predicate, mention.object, mention.sentence,
                                                name, precision.get(name, mention.confidence * 0.95)))
     return transferred
+
+
+PARENT_APPOSITION = re.compile(
+    r"\s*,\s*(?:which is\s+|itself\s+)?(?:wholly[- ]|majority[- ])?(?:owned by|a (?:unit|subsidiary|division|part|arm|member) of|part of"
+    r"|(?:the|a) [\w-]+ (?:unit|arm|subsidiary|division) of)\s+(?:[^\s<>,]+\s+){0,6}?$", re.I)
+"""The words between a company and its parent written in apposition: 'Janssen Biotech, owned by US drug developer'."""
+
+
+def parents_in_apposition(doc: Doc, ents: list[Span]) -> dict[int, Span]:
+    """Companies named in an apposition as another's parent ('Janssen Biotech, owned by ... Johnson & Johnson, said'),
+    by start token, each with the company the apposition describes: what the clause goes on to say is said of that one."""
+    parents: dict[int, Span] = {}
+    companies = [e for e in ents if e.label_ == "Company"]
+    for child, parent in zip(companies, companies[1:]):
+        closed = parent.end < len(doc) and doc[parent.end].text == ","
+        if closed and PARENT_APPOSITION.fullmatch(text_of(doc)[child.end_char : parent.start_char]):
+            parents[parent.start] = child
+    return parents
+
+
+def _to_described_children(parents: dict[int, Span], candidates: list[RelationMention]) -> list[RelationMention]:
+    """Relations of a parent named in apposition, except with the company it describes, belong to that company."""
+    moved = []
+    for mention in candidates:
+        subject, obj = mention.subject, mention.object
+        if subject.start in parents and parents[subject.start].start != obj.start:
+            subject = parents[subject.start]
+        if obj.start in parents and parents[obj.start].start != subject.start:
+            obj = parents[obj.start]
+        moved.append(mention if (subject, obj) == (mention.subject, mention.object) else replace(mention, subject=subject, object=obj))
+    return moved
 
 
 def _modality_beside_product(mention: RelationMention) -> bool:
