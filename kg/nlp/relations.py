@@ -13,10 +13,11 @@ import tomllib
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp import entities_between, lower_words, parenthesised, sentences_of, span_text, text_of
+from kg.nlp import entities_between, lower_words, parenthesised, sentences_of, span_text, string_ids, text_of, tokens_with
 from kg.ontology import ONTOLOGY_DIR, load_vocabulary, rule_precision
 
 MACROS = {
@@ -262,9 +263,7 @@ class RelationFinder:
         for sentence in sentences_of(doc)[1]:
             ents = entities_between(doc_ents, sentence.start_char, sentence.end_char)
             referred = self._anaphors(doc, sentence, ents, last_named)
-            for ent in ents:
-                if ent.label_ in ("Company", "TherapyProduct") and ent.label_ not in {e.label_ for e in ents if e.start < ent.start}:
-                    last_named[ent.label_] = ent
+            _remember_first_named(ents, last_named)
             raiser = _raiser(sentence, ents, self.cues.raise_verbs)
             if raiser is not None:
                 last_named[ROUND] = raiser
@@ -319,7 +318,7 @@ class RelationFinder:
         inside = {i for ent in ents for i in range(ent.start, ent.end)}
         referred: dict[int, tuple[Span, Span]] = {}
         lowers = lower_words(doc)
-        for i in range(sentence.start, sentence.end):
+        for i in _tokens_in(sentence, _anaphor_openers(doc)):
             if lowers[i] == "it" and i > sentence.start and lowers[i - 1] in self.cues.grant_verbs and "TherapyProduct" in last_named:
                 if any(e.label_ == "Designation" and i < e.start <= i + 6 for e in ents):
                     product = last_named["TherapyProduct"]  # 'the FDA granted it RMAT designation'
@@ -644,11 +643,44 @@ ROUND = "round"
 
 def _raiser(sentence: Span, ents: list[Span], raise_verbs: frozenset[str]) -> Span | None:
     """The company a sentence says raised money ('Edigene has raised RMB450 million'): the last one before the verb."""
-    lowers = lower_words(sentence.doc)
-    verb = next((i for i in range(sentence.start, sentence.end) if lowers[i] in raise_verbs), None)
+    verb = next(iter(_tokens_in(sentence, _words_at(sentence.doc, "raise_verbs", raise_verbs))), None)
     if verb is None:
         return None
     return next((e for e in reversed(ents) if e.label_ == "Company" and e.end <= verb), None)
+
+
+def _remember_first_named(ents: list[Span], last_named: dict[str, Span]) -> None:
+    """Record in `last_named` the sentence's first company and first product (`ents` in text order)."""
+    seen: set[str] = set()
+    for ent in ents:
+        label = ent.label_
+        if label in ("Company", "TherapyProduct") and label not in seen:
+            last_named[label] = ent
+        seen.add(label)
+
+
+ANAPHOR_OPENERS = frozenset({"it", "the"})
+"""The words an anaphor of `RelationFinder._anaphors` starts at: only these tokens are visited."""
+
+
+def _anaphor_openers(doc: Doc) -> list[int]:
+    """The tokens of the document that may open an anaphor ('it', 'the'), in order, found once per document."""
+    return _words_at(doc, "anaphor_openers", ANAPHOR_OPENERS)
+
+
+def _words_at(doc: Doc, name: str, words: frozenset[str]) -> list[int]:
+    """The tokens of the document whose lower-case form is one of `words`, in order, found once per document
+    (kept in its user_data under `name`)."""
+    key = f"cgt_words_at_{name}"
+    found = doc.user_data.get(key)
+    if found is None:
+        found = doc.user_data[key] = tokens_with(doc, LOWER, string_ids(words))
+    return found
+
+
+def _tokens_in(sentence: Span, indices: list[int]) -> list[int]:
+    """The indices of the sorted `indices` that lie inside `sentence`, found by bisection."""
+    return indices[bisect_left(indices, sentence.start) : bisect_left(indices, sentence.end)]
 
 
 SPECIFIC_DEAL_PREDICATES = {"investsIn", "acquires"}
