@@ -63,6 +63,14 @@ def _market_words(match: re.Match) -> tuple[str, int]:
     return stripped.rstrip(), start + len(kept) - len(stripped)
 
 
+def _phrases_of_sentence(doc: Doc, phrase: re.Pattern, sentence: Span) -> list[re.Match]:
+    """The matches of the market `phrase` over the whole of `sentence`, found once per sentence."""
+    known = doc.user_data.setdefault("cgt_sentence_market_phrases", {})
+    if sentence.start_char not in known:
+        known[sentence.start_char] = list(phrase.finditer(text_of(doc), sentence.start_char, sentence.end_char))
+    return known[sentence.start_char]
+
+
 @dataclass(frozen=True)
 class FigurePatterns:
     """The words figures are read with, as ontology/patterns/figures.toml lists them."""
@@ -248,7 +256,7 @@ class FigureParser:
         sentence = sentence_at(doc, span.start)
         phrase = self.patterns.cues["market_phrase"]
         found = list(phrase.finditer(text_of(doc), sentence.start_char, span.start_char))
-        found = found or list(phrase.finditer(text_of(doc), sentence.start_char, sentence.end_char))
+        found = found or _phrases_of_sentence(doc, phrase, sentence)
         named = [m for m in found if not BARE_MARKET.fullmatch(_market_words(m)[0])]
         if named or not found:
             found = named
@@ -262,7 +270,13 @@ class FigureParser:
 
     def _earlier_market(self, doc: Doc, sentence: Span) -> tuple[str, int] | None:
         """The market the paragraph named last before this sentence (at most MARKET_REACH sentences back), for a
-        figure whose own sentence says only 'the market' or 'it'."""
+        figure whose own sentence says only 'the market' or 'it'; worked out once per sentence."""
+        known = doc.user_data.setdefault("cgt_earlier_market", {})
+        if sentence.start_char not in known:
+            known[sentence.start_char] = self._earlier_market_of(doc, sentence)
+        return known[sentence.start_char]
+
+    def _earlier_market_of(self, doc: Doc, sentence: Span) -> tuple[str, int] | None:
         phrase = self.patterns.cues["market_phrase"]
         text = text_of(doc)
         paragraph_start = text.rfind("\n\n", 0, sentence.start_char) + 1
