@@ -140,8 +140,9 @@ def _decided_events(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> 
     places = sorted_mentions(entities, lambda e: e.type in ("Country", "Region"))
     found: dict[tuple, list[Span]] = {}
     for at, sentence in enumerate(sentences):
+        text = sentence.text
         for cue in patterns["decisions"]:
-            near = _cue_near(sentence.text, cue.subject, cue.decision)
+            near = _cue_near(text, cue.subject, cue.decision)
             if near is None:
                 continue
             here = mentions_within(products, sentence)
