@@ -11,6 +11,7 @@ from spacy.tokens import Span
 
 from kg.model import Entity, Span as TextSpan
 from kg.namespaces import mint_entity
+from kg.nlp import span_text
 from kg.ontology import Vocabulary
 
 
@@ -49,7 +50,23 @@ def resolve_span(span: Span, vocabulary: Vocabulary) -> Resolved:
     if iri in vocabulary.concepts:
         concept = vocabulary.concepts[iri]
         return Resolved(concept.iri, concept.label, concept.cls, concept.type, True)
-    return resolve_name(clean_name(span.kb_id_ or span.text), span.label_, vocabulary)
+    return _resolved_names(span.doc, vocabulary)(span.kb_id_ or span_text(span), span.label_)
+
+
+def _resolved_names(doc, vocabulary: Vocabulary):
+    """`resolve_name` of a mention's text and class, worked out once per distinct name of the document."""
+    known = doc.user_data.get("cgt_resolved_names")
+    if known is None or known[0] is not vocabulary:
+        known = doc.user_data["cgt_resolved_names"] = (vocabulary, {})
+    names = known[1]
+
+    def resolved(text: str, cls: str) -> Resolved:
+        key = (text, cls)
+        if key not in names:
+            names[key] = resolve_name(clean_name(text), cls, vocabulary)
+        return names[key]
+
+    return resolved
 
 
 def resolve_name(name: str, cls: str, vocabulary: Vocabulary) -> Resolved:
@@ -86,7 +103,7 @@ def entities_of(mentions: list[tuple[Span, Resolved]], relation_counts: dict[str
                 label=identity.label,
                 type=identity.type,
                 cls=identity.cls,
-                mentions=tuple(TextSpan(m.text, m.start_char, m.end_char) for m in mentions),
+                mentions=tuple(TextSpan(span_text(m), m.start_char, m.end_char) for m in mentions),
                 in_vocabulary=identity.in_vocabulary,
                 salience=round(min(1.0, salience), 3),
             )
