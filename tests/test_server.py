@@ -353,16 +353,20 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g a cgt:Document } GRAPH ?g 
 
 
 def test_queued_queries_that_run_within_the_timeout_are_answered(store_path):
-    timeout, workers = 1.0, 2
-    with running_server(store_path, limits=Limits(timeout=timeout, max_rows=MAX_ROWS), workers=workers) as running:
-        endpoint = running.url + "sparql"
+    workers = 2
+    # the query's own time is measured first, on a server of its own; the timeout is then set well above
+    # it, so that under a loaded machine a query that runs within it is not stopped, while the queue made
+    # below keeps the last clients waiting several timeouts: only a timeout that counts the wait fails
+    with running_server(store_path, limits=Limits(timeout=60, max_rows=MAX_ROWS), workers=1) as running:
         for _ in range(2):  # the second run, warm, is the one timed
             started = time.monotonic()
-            assert httpx.post(endpoint, data={"query": SLOW}, timeout=60).status_code == 200
+            assert httpx.post(running.url + "sparql", data={"query": SLOW}, timeout=60).status_code == 200
             alone = time.monotonic() - started
-        assert alone < timeout / 2, f"the slow query takes {alone:.2f} s alone: too slow to queue within the timeout"
-        count = workers * (int(8 * timeout / alone) + 2)  # enough that the last ones queue well past the timeout
-        outcomes: list[tuple[int, float]] = []
+    timeout = max(1.0, 6 * alone)
+    count = workers * (int(3 * timeout / alone) + 2)
+    outcomes: list[tuple[int, float]] = []
+    with running_server(store_path, limits=Limits(timeout=timeout, max_rows=MAX_ROWS), workers=workers) as running:
+        endpoint = running.url + "sparql"
 
         def ask() -> None:
             begun = time.monotonic()
@@ -375,7 +379,7 @@ def test_queued_queries_that_run_within_the_timeout_are_answered(store_path):
         for client in clients:
             client.join(120)
     assert [status for status, _ in outcomes] == [200] * count
-    assert max(seconds for _, seconds in outcomes) > 2 * timeout, "no query waited well past the timeout: the test shows nothing"
+    assert max(seconds for _, seconds in outcomes) > 1.2 * timeout, "no query waited past the timeout: the test shows nothing"
 
 
 # --------------------------------------------------------------------------- updates
