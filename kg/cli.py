@@ -223,25 +223,30 @@ def query(sparql: str, fmt: str, param: tuple[str, ...], store: str | None) -> N
 
     SPARQL: SPARQL text, a .rq file, or the name of a canned query (see `kg queries`).
     """
-    from kg.queries import FORMATS, format_result, resolve_query, result_rows
+    from kg.queries import FORMATS, format_result, resolve_query, result_rows, serialized_result
 
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     canned = resolve_query(sparql)
     values = dict(_parameter(text) for text in param or ())
     text = canned.with_parameters(values)
+    if fmt != "table":
+        data = _read_store(store, lambda graph_store: serialized_result(graph_store, text, fmt))
+        sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
+        sys.stdout.flush()
+        return
     result = _read_store(store, lambda graph_store: graph_store.query(text))
-    if fmt == "table" and result.type == "SELECT":
-        columns, rows = result_rows(result, limit=TABLE_ROWS)
-        shown = [[_readable_number(cell) for cell in row] for row in rows]
-        total = len(result)
-        count = f"{total} row{'s' if total != 1 else ''}"
-        more = f" (the first {TABLE_ROWS} shown; -f csv prints them all)" if total > TABLE_ROWS else ""
-        _print_rows(columns, shown, canned.question, count + more)
-        if total == 0 and values:
-            _hint_unknown_names(canned, values, store)
-    else:
-        sys.stdout.write(format_result(result, fmt).rstrip("\n") + "\n")
+    if result.type != "SELECT":
+        sys.stdout.write(format_result(result).rstrip("\n") + "\n")
+        return
+    columns, rows = result_rows(result, limit=TABLE_ROWS)
+    shown = [[_readable_number(cell) for cell in row] for row in rows]
+    total = len(result)
+    count = f"{total} row{'s' if total != 1 else ''}"
+    more = f" (the first {TABLE_ROWS} shown; -f csv prints them all)" if total > TABLE_ROWS else ""
+    _print_rows(columns, shown, canned.question, count + more)
+    if total == 0 and values:
+        _hint_unknown_names(canned, values, store)
 
 
 def _hint_unknown_names(canned, values: dict[str, str], store: str | None) -> None:

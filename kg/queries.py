@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
-import io
 import os
 import re
 from dataclasses import dataclass
@@ -186,19 +184,38 @@ def result_rows(result: Result, short: bool = True, limit: int | None = None) ->
     return columns, rows
 
 
-def format_result(result: Result, fmt: str) -> str:
-    """A query result as csv, tsv, SPARQL JSON/XML or Turtle text ('table' is drawn by the CLI)."""
+SOLUTION_MEDIA_TYPES = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+}
+"""How `kg query -f FMT` writes SELECT and ASK results: the SPARQL 1.1 result formats, written by the engine."""
+GRAPH_MEDIA_TYPES = {
+    "ttl": "text/turtle",
+    "json": "application/ld+json",
+    "xml": "application/rdf+xml",
+    "csv": "application/n-triples",
+    "tsv": "application/n-triples",
+}
+"""How `kg query -f FMT` writes CONSTRUCT and DESCRIBE results (csv and tsv give N-Triples, one triple a line)."""
+
+
+def format_result(result: Result) -> str:
+    """A CONSTRUCT or DESCRIBE result as Turtle, an ASK result as true or false: what the table format prints for them."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return result.graph.serialize(format="turtle" if fmt in ("table", "ttl") else {"json": "json-ld", "xml": "xml"}.get(fmt, "nt"))
-    if result.type == "ASK":
-        return "true" if result.askAnswer else "false"
-    if fmt in ("json", "xml"):
-        return result.serialize(format=fmt).decode("utf-8")
-    if fmt in ("csv", "tsv"):
-        columns, rows = result_rows(result, short=False)
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return out.getvalue()
-    raise UserError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        return result.graph.serialize(format="turtle")
+    return "true" if result.askAnswer else "false"
+
+
+def serialized_result(store, sparql: str, fmt: str) -> bytes:
+    """A query's result in format `fmt` (csv, tsv, json, xml, ttl), written by the store's engine straight from
+    its solutions; ASK results print as true or false in csv and tsv."""
+    from kg.store import UnacceptableFormat
+
+    try:
+        answer = store.serialize_query(sparql, SOLUTION_MEDIA_TYPES.get(fmt), GRAPH_MEDIA_TYPES.get(fmt))
+    except UnacceptableFormat:
+        raise UserError(f"-f {fmt} is for CONSTRUCT and DESCRIBE results; a SELECT or ASK result prints as "
+                        f"{', '.join(['table', *SOLUTION_MEDIA_TYPES])}") from None
+    return answer.data

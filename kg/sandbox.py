@@ -15,6 +15,7 @@ import errno
 import os
 import sys
 import threading
+import traceback
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -36,6 +37,8 @@ def run_on_deep_stack(function: Callable[..., T], *args) -> T:
         try:
             outcome.append((True, function(*args)))
         except BaseException as error:  # re-raised in the caller's thread, whatever it is
+            # the frames' locals (engine objects that must be dropped on the thread that made them) go now
+            traceback.clear_frames(error.__traceback__)
             outcome.append((False, error))
 
     with _stack_lock:

@@ -130,7 +130,7 @@ def test_query_formats(corpus_store):
     assert as_json["head"]["vars"][:2] == ["company", "partner"]
     assert as_json["results"]["bindings"]
     as_tsv = kg("query", "collaborations", "--store", corpus_store, "-f", "tsv").stdout.splitlines()
-    assert as_tsv[0].split("\t")[:2] == ["company", "partner"]
+    assert as_tsv[0].split("\t")[:2] == ["?company", "?partner"]
     turtle = kg("query", "CONSTRUCT { ?a cgt:collaboratesWith ?b } WHERE { ?a cgt:collaboratesWith ?b }", "--store", corpus_store).stdout
     from rdflib import Graph
 

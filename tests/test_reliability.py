@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
@@ -13,11 +14,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
+from rdflib.query import Result
 
 from conftest import run_kg
 from kg.build import build
 from kg.nlp.pipeline import load_pipeline
-from kg.queries import canned_queries, result_rows
+from kg.queries import canned_queries, result_rows, serialized_result
 from kg.store import open_store, stored_documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +134,21 @@ def test_remote_sparql_server_gives_the_same_answers_as_the_embedded_store(tmp_p
                 remote_rows = sorted(result_rows(remote.query(canned.sparql))[1])
                 embedded_rows = sorted(result_rows(embedded.query(canned.sparql))[1])
                 assert remote_rows == embedded_rows, canned.name
+        for fmt in ("csv", "json", "ttl"):  # kg query -f FMT: each engine writes the result itself
+            sparql = "CONSTRUCT { ?s cgt:developedBy ?o } WHERE { ?s cgt:developedBy ?o }" if fmt == "ttl" else {c.name: c for c in canned_queries()}["collaborations"].sparql
+            written = [serialized_result(store, sparql, fmt) for store in (remote, embedded)]
+            assert len(set(map(_parsed_rows_or_graph(fmt), written))) == 1, fmt
+        assert serialized_result(remote, "ASK { ?s a cgt:Company }", "csv").strip() == b"true"
     finally:
         embedded.close()
         remote.close()
+
+
+def _parsed_rows_or_graph(fmt: str):
+    """What a written result says, whatever the order and the engine's spelling of it."""
+    def parse(data: bytes):
+        if fmt == "ttl":
+            return frozenset(Graph().parse(data=data.decode("utf-8"), format="turtle"))
+        result = Result.parse(io.BytesIO(data), format=fmt)
+        return frozenset(tuple(sorted((str(k), str(v)) for k, v in row.asdict().items())) for row in result)
+    return parse
