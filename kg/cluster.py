@@ -42,6 +42,10 @@ def graph_nquads(extraction: Extraction, extractor: str | None = None) -> str:
     return "".join(f"{line[:-1].rstrip()} {name} .\n" for line in lines if line.strip())
 
 
+CONNECT_TIMEOUT = 10.0
+"""Seconds `kg build --dask` tries to reach the scheduler before it says it cannot."""
+
+
 def extract_partition(sources: list[SourceDocument], model: str | None, min_confidence: float, extractor: str | None = None) -> tuple[list[Extraction], str]:
     """Worker task: extract a partition of articles; return the records (for the summary) and their N-Quads."""
     extractions = list(extract_documents(sources, load_pipeline(model), min_confidence))
@@ -49,25 +53,26 @@ def extract_partition(sources: list[SourceDocument], model: str | None, min_conf
 
 
 def build_on_dask(
-    paths: list[Path], store: Store, scheduler: str, model: str | None, min_confidence: float = 0.0, prune: bool = False
+    paths: list[Path], store: Store, scheduler: str, model: str | None, min_confidence: float = 0.0, prune: bool = False,
+    connect_timeout: float = CONNECT_TIMEOUT,
 ) -> BuildSummary:
     """Extract new or changed articles on the Dask cluster at `scheduler` and bulk-load the results."""
     from distributed import Client, as_completed
 
     if not isinstance(store, EmbeddedStore):
         raise UserError("--dask loads N-Quads partitions with the embedded store's bulk loader: use a local --store path")
-    summary = BuildSummary()
-    empty = store.is_empty()
-    reference = load_reference_layers(store) or 0
-    extractor = extractor_fingerprint(resolve_model_name(model), min_confidence)
-    plan = plan_build(read_sources(paths, summary.problems), store, roots=paths, extractor=extractor)
-    apply_bookkeeping(plan, store, summary, prune)
-    summary.skipped = len(plan.skipped)
-    try:
-        client = Client(scheduler, timeout="10s")
+    try:  # before anything is planned or written, so an unreachable cluster leaves the store as it was
+        client = Client(scheduler, timeout=f"{connect_timeout:g}s")
     except OSError as error:
         raise UserError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
     with client, tempfile.TemporaryDirectory(prefix="kg-partitions-") as folder:
+        summary = BuildSummary()
+        empty = store.is_empty()
+        reference = load_reference_layers(store) or 0
+        extractor = extractor_fingerprint(resolve_model_name(model), min_confidence)
+        plan = plan_build(read_sources(paths, summary.problems), store, roots=paths, extractor=extractor)
+        apply_bookkeeping(plan, store, summary, prune)
+        summary.skipped = len(plan.skipped)
         partitions = [list(p) for p in minibatch(plan.todo, size=PARTITION_SIZE)]
         futures = client.map(extract_partition, partitions, model=model, min_confidence=min_confidence, extractor=extractor, pure=False)
         for number, future in enumerate(as_completed(futures)):

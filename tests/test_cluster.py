@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,19 +21,28 @@ def graph_facts(store) -> set[tuple[str, str, str]]:
     return {(str(s), str(p), str(o)) for s, p, o in rows}
 
 
-def test_dask_build_matches_a_local_build_and_is_idempotent(tmp_path):
-    from kg.cluster import build_on_dask
+ARTICLES = 12
+"""Articles of corpus/ built both ways: more than one partition (kg.cluster.PARTITION_SIZE), so both workers get one."""
 
+
+def test_dask_build_matches_a_local_build_and_is_idempotent(tmp_path):
+    from kg.cluster import PARTITION_SIZE, build_on_dask
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for path in sorted([*CORPUS.glob("*.md"), *CORPUS.glob("*.txt")])[:ARTICLES]:
+        shutil.copy(path, articles / path.name)
+    assert ARTICLES > PARTITION_SIZE
     local = open_store(str(tmp_path / "local"))
     remote = open_store(str(tmp_path / "dask"))
     try:
-        build([CORPUS], local, load_pipeline("rules"))
+        build([articles], local, load_pipeline("rules"))
         with distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
         ) as cluster:
-            first = build_on_dask([CORPUS], remote, cluster.scheduler_address, "rules")
-            again = build_on_dask([CORPUS], remote, cluster.scheduler_address, "rules")
-        assert first.new == len(list(CORPUS.glob("*.md"))) + len(list(CORPUS.glob("*.txt")))
+            first = build_on_dask([articles], remote, cluster.scheduler_address, "rules")
+            again = build_on_dask([articles], remote, cluster.scheduler_address, "rules")
+        assert first.new == ARTICLES
         assert again.new == 0 and again.skipped == first.new
         assert remote.count() == local.count() == first.triples  # a first build reports the total, as a local one
         assert again.added == 0
@@ -42,13 +52,14 @@ def test_dask_build_matches_a_local_build_and_is_idempotent(tmp_path):
         remote.close()
 
 
-def test_unreachable_scheduler_is_a_clear_error(tmp_path):
+def test_unreachable_scheduler_is_a_clear_error_and_the_store_is_untouched(tmp_path):
     from kg.cluster import build_on_dask
     from kg.errors import UserError
 
     store = open_store(str(tmp_path / "store"))
     try:
-        with pytest.raises(UserError, match="Dask scheduler"):
-            build_on_dask([CORPUS], store, "tcp://127.0.0.1:9", "rules")
+        with pytest.raises(UserError, match="Dask scheduler at tcp://127.0.0.1:9"):
+            build_on_dask([CORPUS], store, "tcp://127.0.0.1:9", "rules", connect_timeout=1)
+        assert store.is_empty()
     finally:
         store.close()
