@@ -31,8 +31,12 @@ demo: install
 	$(BIN)/kg viz --store $(STORE) --output out/graph.html
 	$(BIN)/kg viz --store $(STORE) --focus Biogen --hops 2 --output out/biogen.html
 
+# Test files run side by side in TEST_JOBS processes (pytest-xdist; each file stays in one process, so its
+# servers and stores are its own); the session's built stores are made once per process.
+TEST_JOBS ?= $(shell $(PYTHON) -c "import os; print(min(4, os.cpu_count() or 1))")
+
 test: install browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 bench: install browser
 	cd bench && ../$(BIN)/python extraction_bench.py
