@@ -303,10 +303,31 @@ def test_a_description_beside_a_named_product_is_no_product_of_its_own(nlp):
 @pytest.mark.parametrize("text, name", [
     pytest.param("The round drew US company Talmor and others.", "Talmor", id="one-word"),
     pytest.param("Backers include investment firm Korvane Capital Partners.", "Korvane Capital Partners", id="several-words"),
+    pytest.param("Talmor bought the German CRO Quillhaven for an undisclosed sum.", "Quillhaven", id="upper-case-noun"),
+    pytest.param("Lunaris Bio, a unit of Établissements Rémond, opened a plant.", "Établissements Rémond", id="unit-of-accented"),
+    pytest.param("The plant belongs to startup Korvane-Talmor.", "Korvane-Talmor", id="hyphenated"),
 ])
 def test_a_name_right_after_a_company_noun_is_a_company(nlp, text, name):
     extraction = extract_text(nlp, "Here is the news. " + text)
     assert ("Company", name) in {(e.type, e.label) for e in extraction.entities}
+
+
+def test_the_names_listed_after_a_company_noun_are_companies(nlp):
+    extraction = extract_text(nlp, "Here is the news. Its backers, the investors Korvane-Talmor, Quillhaven, and Brisemont, kept 30%.")
+    companies = {e.label for e in extraction.entities if e.type == "Company"}
+    assert {"Korvane-Talmor", "Quillhaven", "Brisemont"} <= companies, _describe(extraction)
+
+
+def test_a_list_after_a_company_noun_ends_at_a_new_description(nlp):
+    extraction = extract_text(nlp, "Here is the news. The round drew US company Talmor and Danish fund Quillhaven, and Basel-based Brisemont.")
+    companies = {e.label for e in extraction.entities if e.type == "Company"}
+    assert not companies & {"Danish", "Basel"}, _describe(extraction)
+
+
+def test_a_described_name_keeps_the_region_word_it_ends_in(nlp):
+    extraction = extract_text(nlp, "Here is the news. Talmor agreed to buy French CDMO Quillhaven Europe, for 15 million euros.")
+    assert ("Company", "Quillhaven Europe") in {(e.type, e.label) for e in extraction.entities}, _describe(extraction)
+    assert ("Region", "Europe") not in {(e.type, e.label) for e in extraction.entities}
 
 
 def test_a_weekday_or_role_after_a_company_noun_is_no_company(nlp):

@@ -27,7 +27,8 @@ from spacy.util import filter_spans
 from kg.nlp import string_ids, text_of, tokens_with, word_flag_matcher
 from kg.ontology import NOT_AN_ENTITY, ONTOLOGY_DIR, load_vocabulary
 
-PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-Z][A-Za-z0-9'’.-]*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
+PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-ZÀ-ÖØ-Þ](?:[^\W_]|[0-9'’.-])*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
+"""A word that can be part of a name: capitalised (any Latin letters after: 'Mérieux'), camel case, a digit-led code, an acronym."""
 PRODUCT_CODE = (
     r"^(?:[A-Z][A-Za-z]{1,5}-[0-9]{1,5}[A-Za-z]?|[A-Z]{2,6}[0-9]{3,5}[A-Za-z]?|[A-Z]{4,6}[0-9]{2}[A-Za-z]?|[A-Z]{2,5}-[A-Z]?[0-9]{2,4}-[0-9]{1,3}"
     r"|[A-Z][a-z]+[A-Z]{2,}[0-9]{1,3}|[A-Z]{2,4}-[A-Z]|[A-Z][0-9]{4,5})$"
@@ -78,6 +79,7 @@ class EntityWords:
     policy_heads: frozenset[str] = frozenset()
     weak_regulation_heads: frozenset[str] = frozenset()
     company_name_heads: frozenset[str] = frozenset()
+    company_of_heads: frozenset[str] = frozenset()
     calendar_words: frozenset[str] = frozenset()
 
     @classmethod
@@ -416,6 +418,30 @@ def _proper_run_end(doc: Doc, start: int, limit: int = 8) -> int:
     return end
 
 
+def _listed_names(doc: Doc, end: int, noise: frozenset[str], limit: int = 6) -> list[tuple[int, int]]:
+    """The names listed after a name that ends at `end` (', B, and C', ' and B'): runs of capitalised words,
+    a hyphen allowed inside one ('AFM-Telethon'), each after a comma or 'and'; the list ends at anything else,
+    and at a word of `noise` ('and Danish venture capital fund Quillhaven' starts a new description)."""
+    names: list[tuple[int, int]] = []
+    while len(names) < limit and end < len(doc):
+        at = end
+        if doc[at].text == ",":
+            at += 1
+        if at < len(doc) and doc[at].lower_ in ("and", "&"):
+            at += 1
+        if at == end or at >= len(doc) or not PROPER_RE.match(doc[at].text) or doc[at].is_sent_start or doc[at].lower_ in noise:
+            break
+        stop = at + 1
+        while stop < len(doc) and stop - at < 4 and (PROPER_RE.match(doc[stop].text) or (
+                doc[stop].text == "-" and not doc[stop - 1].whitespace_ and stop + 1 < len(doc) and PROPER_RE.match(doc[stop + 1].text))):
+            stop += 2 if doc[stop].text == "-" else 1
+        if stop < len(doc) and doc[stop].text in ("-", "'s", "’s"):
+            break  # 'Basel-based', 'Novartis's': a word about a name, not a listed name
+        names.append((at, stop))
+        end = stop
+    return names
+
+
 class NameFinder:
     """Finds people, companies, products, diseases, agencies and laws that the vocabulary does not list."""
 
@@ -434,10 +460,16 @@ class NameFinder:
                 [{"LOWER": {"IN": sorted(words.person_role_heads)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
                 [{"LOWER": "by"}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"IS_SPACE": True}],
             ],
+            # a name right after a noun that says what the company is: 'drugmaker Pfizer', 'French CDMO ABL
+            # Europe', 'a subsidiary of Institut Mérieux', 'the founding shareholders AFM-Telethon'
             DESCRIBED_COMPANY: [
-                [{"LOWER": {"IN": sorted(words.company_name_heads)}, "IS_LOWER": True},
-                 {**PROPER_WORD, "LOWER": {"NOT_IN": sorted(words.calendar_words | words.person_role_heads | words.person_titles | words.leading_noise)}},
-                 {**PROPER_WORD, "OP": "?"}, {**PROPER_WORD, "OP": "?"}],
+                [head, *of, {**PROPER_WORD, "LOWER": {"NOT_IN": sorted(words.calendar_words | words.person_role_heads | words.person_titles | words.leading_noise)}},
+                 {"ORTH": "-", "OP": "?"}, {**PROPER_WORD, "OP": "?"}, {**PROPER_WORD, "OP": "?"}]
+                for head, of in (
+                    ({"LOWER": {"IN": sorted(words.company_name_heads)}, "IS_LOWER": True}, []),
+                    ({"LOWER": {"IN": sorted(words.company_name_heads)}, "IS_UPPER": True, "LENGTH": {">=": 3}}, []),
+                    ({"LOWER": {"IN": sorted(words.company_of_heads)}, "IS_LOWER": True}, [{"LOWER": "of"}]),
+                )
             ],
             "TherapyProduct": [
                 [{"TEXT": {"REGEX": PRODUCT_CODE}}],
@@ -536,11 +568,18 @@ class NameFinder:
         taken = {i for span in known for i in range(span.start, span.end)}
         taken |= {i for ent in ents if ent.label_ == NOT_AN_ENTITY for i in range(ent.start, ent.end)}
         found: dict[str, list[Span]] = {}
+        described: set[tuple[int, int]] = set()
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
         for label, start, end in matches + self._anchored(doc):
             if label == DESCRIBED_COMPANY:
-                label, start = "Company", start + 1  # the noun before the name is no part of it
-                if end - start == 1:  # a one-word name, which _trim would take for a stray word: 'US company ATMI'
+                label, start = "Company", start + (2 if doc[start + 1].lower_ == "of" else 1)  # the noun before the name is no part of it
+                if doc[end - 1].text == "-":
+                    continue
+                # the names listed after the first one share its noun: 'shareholders AFM-Telethon, Genethon, and CECS'
+                found.setdefault(label, []).extend(Span(doc, s, e, label=label) for s, e in _listed_names(doc, end, self.words.leading_noise))
+                described.add((start, end))
+                if end - start == 1 or (end - start == 3 and doc[start + 1].text == "-"):
+                    # a one-word name, which _trim would take for a stray word: 'US company ATMI'
                     if not (doc[start].is_sent_start or doc[start].lower_ in self.suffixes):
                         found.setdefault(label, []).append(Span(doc, start, end, label=label))
                     continue
@@ -552,6 +591,7 @@ class NameFinder:
             for ent in ents
             if ent.label_ in MODEL_LABELS and len(ent) >= 2 and not any(t.lower_ in self.words.leading_noise for t in ent)
             and ent[-1].text not in self.company_heads and ent[-1].lower_ not in self.suffixes and self._may_be_person(doc, ent)
+            and not any(start < ent.end and ent.start < end for start, end in described)  # 'startup Korvane-Talmor'
         )
         found.setdefault("Company", []).extend(
             Span(doc, ent.start, ent.end, label="Company") for ent in ents if ent.label_ == "ORG" and _acts_as_company(ent, self.words)
@@ -562,7 +602,8 @@ class NameFinder:
             for span in filter_spans(found.get(label, [])):
                 if label == "Disease":
                     _narrower_disease(span, kept_names, taken, self.type_of)
-                elif label == "Company" and any(t.text in self.company_heads for t in span[1:]) or label in ("Law", "Policy") or (
+                elif label == "Company" and (any(t.text in self.company_heads for t in span[1:]) or (span.start, span.end) in described
+                                             ) or label in ("Law", "Policy") or (
                         label == "TherapyProduct" and len(span) >= 3):  # 'AAV-hTERT', 'iPSC-derived ... cells' over AAV, iPSC
                     _wider_name(span, kept_names, taken, self.type_of)
                 if taken.isdisjoint(range(span.start, span.end)):
