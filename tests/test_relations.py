@@ -110,6 +110,9 @@ SHAPES = [
         "Aldenbrook Pharma announced today that it has entered into a definitive merger agreement to acquire Orinthe Genetics.",
         "aldenbrook-pharma", "acquires", "orinthe-genetics", id="definitive-agreement-to-acquire",
     ),
+    pytest.param("Gene editing startup Orinthe Genetics raised $40 million.", "orinthe-genetics", "usesTechnology", "gene-editing", id="technology-startup-name"),
+    pytest.param("Aldenbrook Pharma bought the CRISPR-Cas9 pioneer Orinthe Genetics.", "orinthe-genetics", "usesTechnology", "crispr-cas9", id="technology-pioneer-name"),
+    pytest.param("The Danish cell therapy company Halden Biotherapeutics hired staff.", "halden-biotherapeutics", "develops", "cell-therapy", id="modality-company-name"),
 ]
 
 
