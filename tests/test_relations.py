@@ -113,6 +113,7 @@ SHAPES = [
     pytest.param("Gene editing startup Orinthe Genetics raised $40 million.", "orinthe-genetics", "usesTechnology", "gene-editing", id="technology-startup-name"),
     pytest.param("Aldenbrook Pharma bought the CRISPR-Cas9 pioneer Orinthe Genetics.", "orinthe-genetics", "usesTechnology", "crispr-cas9", id="technology-pioneer-name"),
     pytest.param("The Danish cell therapy company Halden Biotherapeutics hired staff.", "halden-biotherapeutics", "develops", "cell-therapy", id="modality-company-name"),
+    pytest.param("Aldenbrook Pharma partnered this month with Orinthe Genetics to co-develop MLT-204.", "aldenbrook-pharma", "develops", "mlt-204", id="partnered-to-co-develop"),
 ]
 
 
