@@ -330,6 +330,12 @@ def test_a_described_name_keeps_the_region_word_it_ends_in(nlp):
     assert ("Region", "Europe") not in {(e.type, e.label) for e in extraction.entities}
 
 
+def test_a_qualifier_before_a_known_disease_names_no_new_disease(nlp):
+    extraction = extract_text(nlp, "Here is the news. MLT-204 is meant for a chronic liver disease in adults.")
+    diseases = {(e.label, tuple(m.text for m in e.mentions)) for e in extraction.entities if e.type == "Disease"}
+    assert diseases == {("liver diseases", ("liver disease",))}, _describe(extraction)
+
+
 def test_a_weekday_or_role_after_a_company_noun_is_no_company(nlp):
     extraction = extract_text(nlp, "Here is the news. The company Tuesday said the company CEO Jane Doe would stay.")
     assert not {e.label for e in extraction.entities if e.type == "Company"} & {"Tuesday", "CEO Jane Doe", "CEO"}

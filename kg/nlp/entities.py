@@ -80,6 +80,7 @@ class EntityWords:
     weak_regulation_heads: frozenset[str] = frozenset()
     company_name_heads: frozenset[str] = frozenset()
     company_of_heads: frozenset[str] = frozenset()
+    disease_qualifiers: frozenset[str] = frozenset()
     calendar_words: frozenset[str] = frozenset()
 
     @classmethod
@@ -273,12 +274,15 @@ class KeptNames:
         return list(self.order.values())
 
 
-def _narrower_disease(span: Span, kept: KeptNames, taken: set[int], type_of) -> None:
+def _narrower_disease(span: Span, kept: KeptNames, taken: set[int], type_of, qualifiers: frozenset[str] = frozenset()) -> None:
     """'cervical cancer' names a narrower disease than the 'cancer' (oncology) inside it, and 'lupus
-    nephritis' than 'lupus': a longer disease name replaces the known disease names it contains."""
+    nephritis' than 'lupus': a longer disease name replaces the known disease names it contains; not when
+    the words before the known name only qualify it ('a chronic liver disease' is liver disease)."""
     overlapping = kept.overlapping(span)
     inside = [k for k in overlapping if span.start <= k.start and k.end <= span.end and len(k) < len(span)]
     if not inside or len(inside) < len(overlapping) or any(type_of(k.label_) != "Disease" for k in inside):
+        return
+    if inside[-1].end == span.end and all(t.lower_ in qualifiers for t in span.doc[span.start : inside[0].start]):
         return
     for k in inside:
         kept.remove(k)
@@ -601,7 +605,7 @@ class NameFinder:
         for label in ("Person", "TherapyProduct", "Agency", "Law", "Policy", "Company", "Disease"):
             for span in filter_spans(found.get(label, [])):
                 if label == "Disease":
-                    _narrower_disease(span, kept_names, taken, self.type_of)
+                    _narrower_disease(span, kept_names, taken, self.type_of, self.words.disease_qualifiers)
                 elif label == "Company" and (any(t.text in self.company_heads for t in span[1:]) or (span.start, span.end) in described
                                              ) or label in ("Law", "Policy") or (
                         label == "TherapyProduct" and len(span) >= 3):  # 'AAV-hTERT', 'iPSC-derived ... cells' over AAV, iPSC
