@@ -114,6 +114,12 @@ SHAPES = [
     pytest.param("Aldenbrook Pharma bought the CRISPR-Cas9 pioneer Orinthe Genetics.", "orinthe-genetics", "usesTechnology", "crispr-cas9", id="technology-pioneer-name"),
     pytest.param("The Danish cell therapy company Halden Biotherapeutics hired staff.", "halden-biotherapeutics", "develops", "cell-therapy", id="modality-company-name"),
     pytest.param("Aldenbrook Pharma partnered this month with Orinthe Genetics to co-develop MLT-204.", "aldenbrook-pharma", "develops", "mlt-204", id="partnered-to-co-develop"),
+    pytest.param("Aldenbrook Pharma signed a $2 billion deal with Orinthe Genetics to develop Treg cell therapies.", "orinthe-genetics", "develops", "regulatory-t-cell-therapy", id="deal-to-develop-modality"),
+    pytest.param(
+        "Aldenbrook Pharma, which has long focused on its cystic fibrosis drug franchise in recent years, is paying $75 million in an "
+        "upfront investment while taking a $30 million equity stake in Orinthe Genetics.",
+        "aldenbrook-pharma", "investsIn", "orinthe-genetics", id="stake-after-long-apposition",
+    ),
 ]
 
 
