@@ -117,7 +117,7 @@ def deals_from(
             parties=parties,
             predicate=first.predicate,
             date=_date(sentences_of_deal, text),
-            terms=_terms(sentences_of_deal + stating_terms, values),
+            terms=_terms(sentences_of_deal + stating_terms, values, [m for iri in iris for m in mentions.get(iri, ())]),
             status=_status(sentences_of_deal),
             topic=next((t for t in (_topic(s.text) for s in sentences_of_deal) if t), None) if broad.name == "Collaboration" else None,
             evidence=first.evidence,
@@ -300,12 +300,16 @@ def _date(sentences: tuple[Span, ...], text: str) -> str | None:
     return max(around, key=len, default=None) or dateline(text)
 
 
-def _terms(sentences: tuple[Span, ...], values: dict[int, list[Figure]]) -> tuple[DealTerm, ...]:
-    """The money terms the deal's sentences state (`values`: DealValue figures by sentence start), the first of each name kept."""
+def _terms(sentences: tuple[Span, ...], values: dict[int, list[Figure]], party_mentions: Sequence[Span] = ()) -> tuple[DealTerm, ...]:
+    """The money terms the deal's sentences state (`values`: DealValue figures by sentence start), the first of each name kept;
+    in a sentence of clauses split by semicolons, only the amounts of a clause that names a party ('signed a $2-billion
+    deal with Quell; acquired gene therapies from Pfizer for up to $1 billion': the second amount is another deal's)."""
     found: dict[str, DealTerm] = {}
     plain_total = False
     for sentence in sentences:
         for figure in values.get(sentence.start, ()):
+            if not _in_a_party_clause(sentence, figure, party_mentions):
+                continue
             name, cued = _term_name(sentence.text, figure)
             if name is None:
                 continue
@@ -362,13 +366,32 @@ def _term_name(sentence: str, figure: Figure) -> tuple[str | None, bool]:
 AMOUNT = re.compile(r"(?:US\$|\$|€|£|¥|\b[A-Z]{3}\s?)\s?(\d[\d,.]*)\s*(?:billion|million|bn|mn|m|b)?\b", re.I)
 
 
+def _amount_match(sentence: str, figure: Figure) -> re.Match | None:
+    """Where the figure's amount is written in its sentence, None when it is not found."""
+    leading = f"{figure.value:,.0f}".split(",")[0][:2] if figure.value >= 1 else ""
+    return next((m for m in AMOUNT.finditer(sentence) if leading and m.group(1).replace(",", "").startswith(leading)), None)
+
+
 def _amount_context(sentence: str, figure: Figure) -> tuple[str, str]:
     """The words just before and just after the figure's amount in its sentence ('' when it is not found)."""
-    leading = f"{figure.value:,.0f}".split(",")[0][:2] if figure.value >= 1 else ""
-    for match in AMOUNT.finditer(sentence):
-        if leading and match.group(1).replace(",", "").startswith(leading):
-            return sentence[max(0, match.start() - 40) : match.start()], sentence[match.end() : match.end() + 25]
-    return "", ""
+    match = _amount_match(sentence, figure)
+    if match is None:
+        return "", ""
+    return sentence[max(0, match.start() - 40) : match.start()], sentence[match.end() : match.end() + 25]
+
+
+def _in_a_party_clause(sentence: Span, figure: Figure, party_mentions: Sequence[Span]) -> bool:
+    """False when the sentence has clauses split by semicolons, one of them names a party, and the amount stands in one that does not."""
+    if ";" not in sentence.text:
+        return True
+    bounds = [0, *(i + 1 for i, c in enumerate(sentence.text) if c == ";"), len(sentence.text) + 1]
+    clauses = list(zip(bounds, bounds[1:]))
+    named = {k for k, (low, high) in enumerate(clauses) for m in party_mentions
+             if sentence.start <= m.start < sentence.end and low <= m.start - sentence.start < high}
+    match = _amount_match(sentence.text, figure)
+    if not named or match is None:
+        return True
+    return any(low <= match.start() < high for k, (low, high) in enumerate(clauses) if k in named)
 
 
 def _status(sentences: tuple[Span, ...]) -> str | None:

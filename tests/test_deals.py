@@ -292,3 +292,13 @@ def test_the_sentence_of_the_terms_can_say_the_deal_is_a_licence(nlp):
             "Halden Bio will pay USD245 million upfront to Orinthe Genetics to obtain the exclusive licensing to develop them.")
     (deal,) = _deals(nlp, text, "Licensing")
     assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "licensee"), ("Orinthe Genetics", "licensor")}
+
+
+def test_an_amount_in_another_clause_of_the_sentence_is_another_deals(nlp):
+    text = ("Talmor Bio has since signed a $2-billion deal with Orinthe Genetics to develop cell therapies; acquired a slate "
+            "of gene therapies from Brisemont Pharma for up to $1 billion; and formed an alliance with Quillhaven.")
+    deals = {frozenset(p.label for p in deal.parties): deal for deal in extract_text(nlp, text).deals}
+    orinthe = deals[frozenset({"Talmor Bio", "Orinthe Genetics"})]
+    assert orinthe.value.value == pytest.approx(2e9)
+    quillhaven = deals.get(frozenset({"Talmor Bio", "Quillhaven"}))
+    assert quillhaven is None or quillhaven.value is None
