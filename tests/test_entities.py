@@ -336,6 +336,12 @@ def test_a_qualifier_before_a_known_disease_names_no_new_disease(nlp):
     assert diseases == {("liver diseases", ("liver disease",))}, _describe(extraction)
 
 
+def test_a_known_company_keeps_the_sector_words_of_its_full_name(nlp):
+    extraction = extract_text(nlp, "Here is the news. The Janssen Pharmaceutical Companies and Vertex Pharmaceutical Company opened sites.")
+    companies = {(e.label, tuple(m.text for m in e.mentions)) for e in extraction.entities if e.type == "Company"}
+    assert companies == {("Janssen", ("Janssen Pharmaceutical Companies",)), ("Vertex Pharmaceuticals", ("Vertex Pharmaceutical Company",))}, _describe(extraction)
+
+
 def test_a_weekday_or_role_after_a_company_noun_is_no_company(nlp):
     extraction = extract_text(nlp, "Here is the news. The company Tuesday said the company CEO Jane Doe would stay.")
     assert not {e.label for e in extraction.entities if e.type == "Company"} & {"Tuesday", "CEO Jane Doe", "CEO"}

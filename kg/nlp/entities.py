@@ -81,6 +81,7 @@ class EntityWords:
     company_name_heads: frozenset[str] = frozenset()
     company_of_heads: frozenset[str] = frozenset()
     disease_qualifiers: frozenset[str] = frozenset()
+    company_name_tails: frozenset[str] = frozenset()
     calendar_words: frozenset[str] = frozenset()
 
     @classmethod
@@ -643,12 +644,19 @@ class NameFinder:
         return end if after < len(doc) and doc[after].is_title and not doc[after].is_sent_start else after
 
     def _with_suffix(self, doc: Doc, ent: Span) -> Span:
-        """Stretch a known company over its legal suffix: 'Novartis' -> 'Novartis AG'."""
+        """Stretch a known company over its legal suffix and the sector words of its full name: 'Novartis' ->
+        'Novartis AG', 'Janssen' -> 'Janssen Pharmaceutical Company' (a word of company_name_tails only when a
+        suffix or another such word ends the name: 'Janssen Pharmaceutical Company', not 'Pfizer Pharma's')."""
         if ent.label_ != "Company":
             return ent
         end = ent.end
         while end < len(doc):
-            if doc[end].lower_ in self.suffixes:
+            tail = end
+            while tail < len(doc) and doc[tail].lower_ in self.words.company_name_tails and doc[tail].is_title:
+                tail += 1
+            if tail > end and tail < len(doc) and doc[tail].lower_ in self.suffixes:
+                end = tail + 1
+            elif doc[end].lower_ in self.suffixes:
                 end += 1
             elif doc[end].text == "," and end + 1 < len(doc) and doc[end + 1].lower_ in self.suffixes:
                 end += 2

@@ -769,8 +769,9 @@ def parents_in_apposition(doc: Doc, ents: list[Span]) -> dict[int, Span]:
     companies = [e for e in ents if e.label_ == "Company"]
     for child, parent in zip(companies, companies[1:]):
         closed = parent.end < len(doc) and doc[parent.end].text == ","
-        if closed and PARENT_APPOSITION.fullmatch(text_of(doc)[child.end_char : parent.start_char]):
-            parents[parent.start] = child
+        between = text_of(doc)[child.end_char : parent.start_char]
+        if closed and PARENT_APPOSITION.fullmatch(between) or (child[-1].lower_ in ("company", "companies") and between == " of "):
+            parents[parent.start] = child  # ... or 'Janssen Pharmaceutical Companies of Johnson & Johnson'
     return parents
 
 
