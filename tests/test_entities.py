@@ -342,6 +342,11 @@ def test_a_known_company_keeps_the_sector_words_of_its_full_name(nlp):
     assert companies == {("Janssen", ("Janssen Pharmaceutical Companies",)), ("Vertex Pharmaceuticals", ("Vertex Pharmaceutical Company",))}, _describe(extraction)
 
 
+def test_a_full_stop_after_a_word_ends_the_sentence_before_a_name(nlp):
+    extraction = extract_text(nlp, "Here is the news. The deal was announced Tuesday. Jane Morrow, CEO of the buyer, said so.")
+    assert {e.label for e in extraction.entities if e.type == "Person"} == {"Jane Morrow"}, _describe(extraction)
+
+
 def test_a_weekday_or_role_after_a_company_noun_is_no_company(nlp):
     extraction = extract_text(nlp, "Here is the news. The company Tuesday said the company CEO Jane Doe would stay.")
     assert not {e.label for e in extraction.entities if e.type == "Company"} & {"Tuesday", "CEO Jane Doe", "CEO"}

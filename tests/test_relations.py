@@ -448,6 +448,12 @@ def test_a_licensee_or_manufacturer_is_no_developer(nlp, sentence):
     assert (iri("aldenbrook-pharma"), "develops", iri("mlt-204")) not in {(r.subject, r.predicate, r.object) for r in extraction.relations}, _describe(extraction)
 
 
+def test_a_merger_deal_is_no_partnership(nlp):
+    extraction = extract_text(nlp, "Orinthe Genetics announced a definitive merger deal with Halden Biotherapeutics on Monday.")
+    assert not [r for r in extraction.relations if r.predicate == "collaboratesWith"], _describe(extraction)
+    assert "Collaboration" not in {d.kind for d in extraction.deals}
+
+
 def test_buying_shares_is_an_investment_not_an_acquisition(nlp):
     extraction = extract_text(nlp, "In addition, Brantwell Therapeutics will purchase US$ 25 million of newly issued Qianlan Biotherapeutics shares, giving it a 4.9% stake.")
     found = {(r.subject, r.predicate, r.object) for r in extraction.relations}

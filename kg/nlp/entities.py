@@ -675,6 +675,10 @@ class NameFinder:
                     tokens.append(token)
                 elif tokens:
                     break
+            for k in range(len(tokens) - 1, 0, -1):
+                if tokens[k].text == "." and len(tokens[k - 1].text) > 1:  # a full stop after a word ends a sentence:
+                    tokens = tokens[k + 1 :]  # 'announced Tuesday. Kenji Yasukawa, CEO' names Kenji Yasukawa
+                    break
             if len(tokens) < 2 or tokens[0].lower_ in self.words.person_roles or tokens[-1].text in self.company_heads:
                 return None
             end = tokens[-1].i + 1

@@ -422,8 +422,9 @@ class RelationFinder:
                     continue
                 arcs = _counted_arcs(path)
                 for rule in rules:
-                    if rule.blockers and any(t.lower_ in rule.blockers for t in inner):
-                        continue
+                    if rule.blockers and any(t.lower_ in rule.blockers or any(c.lower_ in rule.blockers for c in t.children if c.dep_ in ("compound", "amod"))
+                                             for t in inner):
+                        continue  # a blocker on the path or modifying a word of it ('a merger deal with')
                     direct = rule.edges and len(path) == 2 and path[0].dep_ in rule.edges | {"compound"} and path[0].head == path[1]
                     trigger = next((t for t in inner if t.lemma_.lower() in rule.triggers or t.lower_ in rule.triggers), None)
                     if not direct and trigger is None:
