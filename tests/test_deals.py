@@ -283,6 +283,7 @@ def test_a_share_price_or_the_targets_net_cash_is_no_deal_value(nlp):
             "which includes an estimated $500 million net cash expected at the deal close.")
     extraction = extract_text(nlp, text)
     assert not [f for f in extraction.figures if f.measure == "DealValue" and f.value < 10_000]
+    assert 5e8 not in {f.value for f in extraction.figures}, "the target's net cash is no figure of the deal"
     (deal,) = [d for d in extraction.deals if d.kind in ("Acquisition", "Merger")]
     assert deal.value.value == pytest.approx(4.8e9)
 
