@@ -120,6 +120,8 @@ SHAPES = [
         "upfront investment while taking a $30 million equity stake in Orinthe Genetics.",
         "aldenbrook-pharma", "investsIn", "orinthe-genetics", id="stake-after-long-apposition",
     ),
+    pytest.param("Halden Biotherapeutics said that China's National Medical Products Administration has approved the NDA for MLT-204.",
+                 "halden-biotherapeutics", "develops", "mlt-204", id="announced-a-countrys-agency-decision"),
     pytest.param("Janssen Pharmaceutical Companies of Johnson & Johnson said it entered into a license agreement with Orinthe Genetics.",
                  "janssen", "collaboratesWith", "orinthe-genetics", id="companies-of-parent"),
 ]
