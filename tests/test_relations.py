@@ -456,6 +456,14 @@ def test_a_merger_deal_is_no_partnership(nlp):
     assert "Collaboration" not in {d.kind for d in extraction.deals}
 
 
+def test_every_product_of_a_list_of_candidates_is_developed_by_the_company(nlp):
+    text = ("Halden Biotherapeutics currently has three product candidates in Phase I trials including MLT-204 for acute "
+            "myeloid leukemia, MLT-305 for multiple myeloma and MLT-406 for B-cell lymphoma.")
+    extraction = extract_text(nlp, text)
+    developed = {r.object.rsplit("/", 1)[-1] for r in extraction.relations if r.predicate == "develops" and r.subject == iri("halden-biotherapeutics")}
+    assert {"mlt-204", "mlt-305", "mlt-406"} <= developed, _describe(extraction)
+
+
 def test_buying_shares_is_an_investment_not_an_acquisition(nlp):
     extraction = extract_text(nlp, "In addition, Brantwell Therapeutics will purchase US$ 25 million of newly issued Qianlan Biotherapeutics shares, giving it a 4.9% stake.")
     found = {(r.subject, r.predicate, r.object) for r in extraction.relations}

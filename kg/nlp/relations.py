@@ -298,12 +298,40 @@ class RelationFinder:
                 candidates = list(_to_antecedents(candidates, referred))
             candidates = [m for m in candidates if not self._trial_approval(doc, m)]
             candidates = _without_vaguer_partnerships(candidates)
+            if any(m.predicate == "develops" for m in candidates):
+                candidates = self._to_listed_products(doc, ents, candidates)
             for mention in candidates:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
                     found[key] = mention
         doc._.cgt_relations = sorted(found.values(), key=lambda m: (m.sentence.start, m.subject.start, m.object.start))
         return doc
+
+    def _to_listed_products(self, doc: Doc, ents: list[Span], candidates: list[RelationMention]) -> list[RelationMention]:
+        """'candidates including UCART123 for AML, UCART22 for B-ALL and UCARTCS1 for multiple myeloma': the company
+        that develops the first product of a list whose members each say what they treat develops every one."""
+        text = text_of(doc)
+        position = {ent.start: k for k, ent in enumerate(ents)}
+        listed: list[RelationMention] = []
+        for mention in candidates:
+            if mention.predicate != "develops" or mention.object.label_ != "TherapyProduct" or _loosely_read(mention):
+                continue
+            k = position.get(mention.object.start)
+            while k is not None:
+                k += 1  # past the product's diseases: ' for <Disease>', ' for <Disease> and <Disease>'
+                if k < len(ents) and re.fullmatch(r"\s+for\s+(?:the\s+)?(?:treatment of\s+)?", text[ents[k - 1].end_char : ents[k].start_char]) \
+                        and self.type_of(ents[k].label_) == "Disease":
+                    while k + 1 < len(ents) and self.type_of(ents[k + 1].label_) == "Disease" and COORDINATION.fullmatch(text[ents[k].end_char : ents[k + 1].start_char]):
+                        k += 1
+                    k += 1
+                else:
+                    break
+                if k < len(ents) and ents[k].label_ == "TherapyProduct" and COORDINATION.fullmatch(text[ents[k - 1].end_char : ents[k].start_char]):
+                    name = mention.rule + "+list"
+                    listed.append(RelationMention(mention.subject, "develops", ents[k], mention.sentence, name, self.precision.get(name, mention.confidence * 0.95)))
+                else:
+                    break
+        return candidates + listed
 
     def _trial_approval(self, doc: Doc, mention: RelationMention) -> bool:
         """An approval whose words between product and agency or place name a trial, an IND or a plan: not the product's."""
