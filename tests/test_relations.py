@@ -18,6 +18,13 @@ def iri(local: str) -> str:
     return str(CGTID[local])
 
 
+def _related(extraction, predicate: str, subject: str | None = None, object: str | None = None) -> set[str]:
+    """Local names of what a relation links to the given subject (its objects) or object (its subjects)."""
+    if subject is not None:
+        return {r.object.rsplit("/", 1)[-1] for r in extraction.relations if r.predicate == predicate and r.subject == iri(subject)}
+    return {r.subject.rsplit("/", 1)[-1] for r in extraction.relations if r.predicate == predicate and r.object == iri(object)}
+
+
 def _describe(extraction) -> list[tuple[str, str, str, str]]:
     short = lambda i: i.rsplit("/", 1)[-1]  # noqa: E731
     return [(short(r.subject), r.predicate, short(r.object), r.rule) for r in extraction.relations]
@@ -460,8 +467,7 @@ def test_every_product_of_a_list_of_candidates_is_developed_by_the_company(nlp):
     text = ("Halden Biotherapeutics currently has three product candidates in Phase I trials including MLT-204 for acute "
             "myeloid leukemia, MLT-305 for multiple myeloma and MLT-406 for B-cell lymphoma.")
     extraction = extract_text(nlp, text)
-    developed = {r.object.rsplit("/", 1)[-1] for r in extraction.relations if r.predicate == "develops" and r.subject == iri("halden-biotherapeutics")}
-    assert {"mlt-204", "mlt-305", "mlt-406"} <= developed, _describe(extraction)
+    assert {"mlt-204", "mlt-305", "mlt-406"} <= _related(extraction, "develops", subject="halden-biotherapeutics"), _describe(extraction)
 
 
 def test_buying_shares_is_an_investment_not_an_acquisition(nlp):
@@ -475,16 +481,14 @@ def test_every_investor_of_a_described_list_invests_in_the_round(nlp):
             "the capital increase from its new investors, among them Amgen, Dutch investment fund Korvane Capital, "
             "US company Talmor and Danish venture capital fund Quillhaven.")
     extraction = extract_text(nlp, text)
-    investors = {r.subject.rsplit("/", 1)[-1] for r in extraction.relations if r.predicate == "investsIn" and r.object == iri("lunaris-bio")}
-    assert {"amgen", "korvane-capital", "talmor", "quillhaven"} <= investors, _describe(extraction)
+    assert {"amgen", "korvane-capital", "talmor", "quillhaven"} <= _related(extraction, "investsIn", object="lunaris-bio"), _describe(extraction)
 
 
 def test_those_taking_part_in_the_round_invest_in_its_raiser(nlp):
     text = ("Lunaris Bio has raised $85 million through a Series B round led by Singapore investment firm Temasek Holdings. "
             "Also taking part in the financing round were Korvane Capital and Quillhaven Partners.")
     extraction = extract_text(nlp, text)
-    investors = {r.subject.rsplit("/", 1)[-1] for r in extraction.relations if r.predicate == "investsIn" and r.object == iri("lunaris-bio")}
-    assert {"temasek", "korvane-capital", "quillhaven-partners"} <= investors, _describe(extraction)
+    assert {"temasek", "korvane-capital", "quillhaven-partners"} <= _related(extraction, "investsIn", object="lunaris-bio"), _describe(extraction)
     assert not [r for r in extraction.relations if r.predicate == "collaboratesWith"], _describe(extraction)
 
 
