@@ -463,6 +463,13 @@ def test_a_merger_deal_is_no_partnership(nlp):
     assert "Collaboration" not in {d.kind for d in extraction.deals}
 
 
+def test_a_takeover_written_as_a_merger_agreement_is_an_acquisition_and_companies_that_merge_a_merger(nlp):
+    takeover = extract_text(nlp, "Halden Biotherapeutics entered into a definitive merger agreement to acquire Orinthe Genetics.")
+    assert [d.kind for d in takeover.deals] == ["Acquisition"], _describe(takeover)
+    merger = extract_text(nlp, "Halden Biotherapeutics agreed to merge with Orinthe Genetics in an all-stock merger.")
+    assert [d.kind for d in merger.deals] == ["Merger"], _describe(merger)
+
+
 def test_every_product_of_a_list_of_candidates_is_developed_by_the_company(nlp):
     text = ("Halden Biotherapeutics currently has three product candidates in Phase I trials including MLT-204 for acute "
             "myeloid leukemia, MLT-305 for multiple myeloma and MLT-406 for B-cell lymphoma.")
