@@ -19,7 +19,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -316,6 +316,10 @@ def _terms(sentences: tuple[Span, ...], values: dict[int, list[Figure]], party_m
             term = DealTerm(name, figure.value, figure.unit, usd_value(figure.value, figure.unit, figure.year), sentence)
             if name == "total" and cued and plain_total:
                 found["total"], plain_total = term, False  # 'bring the total value of the deal to $477.6 million'
+            elif name == "total" and "total" in found and "upfront" not in found and _potential_total(sentence.text, figure, found["total"]):
+                # '$1.0 billion at closing ..., a total deal value of up to $1.5 billion': the first is paid at closing
+                found["upfront"] = replace(found["total"], name="upfront")
+                found["total"] = term
             elif name not in found:
                 found[name] = term
                 plain_total = plain_total or name == "total" and not cued
@@ -363,13 +367,32 @@ def _term_name(sentence: str, figure: Figure) -> tuple[str | None, bool]:
     return "total", False
 
 
-AMOUNT = re.compile(r"(?:US\$|\$|€|£|¥|\b[A-Z]{3}\s?)\s?(\d[\d,.]*)\s*(?:billion|million|bn|mn|m|b)?\b", re.I)
+AMOUNT = re.compile(r"(?:US\$|\$|€|£|¥|\b[A-Z]{3}\s?)\s?(\d[\d,.]*)\s*(billion|million|bn|mn|m|b)?\b", re.I)
+
+
+def _potential_total(sentence: str, figure: Figure, stated: DealTerm) -> bool:
+    """A larger amount said to be what the deal is worth 'up to' (with contingent payments) than the total stated before it."""
+    before, _ = _amount_context(sentence, figure)
+    return figure.unit == stated.currency and figure.value > stated.value and re.search(r"\bup to\b", before[-30:], re.I) is not None
+
+
+SCALES = {"billion": 1e9, "bn": 1e9, "b": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6}
 
 
 def _amount_match(sentence: str, figure: Figure) -> re.Match | None:
-    """Where the figure's amount is written in its sentence, None when it is not found."""
+    """Where the figure's amount is written in its sentence (the amount of that value, else the first with its leading
+    digits), None when it is not found."""
     leading = f"{figure.value:,.0f}".split(",")[0][:2] if figure.value >= 1 else ""
-    return next((m for m in AMOUNT.finditer(sentence) if leading and m.group(1).replace(",", "").startswith(leading)), None)
+    candidates = [m for m in AMOUNT.finditer(sentence) if leading and m.group(1).replace(",", "").startswith(leading)]
+    for match in candidates:
+        try:
+            number = float(match.group(1).replace(",", "").rstrip("."))
+        except ValueError:
+            continue
+        scale = SCALES.get((match.group(2) or "").lower(), 1)
+        if abs(number * scale - figure.value) <= 0.01 * figure.value:
+            return match
+    return candidates[0] if candidates else None
 
 
 def _amount_context(sentence: str, figure: Figure) -> tuple[str, str]:

@@ -303,3 +303,11 @@ def test_an_amount_in_another_clause_of_the_sentence_is_another_deals(nlp):
     assert orinthe.value.value == pytest.approx(2e9)
     quillhaven = deals.get(frozenset({"Talmor Bio", "Quillhaven"}))
     assert quillhaven is None or quillhaven.value is None
+
+
+def test_an_up_to_total_with_contingent_payments_makes_the_first_total_the_amount_at_closing(nlp):
+    text = ("Halden Bio will acquire Orinthe Genetics for $9.00 per share in cash at closing, representing a total equity value "
+            "of approximately $1.0 billion, plus a contingent value right, representing a total deal value of up to approximately $1.5 billion.")
+    (deal,) = _deals(nlp, text, "Acquisition")
+    terms = deal.to_json()["terms"]
+    assert terms["total"]["value"] == pytest.approx(1.5e9) and terms["upfront"]["value"] == pytest.approx(1.0e9)
