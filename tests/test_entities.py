@@ -347,6 +347,11 @@ def test_a_full_stop_after_a_word_ends_the_sentence_before_a_name(nlp):
     assert {e.label for e in extraction.entities if e.type == "Person"} == {"Jane Morrow"}, _describe(extraction)
 
 
+def test_a_camel_case_brand_after_a_product_noun_is_a_product(nlp):
+    extraction = extract_text(nlp, "Here is the news. Halden Bio is testing its liver disease treatment HepaStem in adults.")
+    assert ("TherapyProduct", "HepaStem") in {(e.cls, e.label) for e in extraction.entities}, _describe(extraction)
+
+
 def test_a_weekday_or_role_after_a_company_noun_is_no_company(nlp):
     extraction = extract_text(nlp, "Here is the news. The company Tuesday said the company CEO Jane Doe would stay.")
     assert not {e.label for e in extraction.entities if e.type == "Company"} & {"Tuesday", "CEO Jane Doe", "CEO"}

@@ -82,6 +82,7 @@ class EntityWords:
     company_of_heads: frozenset[str] = frozenset()
     disease_qualifiers: frozenset[str] = frozenset()
     company_name_tails: frozenset[str] = frozenset()
+    product_name_heads: frozenset[str] = frozenset()
     calendar_words: frozenset[str] = frozenset()
 
     @classmethod
@@ -100,6 +101,8 @@ def default_entity_words() -> dict[str, list[str]]:
 
 MODEL_LABELS = {"PERSON": "Person"}
 DESCRIBED_COMPANY = "DescribedCompany"
+DESCRIBED_PRODUCT = "DescribedProduct"
+"""Match label of a camel-case brand right after a product noun ('the liver disease treatment HepaStem')."""
 """Match label of a name right after a company noun ('investment firm Temasek'): a Company, found in rules mode too."""
 MAX_SENTENCE_TOKENS = 250
 """A sentence is started after this many tokens with no sentence end or line break: each figure and relation reads
@@ -476,6 +479,10 @@ class NameFinder:
                     ({"LOWER": {"IN": sorted(words.company_of_heads)}, "IS_LOWER": True}, [{"LOWER": "of"}]),
                 )
             ],
+            # a brand in camel case right after a noun for a product: 'its liver disease treatment HepaStem'
+            DESCRIBED_PRODUCT: [
+                [{"LOWER": {"IN": sorted(words.product_name_heads)}}, {"TEXT": {"REGEX": r"^[A-Z][a-z]+[A-Z][A-Za-z]*[a-z][A-Za-z]*$"}}],
+            ],
             "TherapyProduct": [
                 [{"TEXT": {"REGEX": PRODUCT_CODE}}],
                 *SPLIT_CODES,
@@ -576,6 +583,10 @@ class NameFinder:
         described: set[tuple[int, int]] = set()
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
         for label, start, end in matches + self._anchored(doc):
+            if label == DESCRIBED_PRODUCT:
+                if not doc[start + 1].ent_id_:  # not a known name (a model ORG or PRODUCT may be this brand)
+                    found.setdefault("TherapyProduct", []).append(Span(doc, start + 1, end, label="TherapyProduct"))
+                continue
             if label == DESCRIBED_COMPANY:
                 label, start = "Company", start + (2 if doc[start + 1].lower_ == "of" else 1)  # the noun before the name is no part of it
                 if doc[end - 1].text == "-":
