@@ -152,9 +152,10 @@ def _decided_events(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> 
             if not here:
                 continue
             product = nearest_mention(here, sentence.start + near)
-            agency = next((iri for _, iri in mentions_within(agencies, sentence)), None)
+            deciders = list(dict.fromkeys(iri for _, iri in mentions_within(agencies, sentence))) or [None]
             place = next((iri for _, iri in mentions_within(places, sentence)), None)
-            found.setdefault((cue.kind, product, agency, place if agency is None else None), []).append(sentence)
+            for agency in deciders:  # 'authorisations from the British (MHRA) and Belgian (AFMPS) authorities': one each
+                found.setdefault((cue.kind, product, agency, place if agency is None else None), []).append(sentence)
             break
     events = []
     for (kind, product, agency, place), stated in found.items():

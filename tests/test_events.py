@@ -95,3 +95,13 @@ def test_a_modality_gets_no_approval_of_its_own(nlp):
 
     extraction = extract_text(nlp, "In 2017 the first gene therapy was approved by the FDA. Luxturna was approved by the FDA in December 2017.")
     assert [e.product.rsplit("/", 1)[-1] for e in extraction.events if e.kind == "Approval"] == ["luxturna"]
+
+
+def test_a_trial_cleared_by_two_agencies_is_a_clearance_of_each_and_a_new_name_is_found_again(nlp):
+    from conftest import extract_text
+
+    text = ("Halden Bio develops its liver disease treatment HepaStem. The company obtained the first authorisations from "
+            "the British (MHRA) and Belgian (AFMPS) regulatory authorities to begin the phase I/II clinical study of HepaStem.")
+    events = extract_text(nlp, text).events
+    assert {(e.kind, e.product, e.agency) for e in events} == {
+        ("Clearance", str(CGTID["hepastem"]), str(CGTID["mhra"])), ("Clearance", str(CGTID["hepastem"]), str(CGTID["federal-agency-for-medicines-and-health-products"]))}
