@@ -477,6 +477,15 @@ def test_every_product_of_a_list_of_candidates_is_developed_by_the_company(nlp):
     assert {"mlt-204", "mlt-305", "mlt-406"} <= _related(extraction, "develops", subject="halden-biotherapeutics"), _describe(extraction)
 
 
+def test_a_designation_granted_to_a_counted_set_goes_to_the_products_named_next(nlp):
+    text = ("The FDA has granted Breakthrough Therapy designation to two experimental gene therapies.\n\n"
+            "One of the therapies recognised is Halden Biotherapeutics' MLT-204, an AAV gene therapy. MLT-204 is given once.\n\n"
+            "The second therapy, MLT-305, is a CAR-T treatment developed by Orinthe Genetics. Halden also develops MLT-406.")
+    extraction = extract_text(nlp, text)
+    designated = _related(extraction, "grantedDesignation", object="breakthrough-therapy-designation")
+    assert {"mlt-204", "mlt-305"} <= designated and "mlt-406" not in designated, _describe(extraction)
+
+
 def test_buying_shares_is_an_investment_not_an_acquisition(nlp):
     extraction = extract_text(nlp, "In addition, Brantwell Therapeutics will purchase US$ 25 million of newly issued Qianlan Biotherapeutics shares, giving it a 4.9% stake.")
     found = {(r.subject, r.predicate, r.object) for r in extraction.relations}

@@ -39,6 +39,10 @@ MACROS = {
     # The same, which may also name the product's developer ("a CAR-T treatment developed by <Company>, targeting").
     "{DESC_BY}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod|Company)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,160}?",
 }
+SET_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2, "several": 3}
+"""How many products a counted set holds ('two therapies'); 'several' looks for three."""
+SET_REACH = 3
+"""Sentences beyond one per product in which the products of a counted set may be named."""
 COORDINATION = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|&|/|,?\s*as well as|,?\s*along with)\s*", re.I)
 MAX_GAP_TOKENS = 40
 
@@ -94,6 +98,8 @@ class RelationCues:
     trial_approval: re.Pattern
     grant_verbs: frozenset[str] = frozenset()
     described_member: re.Pattern | None = None
+    counted_products: re.Pattern | None = None
+    """'two cutting-edge experimental therapies', 'three new treatments': a counted set of products named afterwards."""
 
     @classmethod
     def from_config(cls, cues: dict[str, list[str]]) -> RelationCues:
@@ -107,8 +113,12 @@ class RelationCues:
         trial = "|".join(re.escape(w) for w in cues["trial_approval_words"])
         heads = "|".join(re.escape(w) for w in sorted({*cues["company_anaphors"], *cues.get("company_description_heads", [])}))
         described = re.compile(rf"\s*(?:,|,?\s*and)\s+(?:the\s+)?(?:[\w.'’-]+\s+){{0,5}}?(?:{heads})\s+", re.I)
+        counts = "|".join(re.escape(w) for w in cues.get("set_counts", []))
+        nouns = "|".join(re.escape(w) for w in cues.get("set_product_nouns", []))
+        counted = re.compile(rf"\b({counts})\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})\b", re.I) if counts and nouns else None
         return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
-                   anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), described_member=described, **words)
+                   anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), described_member=described,
+                   counted_products=counted, **words)
 
 
 @dataclass(frozen=True)
@@ -260,8 +270,11 @@ class RelationFinder:
         found: dict[tuple, RelationMention] = {}
         doc_ents, parsed = doc.ents, doc.has_annotation("DEP")
         last_named: dict[str, Span] = {}
+        granted_set: list = []  # [designation, products still to name, sentences left, the granting sentence, products given it]
         for sentence in sentences_of(doc)[1]:
             ents = entities_between(doc_ents, sentence.start_char, sentence.end_char)
+            for mention in self._granted_set_members(doc, sentence, ents, granted_set):
+                found.setdefault((mention.subject.start, mention.predicate, mention.object.start), mention)
             referred = self._anaphors(doc, sentence, ents, last_named)
             _remember_first_named(ents, last_named)
             raiser = _raiser(sentence, ents, self.cues.raise_verbs)
@@ -306,6 +319,35 @@ class RelationFinder:
                     found[key] = mention
         doc._.cgt_relations = sorted(found.values(), key=lambda m: (m.sentence.start, m.subject.start, m.object.start))
         return doc
+
+    def _granted_set_members(self, doc: Doc, sentence: Span, ents: list[Span], granted_set: list) -> list[RelationMention]:
+        """'The FDA has granted breakthrough therapy designation to two experimental therapies. One of the therapies
+        recognized is uniQure's AMT-130 ... The second therapy, BCB-276, ...': a designation granted to a counted
+        set of products that the sentence does not name goes to the products the next sentences name, one a
+        sentence, as many as were counted. The evidence runs from the granting sentence to the naming one."""
+        products = [e for e in ents if e.label_ == "TherapyProduct"]
+        mentions = []
+        if granted_set and span_text(sentence).strip():
+            designation, left, sentences_left, granting, given = granted_set
+            products = [p for p in products if (p.ent_id_ or p.text.lower()) not in given]  # each product once
+            given.update(p.ent_id_ or p.text.lower() for p in products)
+            if products:
+                evidence = doc[granting.start : sentence.end]
+                name = "designation.counted-set"
+                listing = re.search(r"\binclud(?:e|es|ed|ing)\b|:", span_text(sentence), re.I)  # 'The newly added medicines include A, B and C'
+                for product in products[: left if listing else 1]:
+                    mentions.append(RelationMention(product, "grantedDesignation", designation, evidence, name, self.precision.get(name, 0.7)))
+                left -= len(mentions)
+            sentences_left -= 1
+            granted_set[:] = [designation, left, sentences_left, granting, given] if left > 0 and sentences_left > 0 else []
+        if products or self.cues.counted_products is None:
+            return mentions
+        designations = [e for e in ents if e.label_ == "Designation"]
+        count = self.cues.counted_products.search(span_text(sentence)) if designations else None
+        if count and any(t.lower_ in self.cues.grant_verbs for t in sentence):
+            number = SET_COUNTS.get(count.group(1).lower(), 3)
+            granted_set[:] = [designations[0], number, number + SET_REACH, sentence, set()]
+        return mentions
 
     def _to_listed_products(self, doc: Doc, ents: list[Span], candidates: list[RelationMention]) -> list[RelationMention]:
         """'candidates including UCART123 for AML, UCART22 for B-ALL and UCARTCS1 for multiple myeloma': the company
