@@ -431,28 +431,25 @@ REPEATED_LABELS = ("TherapyProduct", "Company")
 them that found them the first time: 'its liver disease treatment HepaStem ... the phase I/II study of HepaStem'."""
 
 
-def _repeated_names(doc: Doc, kept: list[Span], taken: set[int]) -> list[Span]:
+def _repeated_names(doc: Doc, kept: list[Span]) -> list[Span]:
     """Every later bare occurrence of a new product or company name the finder kept, as the same kind of name:
-    names of two words or more, or one word of a shape no common word has (camel case, a digit, four capitals)."""
-    names = {}
+    names of two words or more, or one word of a shape no common word has (camel case, a digit, four capitals).
+    Found in the text (one search per name), not token by token."""
+    names: dict[str, str] = {}
     for span in kept:
         if span.label_ in REPEATED_LABELS and not span.ent_id_ and len(span) <= 4:
-            words = tuple(t.text for t in span)
-            if len(words) > 1 or re.search(r"[a-z][A-Z]|\d|^[A-Z]{4,}$", words[0]):
-                names.setdefault(words, span.label_)
+            if len(span) > 1 or re.search(r"[a-z][A-Z]|\d|^[A-Z]{4,}$", span.text):
+                names.setdefault(span.text, span.label_)
     if not names:
         return []
-    firsts: dict[str, list[tuple[str, ...]]] = {}
-    for words in names:
-        firsts.setdefault(words[0], []).append(words)
-    found, claimed = [], set(taken)
-    for token in doc:
-        for words in firsts.get(token.text, ()):
-            end = token.i + len(words)
-            if end <= len(doc) and tuple(t.text for t in doc[token.i : end]) == words and claimed.isdisjoint(range(token.i, end)):
-                found.append(Span(doc, token.i, end, label=names[words]))
-                claimed.update(range(token.i, end))
-                break
+    found, claimed = [], {i for span in [*kept, *doc.ents] for i in range(span.start, span.end)}
+    text = text_of(doc)
+    for name, label in names.items():
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            span = doc.char_span(match.start(), match.end())
+            if span is not None and claimed.isdisjoint(range(span.start, span.end)):
+                found.append(Span(doc, span.start, span.end, label=label))
+                claimed.update(range(span.start, span.end))
     return found
 
 
@@ -659,7 +656,7 @@ class NameFinder:
         kept.extend(self._owners(doc, kept, taken))
         kept.extend(self._aliases(doc, kept, taken))
         kept = _short_names_join_full_names(doc, kept)
-        kept.extend(_repeated_names(doc, kept, {i for span in [*kept, *doc.ents] for i in range(span.start, span.end)}))
+        kept.extend(_repeated_names(doc, kept))
         doc.set_ents(sorted(kept, key=lambda s: s.start), default="outside")
         return doc
 
