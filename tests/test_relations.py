@@ -486,6 +486,21 @@ def test_a_designation_granted_to_a_counted_set_goes_to_the_products_named_next(
     assert {"mlt-204", "mlt-305"} <= designated and "mlt-406" not in designated, _describe(extraction)
 
 
+def test_what_treats_a_disease_treats_the_diseases_listed_as_included_in_it(nlp):
+    text = ("MLT-204 is approved for adults with large B-cell lymphoma after two lines of therapy, including primary "
+            "mediastinal large B-cell lymphoma and follicular lymphoma.")
+    extraction = extract_text(nlp, text)
+    treated = _related(extraction, "treats", subject="mlt-204")
+    assert {"large-b-cell-lymphoma", "primary-mediastinal-b-cell-lymphoma", "follicular-lymphoma"} <= treated, _describe(extraction)
+
+
+def test_a_modality_from_a_company_standing_for_a_product_treats_what_follows(nlp):
+    text = ("Halden Biotherapeutics won approval for MLT-204 in China. The innovative CAR T-cell therapy from Halden "
+            "Biotherapeutics is approved as a second-line treatment of adult patients with relapsed or refractory multiple myeloma.")
+    extraction = extract_text(nlp, text)
+    assert "multiple-myeloma" in _related(extraction, "treats", subject="mlt-204"), _describe(extraction)
+
+
 def test_buying_shares_is_an_investment_not_an_acquisition(nlp):
     extraction = extract_text(nlp, "In addition, Brantwell Therapeutics will purchase US$ 25 million of newly issued Qianlan Biotherapeutics shares, giving it a 4.9% stake.")
     found = {(r.subject, r.predicate, r.object) for r in extraction.relations}

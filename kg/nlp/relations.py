@@ -39,6 +39,8 @@ MACROS = {
     # The same, which may also name the product's developer ("a CAR-T treatment developed by <Company>, targeting").
     "{DESC_BY}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod|Company)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,160}?",
 }
+INCLUDED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:[^,;.()<>]{0,60}?)?,\s*(?:including|such as|notably|e\.g\.,?)\s+", re.I)
+"""The words between a disease and the diseases listed as part of it: ', including', ' after two lines of therapy, such as'."""
 SET_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2, "several": 3}
 """How many products a counted set holds ('two therapies'); 'several' looks for three."""
 SET_REACH = 3
@@ -313,6 +315,8 @@ class RelationFinder:
             candidates = _without_vaguer_partnerships(candidates)
             if any(m.predicate == "develops" for m in candidates):
                 candidates = self._to_listed_products(doc, ents, candidates)
+            if any(m.predicate == "treats" for m in candidates):
+                candidates = self._to_included_diseases(doc, ents, groups, candidates)
             for mention in candidates:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
@@ -348,6 +352,26 @@ class RelationFinder:
             number = SET_COUNTS.get(count.group(1).lower(), 3)
             granted_set[:] = [designations[0], number, number + SET_REACH, sentence, set()]
         return mentions
+
+    def _to_included_diseases(self, doc: Doc, ents: list[Span], groups: list[list[Span]], candidates: list[RelationMention]) -> list[RelationMention]:
+        """'approved for large B-cell lymphoma ..., including diffuse large B-cell lymphoma, primary mediastinal large
+        B-cell lymphoma and high grade B-cell lymphoma': what treats a disease treats the diseases listed as included in it."""
+        text = text_of(doc)
+        by_end = {}
+        for k, group in enumerate(groups[:-1]):
+            gap = text[group[-1].end_char : groups[k + 1][0].start_char]
+            if self.type_of(group[-1].label_) == "Disease" and all(self.type_of(e.label_) == "Disease" for e in groups[k + 1]) \
+                    and INCLUDED.fullmatch(gap):
+                by_end[group[-1].start] = groups[k + 1]
+        if not by_end:
+            return candidates
+        included = []
+        for mention in candidates:
+            if mention.predicate == "treats" and mention.object.start in by_end and not _loosely_read(mention):
+                name = mention.rule + "+included"
+                for disease in by_end[mention.object.start]:
+                    included.append(RelationMention(mention.subject, "treats", disease, mention.sentence, name, self.precision.get(name, mention.confidence * 0.9)))
+        return candidates + included
 
     def _to_listed_products(self, doc: Doc, ents: list[Span], candidates: list[RelationMention]) -> list[RelationMention]:
         """'candidates including UCART123 for AML, UCART22 for B-ALL and UCARTCS1 for multiple myeloma': the company
