@@ -424,3 +424,10 @@ def test_kg_path_shows_document_paths_relative_to_the_working_folder(built_store
     process = run_kg("path", "Novartis", "AveXis", "--store", built_store.path, cwd=CORPUS.parent)
     assert process.returncode == 0, process.stderr
     assert "(corpus/" in process.stdout and str(CORPUS) not in process.stdout
+
+
+def test_an_unreachable_remote_store_is_one_line_in_every_format():
+    for fmt in ("table", "csv", "json"):
+        process = run_kg("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "-f", fmt, "--store", "http://127.0.0.1:9/sparql")
+        assert process.returncode == 1, fmt
+        assert len(stderr_lines(process)) == 1 and "http://127.0.0.1:9/sparql" in process.stderr, (fmt, process.stderr)
