@@ -19,6 +19,7 @@ from rdflib.query import Result
 
 from conftest import run_kg
 from kg.build import build
+from kg.errors import UserError
 from kg.nlp.pipeline import load_pipeline
 from kg.queries import canned_queries, result_rows, serialized_result
 from kg.store import open_store, stored_documents
@@ -139,6 +140,9 @@ def test_remote_sparql_server_gives_the_same_answers_as_the_embedded_store(tmp_p
             written = [serialized_result(store, sparql, fmt) for store in (remote, embedded)]
             assert len(set(map(_parsed_rows_or_graph(fmt), written))) == 1, fmt
         assert serialized_result(remote, "ASK { ?s a cgt:Company }", "csv").strip() == b"true"
+        with pytest.raises(UserError, match=r"^query failed at .*: HTTP 400") as refused:  # the endpoint's refusal, one line
+            serialized_result(remote, "SELECT ?s WHERE { ?s ", "csv")
+        assert "\n" not in str(refused.value)
     finally:
         embedded.close()
         remote.close()
