@@ -501,6 +501,16 @@ def test_a_modality_from_a_company_standing_for_a_product_treats_what_follows(nl
     assert "multiple-myeloma" in _related(extraction, "treats", subject="mlt-204"), _describe(extraction)
 
 
+def test_a_clause_after_a_semicolon_that_opens_on_a_deal_verb_shares_the_sentences_company(nlp):
+    text = ("Aldenbrook Pharma has since signed a $2 billion deal with Orinthe Genetics; bought two gene therapies from "
+            "Brisemont Bio for $1 billion; and last month, formed a broad strategic alliance with Quillhaven Therapeutics.")
+    extraction = extract_text(nlp, text)
+    partners = _related(extraction, "collaboratesWith", subject="aldenbrook-pharma") | _related(extraction, "collaboratesWith", object="aldenbrook-pharma")
+    assert {"orinthe-genetics", "quillhaven-therapeutics"} <= partners, _describe(extraction)
+    found = {(r.subject, r.predicate, r.object) for r in extraction.relations}
+    assert (iri("orinthe-genetics"), "acquires", iri("aldenbrook-pharma")) not in found, _describe(extraction)
+
+
 def test_buying_shares_is_an_investment_not_an_acquisition(nlp):
     extraction = extract_text(nlp, "In addition, Brantwell Therapeutics will purchase US$ 25 million of newly issued Qianlan Biotherapeutics shares, giving it a 4.9% stake.")
     found = {(r.subject, r.predicate, r.object) for r in extraction.relations}

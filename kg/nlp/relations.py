@@ -101,6 +101,8 @@ class RelationCues:
     grant_verbs: frozenset[str] = frozenset()
     described_member: re.Pattern | None = None
     counted_products: re.Pattern | None = None
+    elided_subject_verbs: frozenset[str] | None = None
+    """Verbs of deals after which a clause behind a semicolon shares the sentence's opening company."""
     """'two cutting-edge experimental therapies', 'three new treatments': a counted set of products named afterwards."""
 
     @classmethod
@@ -120,7 +122,8 @@ class RelationCues:
         counted = re.compile(rf"\b({counts})\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})\b", re.I) if counts and nouns else None
         return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
                    anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), described_member=described,
-                   counted_products=counted, **words)
+                   counted_products=counted, elided_subject_verbs=frozenset(cues["elided_subject_verbs"]) if "elided_subject_verbs" in cues else None,
+                   **words)
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,8 @@ class RelationFinder:
             for mention in self._granted_set_members(doc, sentence, ents, granted_set):
                 found.setdefault((mention.subject.start, mention.predicate, mention.object.start), mention)
             referred = self._anaphors(doc, sentence, ents, last_named)
+            elided = self._elided_subjects(doc, sentence, ents, referred)
+            referred.update(elided)
             _remember_first_named(ents, last_named)
             raiser = _raiser(sentence, ents, self.cues.raise_verbs)
             if raiser is not None:
@@ -309,6 +314,8 @@ class RelationFinder:
             if any(ent.label_ == "TherapyProduct" for ent in ents):
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
             candidates = [m for m in candidates if m.rule != COMPOUND_RULE or self.cues.stated_technology.search(m.subject.text)]
+            if elided:  # a shared subject is only the subject, and only of what a rule reads from its own clause
+                candidates = [m for m in candidates if not (m.object.start in elided or m.subject.start in elided and _loosely_read(m))]
             if referred:
                 candidates = list(_to_antecedents(candidates, referred))
             candidates = [m for m in candidates if not self._trial_approval(doc, m)]
@@ -449,6 +456,33 @@ class RelationFinder:
                     referred[stand_in.start] = (stand_in, antecedent)
                     break
         return referred
+
+    def _elided_subjects(self, doc: Doc, sentence: Span, ents: list[Span], referred: dict[int, tuple[Span, Span]]) -> dict[int, tuple[Span, Span]]:
+        """'The pharma has since signed a deal with Quell ...; acquired ... from Pfizer ...; and last month, formed an
+        alliance with Cellectis': a clause after a semicolon that opens on a verb of deals shares the company that
+        opens the sentence. The semicolon and the words before that verb stand in for the company."""
+        if self.cues.elided_subject_verbs is None or ";" not in span_text(sentence):
+            return {}
+        named = sorted([*ents, *(stand_in for stand_in, _ in referred.values())], key=lambda e: e.start)
+        opener = next((e for e in named if e.start - sentence.start <= 3), None)
+        if opener is None or self.type_of(opener.label_) != "Company":
+            return {}
+        antecedent = referred[opener.start][1] if opener.start in referred else opener
+        inside = {i for e in named for i in range(e.start, e.end)}
+        elided: dict[int, tuple[Span, Span]] = {}
+        for k in range(opener.end, sentence.end - 1):
+            if doc[k].text != ";":
+                continue
+            verb = next((v for v in range(k + 1, min(k + 9, sentence.end)) if doc[v].lower_ in self.cues.elided_subject_verbs), None)
+            if verb is None or inside.intersection(range(k, verb)) or any(doc[t].text in (";", ".") for t in range(k + 1, verb)):
+                continue
+            words = [doc[t].lower_ for t in range(k + 1, verb)]
+            # only 'and', 'then' and a short time phrase ended by a comma may stand before the verb
+            if words and not (words[0] in ("and", "then") or "," in words):
+                continue
+            stand_in = Span(doc, k, verb, label=antecedent.label_, span_id=antecedent.ent_id_)
+            elided[k] = (stand_in, antecedent)
+        return elided
 
     def _field_before_anaphor(self, doc: Doc, ents: list[Span], start: int) -> int | None:
         """The last token of a modality, technology or disease starting at `start` that a company anaphor noun
