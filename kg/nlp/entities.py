@@ -101,9 +101,9 @@ def default_entity_words() -> dict[str, list[str]]:
 
 MODEL_LABELS = {"PERSON": "Person"}
 DESCRIBED_COMPANY = "DescribedCompany"
+"""Match label of a name right after a company noun ('investment firm Temasek'): a Company, found in rules mode too."""
 DESCRIBED_PRODUCT = "DescribedProduct"
 """Match label of a camel-case brand right after a product noun ('the liver disease treatment HepaStem')."""
-"""Match label of a name right after a company noun ('investment firm Temasek'): a Company, found in rules mode too."""
 MAX_SENTENCE_TOKENS = 250
 """A sentence is started after this many tokens with no sentence end or line break: each figure and relation reads
 its whole sentence, so one endless sentence (a table flattened to one line) would make extraction quadratic."""

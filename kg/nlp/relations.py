@@ -11,7 +11,7 @@ import functools
 import re
 import tomllib
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from spacy.attrs import LOWER
 from spacy.language import Language
@@ -39,12 +39,14 @@ MACROS = {
     # The same, which may also name the product's developer ("a CAR-T treatment developed by <Company>, targeting").
     "{DESC_BY}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod|Company)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,160}?",
 }
-INCLUDED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:[^,;.()<>]{0,60}?)?,\s*(?:including|such as|notably|e\.g\.,?)\s+", re.I)
+INCLUDED = re.compile(r"\s*(?:\([^()]*\)\s*)?[^,;.()<>]{0,60}?,\s*(?:including|such as|notably|e\.g\.,?)\s+", re.I)
 """The words between a disease and the diseases listed as part of it: ', including', ' after two lines of therapy, such as'."""
-SET_COUNTS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2, "several": 3}
-"""How many products a counted set holds ('two therapies'); 'several' looks for three."""
+TREATED_AFTER_PRODUCT = re.compile(r"\s+for\s+(?:the\s+)?(?:treatment of\s+)?")
+"""The words between a listed product and what it is for: 'UCART123 for acute myeloid leukemia'."""
 SET_REACH = 3
 """Sentences beyond one per product in which the products of a counted set may be named."""
+LISTING = re.compile(r"\binclud(?:e|es|ed|ing)\b|:", re.I)
+"""A sentence that lists products rather than naming one: 'The newly added medicines include A, B and C'."""
 COORDINATION = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|&|/|,?\s*as well as|,?\s*along with)\s*", re.I)
 MAX_GAP_TOKENS = 40
 
@@ -101,12 +103,14 @@ class RelationCues:
     grant_verbs: frozenset[str] = frozenset()
     described_member: re.Pattern | None = None
     counted_products: re.Pattern | None = None
+    """'two cutting-edge experimental therapies', 'three new treatments': a counted set of products named afterwards."""
+    set_counts: dict[str, int] | None = None
+    """How many products each count word of `counted_products` stands for ('several' is three)."""
     elided_subject_verbs: frozenset[str] | None = None
     """Verbs of deals after which a clause behind a semicolon shares the sentence's opening company."""
-    """'two cutting-edge experimental therapies', 'three new treatments': a counted set of products named afterwards."""
 
     @classmethod
-    def from_config(cls, cues: dict[str, list[str]]) -> RelationCues:
+    def from_config(cls, cues: dict[str, list[str] | dict[str, int]]) -> RelationCues:
         """The lists of a config; the technology words become one pattern ('AAV-based')."""
         words = {name: frozenset(w.lower() for w in cues[name])
                  for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words", "raise_verbs", "grant_verbs")
@@ -117,12 +121,13 @@ class RelationCues:
         trial = "|".join(re.escape(w) for w in cues["trial_approval_words"])
         heads = "|".join(re.escape(w) for w in sorted({*cues["company_anaphors"], *cues.get("company_description_heads", [])}))
         described = re.compile(rf"\s*(?:,|,?\s*and)\s+(?:the\s+)?(?:[\w.'’-]+\s+){{0,5}}?(?:{heads})\s+", re.I)
-        counts = "|".join(re.escape(w) for w in cues.get("set_counts", []))
+        set_counts = {word.lower(): int(number) for word, number in cues.get("set_counts", {}).items()}
+        counts = "|".join(re.escape(w) for w in set_counts)
         nouns = "|".join(re.escape(w) for w in cues.get("set_product_nouns", []))
         counted = re.compile(rf"\b({counts})\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})\b", re.I) if counts and nouns else None
         return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
                    anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), described_member=described,
-                   counted_products=counted, elided_subject_verbs=frozenset(cues["elided_subject_verbs"]) if "elided_subject_verbs" in cues else None,
+                   counted_products=counted, set_counts=set_counts, elided_subject_verbs=frozenset(cues["elided_subject_verbs"]) if "elided_subject_verbs" in cues else None,
                    **words)
 
 
@@ -136,6 +141,20 @@ class RelationMention:
     sentence: Span
     rule: str
     confidence: float
+
+
+@dataclass
+class CountedSet:
+    """A designation granted to a counted set of products not yet named ('two experimental therapies')."""
+
+    designation: Span
+    granting: Span
+    """The sentence that grants it."""
+    left: int
+    """Products still to be named."""
+    sentences_left: int
+    given: set[str] = field(default_factory=set)
+    """The products (entity id or lower-case text) that received it already."""
 
 
 def _compile(pattern: str | None) -> re.Pattern | None:
@@ -275,7 +294,7 @@ class RelationFinder:
         found: dict[tuple, RelationMention] = {}
         doc_ents, parsed = doc.ents, doc.has_annotation("DEP")
         last_named: dict[str, Span] = {}
-        granted_set: list = []  # [designation, products still to name, sentences left, the granting sentence, products given it]
+        granted_set: list[CountedSet] = []  # a designation granted to products still to be named
         for sentence in sentences_of(doc)[1]:
             ents = entities_between(doc_ents, sentence.start_char, sentence.end_char)
             for mention in self._granted_set_members(doc, sentence, ents, granted_set):
@@ -331,33 +350,35 @@ class RelationFinder:
         doc._.cgt_relations = sorted(found.values(), key=lambda m: (m.sentence.start, m.subject.start, m.object.start))
         return doc
 
-    def _granted_set_members(self, doc: Doc, sentence: Span, ents: list[Span], granted_set: list) -> list[RelationMention]:
+    def _granted_set_members(self, doc: Doc, sentence: Span, ents: list[Span], pending: list[CountedSet]) -> list[RelationMention]:
         """'The FDA has granted breakthrough therapy designation to two experimental therapies. One of the therapies
         recognized is uniQure's AMT-130 ... The second therapy, BCB-276, ...': a designation granted to a counted
         set of products that the sentence does not name goes to the products the next sentences name, one a
-        sentence, as many as were counted. The evidence runs from the granting sentence to the naming one."""
+        sentence (all of a sentence that lists them: 'include A, B and C'), as many as were counted, each once.
+        The evidence runs from the granting sentence to the naming one. `pending` holds the set still open."""
         products = [e for e in ents if e.label_ == "TherapyProduct"]
         mentions = []
-        if granted_set and span_text(sentence).strip():
-            designation, left, sentences_left, granting, given = granted_set
-            products = [p for p in products if (p.ent_id_ or p.text.lower()) not in given]  # each product once
-            given.update(p.ent_id_ or p.text.lower() for p in products)
+        if pending and span_text(sentence).strip():
+            counted = pending[0]
+            products = [p for p in products if (p.ent_id_ or p.text.lower()) not in counted.given]
+            counted.given.update(p.ent_id_ or p.text.lower() for p in products)
             if products:
-                evidence = doc[granting.start : sentence.end]
+                evidence = doc[counted.granting.start : sentence.end]
                 name = "designation.counted-set"
-                listing = re.search(r"\binclud(?:e|es|ed|ing)\b|:", span_text(sentence), re.I)  # 'The newly added medicines include A, B and C'
-                for product in products[: left if listing else 1]:
-                    mentions.append(RelationMention(product, "grantedDesignation", designation, evidence, name, self.precision.get(name, 0.7)))
-                left -= len(mentions)
-            sentences_left -= 1
-            granted_set[:] = [designation, left, sentences_left, granting, given] if left > 0 and sentences_left > 0 else []
+                listing = LISTING.search(span_text(sentence))
+                for product in products[: counted.left if listing else 1]:
+                    mentions.append(RelationMention(product, "grantedDesignation", counted.designation, evidence, name, self.precision.get(name, 0.7)))
+                counted.left -= len(mentions)
+            counted.sentences_left -= 1
+            if counted.left <= 0 or counted.sentences_left <= 0:
+                pending.clear()
         if products or self.cues.counted_products is None:
             return mentions
         designations = [e for e in ents if e.label_ == "Designation"]
         count = self.cues.counted_products.search(span_text(sentence)) if designations else None
         if count and any(t.lower_ in self.cues.grant_verbs for t in sentence):
-            number = SET_COUNTS.get(count.group(1).lower(), 3)
-            granted_set[:] = [designations[0], number, number + SET_REACH, sentence, set()]
+            number = self.cues.set_counts[count.group(1).lower()]
+            pending[:] = [CountedSet(designations[0], sentence, number, number + SET_REACH)]
         return mentions
 
     def _to_included_diseases(self, doc: Doc, ents: list[Span], groups: list[list[Span]], candidates: list[RelationMention]) -> list[RelationMention]:
@@ -392,7 +413,7 @@ class RelationFinder:
             k = position.get(mention.object.start)
             while k is not None:
                 k += 1  # past the product's diseases: ' for <Disease>', ' for <Disease> and <Disease>'
-                if k < len(ents) and re.fullmatch(r"\s+for\s+(?:the\s+)?(?:treatment of\s+)?", text[ents[k - 1].end_char : ents[k].start_char]) \
+                if k < len(ents) and TREATED_AFTER_PRODUCT.fullmatch(text[ents[k - 1].end_char : ents[k].start_char]) \
                         and self.type_of(ents[k].label_) == "Disease":
                     while k + 1 < len(ents) and self.type_of(ents[k + 1].label_) == "Disease" and COORDINATION.fullmatch(text[ents[k].end_char : ents[k + 1].start_char]):
                         k += 1
@@ -1017,7 +1038,7 @@ def _clause_on(token, trigger) -> str | None:
 
 
 @Language.factory("cgt_relations", default_config={"cues": _rule_data()["cues"]})
-def make_relation_finder(nlp: Language, name: str, cues: dict[str, list[str]]) -> RelationFinder:
+def make_relation_finder(nlp: Language, name: str, cues: dict[str, list[str] | dict[str, int]]) -> RelationFinder:
     if not Doc.has_extension("cgt_relations"):
         Doc.set_extension("cgt_relations", default=None)
     return RelationFinder(RelationCues.from_config(cues))
