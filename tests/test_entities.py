@@ -355,3 +355,18 @@ def test_a_camel_case_brand_after_a_product_noun_is_a_product(nlp):
 def test_a_weekday_or_role_after_a_company_noun_is_no_company(nlp):
     extraction = extract_text(nlp, "Here is the news. The company Tuesday said the company CEO Jane Doe would stay.")
     assert not {e.label for e in extraction.entities if e.type == "Company"} & {"Tuesday", "CEO Jane Doe", "CEO"}
+
+
+def test_a_trade_marked_name_is_a_brand_or_a_platform(nlp):
+    extraction = extract_text(nlp, "Here is the news. Halden Bio makes OrinCell™ with its TalmoCAR® platform for knee pain.")
+    found = {(e.type, e.label) for e in extraction.entities}
+    assert {("Therapy", "OrinCell"), ("Technology", "TalmoCAR")} <= found, _describe(extraction)
+
+
+def test_a_table_row_names_a_product_then_its_sponsor(nlp):
+    extraction = extract_text(nlp, "Drug Name Sponsor Indication Development Phase\n\n"
+                                   "AAV-hQLX Orinthe Gene Therapeutics Alzheimer's disease Phase I (gene therapy) Austin, TX\n\n"
+                                   "QuillCell™ DiscoGenica intervertebral disc degeneration Phase II cell therapy Houston, TX\n")
+    labels = {(e.type, e.label) for e in extraction.entities}
+    assert {("Company", "Orinthe Gene Therapeutics"), ("Therapy", "AAV-hQLX"), ("Therapy", "QuillCell")} <= labels, _describe(extraction)
+    assert not [label for type_, label in labels if type_ == "Disease" and "DiscoGenica" in label], _describe(extraction)

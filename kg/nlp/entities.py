@@ -83,6 +83,7 @@ class EntityWords:
     disease_qualifiers: frozenset[str] = frozenset()
     company_name_tails: frozenset[str] = frozenset()
     product_name_heads: frozenset[str] = frozenset()
+    platform_words: frozenset[str] = frozenset()
     calendar_words: frozenset[str] = frozenset()
 
     @classmethod
@@ -104,6 +105,9 @@ DESCRIBED_COMPANY = "DescribedCompany"
 """Match label of a name right after a company noun ('investment firm Temasek'): a Company, found in rules mode too."""
 DESCRIBED_PRODUCT = "DescribedProduct"
 """Match label of a camel-case brand right after a product noun ('the liver disease treatment HepaStem')."""
+BRAND_MARK = "BrandMark"
+"""Match label of a capitalised word right before a trade mark sign ('CybroCell™', 'KYMRIAH®'): a product's brand,
+or a technology's when a platform word follows ('the FasTCAR™ platform')."""
 MAX_SENTENCE_TOKENS = 250
 """A sentence is started after this many tokens with no sentence end or line break: each figure and relation reads
 its whole sentence, so one endless sentence (a table flattened to one line) would make extraction quadratic."""
@@ -395,7 +399,19 @@ def _confirmed_outside_headings(spans: list[Span]) -> list[Span]:
     return [span for span, heading in zip(spans, in_heading) if span.text in in_body or not heading]
 
 
-DISEASE_MODIFIER = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]*|-|'s|’s)$")
+DISEASE_MODIFIER = re.compile(r"^(?:(?![A-Za-z]*[a-z][A-Z])[A-Za-z][A-Za-z0-9]*|-|'s|’s)$")
+"""A word that may open a disease name before its head word: not a brand in camel case ('FibroGenesis
+intervertebral disc degeneration' names a sponsor, then a disease)."""
+
+
+def _after_taken(doc: Doc, span: Span, taken: set[int]) -> Span | None:
+    """The part of a name after the words another name has taken, when a name of two words or more is left."""
+    start = span.start
+    while start < span.end and start in taken:
+        start += 1
+    if span.end - start < 2 or not PROPER_RE.match(doc[start].text) or doc[start].is_punct:
+        return None
+    return Span(doc, start, span.end, label=span.label_)
 
 
 def _proper_run_start(doc: Doc, end: int, limit: int = 6) -> int:
@@ -510,6 +526,7 @@ class NameFinder:
             DESCRIBED_PRODUCT: [
                 [{"LOWER": {"IN": sorted(words.product_name_heads)}}, {"TEXT": {"REGEX": r"^[A-Z][a-z]+[A-Z][A-Za-z]*[a-z][A-Za-z]*$"}}],
             ],
+            BRAND_MARK: [[{**PROPER_WORD, "LENGTH": {">=": 3}}, {"ORTH": {"IN": ["®", "™"]}}]],
             "TherapyProduct": [
                 [{"TEXT": {"REGEX": PRODUCT_CODE}}],
                 *SPLIT_CODES,
@@ -614,6 +631,11 @@ class NameFinder:
                 if not doc[start + 1].ent_id_:  # not a known name (a model ORG or PRODUCT may be this brand)
                     found.setdefault("TherapyProduct", []).append(Span(doc, start + 1, end, label="TherapyProduct"))
                 continue
+            if label == BRAND_MARK:
+                if not doc[start].ent_id_:
+                    brand = "Technology" if end < len(doc) and doc[end].lower_ in self.words.platform_words else "TherapyProduct"
+                    found.setdefault(brand, []).append(Span(doc, start, start + 1, label=brand))
+                continue
             if label == DESCRIBED_COMPANY:
                 label, start = "Company", start + (2 if doc[start + 1].lower_ == "of" else 1)  # the noun before the name is no part of it
                 if doc[end - 1].text == "-":
@@ -641,7 +663,7 @@ class NameFinder:
         )
         found["Company"] = _confirmed_outside_headings(found["Company"])
         kept_names = KeptNames(known)
-        for label in ("Person", "TherapyProduct", "Agency", "Law", "Policy", "Company", "Disease"):
+        for label in ("Person", "TherapyProduct", "Technology", "Agency", "Law", "Policy", "Company", "Disease"):
             for span in filter_spans(found.get(label, [])):
                 if label == "Disease":
                     _narrower_disease(span, kept_names, taken, self.type_of, self.words.disease_qualifiers)
@@ -649,7 +671,9 @@ class NameFinder:
                                              ) or label in ("Law", "Policy") or (
                         label == "TherapyProduct" and len(span) >= 3):  # 'AAV-hTERT', 'iPSC-derived ... cells' over AAV, iPSC
                     _wider_name(span, kept_names, taken, self.type_of)
-                if taken.isdisjoint(range(span.start, span.end)):
+                if label == "Company" and span.start in taken:
+                    span = _after_taken(doc, span, taken)  # 'AAV-hTERT Libella Gene Therapeutics': a product, then its sponsor
+                if span is not None and taken.isdisjoint(range(span.start, span.end)):
                     kept_names.add(span)
                     taken.update(range(span.start, span.end))
         kept = self._brands(doc, kept_names.spans(), taken)
