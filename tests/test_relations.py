@@ -442,6 +442,18 @@ def test_a_pipeline_table_row_says_who_develops_what_for_which_disease(nlp):
     assert (iri("mlt-204"), "treats", iri("acute-myeloid-leukemia")) in found
 
 
+def test_a_line_under_a_table_header_is_a_row_without_a_phase(nlp):
+    text = ("The products designated this year are listed below.\n\n"
+            "Product Name Intended Indication(s) Applicant Name\n"
+            "MLT-204 acute myeloid leukemia Halden Biotherapeutics Ltd.\n"
+            "ORN-310 Duchenne muscular dystrophy Orinthe Pharma K.K.\n\n"
+            "Talmor said in a statement that it is preparing ORN-310 for the clinic in Japan next year.\n")
+    found = {(r.subject, r.predicate, r.object, r.rule) for r in extract_text(nlp, text).relations}
+    assert (iri("halden-biotherapeutics"), "develops", iri("mlt-204"), "table.row") in found
+    assert (iri("orn-310"), "treats", iri("duchenne-muscular-dystrophy"), "table.row") in found
+    assert not [f for f in found if f[3] == "table.row" and "talmor" in f[0]]
+
+
 def test_a_sentence_with_a_phase_is_no_table_row(nlp):
     extraction = extract_text(nlp, "Halden Biotherapeutics said MLT-204 and ORN-310 entered Phase 2 for acute myeloid leukemia.")
     assert not [r for r in extraction.relations if r.rule == "table.row"]

@@ -231,8 +231,8 @@ def _layout_break_before(doc: Doc, token) -> bool:
     last_word = doc[previous.i - 1] if previous.is_space and previous.i > 0 else previous
     ended = last_word.text[-1:] in ".!?:;"
     heading = _line_of(doc, last_word).lstrip().startswith("#") or (
-        not ended and len(_line_of(doc, last_word)) < 80 and token.is_title
-    )
+        not ended and len(_line_of(doc, last_word)) < 80 and (token.is_title or token.is_upper and len(token) > 1)
+    )  # a short line before a capitalised word or a code ('MLT-204 ...' under a table's header)
     return bool(blank_line or line_start or ended or heading)
 
 

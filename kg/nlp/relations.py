@@ -17,7 +17,7 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp import entities_between, lower_words, parenthesised, sentences_of, span_text, string_ids, text_of, tokens_with
+from kg.nlp import entities_between, lower_words, once_per_document, parenthesised, sentences_of, span_text, string_ids, text_of, tokens_with
 from kg.ontology import ONTOLOGY_DIR, load_vocabulary, rule_precision
 
 MACROS = {
@@ -587,13 +587,20 @@ class RelationFinder:
 
     def _table_row(self, doc: Doc, sentence: Span, ents: list[Span]):
         """A row of a pipeline table ('LMSC Longeveron Alzheimer's disease Phase I ... www.longeveron.com'): a line
-        that is no sentence (no final full stop) and names one product, its sponsor, its indications and a phase.
+        that is no sentence (no final full stop) and names one product, its sponsor, its indications and a phase,
+        or a line under a table's header (`_table_rows`).
         The sponsor develops the product and the product treats each indication."""
         if len(sentence) > 60:
             return
         text = span_text(sentence).strip()
-        if text.endswith((".", "?", "!", '"', "”")) or not PIPELINE_PHASE.search(text):
+        under_header = sentence.start in _table_rows(doc)
+        if not under_header and (text.endswith((".", "?", "!", '"', "”")) or not PIPELINE_PHASE.search(text)):
             return
+        if under_header:  # the row is its line, which a parser may have cut into sentences
+            whole = text_of(doc)
+            line_start = whole.rfind("\n", 0, sentence.start_char) + 1
+            line_end = whole.find("\n", sentence.start_char)
+            ents = entities_between(doc.ents, line_start, line_end if line_end >= 0 else len(whole))
         products = [e for e in ents if e.label_ == "TherapyProduct"]
         companies = [e for e in ents if e.label_ == "Company"]
         diseases = [e for e in ents if self.type_of(e.label_) == "Disease"]
@@ -758,6 +765,40 @@ class RelationFinder:
                         continue
                     subject, obj = (b, a) if rule.reverse else (a, b)
                     yield RelationMention(subject, rule.predicate, obj, sentence, rule.name, confidence)
+
+
+TABLE_COLUMNS = re.compile(r"\b(?:(?:drug|product|brand|applicant|sponsor|company)\s+name|sponsor|applicant|developer|"
+                           r"(?:intended\s+)?indications?(?:\s*\(s\))?|(?:development\s+)?phase|status|modality)\b", re.I)
+"""The column names of a table of products: a line that names two of them is a table's header."""
+TABLE_ROW_TOKENS = 40
+"""A line longer than this, or one that ends in a full stop, is prose: it ends the table above it."""
+
+
+@once_per_document
+def _table_rows(doc: Doc) -> frozenset[int]:
+    """The first tokens of the lines that follow a table header ('Product Name Intended Indication(s) Applicant
+    Name'), up to the first line of prose: the rows of a table of products, with or without a phase column."""
+    rows, open_table = [], False
+    for sentence in sentences_of(doc)[1]:
+        text = span_text(sentence).strip()
+        if not text:
+            continue
+        if len(sentence) <= TABLE_ROW_TOKENS and len({m.group(0).lower() for m in TABLE_COLUMNS.finditer(text)}) >= 2 \
+                and not text.endswith("."):
+            open_table = True
+        elif _is_prose(sentence, text) or len(sentence) > TABLE_ROW_TOKENS:
+            open_table = False
+        elif open_table:
+            rows.append(sentence.start)
+    return frozenset(rows)
+
+
+def _is_prose(sentence: Span, text: str) -> bool:
+    """A sentence of more than a dozen words that ends in a full stop of its own (not the one of a name: 'CO.,LTD.')."""
+    if len(sentence) <= 12 or not text.endswith((".", "?", "!")):
+        return False
+    last = next((t for t in reversed(sentence) if not t.is_space), None)
+    return last is None or not last.ent_type_
 
 
 NATIONALITY_RULE = "headquartered.nationality"
