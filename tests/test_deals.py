@@ -295,6 +295,12 @@ def test_the_sentence_of_the_terms_can_say_the_deal_is_a_licence(nlp):
     assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "licensee"), ("Orinthe Genetics", "licensor")}
 
 
+def test_the_second_verb_of_a_partys_clause_reads_its_role(nlp):
+    text = "In 2017, Halden Bio partnered with Chinese drugmaker Orinthe Genetics and gained a license to develop its CAR-T therapy."
+    (deal,) = _deals(nlp, text, "Licensing")
+    assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "licensee"), ("Orinthe Genetics", "licensor")}
+
+
 def test_an_amount_in_another_clause_of_the_sentence_is_another_deals(nlp):
     text = ("Talmor Bio has since signed a $2-billion deal with Orinthe Genetics to develop cell therapies; acquired a slate "
             "of gene therapies from Brisemont Pharma for up to $1 billion; and formed an alliance with Quillhaven.")
