@@ -81,6 +81,16 @@ SHAPES = [
     ),
     # Shapes measured on the real-text dev set (corpus/real), written here with names of our own.
     pytest.param("The regulator granted approval of MLT-204 to Halden Biotherapeutics.", "halden-biotherapeutics", "develops", "mlt-204", id="approval-granted-to-holder"),
+    pytest.param("Approval of MLT-204 was granted to Halden Biotherapeutics.", "halden-biotherapeutics", "develops", "mlt-204", id="approval-was-granted-to-holder"),
+    pytest.param(
+        "Halden Biotherapeutics Inc. HLDB announced that the European Commission (EC) has granted conditional approval to MLT-204 for adults.",
+        "halden-biotherapeutics", "develops", "mlt-204", id="announced-decision-after-ticker",
+    ),
+    pytest.param(
+        "Halden Biotherapeutics (HLDB), a company focused on gene therapies, on Tuesday said the U.S. Food and Drug Administration or "
+        "FDA has granted Fast Track designation to MLT-204.",
+        "halden-biotherapeutics", "develops", "mlt-204", id="announced-decision-on-a-weekday",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
