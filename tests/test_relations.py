@@ -567,3 +567,9 @@ def test_a_parent_named_in_apposition_is_not_the_party(nlp):
     extraction = extract_text(nlp, "Halden Bio, owned by US drug developer Pfizer, signed a collaboration agreement with Orinthe Genetics.")
     found = {(r.subject, r.object) for r in extraction.relations if r.predicate == "collaboratesWith"}
     assert found == {(iri("halden-bio"), iri("orinthe-genetics"))}, _describe(extraction)
+
+
+def test_a_verb_after_a_reported_party_is_that_partys_own(nlp):
+    extraction = extract_text(nlp, "Halden Biotherapeutics on Monday said Orinthe Genetics acquired exclusive rights to develop its CAR-T therapies.")
+    assert not [r for r in extraction.relations if r.predicate == "acquires"], [(r.subject, r.predicate, r.object, r.rule) for r in extraction.relations]
+    assert not [d for d in extraction.deals if d.kind == "Acquisition"]

@@ -106,6 +106,8 @@ class RelationCues:
     """'two cutting-edge experimental therapies', 'three new treatments': a counted set of products named afterwards."""
     set_counts: dict[str, int] | None = None
     """How many products each count word of `counted_products` stands for ('several' is three)."""
+    report_verbs: frozenset[str] = frozenset()
+    """'said', 'announced': a trigger right after the party they report on is that party's own verb."""
     elided_subject_verbs: frozenset[str] | None = None
     """Verbs of deals after which a clause behind a semicolon shares the sentence's opening company."""
 
@@ -113,7 +115,7 @@ class RelationCues:
     def from_config(cls, cues: dict[str, list[str] | dict[str, int]]) -> RelationCues:
         """The lists of a config; the technology words become one pattern ('AAV-based')."""
         words = {name: frozenset(w.lower() for w in cues[name])
-                 for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words", "raise_verbs", "grant_verbs")
+                 for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words", "raise_verbs", "grant_verbs", "report_verbs")
                  if name in cues}
         stated = "|".join(re.escape(w) for w in cues["stated_technology"])
         anaphors = ({w: "Company" for w in cues["company_anaphors"]} | {w: "TherapyProduct" for w in cues["product_anaphors"]}
@@ -697,7 +699,7 @@ class RelationFinder:
                 blockers = {self.type_of(e.label_) for e in ents[i + 1 : j]
                             if member_group[id(e)] not in (member_group[id(a)], member_group[id(b)])}
                 words = {lowers[k] for k in between}
-                if b.end < sentence.end:
+                if b.end < sentence.end and words.isdisjoint(self.cues.report_verbs):  # 'Legend said Novartis acquired'
                     words.add(lowers[b.end])
                 passive = "by" in words
                 for first, second in ((a, b), (b, a)):
