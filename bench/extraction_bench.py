@@ -22,6 +22,7 @@ import spacy
 from kg.build import read_sources
 from kg.extract import extract_documents, extraction_of
 from kg.model import SourceDocument
+from kg.nlp import with_text
 from kg.nlp.pipeline import RULES_ONLY, load_pipeline, pipeline_description, resolve_model_name
 from kg.ontology import entity_ruler_patterns, load_vocabulary
 
@@ -86,7 +87,7 @@ def stage_seconds(nlp, sources: list[SourceDocument], extract: bool) -> dict[str
     vocabulary, description = load_vocabulary(), pipeline_description(nlp)
     for source in sources:
         start = time.process_time()
-        doc = nlp.make_doc(source.text)
+        doc = with_text(nlp.make_doc(source.text), source.text) if extract else nlp.make_doc(source.text)
         seconds["tokenizer"] += time.process_time() - start
         for name, component in nlp.pipeline:
             start = time.process_time()

@@ -88,6 +88,7 @@ def once_per_document(compute: Callable[[Doc], T]) -> Callable[[Doc], T]:
             value = doc.user_data[key] = compute(doc)
         return value
 
+    cached.key = key  # type: ignore[attr-defined]
     return cached
 
 
@@ -114,6 +115,12 @@ def _members(values: numpy.ndarray, ids: numpy.ndarray) -> numpy.ndarray:
 def text_of(doc: Doc) -> str:
     """The document's text, built once: spaCy rebuilds `doc.text` from its tokens on every access."""
     return doc.text
+
+
+def with_text(doc: Doc, text: str) -> Doc:
+    """`doc`, told the text it was made from, so `text_of` need not join it back from the tokens."""
+    doc.user_data[text_of.key] = text
+    return doc
 
 
 @once_per_document

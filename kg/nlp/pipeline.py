@@ -25,7 +25,7 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 from kg.cache import code_files, fingerprint
 from kg.errors import UserError
 from kg.models import RULES_ONLY, resolve_model_name
-from kg.nlp import entities, figures, relations  # noqa: F401  (registers the cgt_* factories)
+from kg.nlp import entities, figures, relations, with_text  # noqa: F401  (registers the cgt_* factories)
 from kg.namespaces import ONTOLOGY_DIR
 from kg.ontology import compiled, entity_ruler_patterns, load_vocabulary
 
@@ -175,7 +175,8 @@ def parse(nlp: Language, pairs: Iterable[tuple[str, object]], batch_size: int) -
         if long:
             yield from ((parse_long_text(nlp, text), context) for text, context in run)
         else:
-            yield from nlp.pipe(run, as_tuples=True, batch_size=batch_size)
+            docs = ((with_text(nlp.make_doc(text), text), context) for text, context in run)
+            yield from nlp.pipe(docs, as_tuples=True, batch_size=batch_size)
 
 
 def parse_long_text(nlp: Language, text: str) -> Doc:
@@ -184,7 +185,7 @@ def parse_long_text(nlp: Language, text: str) -> Doc:
     piecewise = [name for name in nlp.pipe_names if name not in WHOLE_TEXT_COMPONENTS]
     with nlp.select_pipes(enable=piecewise):
         pieces = list(nlp.pipe(text_pieces(text, CHUNK_CHARS), batch_size=1))
-    doc = Doc.from_docs(pieces, ensure_whitespace=False, exclude=["user_data", "tensor"])
+    doc = with_text(Doc.from_docs(pieces, ensure_whitespace=False, exclude=["user_data", "tensor"]), text)
     for name, component in nlp.pipeline:
         if name in WHOLE_TEXT_COMPONENTS:
             doc = component(doc)
