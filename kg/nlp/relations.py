@@ -301,8 +301,8 @@ class RelationFinder:
             ents = entities_between(doc_ents, sentence.start_char, sentence.end_char)
             for mention in self._granted_set_members(doc, sentence, ents, granted_set):
                 found.setdefault((mention.subject.start, mention.predicate, mention.object.start), mention)
-            if not ents and len(_tokens_in(sentence, _anaphor_openers(doc))) < 2:
-                continue  # nothing named and at most one stand-in: no two ends for a relation
+            if not ents and not _tokens_in(sentence, _anaphor_openers(doc)):
+                continue  # nothing named and nothing to stand in for a name
             referred = self._anaphors(doc, sentence, ents, last_named)
             elided = self._elided_subjects(doc, sentence, ents, referred)
             referred.update(elided)
