@@ -91,6 +91,10 @@ SHAPES = [
         "FDA has granted Fast Track designation to MLT-204.",
         "halden-biotherapeutics", "develops", "mlt-204", id="announced-decision-on-a-weekday",
     ),
+    pytest.param(
+        "Halden Biotherapeutics said on Thursday that it will begin a Phase II trial of its autologous CAR T-cell therapy MLT-204 in adults.",
+        "halden-biotherapeutics", "develops", "mlt-204", id="its-product",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
