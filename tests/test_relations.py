@@ -577,3 +577,10 @@ def test_a_verb_after_a_reported_party_is_that_partys_own(nlp):
     extraction = extract_text(nlp, "Halden Biotherapeutics on Monday said Orinthe Genetics acquired exclusive rights to develop its CAR-T therapies.")
     assert not [r for r in extraction.relations if r.predicate == "acquires"], [(r.subject, r.predicate, r.object, r.rule) for r in extraction.relations]
     assert not [d for d in extraction.deals if d.kind == "Acquisition"]
+
+
+def test_a_serotype_named_in_a_therapy_is_the_technology_without_its_hyphen(nlp):
+    extraction = extract_text(nlp, "MLT-204, an AAV2-based gene therapy, entered the clinic.")
+    used = [r for r in extraction.relations if r.predicate == "usesTechnology" and r.object == iri("aav-vector")]
+    assert used and all(r.evidence.text.find("AAV2") >= 0 for r in used)
+    assert "AAV2-" not in {m.text for e in extraction.entities for m in e.mentions}

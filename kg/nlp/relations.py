@@ -676,6 +676,8 @@ class RelationFinder:
                 continue
             for length in (2, 1):
                 part = doc[ent.start : ent.start + length]
+                if part[-1].is_punct:
+                    continue  # 'AAV2-based': the name is 'AAV2', not 'AAV2-'
                 concept = self.vocabulary.lookup(part.text)
                 if concept is not None and concept.type == "Technology" and len(part) < len(ent):
                     technology = Span(doc, part.start, part.end, label="Technology", span_id=concept.iri)
