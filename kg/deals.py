@@ -40,7 +40,7 @@ TOPIC = re.compile(
 )
 PER_SHARE = re.compile(r"\bper (?:share|ordinary share|common share|ADS|American depositary share)\b|\ba share\b", re.I)
 TERM_CUES = (
-    ("upfront", re.compile(r"\bup-?\s?front\b|\binitial payment\b", re.I)),
+    ("upfront", re.compile(r"\bup-?\s?front\b|\binitial payment\b|\b(?:payable|paid|due) (?:at|on) (?:the )?closing\b", re.I)),
     # "equity value" is what a buyer pays for all the shares (a total), not an equity investment
     ("equity", re.compile(r"\bequity\b(?!\s+value)|\bstake\b", re.I)),
     # "up to" alone is a deal's potential total ("agreed to spend up to $1.2 billion to acquire"); with milestone
@@ -48,6 +48,8 @@ TERM_CUES = (
     ("milestones", re.compile(r"\bmilestones?\b|\beligible\b[^.;]{0,30}\bup to\b|\b(?:development|regulatory|commercial|sales)[- ](?:based )?payments?\b", re.I)),
     ("total", re.compile(r"\btotal\b|\baggregate\b|\bworth\b|\bvalued at\b|\bup to\b", re.I)),
 )
+CONTINGENT = re.compile(r"\bCVRs?\b|\bcontingent value rights?\b", re.I)
+"""Words before an amount that make it what a contingent value right may pay: neither paid at closing nor the total."""
 NOT_A_TERM = re.compile(r"\s*(?:of\s+|in\s+)?(?:net cash|cash on hand|cash and (?:cash )?equivalents|in revenue|revenue|of revenue|in sales|sales)\b", re.I)
 """Words right after an amount that make it something the target has or earns, not something the deal pays."""
 STATUS_CUES = (
@@ -358,7 +360,7 @@ def _term_name(sentence: str, figure: Figure) -> tuple[str | None, bool]:
     if figure.value < DEAL_VALUE_FLOOR and PER_SHARE.search(sentence):
         return "per_share", True
     before, after = _amount_context(sentence, figure)
-    if NOT_A_TERM.match(after):
+    if NOT_A_TERM.match(after) or CONTINGENT.search(before):
         return None, True
     for window in (after, before):
         for name, cue in TERM_CUES:
@@ -400,7 +402,18 @@ def _amount_context(sentence: str, figure: Figure) -> tuple[str, str]:
     match = _amount_match(sentence, figure)
     if match is None:
         return "", ""
-    return sentence[max(0, match.start() - 40) : match.start()], sentence[match.end() : match.end() + 25]
+    start, end = match.start(), match.end()
+    restated = RESTATED.search(sentence, max(0, start - 50), start)
+    if restated is not None and ")" in sentence[end:]:
+        # '$22.50 per share (or an aggregate of approximately $880 million) payable at closing': the amount a
+        # parenthesis restates says what the words around the parenthesis say
+        start, end = restated.start(), sentence.index(")", end) + 1
+        return sentence[max(0, start - 60) : start], re.split(r"[,;]", sentence[end : end + 25], maxsplit=1)[0]
+    return sentence[max(0, start - 40) : start], sentence[end : end + 25]
+
+
+RESTATED = re.compile(r"\((?:or|i\.e\.,?|that is,?)?\s*(?:an? )?(?:aggregate|total)?\s*(?:of\s+)?(?:approximately|about|around|roughly)?\s*$", re.I)
+"""The opening of a parenthesis that restates an amount right before it in other terms: '(or an aggregate of approximately'."""
 
 
 def _in_a_party_clause(sentence: Span, figure: Figure, party_mentions: Sequence[Span]) -> bool:

@@ -317,3 +317,23 @@ def test_an_up_to_total_with_contingent_payments_makes_the_first_total_the_amoun
     (deal,) = _deals(nlp, text, "Acquisition")
     terms = deal.to_json()["terms"]
     assert terms["total"]["value"] == pytest.approx(1.5e9) and terms["upfront"]["value"] == pytest.approx(1.0e9)
+
+
+TAKEOVER_WITH_CVR = (
+    "Halden Bio Inc. and Orinthe Genetics Inc. today announced a definitive agreement for Halden Bio to acquire Orinthe Genetics "
+    "for $22.50 per share in cash (or an aggregate of approximately $880 million) payable at closing plus one non-tradable "
+    "contingent value right (\"CVR\") worth up to $4.00 per share in cash (or an aggregate of approximately $160 million), "
+    "for a total consideration of up to $26.50 per share in cash (or an aggregate of approximately $1.040 billion)."
+)
+
+
+def test_a_takeover_agreed_by_both_is_one_acquisition_and_no_partnership(nlp):
+    extraction = extract_text(nlp, TAKEOVER_WITH_CVR)
+    assert [d.kind for d in extraction.deals] == ["Acquisition"]
+    assert not [r for r in extraction.relations if r.predicate == "collaboratesWith"]
+
+
+def test_an_amount_restated_in_parentheses_takes_the_words_around_them_and_a_cvr_is_no_term(nlp):
+    (deal,) = _deals(nlp, TAKEOVER_WITH_CVR, "Acquisition")
+    terms = {t.name: t.value for t in deal.terms}
+    assert terms == {"upfront": pytest.approx(8.8e8), "total": pytest.approx(1.04e9), "per_share": pytest.approx(22.5)}

@@ -885,15 +885,34 @@ SPECIFIC_DEAL_PREDICATES = {"investsIn", "acquires"}
 
 def _without_vaguer_partnerships(candidates: list[RelationMention]) -> list[RelationMention]:
     """A collaboration read only from nearby trigger words says less than an investment or acquisition a rule
-    read between the same two companies ('investors ... also joined the round'), and two investors in one
-    round are not partners: keep the specific reading."""
+    read between the same two companies ('investors ... also joined the round'), two investors in one
+    round are not partners, and two companies of which one acquires the other in the sentence are not
+    partners either: keep the specific reading."""
     specific = {frozenset((m.subject.start, m.object.start)) for m in candidates if m.predicate in SPECIFIC_DEAL_PREDICATES}
+    acquisitions = [m for m in candidates if m.predicate == "acquires"]
     investors = {m.subject.start for m in candidates if m.predicate == "investsIn" and not _loosely_read(m)}
     return [m for m in candidates if not (
         m.predicate == "collaboratesWith" and _loosely_read(m)
         and (frozenset((m.subject.start, m.object.start)) in specific or {m.subject.start, m.object.start} <= investors)
         or m.predicate == "investsIn" and _loosely_read(m) and {m.subject.start, m.object.start} <= investors
+        # 'Lilly and Prevail announced a definitive agreement for Lilly to acquire Prevail': one takeover, no partnership
+        or m.predicate == "collaboratesWith" and any(_same_pair(m, acquisition) for acquisition in acquisitions)
     )]
+
+
+def _same_pair(a: RelationMention, b: RelationMention) -> bool:
+    """Whether two relations join the same two entities, in either order."""
+    return (_same_entity(a.subject, b.subject) and _same_entity(a.object, b.object)
+            or _same_entity(a.subject, b.object) and _same_entity(a.object, b.subject))
+
+
+def _same_entity(a: Span, b: Span) -> bool:
+    """Whether two mentions name one entity: the same id, or, for names the vocabulary does not know, one name
+    the start of the other ('Halden Bio Inc.' and 'Halden Bio')."""
+    if a.ent_id_ or b.ent_id_:
+        return a.ent_id_ == b.ent_id_
+    first, second = sorted((a.text.lower(), b.text.lower()), key=len)
+    return second.startswith(first)
 
 
 def _loosely_read(mention: RelationMention) -> bool:
