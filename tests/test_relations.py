@@ -95,6 +95,15 @@ SHAPES = [
         "Halden Biotherapeutics said on Thursday that it will begin a Phase II trial of its autologous CAR T-cell therapy MLT-204 in adults.",
         "halden-biotherapeutics", "develops", "mlt-204", id="its-product",
     ),
+    pytest.param(
+        "Halden Biotherapeutics and Orinthe Genetics, a biotechnology company developing precision genetic medicines through base "
+        "editing, announced an exclusive four-year research collaboration on Jan. 10.",
+        "halden-biotherapeutics", "collaboratesWith", "orinthe-genetics", id="group-past-a-long-apposition",
+    ),
+    pytest.param(
+        "Talmor Bio has signed a new licence and supply agreement with Quillhaven Pharma’s company, Orinthe Genetics to use its platform.",
+        "talmor-bio", "collaboratesWith", "orinthe-genetics", id="parents-company-named-after-it",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
@@ -584,3 +593,9 @@ def test_a_serotype_named_in_a_therapy_is_the_technology_without_its_hyphen(nlp)
     used = [r for r in extraction.relations if r.predicate == "usesTechnology" and r.object == iri("aav-vector")]
     assert used and all(r.evidence.text.find("AAV2") >= 0 for r in used)
     assert "AAV2-" not in {m.text for e in extraction.entities for m in e.mentions}
+
+
+def test_a_parent_named_before_its_company_is_not_the_party(nlp):
+    text = "Talmor Bio has signed a new licence and supply agreement with Quillhaven Pharma’s company, Orinthe Genetics to use its platform."
+    found = {(r.subject, r.object) for r in extract_text(nlp, text).relations if r.predicate == "collaboratesWith"}
+    assert not {pair for pair in found if iri("quillhaven-pharma") in pair}, found

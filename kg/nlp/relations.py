@@ -976,6 +976,8 @@ PARENT_APPOSITION = re.compile(
     r"\s*,\s*(?:which is\s+|itself\s+)?(?:wholly[- ]|majority[- ])?(?:owned by|a (?:unit|subsidiary|division|part|arm|member) of|part of"
     r"|(?:the|a) [\w-]+ (?:unit|arm|subsidiary|division) of)\s+(?:[^\s<>,]+\s+){0,6}?$", re.I)
 """The words between a company and its parent written in apposition: 'Janssen Biotech, owned by US drug developer'."""
+CHILD_AFTER_PARENT = re.compile(r"\s*(?:'s|’s)?\s+(?:[\w-]+\s+){0,2}?(?:company|unit|subsidiary|division|arm|affiliate)\s*,?\s*", re.I)
+"""The words between a parent and the company of its that a sentence is about: '’s company, ', ' subsidiary '."""
 
 
 def parents_in_apposition(doc: Doc, ents: list[Span]) -> dict[int, Span]:
@@ -988,14 +990,18 @@ def parents_in_apposition(doc: Doc, ents: list[Span]) -> dict[int, Span]:
         between = text_of(doc)[child.end_char : parent.start_char]
         if closed and PARENT_APPOSITION.fullmatch(between) or (child[-1].lower_ in ("company", "companies") and between == " of "):
             parents[parent.start] = child  # ... or 'Janssen Pharmaceutical Companies of Johnson & Johnson'
+        elif CHILD_AFTER_PARENT.fullmatch(between):
+            parents[child.start] = parent  # 'Bristol-Myers Squibb’s company, Juno Therapeutics': the first is the parent
     return parents
 
 
 def _to_described_children(parents: dict[int, Span], candidates: list[RelationMention]) -> list[RelationMention]:
-    """Relations of a parent named in apposition, except with the company it describes, belong to that company."""
+    """Relations of a parent named in apposition belong to the company it describes; none joins the two."""
     moved = []
     for mention in candidates:
         subject, obj = mention.subject, mention.object
+        if parents.get(subject.start, subject).start == obj.start or parents.get(obj.start, obj).start == subject.start:
+            continue  # 'Bristol-Myers Squibb’s company, Juno Therapeutics' states no deal between the two
         if subject.start in parents and parents[subject.start].start != obj.start:
             subject = parents[subject.start]
         if obj.start in parents and parents[obj.start].start != subject.start:
