@@ -195,6 +195,10 @@ def test_real_shapes(nlp, sentence, measure, value, unit, year):
         pytest.param("The market accounted for a 22% increase in manufacturing capacity.", "Share", id="increase"),
         pytest.param("Tumours had to express the protein in at least 10 percent of cells.", "Share", id="percent-of-cells"),
         pytest.param("CMT1A accounts for about 40% of all CMT patients.", "Share", id="percent-of-patients"),
+        pytest.param("The contract sum amounts to 565% of the company's most recent yearly sales.", "Share", id="over-a-hundred-percent"),
+        pytest.param("Patients with the disease number 31 million, about 25% of the total population.", "Share", id="percent-of-population"),
+        pytest.param("We will pay 50 percent of the total technology export amount to Halden Bio.", "Share", id="percent-of-a-payment"),
+        pytest.param("Orinthe will have access to a new 7,800 m2 commercial manufacturing centre.", "Count", id="area-of-a-site"),
     ],
 )
 def test_not_a_figure_of_that_measure(nlp, sentence, measure):

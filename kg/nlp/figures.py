@@ -83,6 +83,7 @@ class FigurePatterns:
     counted_nouns: frozenset[str]
     not_after: frozenset[str]
     cues: dict[str, re.Pattern]
+    measure_units: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=8)
@@ -102,6 +103,7 @@ def load_figure_patterns(path: str | Path = FIGURE_PATTERNS) -> FigurePatterns:
             word_numbers=dict(data["word_numbers"]),
             counted_nouns=frozenset(data["counts"]["counted_nouns"]),
             not_after=frozenset(data["counts"]["not_after"]),
+            measure_units=frozenset(data["counts"].get("measure_units", [])),
             cues={name: re.compile(pattern, re.I) for name, pattern in data["cues"].items()},
         )
     except (OSError, tomllib.TOMLDecodeError, KeyError, re.error) as error:
@@ -232,7 +234,7 @@ class FigureParser:
             growth = cues["cagr"].search(text) or _period(tail[:30])
             if growth and not cues["share"].search(text_of(doc)[span.end_char : span.end_char + 40]):
                 return FigureMention("CAGR", value, "percent", None, period, bool(period) and forecast, span, sentence, "figure.CAGR", measures, measures_start)
-            if cues["share"].search(text) or cues["share_after"].match(tail):
+            if value <= 100 and (cues["share"].search(text) or cues["share_after"].match(tail)):  # '565% of its sales' is no share
                 return FigureMention("Share", value, "percent", year, None, forecast, span, sentence, "figure.Share", measures, measures_start)
             return None
         return FigureMention("Count", value, "count", year, None, forecast, span, sentence, "figure.Count", measures, measures_start)
@@ -290,7 +292,8 @@ class FigureParser:
         token = doc[i]
         previous = doc[i - 1] if i > 0 else None
         following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
-        if _is_year(token) or "." in token.text or following in MONTH_WORDS or following in self.patterns.scales:
+        if _is_year(token) or "." in token.text or following in MONTH_WORDS or following in self.patterns.scales \
+                or following in self.patterns.measure_units:
             return False
         if previous is not None and (previous.lower_ in self.patterns.not_after or previous.lower_ in MONTH_WORDS
                                      or previous.like_num or previous.text in ("+", "#", "-", "/")):
