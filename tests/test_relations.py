@@ -104,6 +104,11 @@ SHAPES = [
         "Talmor Bio has signed a new licence and supply agreement with Quillhaven Pharma’s company, Orinthe Genetics to use its platform.",
         "talmor-bio", "collaboratesWith", "orinthe-genetics", id="parents-company-named-after-it",
     ),
+    pytest.param(
+        "MLT-204, developed by Halden Biotherapeutics and Orinthe Genetics, represents the first-ever approval of a gene-editing "
+        "medicine in Japan.",
+        "mlt-204", "approvedIn", "japan", id="window-past-a-passive-apposition",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",

@@ -690,18 +690,20 @@ class RelationFinder:
         member_group.update((id(ent), -1 - i) for i, ent in enumerate(ents) if id(ent) not in member_group)  # places of a described list
         inside, lowers, stops = parenthesised(doc), lower_words(doc), self._clause_stops(doc)
         for i, a in enumerate(ents):
+            after_apposition = _apposition_after(doc, a, sentence.end)
             for j in range(i + 1, len(ents)):
                 b = ents[j]
-                if b.start - a.end > WINDOW_TOKENS:
+                apposed = after_apposition if b.start >= after_apposition else a.end
+                if b.start - apposed > WINDOW_TOKENS:
                     break
                 if member_group[id(a)] == member_group[id(b)]:
                     continue
                 stop = bisect_left(stops, a.end)
                 if stop < len(stops) and stops[stop] < b.start and any(k not in inside for k in stops[stop:bisect_left(stops, b.start)]):
                     continue
-                between = [k for k in range(a.end, b.start) if k not in inside]
+                between = [k for k in range(apposed, b.start) if k not in inside]
                 blockers = {self.type_of(e.label_) for e in ents[i + 1 : j]
-                            if member_group[id(e)] not in (member_group[id(a)], member_group[id(b)])}
+                            if member_group[id(e)] not in (member_group[id(a)], member_group[id(b)]) and e.start >= apposed}
                 words = {lowers[k] for k in between}
                 if b.end < sentence.end and words.isdisjoint(self.cues.report_verbs):  # 'Legend said Novartis acquired'
                     words.add(lowers[b.end])
@@ -797,6 +799,25 @@ def _table_rows(doc: Doc) -> frozenset[int]:
         elif open_table:
             rows.append(sentence.start)
     return frozenset(rows)
+
+
+APPOSITION_TOKENS = 14
+"""The longest passive clause in apposition after a name ('Casgevy, developed by CRISPR Therapeutics and Vertex
+Pharmaceuticals,') that the window reading looks past."""
+
+
+def _apposition_after(doc: Doc, name: Span, limit: int) -> int:
+    """Where the words after `name` that bear on it start: past a passive clause in apposition ('Casgevy, developed
+    by Vertex, represents ...': what Vertex did is no part of what Casgevy does), else right after the name."""
+    start = name.end
+    if start + 2 >= limit or doc[start].text != "," or not (doc[start + 1].lower_.endswith("ed") and doc[start + 2].lower_ == "by"):
+        return start
+    for k in range(start + 1, min(limit, start + APPOSITION_TOKENS)):
+        if doc[k].text in (";", ".", "(", ")"):
+            return start
+        if doc[k].text == ",":
+            return k + 1
+    return start
 
 
 def _is_prose(sentence: Span, text: str) -> bool:
