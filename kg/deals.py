@@ -92,7 +92,8 @@ def deals_from(
     for figure in figures:
         if figure.measure == "DealValue":
             values.setdefault(figure.evidence.start, []).append(figure)
-    after = _sentences_after(grouped, sentences)
+    after = _sentences_after(grouped, sentences, patterns.terms_reach)
+    roles_after = _sentences_after(grouped, sentences, patterns.roles_reach)
     deals = []
     for key, stated in grouped.items():
         broad = schema.deal_kinds[key[0]]
@@ -112,7 +113,7 @@ def deals_from(
             sentences_of_deal = tuple(dict.fromkeys((*announced, *sentences_of_deal)))
         else:
             iris = (first.subject, first.object)
-            roles = _roles_read(kind, iris, sentences_of_deal + following, mentions) or dict(zip(iris, broad.roles))
+            roles = _roles_read(kind, iris, sentences_of_deal + roles_after.get(key, ()), mentions) or dict(zip(iris, broad.roles))
         parties = tuple(DealParty(iri, labels.get(iri, iri), roles[iri]) for iri in iris)
         deals.append(Deal(
             kind=kind,
@@ -160,6 +161,8 @@ class DealPatterns:
     round_name: re.Pattern
     round_sentence: re.Pattern
     round_reach: int
+    roles_reach: int = 0
+    """Sentences after a deal's own that may still give its parties' roles ('Under the contract, X has exclusive rights')."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -186,6 +189,7 @@ def deal_patterns(path: Path = DEALS_PATTERNS) -> DealPatterns:
     return DealPatterns(
         roles, cues, int(terms["terms_reach"]), re.compile(terms["terms_sentence"], re.I),
         re.compile(rounds["round_name"], re.I), re.compile(rounds["round_sentence"], re.I), int(rounds["round_reach"]),
+        int(terms.get("roles_reach", terms["terms_reach"])),
     )
 
 
@@ -265,11 +269,10 @@ def identifying_parties(deal: Deal) -> tuple[str, ...]:
 WITH_BEFORE = re.compile(r"\b(?:with|and)\s+(?:the\s+)?$", re.I)
 
 
-def _sentences_after(grouped: dict[tuple, list[Relation]], sentences: Sequence[Span]) -> dict[tuple, tuple[Span, ...]]:
-    """The few sentences after a deal's own that state no deal, each given to the latest deal stated before
-    it: they may state its terms or its parties' roles without naming the deal ("Under the terms of the
-    agreement, ...", "Catalent will manufacture ...")."""
-    reach = deal_patterns().terms_reach
+def _sentences_after(grouped: dict[tuple, list[Relation]], sentences: Sequence[Span], reach: int) -> dict[tuple, tuple[Span, ...]]:
+    """The `reach` sentences after a deal's own that state no deal (blank lines not counted), each given to the
+    latest deal stated before it: they may state its terms or its parties' roles without naming the deal ("Under
+    the terms of the agreement, ...", "Catalent will manufacture ...")."""
     stating: dict[int, tuple] = {}
     for key, stated in grouped.items():
         for relation in stated:
@@ -277,7 +280,7 @@ def _sentences_after(grouped: dict[tuple, list[Relation]], sentences: Sequence[S
     found: dict[tuple, list[Span]] = {}
     current, distance = None, 0
     for sentence in sentences:
-        if not sentence.text:
+        if not sentence.text.strip():
             continue
         if sentence.start in stating:
             current, distance = stating[sentence.start], 0
@@ -369,7 +372,16 @@ def _term_name(sentence: str, figure: Figure) -> tuple[str | None, bool]:
     return "total", False
 
 
-AMOUNT = re.compile(r"(?:US\$|\$|€|£|¥|\b[A-Z]{3}\s?)\s?(\d[\d,.]*)\s*(billion|million|bn|mn|m|b)?\b", re.I)
+@functools.lru_cache(maxsize=1)
+def _amount_pattern() -> re.Pattern:
+    """An amount as a deal sentence writes it: a currency symbol or code before the number ('US$591.6 million'), or a
+    currency word after it ('667.7 billion won'), the words of ontology/patterns/figures.toml."""
+    from kg.nlp.figures import load_figure_patterns
+
+    words = sorted((w for w in load_figure_patterns().currencies if w.isalpha()), key=len, reverse=True)
+    after = "|".join(map(re.escape, words))
+    return re.compile(r"(?:(?:US\$|\$|€|£|¥|₩|\b(?-i:[A-Z]{3})\s?)\s?(?P<number>\d[\d,.]*)\s*(?P<scale>billion|million|bn|mn|m|b)?\b"
+                      rf"|\b(?P<number_before>\d[\d,.]*)\s*(?P<scale_before>billion|million|bn|mn)?\s+(?:{after})\b)", re.I)
 
 
 def _potential_total(sentence: str, figure: Figure, stated: DealTerm) -> bool:
@@ -385,16 +397,17 @@ def _amount_match(sentence: str, figure: Figure) -> re.Match | None:
     """Where the figure's amount is written in its sentence (the amount of that value, else the first with its leading
     digits), None when it is not found."""
     leading = f"{figure.value:,.0f}".split(",")[0][:2] if figure.value >= 1 else ""
-    candidates = [m for m in AMOUNT.finditer(sentence) if leading and m.group(1).replace(",", "").startswith(leading)]
-    for match in candidates:
+    found = [(m, m.group("number") or m.group("number_before"), m.group("scale") or m.group("scale_before")) for m in _amount_pattern().finditer(sentence)]
+    candidates = [(m, number, scale) for m, number, scale in found if leading and number.replace(",", "").startswith(leading)]
+    for match, written, scale_word in candidates:
         try:
-            number = float(match.group(1).replace(",", "").rstrip("."))
+            number = float(written.replace(",", "").rstrip("."))
         except ValueError:
             continue
-        scale = SCALES.get((match.group(2) or "").lower(), 1)
+        scale = SCALES.get((scale_word or "").lower(), 1)
         if abs(number * scale - figure.value) <= 0.01 * figure.value:
             return match
-    return candidates[0] if candidates else None
+    return candidates[0][0] if candidates else None
 
 
 def _amount_context(sentence: str, figure: Figure) -> tuple[str, str]:
@@ -408,8 +421,21 @@ def _amount_context(sentence: str, figure: Figure) -> tuple[str, str]:
         # '$22.50 per share (or an aggregate of approximately $880 million) payable at closing': the amount a
         # parenthesis restates says what the words around the parenthesis say
         start, end = restated.start(), sentence.index(")", end) + 1
-        return sentence[max(0, start - 60) : start], re.split(r"[,;]", sentence[end : end + 25], maxsplit=1)[0]
-    return sentence[max(0, start - 40) : start], sentence[end : end + 25]
+        return sentence[max(0, start - 60) : start], _up_to_a_comma(sentence[end : end + 25])
+    restatement = PARENTHESIS_AFTER.match(sentence, end)
+    if restatement is not None:
+        end = restatement.end()  # '637.7 million won (US$565 million) in milestone payments': read past the restatement
+    return sentence[max(0, start - 40) : start], _up_to_a_comma(sentence[end : end + 25])
+
+
+def _up_to_a_comma(words: str) -> str:
+    """The words after an amount that are its own: up to a comma or semicolon ('667.7 billion won, including an
+    upfront payment of ...': the upfront is another amount's)."""
+    return re.split(r"[,;]", words, maxsplit=1)[0]
+
+
+PARENTHESIS_AFTER = re.compile(r"\s*\([^()]{0,60}\)")
+"""A parenthesis right after an amount, which restates it ('(US$565 million)')."""
 
 
 RESTATED = re.compile(r"\((?:or|i\.e\.,?|that is,?)?\s*(?:an? )?(?:aggregate|total)?\s*(?:of\s+)?(?:approximately|about|around|roughly)?\s*$", re.I)

@@ -337,3 +337,27 @@ def test_an_amount_restated_in_parentheses_takes_the_words_around_them_and_a_cvr
     (deal,) = _deals(nlp, TAKEOVER_WITH_CVR, "Acquisition")
     terms = {t.name: t.value for t in deal.terms}
     assert terms == {"upfront": pytest.approx(8.8e8), "total": pytest.approx(1.04e9), "per_share": pytest.approx(22.5)}
+
+
+TECHNOLOGY_EXPORT = (
+    "Halden Biosciences announced on Nov. 19 that it has signed a technology export contract with multinational "
+    "pharmaceutical company Quillpharma to launch Orinvex in Japan.\n\n"
+    "The total contract amount is 667.7 billion won (US$591.6 million), including an upfront payment of 30 billion won "
+    "(US$26.65 million) and 637.7 billion won (US$565 million) in milestone payments.\n\n"
+    "The contract sum amounts to a large share of the company's yearly sales.\n\n"
+    "Halden Biosciences is also entitled to royalties on net sales.\n\n"
+    "Under the contract, Quillpharma has exclusive rights to research, develop and commercialize Orinvex in Japan."
+)
+
+
+def test_a_technology_export_contract_is_a_licence_with_terms_in_the_currency_written_first(nlp):
+    (deal,) = _deals(nlp, TECHNOLOGY_EXPORT, "Licensing")
+    terms = {t.name: (t.value, t.currency) for t in deal.terms}
+    assert terms["total"] == (pytest.approx(6.677e11), "KRW")
+    assert terms["upfront"] == (pytest.approx(3e10), "KRW")
+    assert terms["milestones"] == (pytest.approx(6.377e11), "KRW")
+
+
+def test_a_partys_role_is_read_a_few_sentences_after_the_deal(nlp):
+    (deal,) = _deals(nlp, TECHNOLOGY_EXPORT, "Licensing")
+    assert {(p.label, p.role) for p in deal.parties} == {("Halden Biosciences", "licensor"), ("Quillpharma", "licensee")}

@@ -370,3 +370,11 @@ def test_a_table_row_names_a_product_then_its_sponsor(nlp):
     labels = {(e.type, e.label) for e in extraction.entities}
     assert {("Company", "Orinthe Gene Therapeutics"), ("Therapy", "AAV-hQLX"), ("Therapy", "QuillCell")} <= labels, _describe(extraction)
     assert not [label for type_, label in labels if type_ == "Disease" and "DiscoGenica" in label], _describe(extraction)
+
+
+def test_a_one_word_company_found_by_its_description_is_found_again(nlp):
+    extraction = extract_text(nlp, "Halden Bio signed a deal with pharmaceutical company Quillpharma for Japan.\n\n"
+                                   "Under the contract, Quillpharma has exclusive rights to the product. Kestrel is a bird.")
+    (company,) = [e for e in extraction.entities if e.label == "Quillpharma"]
+    assert len(company.mentions) == 2, _describe(extraction)
+    assert "Kestrel" not in {e.label for e in extraction.entities}

@@ -452,17 +452,30 @@ def _repeated_names(doc: Doc, kept: list[Span]) -> list[Span]:
     names of two words or more, or one word of a shape no common word has (camel case, a digit, four capitals).
     Found in the text (one search per name), not token by token."""
     names: dict[str, str] = {}
+    text = text_of(doc)
+    lowered = {}
     for span in kept:
         if span.label_ in REPEATED_LABELS and not span.ent_id_ and len(span) <= 4:
             if len(span) > 1 or re.search(r"[a-z][A-Z]|\d|^[A-Z]{4,}$", span.text):
                 names.setdefault(span.text, span.label_)
+            elif span.text[:1].isupper() and span.text[1:].islower() and len(span.text) > 3 and not span[0].is_sent_start:
+                # a capitalised word the text never writes in lower case ('company Mundipharma'), again where no
+                # sentence starts with it
+                lowered.setdefault(span.text, span.label_)
+    longer = {span.text for span in kept if len(span) > 1}
+    for name, label in lowered.items():
+        short_form = any(other.startswith(name + " ") for other in longer)  # 'Kestrel' of 'Kestrel Vector Sciences'
+        if not short_form and re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", text) is None:
+            names.setdefault(name, label)
     if not names:
         return []
-    found, claimed = [], {i for span in [*kept, *doc.ents] for i in range(span.start, span.end)}
-    text = text_of(doc)
+    # a model's own entity (no vocabulary id) that the finder did not keep claims nothing: it is dropped anyway
+    found, claimed = [], {i for span in [*kept, *(e for e in doc.ents if e.ent_id_)] for i in range(span.start, span.end)}
     for name, label in names.items():
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             span = doc.char_span(match.start(), match.end())
+            if span is not None and name in lowered and span[0].is_sent_start:
+                continue
             if span is not None and claimed.isdisjoint(range(span.start, span.end)):
                 found.append(Span(doc, span.start, span.end, label=label))
                 claimed.update(range(span.start, span.end))
