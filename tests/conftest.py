@@ -92,17 +92,23 @@ def run_kg_script(*args, cwd: str | Path | None = None, timeout: float = CLI_TIM
     )
 
 
-_NEUTRAL: list[Path] = []
+_NEUTRAL: list[str] = []
 
 
 def _neutral_cwd() -> str:
     if not _NEUTRAL:
-        import atexit
-        import tempfile
+        _NEUTRAL.append(_process_temp("kg-cwd-"))
+    return _NEUTRAL[0]
 
-        _NEUTRAL.append(Path(tempfile.mkdtemp(prefix="kg-cwd-")))
-        atexit.register(shutil.rmtree, _NEUTRAL[0], True)
-    return str(_NEUTRAL[0])
+
+def _process_temp(prefix: str) -> str:
+    """A new temporary folder that is removed when the process ends."""
+    import atexit
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def stderr_lines(process: subprocess.CompletedProcess) -> list[str]:
@@ -209,6 +215,25 @@ def built_store(tmp_path_factory, corpus_nlp) -> BuiltStore:
     assert summary.new == len(corpus_articles())
     options = ("--model", MODEL_NAME if model_installed() else "rules", "--min-confidence", "0")
     return BuiltStore(path=path, summary=summary, pipeline=pipeline_description(corpus_nlp), options=options)
+
+
+_REFERENCE: list[Path] = []
+
+
+def seeded_store(path: str | Path) -> Path:
+    """A new store at `path` that already holds the ontology and vocabulary layers, as every first build
+    writes them (half a second to a second each time): a copy of one such store made once per process, for
+    tests whose subject is not that first write. A build into it is not a first build (its summary gives
+    what it added, not the store's total). Returns `path`."""
+    if not _REFERENCE:
+        from kg.build import load_reference_layers
+
+        template = Path(_process_temp("kg-reference-")) / "store"
+        with opened(template, create=True) as store:
+            load_reference_layers(store)
+        _REFERENCE.append(template)
+    shutil.copytree(_REFERENCE[0], path)
+    return Path(path)
 
 
 @pytest.fixture

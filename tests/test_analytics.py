@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from rdflib import Dataset, Graph
 
-from conftest import opened, run_kg, stderr_lines
+from conftest import opened, run_kg, seeded_store, stderr_lines
 from kg.analytics import HUB_CLASSES, centrality, find_communities, hub_class, pagerank, rank_entities, shortest_chain, undirected
 from kg.build import build
 from kg.errors import UserError
@@ -85,8 +85,8 @@ def build_articles(folder, articles: dict[str, str], nlp):
     sources.mkdir()
     for name, text in articles.items():
         (sources / name).write_text(text, encoding="utf-8")
-    path = folder / "store"
-    with opened(path, create=True) as store:
+    path = seeded_store(folder / "store")
+    with opened(path) as store:
         summary = build([sources], store, nlp)
     assert not summary.problems and summary.new == len(articles), summary
     return path

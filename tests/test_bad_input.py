@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_kg
+from conftest import run_kg, seeded_store
 
 
 def kg(*args: str, cwd: Path):
@@ -17,7 +17,7 @@ def kg(*args: str, cwd: Path):
 def store_with_one_article(tmp_path) -> Path:
     good = tmp_path / "good.md"
     good.write_text("Biogen and Ginkgo Bioworks formed a collaboration in May 2021.\n", encoding="utf-8")
-    done = kg("build", str(good), "--store", str(tmp_path / "store"), "--model", "rules", cwd=tmp_path)
+    done = kg("build", str(good), "--store", str(seeded_store(tmp_path / "store")), "--model", "rules", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return tmp_path / "store"
 

@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from rdflib import Literal
 
-from conftest import CORPUS, corpus_articles, opened, resolve_stored_path
+from conftest import CORPUS, corpus_articles, opened, resolve_stored_path, seeded_store
 from kg.build import build, extractor_fingerprint, load_reference_layers
 from kg.model import PREDICATES
 from kg.namespaces import CGTID, ONTOLOGY_GRAPH, VOCABULARY_GRAPH, document_iri
@@ -180,7 +180,7 @@ def test_changed_file_replaces_its_old_version(tmp_path, rules_nlp):
     first = _write(articles / "deal.txt", "Novartis acquired AveXis in 2018.\n")
     _write(articles / "other.txt", "Pfizer entered into a license agreement with Helixmith.\n")
     store_path = tmp_path / "store"
-    with opened(store_path, create=True) as store:
+    with opened(seeded_store(store_path)) as store:
         build([articles], store, rules_nlp)
         (old,) = [d for d in stored_documents(store) if d.path.endswith("deal.txt")]
         assert _ask(store, "ASK { cgtid:novartis cgt:acquires cgtid:avexis }")
@@ -204,7 +204,7 @@ def test_identical_files_are_one_document_and_rebuild_as_unchanged(tmp_path, rul
     articles = tmp_path / "articles"
     _write(articles / "a.txt", "Novartis acquired AveXis in 2018.\n")
     _write(articles / "copy of a.txt", "Novartis acquired AveXis in 2018.\n")
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         first = build([articles], store, rules_nlp)
         before = store.count()
         second = build([articles], store, rules_nlp)
@@ -224,7 +224,7 @@ def test_the_same_article_as_text_and_as_html_is_one_document_in_one_build_and_a
     together = tmp_path / "together"
     _write(together / "a.txt", text)
     _write(together / "a.html", page)
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         first = build([together], store, rules_nlp)
         assert (first.new, first.duplicates) == (1, 1) and len(stored_documents(store)) == 1
         later = tmp_path / "later"
@@ -271,7 +271,7 @@ def test_bad_files_are_reported_by_name_and_good_ones_still_go_in(tmp_path, rule
     _write(articles / "good.txt", "Novartis acquired AveXis in 2018.\n")
     _write(articles / "good2.md", "# News\n\nPfizer entered into a license agreement with Helixmith.\n")
     bad = _bad_files(articles)
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         summary = build([articles], store, rules_nlp)
         stored = sorted(Path(d.path).name for d in stored_documents(store))
     assert stored == ["good.txt", "good2.md"]
@@ -284,7 +284,7 @@ def test_bad_files_are_reported_by_name_and_good_ones_still_go_in(tmp_path, rule
 def test_bad_files_do_not_remove_what_is_stored(tmp_path, rules_nlp):
     articles = tmp_path / "articles"
     _write(articles / "good.txt", "Novartis acquired AveXis in 2018.\n")
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         build([articles], store, rules_nlp)
         assert _ask(store, "ASK { cgtid:novartis cgt:acquires cgtid:avexis }")
         before = store.count()
@@ -335,7 +335,7 @@ def test_utf8_bom_is_not_part_of_the_text(tmp_path):
 def test_path_with_spaces_and_unicode(tmp_path, rules_nlp):
     folder = tmp_path / "market reports — 2024" / "Ünïcødé folder"
     article = _write(folder / "Gène thérapie 日本 report.md", "# Café news\n\nNovartis acquired AveXis in 2018.\n")
-    with opened(tmp_path / "store with spaces", create=True) as store:
+    with opened(seeded_store(tmp_path / "store with spaces")) as store:
         summary = build([tmp_path / "market reports — 2024"], store, rules_nlp)
         (document,) = stored_documents(store)
         path_literal = document.path.replace("\\", "\\\\").replace('"', '\\"')
@@ -355,7 +355,7 @@ def test_hidden_files_and_gold_files_are_not_articles(tmp_path, rules_nlp):
     _write(articles / "a.gold.json", '{"document": "a.txt"}\n')
     _write(articles / ".hidden" / "b.txt", "Pfizer acquired Amgen.\n")
     _write(articles / ".c.md", "Biogen acquired Helixmith.\n")
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         summary = build([articles], store, rules_nlp)
         names = [Path(d.path).name for d in stored_documents(store)]
     assert names == ["a.txt"]
@@ -365,7 +365,7 @@ def test_hidden_files_and_gold_files_are_not_articles(tmp_path, rules_nlp):
 def test_a_changed_extractor_reads_stored_documents_again(tmp_path, rules_nlp):
     articles = tmp_path / "articles"
     _write(articles / "a.txt", "Novartis acquired AveXis in 2018.\n")
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         first = build([articles], store, rules_nlp, min_confidence=0.4)
         again = build([articles], store, rules_nlp, min_confidence=0.4)
         other = build([articles], store, rules_nlp, min_confidence=0.0)
@@ -390,7 +390,7 @@ def test_the_extractor_fingerprint_follows_the_vocabulary(tmp_path):
 def test_an_unchanged_rebuild_never_imports_spacy(tmp_path, rules_nlp):
     articles = tmp_path / "articles"
     _write(articles / "a.txt", "Novartis acquired AveXis in 2018.\n")
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         build([articles], store, rules_nlp)
     script = (
         "import sys; from pathlib import Path; from kg.build import build; from kg.store import open_store\n"

@@ -14,7 +14,7 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.query import Result
 
-from conftest import CORPUS, corpus_articles, kg_env, run_kg, run_kg_script, stderr_lines
+from conftest import CORPUS, corpus_articles, kg_env, run_kg, run_kg_script, seeded_store, stderr_lines
 from kg.model import MEASURES, PREDICATES, TOP_LEVEL_TYPES
 from kg.namespaces import DOC
 from kg.ontology import load_vocabulary
@@ -384,7 +384,7 @@ def test_build_reports_bad_files_and_keeps_good_ones(tmp_path):
     (articles / "latin1.txt").write_bytes(b"Caf\xe9 news\n")
     (articles / "binary.md").write_bytes(b"\x00\x01\x02\x03PK\x03\x04")
     (articles / "empty.txt").write_bytes(b"")
-    store = tmp_path / "store"
+    store = seeded_store(tmp_path / "store")
     process = run_kg("build", articles, "--store", store, "--model", "rules")
     assert process.returncode == 1
     assert "Traceback" not in process.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, ROOT, corpus_articles, run_kg
+from conftest import CORPUS, ROOT, corpus_articles, run_kg, seeded_store
 
 ARTICLES = len(corpus_articles())
 TOP_LEVEL = {"Company", "Agency", "Regulation", "Region", "Country", "Therapy", "Technology", "Disease", "EndUser", "DeliveryMethod", "Person"}
@@ -35,7 +35,7 @@ def test_second_build_changes_nothing(built_store, store_copy):
 def test_changed_file_replaces_its_old_version(tmp_path):
     article = tmp_path / "news.txt"
     article.write_text("Novartis acquired AveXis in 2018.\n", encoding="utf-8")
-    store = str(tmp_path / "store")
+    store = str(seeded_store(tmp_path / "store"))
     assert kg("build", str(article), "--store", store, "--model", "rules").returncode == 0
     article.write_text("Pfizer acquired Amgen in 2030.\n", encoding="utf-8")
     rebuilt = kg("build", str(article), "--store", store, "--model", "rules")
@@ -58,7 +58,7 @@ def test_changed_file_replaces_its_old_version(tmp_path):
 def test_bad_file_is_named_and_others_still_go_in(tmp_path, name, content, message):
     (tmp_path / "good.txt").write_text("Biogen and Ginkgo Bioworks formed a collaboration.", encoding="utf-8")
     (tmp_path / name).write_bytes(content)
-    store = str(tmp_path / "store")
+    store = str(seeded_store(tmp_path / "store"))
     result = kg("build", str(tmp_path), "--store", store, "--model", "rules")
     assert result.returncode == 1
     assert name in result.stderr and message in result.stderr

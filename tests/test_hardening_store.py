@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import CORPUS, kg_env, kg_executable, opened, run_kg, run_kg_script, stderr_lines
+from conftest import CORPUS, kg_env, kg_executable, opened, run_kg, run_kg_script, seeded_store, stderr_lines
 from kg.build import build, remove_documents
 from kg.errors import UserError
 from kg.namespaces import mint_entity
@@ -41,7 +41,7 @@ def _subjects(store, predicate: str) -> set[str]:
 def test_the_same_folder_built_from_two_directories_is_one_set_of_documents(tmp_path, rules_nlp):
     folder = tmp_path / "articles"
     _write(folder / "a.txt", ARTICLE)
-    store_path = tmp_path / "store"
+    store_path = seeded_store(tmp_path / "store")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     first = run_kg("build", folder, "--store", store_path, "--model", "rules", cwd=tmp_path)
@@ -61,7 +61,7 @@ def test_a_moved_folder_keeps_its_documents_and_an_edit_replaces_the_old_version
     old = tmp_path / "old"
     _write(old / "a.txt", ARTICLE)
     _write(old / "b.txt", OTHER)
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         build([old], store, rules_nlp)
         new = tmp_path / "new"
         shutil.move(old, new)
@@ -80,7 +80,7 @@ def test_deleted_articles_are_pruned_and_reported_before(tmp_path, rules_nlp):
     folder = tmp_path / "articles"
     _write(folder / "a.txt", ARTICLE)
     gone = _write(folder / "b.txt", OTHER)
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         build([folder], store, rules_nlp)
         gone.unlink()
         kept = build([folder], store, rules_nlp)
@@ -98,8 +98,8 @@ def test_kg_remove_by_path_and_by_sha(tmp_path, rules_nlp):
     folder = tmp_path / "articles"
     a = _write(folder / "a.txt", ARTICLE)
     _write(folder / "b.txt", OTHER)
-    store_path = tmp_path / "store"
-    with opened(store_path, create=True) as store:
+    store_path = seeded_store(tmp_path / "store")
+    with opened(store_path) as store:
         build([folder], store, rules_nlp)
         with pytest.raises(UserError, match="nothing was removed"):
             remove_documents(store, [str(tmp_path / "no-such.txt")])
@@ -162,8 +162,8 @@ def test_deeply_nested_html_keeps_its_text(tmp_path, depth):
 def _damaged_store(tmp_path: Path, rules_nlp, damage) -> Path:
     folder = tmp_path / "articles"
     _write(folder / "a.txt", ARTICLE)
-    store_path = tmp_path / "store"
-    with opened(store_path, create=True) as store:
+    store_path = seeded_store(tmp_path / "store")
+    with opened(store_path) as store:
         build([folder], store, rules_nlp)
     damage(store_path)
     return store_path
@@ -231,8 +231,8 @@ def test_a_full_disk_gives_one_line_and_keeps_what_was_stored(tmp_path, small_di
 def test_readers_never_wait_for_a_writer_or_each_other(tmp_path, rules_nlp):
     folder = tmp_path / "articles"
     _write(folder / "a.txt", ARTICLE)
-    store_path = tmp_path / "store"
-    with opened(store_path, create=True) as store:
+    store_path = seeded_store(tmp_path / "store")
+    with opened(store_path) as store:
         build([folder], store, rules_nlp)
         readers = [subprocess.Popen([kg_executable(), "stats", "--store", str(store_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=kg_env()) for _ in range(2)]
         results = [reader.communicate(timeout=120) for reader in readers]
@@ -245,7 +245,7 @@ def test_build_workers_die_with_a_killed_build(tmp_path):
     for number in range(40):
         _write(folder / f"a{number:02d}.txt", ARTICLE.replace("2018", str(1980 + number)) * 20)
     process = subprocess.Popen(
-        [kg_executable(), "build", str(folder), "--store", str(tmp_path / "store"), "--model", "rules", "--jobs", "2"],
+        [kg_executable(), "build", str(folder), "--store", str(seeded_store(tmp_path / "store")), "--model", "rules", "--jobs", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=kg_env(),
     )
     parent = psutil.Process(process.pid)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import opened, run_kg, stderr_lines
+from conftest import opened, run_kg, seeded_store, stderr_lines
 from kg.build import build
 from kg.errors import UserError
 from kg.sources import find_sources, read_source
@@ -51,7 +51,7 @@ def test_a_folder_of_pdfs_builds_and_a_skipped_file_is_named(tmp_path, rules_nlp
     (folder / "deal.pdf").write_bytes(pdf_of(["Gilead Sciences acquired Kite Pharma in 2017 for USD 11.9 billion."]))
     (folder / "memo.docx").write_bytes(b"PK\x03\x04 not read")
     (folder / "scan.pdf").write_bytes(pdf_of([]))
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         summary = build([folder], store, rules_nlp)
         documents = stored_documents(store)
         acquirers = {str(r[0]) for r in store.query("SELECT ?a WHERE { GRAPH ?g { ?g a cgt:Document . ?a cgt:acquires ?t } }")}

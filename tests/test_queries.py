@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import opened
+from conftest import opened, seeded_store
 from kg.queries import canned_queries, result_rows
 
 # For each canned query: a row (as display strings) that must appear in its answer.
@@ -155,7 +155,7 @@ def test_collaborations_list_licences_whatever_roles_their_parties_have(tmp_path
     )
     from kg.build import build
 
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         build([articles], store, "rules")
         canned = next(q for q in canned_queries() if q.name == "collaborations")
         header, rows = result_rows(store.query(canned.sparql))

@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph
 from rdflib.query import Result
 
-from conftest import run_kg
+from conftest import run_kg, seeded_store
 from kg.build import build
 from kg.errors import UserError
 from kg.nlp.pipeline import load_pipeline
@@ -80,7 +80,7 @@ def test_killed_build_keeps_finished_documents_and_rerun_completes(tmp_path):
     assert rerun.returncode == 0, rerun.stderr
     assert f"{len(documents)} unchanged" in rerun.stdout
 
-    fresh = tmp_path / "fresh"
+    fresh = seeded_store(tmp_path / "fresh")
     once = run_kg(*command[1:4], str(fresh), *command[5:])
     assert once.returncode == 0
     killed_store, fresh_store = open_store(str(store), create=False), open_store(str(fresh), create=False)

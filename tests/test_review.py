@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import opened, run_kg, stderr_lines
+from conftest import opened, run_kg, seeded_store, stderr_lines
 from kg.build import build
 from kg.errors import UserError
 from kg.review import decide, review_items
@@ -23,7 +23,7 @@ def store_with_a_contradiction(tmp_path, rules_nlp):
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "vertex.txt").write_text(ARTICLE, encoding="utf-8")
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         build([articles], store, rules_nlp)
         yield store, articles
 
@@ -60,8 +60,8 @@ def test_an_unknown_id_is_one_clear_error(store_with_a_contradiction):
 def test_the_cli_lists_rejects_and_names_a_bad_id(tmp_path, rules_nlp):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "vertex.txt").write_text(ARTICLE, encoding="utf-8")
-    location = str(tmp_path / "store")
-    with opened(location, create=True) as store:
+    location = str(seeded_store(tmp_path / "store"))
+    with opened(location) as store:
         build([tmp_path / "articles"], store, rules_nlp)
         (item,) = [i for i in review_items(store) if i.reason.startswith("headquarters")]
     listed = run_kg("review", "--store", location)
@@ -77,7 +77,7 @@ def test_an_approval_and_a_clearance_of_one_product_in_one_year_are_put_up_toget
     articles.mkdir()
     (articles / "approval.txt").write_text("The FDA approved Casgevy for sickle cell disease in December 2023.\n", encoding="utf-8")
     (articles / "clearance.txt").write_text("In March 2023 the FDA cleared the IND for CTX001, so a Phase 1 trial may begin.\n", encoding="utf-8")
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         build([articles], store, rules_nlp)
         (item,) = [i for i in review_items(store) if i.reason.startswith("an approval and a trial clearance")]
         assert item.fact.startswith("Casgevy approved by") and "2023" in item.fact

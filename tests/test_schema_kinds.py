@@ -111,7 +111,7 @@ def test_a_pattern_naming_a_kind_the_ontology_lacks_is_one_clear_error(tmp_path)
 
 
 def test_the_charts_draw_deal_and_event_kinds_in_their_ontology_colours(tmp_path, rules_nlp):
-    from conftest import opened
+    from conftest import opened, seeded_store
     from kg.build import build
     from kg.web.charts import deals_chart, regulatory_chart
 
@@ -122,7 +122,7 @@ def test_the_charts_draw_deal_and_event_kinds_in_their_ontology_colours(tmp_path
         encoding="utf-8",
     )
     schema = load_schema()
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         build([tmp_path / "news.txt"], store, rules_nlp)
         deals, regulatory = deals_chart(store).data, regulatory_chart(store).data
     assert {(k["kind"], k["colour"]) for k in deals["kinds"]} == {("Acquisition", schema.colour("Acquisition")), ("Licensing", schema.colour("Licensing"))}

@@ -21,7 +21,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import SKOS
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 
-from conftest import kg_env, kg_executable
+from conftest import kg_env, kg_executable, seeded_store
 from kg.namespaces import CGT, CGTID
 from kg.queries import canned_queries
 from kg.server import KgServer
@@ -60,8 +60,8 @@ def build_test_store(folder: Path, nlp) -> Path:
     articles.mkdir()
     for name, text in ARTICLES.items():
         (articles / name).write_text(text, encoding="utf-8")
-    location = folder / "store"
-    store = open_store(str(location))
+    location = seeded_store(folder / "store")
+    store = open_store(str(location), create=False)
     try:
         summary = build([articles], store, nlp)
     finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from conftest import CORPUS, opened
+from conftest import CORPUS, opened, seeded_store
 from kg.build import build, stored_path
 from kg.store import stored_documents
 
@@ -58,7 +58,7 @@ def test_a_build_reports_what_it_added_and_the_graphs_add_up_to_the_total(tmp_pa
 def test_a_document_stored_under_a_relative_path_is_still_found(tmp_path, rules_nlp, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (article, _) = _articles(tmp_path / "articles")
-    with opened(tmp_path / "store", create=True) as store:
+    with opened(seeded_store(tmp_path / "store")) as store:
         build([article], store, rules_nlp)
         (document,) = stored_documents(store)
         relative = os.path.relpath(article)
