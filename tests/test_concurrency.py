@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from conftest import run_kg
+
 ROOT = Path(__file__).resolve().parent.parent
 KG = str(Path(sys.executable).parent / "kg")
 PER_DOCUMENT = """
@@ -40,8 +42,7 @@ def test_readers_see_whole_documents_while_a_build_writes_through_the_server(tmp
     store = tmp_path / "store"
     articles = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".md", ".txt"))[:BUILT]
     first = articles[:1]
-    assert subprocess.run([KG, "build", *map(str, first), "--store", str(store), "--model", "rules"],
-                          capture_output=True, timeout=300).returncode == 0
+    assert run_kg("build", *first, "--store", store, "--model", "rules").returncode == 0
     port = free_port()
     env = dict(os.environ, KG_SERVE_TOKEN="s3cret", KG_STORE_TOKEN="s3cret")
     server = subprocess.Popen([KG, "serve", "--store", str(store), "--port", str(port), "--allow-update"],
