@@ -594,10 +594,10 @@ class RelationFinder:
         that is no sentence (no final full stop) and names one product, its sponsor, its indications and a phase,
         or a line under a table's header (`_table_rows`).
         The sponsor develops the product and the product treats each indication."""
-        if len(sentence) > 60:
+        under_header = sentence.start in _table_rows(doc)
+        if len(sentence) > 60 or not under_header and not any(e.label_ == "TherapyProduct" for e in ents):
             return
         text = span_text(sentence).strip()
-        under_header = sentence.start in _table_rows(doc)
         if not under_header and (text.endswith((".", "?", "!", '"', "”")) or not PIPELINE_PHASE.search(text)):
             return
         if under_header:  # the row is its line, which a parser may have cut into sentences
@@ -787,6 +787,8 @@ def _table_rows(doc: Doc) -> frozenset[int]:
     """The first tokens of the lines that follow a table header ('Product Name Intended Indication(s) Applicant
     Name'), up to the first line of prose: the rows of a table of products, with or without a phase column."""
     rows, open_table = [], False
+    if len({m.group(0).lower() for m in TABLE_COLUMNS.finditer(text_of(doc))}) < 2:
+        return frozenset()  # no line can be a header
     for sentence in sentences_of(doc)[1]:
         text = span_text(sentence).strip()
         if not text:
