@@ -8,13 +8,14 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import psutil
 import pytest
 
-from conftest import CORPUS, kg_env, kg_executable, opened, run_kg, run_kg_script, seeded_store, stderr_lines
+from conftest import CORPUS, kg_env, kg_executable, opened, run_kg, seeded_store, stderr_lines
 from kg.build import build, remove_documents
 from kg.errors import UserError
 from kg.namespaces import mint_entity
@@ -145,7 +146,15 @@ def test_a_device_is_refused_without_reading_it():
 def test_a_named_pipe_is_refused_without_waiting(tmp_path):
     pipe = tmp_path / "pipe.txt"
     os.mkfifo(pipe)
-    process = run_kg_script("extract", pipe, "--model", "rules", timeout=60)
+    finished: list = []
+    run = threading.Thread(target=lambda: finished.append(run_kg("extract", pipe, "--model", "rules")), daemon=True)
+    run.start()
+    run.join(60)
+    if run.is_alive():  # it waits for a writer: open one that writes nothing, so that the run sees the end and stops
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        run.join(60)
+        pytest.fail("kg extract waited for a named pipe to be written")
+    (process,) = finished
     assert process.returncode == 1
     assert "named pipe" in process.stderr and "Traceback" not in process.stderr
 

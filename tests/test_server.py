@@ -21,7 +21,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import SKOS
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 
-from conftest import kg_env, kg_executable, seeded_store
+from conftest import kg_env, kg_executable, run_kg, seeded_store
 from kg.namespaces import CGT, CGTID
 from kg.queries import canned_queries
 from kg.server import KgServer
@@ -473,18 +473,28 @@ def test_read_operation_direct_post_keeps_dataset_parameters():
 # --------------------------------------------------------------------------- the command
 
 
-def test_serve_refuses_updates_without_a_token(store_path):
-    env = kg_env()
-    env.pop("KG_SERVE_TOKEN", None)
-    process = subprocess.run([kg_executable(), "serve", "--store", str(store_path), "--allow-update", "--port", "0"],
-                             capture_output=True, text=True, timeout=60, env=env)
+@pytest.fixture
+def never_serves(monkeypatch):
+    """For an in-process `kg serve` that must be refused: should it start serving instead, the test fails at once
+    (rather than waiting for a server that never stops)."""
+
+    def serve(server: KgServer) -> None:
+        server.service.close()
+        server.socket.close()
+        raise AssertionError("kg serve started serving")
+
+    monkeypatch.setattr(KgServer, "run", serve)
+
+
+def test_serve_refuses_updates_without_a_token(store_path, never_serves, monkeypatch):
+    monkeypatch.delenv("KG_SERVE_TOKEN", raising=False)
+    process = run_kg("serve", "--store", store_path, "--allow-update", "--port", "0")
     assert process.returncode == 1
     assert process.stderr.strip().splitlines() == ["error: --allow-update needs a token: pass --token or set KG_SERVE_TOKEN"]
 
 
-def test_serve_refuses_a_missing_store(tmp_path):
-    process = subprocess.run([kg_executable(), "serve", "--store", str(tmp_path / "nowhere"), "--port", "0"],
-                             capture_output=True, text=True, timeout=60, env=kg_env())
+def test_serve_refuses_a_missing_store(tmp_path, never_serves):
+    process = run_kg("serve", "--store", tmp_path / "nowhere", "--port", "0")
     assert process.returncode == 1
     assert "nowhere" in process.stderr and "kg build" in process.stderr and "Traceback" not in process.stderr
 
