@@ -109,6 +109,10 @@ SHAPES = [
         "medicine in Japan.",
         "mlt-204", "approvedIn", "japan", id="window-past-a-passive-apposition",
     ),
+    pytest.param(
+        "The approval of MLT-204 follows a priority review and FDA Breakthrough Therapy designation last year.",
+        "breakthrough-therapy-designation", "regulatedBy", "fda", id="agency-name-before-designation",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
