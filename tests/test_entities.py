@@ -378,3 +378,8 @@ def test_a_one_word_company_found_by_its_description_is_found_again(nlp):
     (company,) = [e for e in extraction.entities if e.label == "Quillpharma"]
     assert len(company.mentions) == 2, _describe(extraction)
     assert "Kestrel" not in {e.label for e in extraction.entities}
+
+
+def test_a_disease_word_inside_a_hyphenated_modifier_heads_no_disease(nlp):
+    extraction = extract_text(nlp, "Here is the news. Halden Bio is a company developing potentially disease-modifying gene therapies for adults.")
+    assert not [e for e in extraction.entities if e.type == "Disease"], _describe(extraction)

@@ -113,6 +113,14 @@ SHAPES = [
         "The approval of MLT-204 follows a priority review and FDA Breakthrough Therapy designation last year.",
         "breakthrough-therapy-designation", "regulatedBy", "fda", id="agency-name-before-designation",
     ),
+    pytest.param(
+        "The alliance will use Halden Biotherapeutics’ capsid engineering know-how to find new vectors.",
+        "halden-biotherapeutics", "usesTechnology", "capsid-engineering", id="possessive-technology",
+    ),
+    pytest.param(
+        "Talmor Bio and Orinthe Genetics, a biotechnology company developing genetic medicines through base editing, announced a pact.",
+        "orinthe-genetics", "usesTechnology", "base-editing", id="described-through-technology",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
@@ -608,3 +616,9 @@ def test_a_parent_named_before_its_company_is_not_the_party(nlp):
     text = "Talmor Bio has signed a new licence and supply agreement with Quillhaven Pharma’s company, Orinthe Genetics to use its platform."
     found = {(r.subject, r.object) for r in extract_text(nlp, text).relations if r.predicate == "collaboratesWith"}
     assert not {pair for pair in found if iri("quillhaven-pharma") in pair}, found
+
+
+def test_an_apposition_after_a_coordination_describes_its_last_member(nlp):
+    text = "Talmor Bio and Orinthe Genetics, a biotechnology company developing genetic medicines through base editing, announced a pact."
+    found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
+    assert (iri("talmor-bio"), "usesTechnology", iri("base-editing")) not in found

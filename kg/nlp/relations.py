@@ -67,6 +67,9 @@ class RelationRule:
     right_class: frozenset[str] | None
     context_before: re.Pattern | None
     context_after: re.Pattern | None
+    nearest_only: bool = False
+    """Relate only the nearest member of each group: an apposition right after a coordination describes its last
+    member ('Pfizer and Beam, a company developing medicines through base editing')."""
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,7 @@ def load_rules() -> tuple[RelationRule, ...]:
             right_class=_classes(item, "right_class"),
             context_before=_compile(item.get("context_before")),
             context_after=_compile(item.get("context_after")),
+            nearest_only=item.get("nearest_only", False),
         )
         for item in data["rule"]
     )
@@ -759,12 +763,12 @@ class RelationFinder:
             if not self._context_holds(rule, doc, sentence, ents, left[0], right[-1]):
                 continue
             confidence = self._base(rule.name, rule.confidence) * max(0.5, 1 - 0.015 * max(0, gap - 6))
-            for a in left:
+            for a in (left[-1:] if rule.nearest_only else left):
                 if rule.left_class and a.label_ not in rule.left_class:
                     if a.start not in described:
                         continue
                     a = described[a.start]
-                for b in right:
+                for b in (right[:1] if rule.nearest_only else right):
                     if rule.right_class and b.label_ not in rule.right_class:
                         if b.start not in described:
                             continue
