@@ -1,17 +1,17 @@
-"""`kg serve` answers queries while `kg build` adds documents through it: no error, no half document."""
+"""`kg serve`'s server answers queries while `kg build`, a process of its own, adds documents through it: no error,
+no half document."""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from conftest import run_kg
+from conftest import run_kg, seeded_store
+from test_server import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = str(Path(sys.executable).parent / "kg")
@@ -26,12 +26,6 @@ BUILT = 6
 """Articles of corpus/ the build writes through the server: enough for many queries to run beside it."""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def snapshot(http: httpx.Client, url: str) -> dict[str, int]:
     response = http.post(url, data={"query": PER_DOCUMENT}, headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200, response.text
@@ -39,37 +33,23 @@ def snapshot(http: httpx.Client, url: str) -> dict[str, int]:
 
 
 def test_readers_see_whole_documents_while_a_build_writes_through_the_server(tmp_path):
-    store = tmp_path / "store"
+    store = seeded_store(tmp_path / "store")
     articles = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".md", ".txt"))[:BUILT]
     first = articles[:1]
     assert run_kg("build", *first, "--store", store, "--model", "rules").returncode == 0
-    port = free_port()
-    env = dict(os.environ, KG_SERVE_TOKEN="s3cret", KG_STORE_TOKEN="s3cret")
-    server = subprocess.Popen([KG, "serve", "--store", str(store), "--port", str(port), "--allow-update"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    url = f"http://127.0.0.1:{port}/sparql"
-    try:
-        with httpx.Client(timeout=60) as http:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    before = snapshot(http, url)
-                    break
-                except httpx.HTTPError:
-                    assert time.monotonic() < deadline, "kg serve did not start"
-                    time.sleep(0.2)
-            assert len(before) == 1
-            build = subprocess.Popen([KG, "build", *map(str, articles), "--store", url, "--model", "rules"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-            seen = []
-            while build.poll() is None:
-                seen.append(snapshot(http, url))
-            out, err = build.communicate()
-            assert build.returncode == 0, err
-            final = snapshot(http, url)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    env = dict(os.environ, KG_STORE_TOKEN="s3cret")
+    with running_server(store, allow_update=True, token="s3cret") as server, httpx.Client(timeout=60) as http:
+        url = server.url + "sparql"
+        before = snapshot(http, url)
+        assert len(before) == 1
+        build = subprocess.Popen([KG, "build", *map(str, articles), "--store", url, "--model", "rules"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        seen = []
+        while build.poll() is None:
+            seen.append(snapshot(http, url))
+        out, err = build.communicate()
+        assert build.returncode == 0, err
+        final = snapshot(http, url)
     assert len(final) == len(articles)
     assert len(seen) >= 2, "the build ended before any query ran beside it"
     counts = [len(s) for s in seen]

@@ -49,7 +49,7 @@ def free_port() -> int:
 
 def test_killed_build_keeps_finished_documents_and_rerun_completes(tmp_path):
     articles = corpus_copies(tmp_path / "articles", rounds=2)
-    store = tmp_path / "store"
+    store = seeded_store(tmp_path / "store")
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     command = [str(BIN / "kg"), "build", str(tmp_path / "articles"), "--store", str(store), "--model", "rules", "-v"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
