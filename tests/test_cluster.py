@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import seeded_store
 from kg.build import build
 from kg.nlp.pipeline import load_pipeline
 from kg.store import open_store
@@ -33,7 +34,7 @@ def test_dask_build_matches_a_local_build_and_is_idempotent(tmp_path):
     for path in sorted([*CORPUS.glob("*.md"), *CORPUS.glob("*.txt")])[:ARTICLES]:
         shutil.copy(path, articles / path.name)
     assert ARTICLES > PARTITION_SIZE
-    local = open_store(str(tmp_path / "local"))
+    local = open_store(str(seeded_store(tmp_path / "local")), create=False)  # the dask store is built from nothing
     remote = open_store(str(tmp_path / "dask"))
     try:
         build([articles], local, load_pipeline("rules"))
