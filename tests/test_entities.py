@@ -383,3 +383,8 @@ def test_a_one_word_company_found_by_its_description_is_found_again(nlp):
 def test_a_disease_word_inside_a_hyphenated_modifier_heads_no_disease(nlp):
     extraction = extract_text(nlp, "Here is the news. Halden Bio is a company developing potentially disease-modifying gene therapies for adults.")
     assert not [e for e in extraction.entities if e.type == "Disease"], _describe(extraction)
+
+
+def test_a_name_a_sentence_says_is_a_company_is_one(nlp):
+    extraction = extract_text(nlp, "Quillvane is a biotechnology company in Boston. It is a company. This is a firm.")
+    assert {e.label for e in extraction.entities if e.type == "Company"} == {"Quillvane"}, _describe(extraction)

@@ -121,6 +121,10 @@ SHAPES = [
         "Talmor Bio and Orinthe Genetics, a biotechnology company developing genetic medicines through base editing, announced a pact.",
         "orinthe-genetics", "usesTechnology", "base-editing", id="described-through-technology",
     ),
+    pytest.param(
+        "Quillvane is a biotechnology company developing potentially disease-modifying AAV gene therapies for adults.",
+        "quillvane", "develops", "aav-gene-therapy", id="name-said-to-be-a-company-developing",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",

@@ -105,6 +105,8 @@ DESCRIBED_COMPANY = "DescribedCompany"
 """Match label of a name right after a company noun ('investment firm Temasek'): a Company, found in rules mode too."""
 DESCRIBED_PRODUCT = "DescribedProduct"
 """Match label of a camel-case brand right after a product noun ('the liver disease treatment HepaStem')."""
+SAID_COMPANY = "SaidCompany"
+"""Candidate label of a name a sentence says is a company ('Prevail is a biotechnology company')."""
 BRAND_MARK = "BrandMark"
 """Match label of a capitalised word right before a trade mark sign ('CybroCell™', 'KYMRIAH®'): a product's brand,
 or a technology's when a platform word follows ('the FasTCAR™ platform')."""
@@ -112,6 +114,7 @@ MAX_SENTENCE_TOKENS = 250
 """A sentence is started after this many tokens with no sentence end or line break: each figure and relation reads
 its whole sentence, so one endless sentence (a table flattened to one line) would make extraction quadratic."""
 SENTENCE_END_IDS = string_ids(Sentencizer.default_punct_chars)
+COPULA_IDS = string_ids(["is", "was", "remains"])
 """The ORTH ids of the sentencizer's sentence-end characters."""
 LINE_BREAK = re.compile("\n")
 
@@ -595,6 +598,24 @@ class NameFinder:
                     candidates.append(candidate)
         return [(label, start, end) for label, start, end in candidates if end - start >= 2]
 
+    def _said_to_be_companies(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """'Prevail is a biotechnology company developing ...': the capitalised name a sentence says is a company
+        (a company noun within a few words after 'is a')."""
+        candidates = []
+        for i in tokens_with(doc, LOWER, COPULA_IDS):
+            if i == 0 or i + 2 >= len(doc) or doc[i + 1].lower_ not in ("a", "an"):
+                continue
+            window = range(i + 2, min(len(doc), i + 7))
+            head = next((k for k in window if doc[k].lower_ in self.words.company_name_heads), None)
+            if head is None or any(doc[k].is_punct and doc[k].text != "-" for k in range(i + 2, head)):
+                continue
+            start = _proper_run_start(doc, i, limit=4)
+            while start < i and (doc[start].is_stop or doc[start].lower_ in self.words.leading_noise):
+                start += 1
+            if start < i and not doc[i - 1].ent_id_:
+                candidates.append((SAID_COMPANY, start, i))
+        return candidates
+
     def _describes_a_named_product(self, doc: Doc, start: int, end: int) -> bool:
         """'HS-001, a cardiomyocyte spheroid therapy' and 'the cardiomyocyte spheroid therapy HS-001' describe the named
         product; the description is no product of its own."""
@@ -639,7 +660,7 @@ class NameFinder:
         found: dict[str, list[Span]] = {}
         described: set[tuple[int, int]] = set()
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
-        for label, start, end in matches + self._anchored(doc):
+        for label, start, end in matches + self._anchored(doc) + self._said_to_be_companies(doc):
             if label == DESCRIBED_PRODUCT:
                 if not doc[start + 1].ent_id_:  # not a known name (a model ORG or PRODUCT may be this brand)
                     found.setdefault("TherapyProduct", []).append(Span(doc, start + 1, end, label="TherapyProduct"))
@@ -648,6 +669,9 @@ class NameFinder:
                 if not doc[start].ent_id_:
                     brand = "Technology" if end < len(doc) and doc[end].lower_ in self.words.platform_words else "TherapyProduct"
                     found.setdefault(brand, []).append(Span(doc, start, start + 1, label=brand))
+                continue
+            if label == SAID_COMPANY:  # one word will do: the sentence says what it is
+                found.setdefault("Company", []).append(Span(doc, start, end, label="Company"))
                 continue
             if label == DESCRIBED_COMPANY:
                 label, start = "Company", start + (2 if doc[start + 1].lower_ == "of" else 1)  # the noun before the name is no part of it
