@@ -125,6 +125,10 @@ SHAPES = [
         "Quillvane is a biotechnology company developing potentially disease-modifying AAV gene therapies for adults.",
         "quillvane", "develops", "aav-gene-therapy", id="name-said-to-be-a-company-developing",
     ),
+    pytest.param(
+        "Orinthe has raised US$85 million in a round led by Singapore government investment firm Quillhaven Holdings.",
+        "quillhaven", "headquarteredIn", "singapore", id="country-before-company-noun",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
