@@ -219,7 +219,7 @@ class FigureParser:
                 return None
             return FigureMention("MarketSize", value, self.patterns.unstated_currency, year, None, forecast, span, sentence, "figure.MarketSize", measures, measures_start)
         if kind == "money":
-            if cues["per_share_after"].match(tail) or cues["held_not_paid_after"].match(tail):
+            if cues["per_share_after"].match(tail) or cues["held_not_paid_after"].match(tail) or cues["per_unit_after"].match(tail):
                 return None  # a price per share, or cash the company holds ('$500 million net cash'): no deal's worth
             unit = next(self.patterns.currencies[t.lower_] for t in span if t.lower_ in self.patterns.currencies)
             measure = "DealValue" if cues["deal"].search(text) and not cues["market_first"].search(text) else "MarketSize"
