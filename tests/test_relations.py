@@ -129,6 +129,10 @@ SHAPES = [
         "Orinthe has raised US$85 million in a round led by Singapore government investment firm Quillhaven Holdings.",
         "quillhaven", "headquarteredIn", "singapore", id="country-before-company-noun",
     ),
+    pytest.param(
+        "The drug was developed by Orinthe Genetics, now a subsidiary of Halden Biotherapeutics as a result of its $11.9 billion acquisition in 2017.",
+        "halden-biotherapeutics", "acquires", "orinthe-genetics", id="now-a-subsidiary-of",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
