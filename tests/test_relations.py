@@ -634,3 +634,8 @@ def test_an_apposition_after_a_coordination_describes_its_last_member(nlp):
     text = "Talmor Bio and Orinthe Genetics, a biotechnology company developing genetic medicines through base editing, announced a pact."
     found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
     assert (iri("talmor-bio"), "usesTechnology", iri("base-editing")) not in found
+
+
+def test_a_counted_modality_stands_for_products_not_for_itself(nlp):
+    found = {(r.subject, r.predicate) for r in extract_text(nlp, "Today, the FDA approved two gene therapies to treat sickle cell disease.").relations}
+    assert not {pair for pair in found if pair[0] == iri("gene-therapy")}, found

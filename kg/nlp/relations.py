@@ -340,6 +340,7 @@ class RelationFinder:
                 candidates = _to_described_children(parents, candidates)
             if any(ent.label_ == "TherapyProduct" for ent in ents):
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
+            candidates = [m for m in candidates if not self._counted_modality(doc, m)]
             candidates = [m for m in candidates if m.rule != COMPOUND_RULE or self.cues.stated_technology.search(m.subject.text)]
             if elided:  # a shared subject is only the subject, and only of what a rule reads from its own clause
                 candidates = [m for m in candidates if not (m.object.start in elided or m.subject.start in elided and _loosely_read(m))]
@@ -538,6 +539,15 @@ class RelationFinder:
         if rule.context_before is not None and not rule.context_before.search(masked_text(doc, sentence.start_char, first.start_char, ents, self.type_of)):
             return False
         return rule.context_after is None or bool(rule.context_after.search(masked_text(doc, last.end_char, sentence.end_char, ents, self.type_of)))
+
+    def _counted_modality(self, doc: Doc, mention: RelationMention) -> bool:
+        """'the FDA approved two gene therapies to treat sickle cell disease': a modality counted by a number stands
+        for products, which the approval, designation or indication is of, not the modality."""
+        subject = mention.subject
+        if mention.predicate not in PRODUCT_FIRST_PREDICATES - {"usesTechnology"} or subject.label_ != "TherapyModality" or subject.start == 0:
+            return False
+        before = doc[subject.start - 1]
+        return before.like_num or before.lower_ in (self.cues.set_counts or {})
 
     def _match_group(self, doc, sentence, ents, group):
         """Relations among the members of one coordination ("A and B formed a partnership")."""
