@@ -139,13 +139,18 @@ def _decided_events(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> 
     agencies = sorted_mentions(entities, lambda e: e.type == "Agency")
     places = sorted_mentions(entities, lambda e: e.type in ("Country", "Region"))
     found: dict[tuple, list[Span]] = {}
+    if not products:
+        return []  # a decision is on a product
     for at, sentence in enumerate(sentences):
         text = sentence.text
+        named_here = mentions_within(products, sentence)
         for cue in patterns["decisions"]:
+            if not named_here and not cue.earlier_product:
+                continue
             near = _cue_near(text, cue.subject, cue.decision)
             if near is None:
                 continue
-            here = mentions_within(products, sentence)
+            here = named_here
             if not here and cue.earlier_product:
                 earlier = [m for s in sentences[max(0, at - PRODUCT_REACH) : at] for m in mentions_within(products, s)]
                 here = earlier[-1:]
