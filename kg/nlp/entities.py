@@ -453,7 +453,7 @@ them that found them the first time: 'its liver disease treatment HepaStem ... t
 def _repeated_names(doc: Doc, kept: list[Span]) -> list[Span]:
     """Every later bare occurrence of a new product or company name the finder kept, as the same kind of name:
     names of two words or more, or one word of a shape no common word has (camel case, a digit, four capitals).
-    Found in the text (one search per name), not token by token."""
+    Found in the text (one search for all names), not token by token."""
     names: dict[str, str] = {}
     text = text_of(doc)
     lowered = {}
@@ -474,14 +474,15 @@ def _repeated_names(doc: Doc, kept: list[Span]) -> list[Span]:
         return []
     # a model's own entity (no vocabulary id) that the finder did not keep claims nothing: it is dropped anyway
     found, claimed = [], {i for span in [*kept, *(e for e in doc.ents if e.ent_id_)] for i in range(span.start, span.end)}
-    for name, label in names.items():
-        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            span = doc.char_span(match.start(), match.end())
-            if span is not None and name in lowered and span[0].is_sent_start:
-                continue
-            if span is not None and claimed.isdisjoint(range(span.start, span.end)):
-                found.append(Span(doc, span.start, span.end, label=label))
-                claimed.update(range(span.start, span.end))
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    for match in re.finditer(rf"(?<![\w-])(?:{alternatives})(?![\w-])", text):  # one pass for all names, longest first
+        name = match.group(0)
+        span = doc.char_span(match.start(), match.end())
+        if span is None or name in lowered and span[0].is_sent_start:
+            continue
+        if claimed.isdisjoint(range(span.start, span.end)):
+            found.append(Span(doc, span.start, span.end, label=names[name]))
+            claimed.update(range(span.start, span.end))
     return found
 
 

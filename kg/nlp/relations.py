@@ -792,6 +792,8 @@ class RelationFinder:
 TABLE_COLUMNS = re.compile(r"\b(?:(?:drug|product|brand|applicant|sponsor|company)\s+name|sponsor|applicant|developer|"
                            r"(?:intended\s+)?indications?(?:\s*\(s\))?|(?:development\s+)?phase|status|modality)\b", re.I)
 """The column names of a table of products: a line that names two of them is a table's header."""
+TABLE_HEADER_WORD = re.compile(r"\b(?:Sponsor|Applicant|Developer|Indications?|(?:Drug|Product|Brand|Company) Name)\b", re.I)
+"""A column name one of a table header's two must be: a text without one has no table of products."""
 TABLE_ROW_TOKENS = 40
 """A line longer than this, or one that ends in a full stop, is prose: it ends the table above it."""
 
@@ -801,7 +803,7 @@ def _table_rows(doc: Doc) -> frozenset[int]:
     """The first tokens of the lines that follow a table header ('Product Name Intended Indication(s) Applicant
     Name'), up to the first line of prose: the rows of a table of products, with or without a phase column."""
     rows, open_table = [], False
-    if len({m.group(0).lower() for m in TABLE_COLUMNS.finditer(text_of(doc))}) < 2:
+    if TABLE_HEADER_WORD.search(text_of(doc)) is None:
         return frozenset()  # no line can be a header
     for sentence in sentences_of(doc)[1]:
         text = span_text(sentence).strip()
