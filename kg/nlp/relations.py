@@ -262,14 +262,17 @@ def coordination_groups(doc: Doc, ents: list[Span], type_of, described_member: r
 
 def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type_of) -> str:
     """The text between two offsets with each entity of `ents` (in text order) in it replaced by <Type> (a regulation by its class)."""
-    pieces, cursor = [], start_char
+    pieces, cursor, text = [], start_char, text_of(doc)
     for ent in entities_between(ents, start_char, end_char):
-        pieces.append(text_of(doc)[cursor : ent.start_char])
+        pieces.append(text[cursor : ent.start_char])
         top = type_of(ent.label_)
         pieces.append(f"<{ent.label_ if top == 'Regulation' else top}>")
         cursor = ent.end_char
-    pieces.append(text_of(doc)[cursor:end_char])
-    return re.sub(r"\s+", " ", "".join(pieces))
+    pieces.append(text[cursor:end_char])
+    return WHITESPACE_RUN.sub(" ", "".join(pieces))
+
+
+WHITESPACE_RUN = re.compile(r"\s+")
 
 
 class RelationFinder:
