@@ -115,6 +115,9 @@ MAX_SENTENCE_TOKENS = 250
 its whole sentence, so one endless sentence (a table flattened to one line) would make extraction quadratic."""
 SENTENCE_END_IDS = string_ids(Sentencizer.default_punct_chars)
 COPULA_IDS = string_ids(["is", "was", "remains"])
+TRADE_MARK_IDS = string_ids(["®", "™"])
+CAMEL_BRAND = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*[a-z][A-Za-z]*$")
+"""A brand written in camel case: 'HepaStem', 'CybroCell'."""
 """The ORTH ids of the sentencizer's sentence-end characters."""
 LINE_BREAK = re.compile("\n")
 
@@ -407,6 +410,13 @@ DISEASE_MODIFIER = re.compile(r"^(?:(?![A-Za-z]*[a-z][A-Z])[A-Za-z][A-Za-z0-9]*|
 intervertebral disc degeneration' names a sponsor, then a disease)."""
 
 
+def _brand_marks(doc: Doc) -> list[tuple[str, int, int]]:
+    """A capitalised word of three letters or more right before a trade mark sign ('CybroCell™', 'KYMRIAH®'), found
+    from the signs (rare) rather than tried at every word."""
+    return [(BRAND_MARK, i - 1, i + 1) for i in tokens_with(doc, ORTH, TRADE_MARK_IDS)
+            if i > 0 and len(doc[i - 1]) >= 3 and PROPER_RE.match(doc[i - 1].text)]
+
+
 def _after_taken(doc: Doc, span: Span, taken: set[int]) -> Span | None:
     """The part of a name after the words another name has taken, when a name of two words or more is left."""
     start = span.start
@@ -539,11 +549,6 @@ class NameFinder:
                     ({"LOWER": {"IN": sorted(words.company_of_heads)}, "IS_LOWER": True}, [{"LOWER": "of"}]),
                 )
             ],
-            # a brand in camel case right after a noun for a product: 'its liver disease treatment HepaStem'
-            DESCRIBED_PRODUCT: [
-                [{"LOWER": {"IN": sorted(words.product_name_heads)}}, {"TEXT": {"REGEX": r"^[A-Z][a-z]+[A-Z][A-Za-z]*[a-z][A-Za-z]*$"}}],
-            ],
-            BRAND_MARK: [[{**PROPER_WORD, "LENGTH": {">=": 3}}, {"ORTH": {"IN": ["®", "™"]}}]],
             "TherapyProduct": [
                 [{"TEXT": {"REGEX": PRODUCT_CODE}}],
                 *SPLIT_CODES,
@@ -567,6 +572,7 @@ class NameFinder:
         self.anchor_texts = string_ids({*self.company_heads, *self.agency_heads, "Ministry", "Department"})
         self.regulation_heads = words.law_heads | words.policy_heads
         self.anchor_lowers = string_ids({*self.suffixes, *self.disease_heads, *self.regulation_heads})
+        self.product_head_ids = string_ids(words.product_name_heads)
 
     def _anchored(self, doc: Doc) -> list[tuple[str, int, int]]:
         """Candidate names that end in a company head word or legal suffix, a disease, agency or act word."""
@@ -598,6 +604,12 @@ class NameFinder:
                 if candidate is not None:
                     candidates.append(candidate)
         return [(label, start, end) for label, start, end in candidates if end - start >= 2]
+
+    def _described_products(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """A brand in camel case right after a noun for a product ('its liver disease treatment HepaStem'), found from
+        the nouns (product_name_heads)."""
+        return [(DESCRIBED_PRODUCT, i, i + 2) for i in tokens_with(doc, LOWER, self.product_head_ids)
+                if i + 1 < len(doc) and CAMEL_BRAND.match(doc[i + 1].text)]
 
     def _said_to_be_companies(self, doc: Doc) -> list[tuple[str, int, int]]:
         """'Prevail is a biotechnology company developing ...': the capitalised name a sentence says is a company
@@ -661,7 +673,8 @@ class NameFinder:
         found: dict[str, list[Span]] = {}
         described: set[tuple[int, int]] = set()
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
-        for label, start, end in matches + self._anchored(doc) + self._said_to_be_companies(doc):
+        found_by_words = self._anchored(doc) + self._said_to_be_companies(doc) + _brand_marks(doc) + self._described_products(doc)
+        for label, start, end in matches + found_by_words:
             if label == DESCRIBED_PRODUCT:
                 if not doc[start + 1].ent_id_:  # not a known name (a model ORG or PRODUCT may be this brand)
                     found.setdefault("TherapyProduct", []).append(Span(doc, start + 1, end, label="TherapyProduct"))
