@@ -538,17 +538,6 @@ class NameFinder:
                 [{"LOWER": {"IN": sorted(words.person_role_heads)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
                 [{"LOWER": "by"}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"IS_SPACE": True}],
             ],
-            # a name right after a noun that says what the company is: 'drugmaker Pfizer', 'French CDMO ABL
-            # Europe', 'a subsidiary of Institut Mérieux', 'the founding shareholders AFM-Telethon'
-            DESCRIBED_COMPANY: [
-                [head, *of, {**PROPER_WORD, "LOWER": {"NOT_IN": sorted(words.calendar_words | words.person_role_heads | words.person_titles | words.leading_noise)}},
-                 {"ORTH": "-", "OP": "?"}, {**PROPER_WORD, "OP": "?"}, {**PROPER_WORD, "OP": "?"}]
-                for head, of in (
-                    ({"LOWER": {"IN": sorted(words.company_name_heads)}, "IS_LOWER": True}, []),
-                    ({"LOWER": {"IN": sorted(words.company_name_heads)}, "IS_UPPER": True, "LENGTH": {">=": 3}}, []),
-                    ({"LOWER": {"IN": sorted(words.company_of_heads)}, "IS_LOWER": True}, [{"LOWER": "of"}]),
-                )
-            ],
             "TherapyProduct": [
                 [{"TEXT": {"REGEX": PRODUCT_CODE}}],
                 *SPLIT_CODES,
@@ -573,6 +562,8 @@ class NameFinder:
         self.regulation_heads = words.law_heads | words.policy_heads
         self.anchor_lowers = string_ids({*self.suffixes, *self.disease_heads, *self.regulation_heads})
         self.product_head_ids = string_ids(words.product_name_heads)
+        self.company_noun_ids = string_ids(words.company_name_heads | words.company_of_heads)
+        self.not_first_name_words = words.calendar_words | words.person_role_heads | words.person_titles | words.leading_noise
 
     def _anchored(self, doc: Doc) -> list[tuple[str, int, int]]:
         """Candidate names that end in a company head word or legal suffix, a disease, agency or act word."""
@@ -604,6 +595,34 @@ class NameFinder:
                 if candidate is not None:
                     candidates.append(candidate)
         return [(label, start, end) for label, start, end in candidates if end - start >= 2]
+
+    def _described_companies(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """A name right after a noun that says what the company is ('drugmaker Pfizer', 'French CDMO ABL Europe', 'a
+        subsidiary of Institut Mérieux', 'the founding shareholders AFM-Telethon'): each (label, noun, end of name)
+        with one to three capitalised words (a hyphen allowed after the first), as a token Matcher of those shapes
+        would give them, found from the nouns."""
+        candidates = []
+        for i in tokens_with(doc, LOWER, self.company_noun_ids):
+            head = doc[i]
+            if head.lower_ in self.words.company_of_heads and head.is_lower and i + 1 < len(doc) and doc[i + 1].lower_ == "of":
+                first = i + 2
+            elif head.lower_ in self.words.company_name_heads and (head.is_lower or head.is_upper and len(head) >= 3):
+                first = i + 1
+            else:
+                continue
+            if first >= len(doc) or not PROPER_RE.match(doc[first].text) or doc[first].lower_ in self.not_first_name_words:
+                continue
+            ends, at = [first + 1], first + 1
+            hyphen = at < len(doc) and doc[at].text == "-"
+            if hyphen:
+                ends.append(at + 1)
+            for start in ((at + 1, at) if hyphen else (at,)):
+                k = start
+                while k < len(doc) and k < start + 2 and PROPER_RE.match(doc[k].text):
+                    k += 1
+                    ends.append(k)
+            candidates.extend((DESCRIBED_COMPANY, i, end) for end in sorted(set(ends)))
+        return candidates
 
     def _described_products(self, doc: Doc) -> list[tuple[str, int, int]]:
         """A brand in camel case right after a noun for a product ('its liver disease treatment HepaStem'), found from
@@ -673,7 +692,8 @@ class NameFinder:
         found: dict[str, list[Span]] = {}
         described: set[tuple[int, int]] = set()
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
-        found_by_words = self._anchored(doc) + self._said_to_be_companies(doc) + _brand_marks(doc) + self._described_products(doc)
+        found_by_words = (self._anchored(doc) + self._said_to_be_companies(doc) + _brand_marks(doc) + self._described_products(doc)
+                          + self._described_companies(doc))
         for label, start, end in matches + found_by_words:
             if label == DESCRIBED_PRODUCT:
                 if not doc[start + 1].ent_id_:  # not a known name (a model ORG or PRODUCT may be this brand)
