@@ -639,3 +639,11 @@ def test_an_apposition_after_a_coordination_describes_its_last_member(nlp):
 def test_a_counted_modality_stands_for_products_not_for_itself(nlp):
     found = {(r.subject, r.predicate) for r in extract_text(nlp, "Today, the FDA approved two gene therapies to treat sickle cell disease.").relations}
     assert not {pair for pair in found if pair[0] == iri("gene-therapy")}, found
+
+
+def test_it_before_a_receiving_verb_is_the_product_named_before(nlp):
+    text = ("Halden Bio will begin a trial of MLT-204 in gastric cancer. In 2020, the therapy received orphan drug designation "
+            "from the US Food and Drug Administration, and in 2021, it received orphan medicinal product designation from the "
+            "European Medicines Agency.")
+    found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
+    assert (iri("mlt-204"), "grantedDesignation", iri("eu-orphan-designation")) in found

@@ -273,6 +273,8 @@ def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type
 
 
 WHITESPACE_RUN = re.compile(r"\s+")
+RECEIVING_WORDS = frozenset({"received", "receives", "has", "had", "was", "won", "earned", "obtained", "gained", "secured"})
+"""Words after 'it' that make it the product a designation right after goes to ('it received orphan designation')."""
 
 
 class RelationFinder:
@@ -453,7 +455,10 @@ class RelationFinder:
         referred: dict[int, tuple[Span, Span]] = {}
         lowers = lower_words(doc)
         for i in _tokens_in(sentence, _anaphor_openers(doc)):
-            if lowers[i] == "it" and i > sentence.start and lowers[i - 1] in self.cues.grant_verbs and "TherapyProduct" in last_named:
+            if lowers[i] == "it" and "TherapyProduct" in last_named and (
+                    i > sentence.start and lowers[i - 1] in self.cues.grant_verbs
+                    or i + 1 < sentence.end and lowers[i + 1] in RECEIVING_WORDS):
+                # 'the FDA granted it RMAT designation', 'in 2021, it received orphan designation from the EMA'
                 if any(e.label_ == "Designation" and i < e.start <= i + 6 for e in ents):
                     product = last_named["TherapyProduct"]  # 'the FDA granted it RMAT designation'
                     referred[i] = (Span(doc, i, i + 1, label=product.label_, span_id=product.ent_id_), product)
