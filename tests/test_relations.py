@@ -647,3 +647,9 @@ def test_it_before_a_receiving_verb_is_the_product_named_before(nlp):
             "European Medicines Agency.")
     found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
     assert (iri("mlt-204"), "grantedDesignation", iri("eu-orphan-designation")) in found
+
+
+def test_what_treats_a_disease_treats_the_disease_it_is_known_as(nlp):
+    text = "The agency has approved MLT-204 for patients with blood cancer known as B-cell lymphoma."
+    found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
+    assert (iri("mlt-204"), "treats", iri("b-cell-lymphoma")) in found, found
