@@ -199,6 +199,9 @@ def test_real_shapes(nlp, sentence, measure, value, unit, year):
         pytest.param("Patients with the disease number 31 million, about 25% of the total population.", "Share", id="percent-of-population"),
         pytest.param("We will pay 50 percent of the total technology export amount to Halden Bio.", "Share", id="percent-of-a-payment"),
         pytest.param("Orinthe will have access to a new 7,800 m2 commercial manufacturing centre.", "Count", id="area-of-a-site"),
+        pytest.param("The two companies have now extended the terms of their agreement to 2028.", "Count", id="the-two-companies"),
+        pytest.param("This was followed by a five-year commercial supply agreement, which Halden signed.", "Count", id="five-year-agreement"),
+        pytest.param("The deal puts in place a five year Clinical Supply Agreement with Orinthe.", "Count", id="five-year-no-hyphen"),
         pytest.param("The therapy, developed by Halden after its acquisition, will carry a list price of $373,000 per one-time infusion.", "DealValue", id="price-per-infusion"),
     ],
 )

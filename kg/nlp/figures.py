@@ -43,6 +43,8 @@ COUNT_BREAKS = {
     "have", "has", "had", "be", "been", "will", "the", "a", "an", "of", "per", "as", "into", "over", "under",
 }
 ELLIPSIS_FOLLOWERS = {",", ".", ";", ":", ")", ""}
+DURATION_WORDS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "decade", "decades"}
+PARTY_NOUNS = {"companies", "firms", "partners", "parties", "groups", "sides"}
 ANAPHORS = {"them", "these", "those"}
 CLAUSE_OPENING = re.compile(r";|\b(?:while|but|whereas)\b|\band (?:is|are|was|were|has|have|had|will|now)\b", re.I)
 OF_THESE = re.compile(r"\s*(?:of|among) (?:these|those|them)\b", re.I)
@@ -293,8 +295,11 @@ class FigureParser:
         previous = doc[i - 1] if i > 0 else None
         following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
         if _is_year(token) or "." in token.text or following in MONTH_WORDS or following in self.patterns.scales \
-                or following in self.patterns.measure_units:
-            return False
+                or following in self.patterns.measure_units or following in DURATION_WORDS \
+                or following == "-" and i + 2 < len(doc) and doc[i + 2].lower_ in DURATION_WORDS:
+            return False  # 'a five-year supply agreement' states how long, not how many
+        if previous is not None and previous.lower_ in ("the", "both") and self._names_parties(doc, i):
+            return False  # 'the two companies signed': the deal's parties, not a count of companies
         if previous is not None and (previous.lower_ in self.patterns.not_after or previous.lower_ in MONTH_WORDS
                                      or previous.like_num or previous.text in ("+", "#", "-", "/")):
             return False
@@ -308,6 +313,10 @@ class FigureParser:
         of_them = following == "of" and i + 2 < len(doc) and doc[i + 2].lower_ in ANAPHORS
         stands_alone = following in ELLIPSIS_FOLLOWERS or following in COUNT_BREAKS
         return after_count and (following in ELLIPSIS_FOLLOWERS or of_them) or stands_alone and OF_THESE.match(span_text(sentence_at(doc, i))) is not None
+
+    def _names_parties(self, doc: Doc, i: int) -> bool:
+        """Whether the number is followed by a word for the parties a text is about ('the two companies', 'both firms')."""
+        return i + 1 < len(doc) and doc[i + 1].lower_ in PARTY_NOUNS
 
     def _names_counted_thing(self, doc: Doc, i: int, therapy_ends: set[int]) -> bool:
         """The words after a number, up to a break, end in a counted noun or a therapy's name."""
