@@ -388,3 +388,19 @@ def test_a_disease_word_inside_a_hyphenated_modifier_heads_no_disease(nlp):
 def test_a_name_a_sentence_says_is_a_company_is_one(nlp):
     extraction = extract_text(nlp, "Quillvane is a biotechnology company in Boston. It is a company. This is a firm.")
     assert {e.label for e in extraction.entities if e.type == "Company"} == {"Quillvane"}, _describe(extraction)
+
+
+@pytest.mark.parametrize("text", [
+    "It treats a life-threatening disease in adults.",
+    "It is meant for a devastating disease of the young.",
+])
+def test_what_is_said_of_a_generic_disease_word_names_no_disease(nlp, text):
+    extraction = extract_text(nlp, "Here is the news. " + text)
+    assert not [e for e in extraction.entities if e.type == "Disease"], _describe(extraction)
+
+
+def test_words_of_emphasis_or_comparison_are_no_part_of_a_disease_name(nlp):
+    extraction = extract_text(nlp, "Here is the news. It has higher cytokine release syndrome rates, particularly hematologic "
+                                   "malignancies, and its cells tackle infectious diseases.")
+    labels = {e.label for e in extraction.entities if e.type == "Disease"}
+    assert labels == {"cytokine release syndrome", "hematologic malignancies", "infectious disease"}, _describe(extraction)

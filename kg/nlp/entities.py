@@ -845,6 +845,10 @@ class NameFinder:
             while start < end - 1 and not titled and (doc[start].lower_ in self.words.disease_noise or self._foreign(doc[start]) or doc[start].is_stop
                                        or doc[start].pos_ in ("VERB", "ADP", "DET", "PRON", "ADV", "NUM", "AUX")):
                 start += 1
+                if start + 2 < end and doc[start + 1].text == "-" and f"{doc[start].lower_}-{doc[start + 2].lower_}" in self.words.disease_noise:
+                    start += 3  # a hyphenated noise word: 'a life-threatening disease'
+            if start + 2 < end and doc[start + 1].text == "-" and f"{doc[start].lower_}-{doc[start + 2].lower_}" in self.words.disease_noise:
+                start += 3
             if start >= end - 1 or any(self._foreign(t) for t in doc[start:end]) or doc[start].text in ("-", "'s", "’s"):
                 return None
             if any(t.is_sent_start for t in doc[start + 1 : end]) or (
