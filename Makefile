@@ -32,7 +32,7 @@ demo: install
 	$(BIN)/kg viz --store $(STORE) --focus Biogen --hops 2 --output out/biogen.html
 
 # Test files run side by side in TEST_JOBS processes (pytest-xdist; each file stays in one process, so its
-# servers and stores are its own); the session's built stores are made once per process.
+# servers and stores are its own); the corpus store is built once per run, each process takes a copy.
 TEST_JOBS ?= $(shell $(PYTHON) -c "import os; print(min(4, os.cpu_count() or 1))")
 
 test: install browser

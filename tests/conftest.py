@@ -1,17 +1,20 @@
 """Shared fixtures of the cgt-kg test suite.
 
 Expensive things are made once per session: the two spaCy pipelines (rules-only and the
-installed statistical model) and one store built from the repository's corpus/, shared
-read-only (`store_copy` gives a test its own copy to change). The CLI runs in process with
+installed statistical model) and one store built from the repository's corpus/ (once per run:
+the xdist workers copy the one the first of them built), shared read-only (`store_copy` gives
+a test its own copy to change). The CLI runs in process with
 `run_kg` (through `kg.cli.main`, so errors are formatted as the console script formats them);
 `run_kg_script` runs the real console script for the few end-to-end checks.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.util
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -203,12 +206,29 @@ def corpus_nlp(request):
 
 
 @pytest.fixture(scope="session")
-def built_store(tmp_path_factory, corpus_nlp) -> BuiltStore:
-    """corpus/ built once into a fresh store under tmp_path_factory."""
+def built_store(tmp_path_factory, request) -> BuiltStore:
+    """corpus/ built once into a fresh store, and a copy of it under tmp_path_factory for this process: under
+    pytest-xdist the first worker to ask builds it and the others wait for it (the build is the same in each)."""
+    path = tmp_path_factory.mktemp("corpus-store") / "store"
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _build_corpus(path, request)
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, one for all its workers
+    with (shared / "corpus-store.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        made = shared / "corpus-store"
+        if not (made / "built.pickle").exists():
+            built = _build_corpus(made / "store", request)
+            (made / "built.pickle").write_bytes(pickle.dumps((built.summary, built.pipeline, built.options)))
+    summary, pipeline, options = pickle.loads((made / "built.pickle").read_bytes())
+    shutil.copytree(made / "store", path)
+    return BuiltStore(path=path, summary=summary, pipeline=pipeline, options=options)
+
+
+def _build_corpus(path: Path, request) -> BuiltStore:
     from kg.build import build
     from kg.nlp.pipeline import pipeline_description
 
-    path = tmp_path_factory.mktemp("corpus-store") / "store"
+    corpus_nlp = request.getfixturevalue("corpus_nlp")
     with opened(path, create=True) as store:
         summary = build([CORPUS], store, corpus_nlp)
     assert not summary.problems, summary.problems
