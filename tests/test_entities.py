@@ -404,3 +404,9 @@ def test_words_of_emphasis_or_comparison_are_no_part_of_a_disease_name(nlp):
                                    "malignancies, and its cells tackle infectious diseases.")
     labels = {e.label for e in extraction.entities if e.type == "Disease"}
     assert labels == {"cytokine release syndrome", "hematologic malignancies", "infectious disease"}, _describe(extraction)
+
+
+def test_degrees_and_co_may_stand_between_a_name_and_its_role(rules_nlp):
+    extraction = extract_text(rules_nlp, '"It works," Jane Morrow, M.D., Ph.D., director of the agency, said. '
+                                         '"We agree," Li Qiang, co-founder of Halden Bio, said.')
+    assert {"Jane Morrow", "Li Qiang"} <= {e.label for e in extraction.entities if e.type == "Person"}, _describe(extraction)

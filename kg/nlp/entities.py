@@ -73,6 +73,7 @@ class EntityWords:
     common_word_suffixes: frozenset[str]
     not_person_words: frozenset[str]
     trial_nouns: frozenset[str] = frozenset()
+    person_degrees: frozenset[str] = frozenset()
     cell_types: frozenset[str] = frozenset()
     cell_product_heads: frozenset[str] = frozenset()
     law_heads: frozenset[str] = frozenset()
@@ -532,7 +533,9 @@ class NameFinder:
         self.matcher = word_flag_matcher(nlp.vocab, {
             "Person": [
                 [{"LOWER": {"IN": sorted(words.person_titles)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
-                [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"ORTH": ","}, {"LOWER": {"IN": sorted(words.person_roles)}}],
+                # 'Peter Marks, M.D., Ph.D., director', 'Chen Zhui, co-founder': degrees and 'co-' before the role
+                [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"ORTH": ","},
+                 {"LOWER": {"IN": sorted(words.person_degrees | {",", "co", "-"})}, "OP": "*"}, {"LOWER": {"IN": sorted(words.person_roles)}}],
                 [{"LOWER": {"IN": sorted(words.speech_verbs)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
                 [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"LOWER": {"IN": sorted(words.speech_verbs)}}],
                 [{"LOWER": {"IN": sorted(words.person_role_heads)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
