@@ -410,3 +410,10 @@ def test_degrees_and_co_may_stand_between_a_name_and_its_role(rules_nlp):
     extraction = extract_text(rules_nlp, '"It works," Jane Morrow, M.D., Ph.D., director of the agency, said. '
                                          '"We agree," Li Qiang, co-founder of Halden Bio, said.')
     assert {"Jane Morrow", "Li Qiang"} <= {e.label for e in extraction.entities if e.type == "Person"}, _describe(extraction)
+
+
+def test_a_role_before_a_name_may_be_a_head_or_an_acronym_title_and_comma(rules_nlp):
+    extraction = extract_text(rules_nlp, 'Halden research and development head Jane Morrow, Jr. said it works. '
+                                         '"It is a big step," stated Orinthe CEO, Li Qiang. Its president, Worldwide Research, spoke.')
+    people = {e.label for e in extraction.entities if e.type == "Person"}
+    assert {"Jane Morrow", "Li Qiang"} <= people and "Worldwide Research" not in people, _describe(extraction)

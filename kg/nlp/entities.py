@@ -539,6 +539,8 @@ class NameFinder:
                 [{"LOWER": {"IN": sorted(words.speech_verbs)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
                 [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"LOWER": {"IN": sorted(words.speech_verbs)}}],
                 [{"LOWER": {"IN": sorted(words.person_role_heads)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
+                # 'Roche CEO, Severin Schwan': an acronym title, a comma, then the name
+                [{"LOWER": {"IN": sorted(words.person_role_heads)}, "IS_UPPER": True}, {"ORTH": ","}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
                 [{"LOWER": "by"}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"IS_SPACE": True}],
             ],
             "TherapyProduct": [
