@@ -51,7 +51,10 @@ Biogen and Ginkgo Bioworks formed a collaboration in May 2021 <script>alert("col
 ARTICLES = {
     "hostile.md": HOSTILE_ARTICLE,
     "deals.md": "# Deals\n\nNovartis acquired AveXis in 2018 for USD 8.7 billion.\n\n"
-    "Nerolis Therapeutics acquired Quantara Bio in 2022 for USD 400 million.\n",
+    "Nerolis Therapeutics acquired Quantara Bio in 2022 for USD 400 million.\n\n"
+    # a fact read loosely (a trigger word near the names), so the store holds facts of more than one confidence
+    "Quantara Bio's lead candidate QB-101 showed durable responses in a trial, with most patients with acute myeloid "
+    "leukemia in remission.\n",
 }
 BIOGEN, GINKGO, OBRIEN = str(CGTID["biogen"]), str(CGTID["ginkgo-bioworks"]), str(CGTID["o-brien-cell-therapeutics"])
 UNITED_STATES = str(CGTID["united-states"])
@@ -363,6 +366,7 @@ def test_filters_slider_search_and_the_hub_switch(browser, whole, tmp_path):
         page.check('#predicates input[data-name="headquarteredIn"]')
         confidences = sorted(d["confidence"] for *_, d in whole.graph.edges(data=True) if d["confidence"] is not None)
         threshold = next(k / 20 for k in range(1, 21) if confidences[0] < k / 20)  # a slider step above the weakest fact
+        assert confidences[-1] >= threshold, f"the store's facts all lie below one slider step: {confidences}"
         page.fill("#confidence", str(threshold))
         page.dispatch_event("#confidence", "input")
         weak = sum(c < threshold for c in confidences)
