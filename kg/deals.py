@@ -101,7 +101,10 @@ def deals_from(
         first = stated[0]
         sentences_of_deal = tuple(dict.fromkeys(r.evidence for r in stated))
         following = after.get(key, ())
-        stating_terms = tuple(s for s in following if patterns.terms_sentence.search(s.text))
+        named = [m for iri in (first.subject, first.object) for m in mentions.get(iri, ())]
+        # the next sentences with words of terms, and further ones that also name a party ('Novartis will pay Legend')
+        stating_terms = tuple(s for s in dict.fromkeys((*following, *(s for s in roles_after.get(key, ()) if _names_one_of(s, named))))
+                              if patterns.terms_sentence.search(s.text))
         # where the deal's own sentences name no narrower kind, the sentences of its terms may ('... to obtain the
         # exclusive licence')
         kind = next((cue.kind for read in (sentences_of_deal, stating_terms) for cue in patterns.kinds
@@ -127,6 +130,11 @@ def deals_from(
             sources=sentences_of_deal,
         ))
     return tuple(deals)
+
+
+def _names_one_of(sentence: Span, mentions: Sequence[Span]) -> bool:
+    """Whether one of `mentions` lies inside the sentence."""
+    return any(sentence.start <= m.start and m.end <= sentence.end for m in mentions)
 
 
 @dataclass(frozen=True)
@@ -425,13 +433,31 @@ def _amount_context(sentence: str, figure: Figure) -> tuple[str, str]:
     restatement = PARENTHESIS_AFTER.match(sentence, end)
     if restatement is not None:
         end = restatement.end()  # '637.7 million won (US$565 million) in milestone payments': read past the restatement
-    return sentence[max(0, start - 40) : start], _up_to_a_comma(sentence[end : end + 25])
+    return sentence[max(0, start - 40, _end_of_the_amount_before(sentence, start)) : start], _up_to_a_comma(sentence[end : end + 60])
 
 
 def _up_to_a_comma(words: str) -> str:
-    """The words after an amount that are its own: up to a comma or semicolon ('667.7 billion won, including an
-    upfront payment of ...': the upfront is another amount's)."""
-    return re.split(r"[,;]", words, maxsplit=1)[0]
+    """The words after an amount that are its own (`words` is the next 60 characters): up to a semicolon or a comma
+    that opens another clause ('667.7 billion won, including an upfront payment of ...': the upfront is another
+    amount's); else 25 characters, or all 60 when a list's commas come early ('$1.01 billion in clinical,
+    regulatory, and commercial milestone payments')."""
+    own = OTHER_CLAUSE.split(words, maxsplit=1)[0]
+    if len(own) < len(words):
+        return own
+    return words if "," in words[:25] else words[:25]
+
+
+def _end_of_the_amount_before(sentence: str, start: int) -> int:
+    """Where the amount before the one at `start` ends (0 if none): the words before an amount are its own only
+    after it ('$100 million in an upfront payment and up to $1.01 billion': 'upfront' is the first amount's)."""
+    last = None
+    for last in _amount_pattern().finditer(sentence, 0, start):
+        pass
+    return last.end() if last is not None else 0
+
+
+OTHER_CLAUSE = re.compile(r";|,\s*(?=including\b|plus\b|which\b|while\b|with\b|as well\b|and (?:an?|up to|the)\b)", re.I)
+"""Where the words after an amount turn to another one: a semicolon, or a comma before 'including', 'plus', ..."""
 
 
 PARENTHESIS_AFTER = re.compile(r"\s*\([^()]{0,60}\)")

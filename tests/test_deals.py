@@ -361,3 +361,19 @@ def test_a_technology_export_contract_is_a_licence_with_terms_in_the_currency_wr
 def test_a_partys_role_is_read_a_few_sentences_after_the_deal(nlp):
     (deal,) = _deals(nlp, TECHNOLOGY_EXPORT, "Licensing")
     assert {(p.label, p.role) for p in deal.parties} == {("Halden Biosciences", "licensor"), ("Quillpharma", "licensee")}
+
+
+REPORTED_RIGHTS = (
+    "NEW YORK – Halden Bio on Monday said Orinthe Genetics acquired exclusive rights to develop certain cell therapies.\n\n"
+    "Under the terms of the agreement, Orinthe may apply its platform. The platform is designed to help. "
+    "The product would be the first of its kind.\n\n"
+    "Orinthe Genetics will pay Halden Bio up to $100 million in an upfront payment and up to $1.01 billion in clinical, "
+    "regulatory, and commercial milestone payments and tiered royalties."
+)
+
+
+def test_rights_a_company_reports_another_acquired_are_a_licence_with_terms_stated_later(nlp):
+    (deal,) = _deals(nlp, REPORTED_RIGHTS, "Licensing")
+    assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "licensor"), ("Orinthe Genetics", "licensee")}
+    terms = {t.name: t.value for t in deal.terms}
+    assert terms == {"upfront": pytest.approx(1e8), "milestones": pytest.approx(1.01e9)}
