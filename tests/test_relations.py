@@ -653,3 +653,13 @@ def test_what_treats_a_disease_treats_the_disease_it_is_known_as(nlp):
     text = "The agency has approved MLT-204 for patients with blood cancer known as B-cell lymphoma."
     found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
     assert (iri("mlt-204"), "treats", iri("b-cell-lymphoma")) in found, found
+
+
+def test_the_investors_a_financing_sentence_lists_are_companies_that_invest(nlp):
+    text = ("Halden Bio has raised £50m in its series B. Investors in the round include Orinthe Ventures, the technology "
+            "transfer office of a university. Also joining the round are Quillhaven Perpetual and Talmor Investment Management. "
+            "The trial was led by John Smith.")
+    extraction = extract_text(nlp, text)
+    investors = {r.subject for r in extraction.relations if r.predicate == "investsIn" and r.object == iri("halden-bio")}
+    assert {iri("orinthe-ventures"), iri("quillhaven-perpetual")} <= investors, investors
+    assert "John Smith" not in {e.label for e in extraction.entities if e.type == "Company"}

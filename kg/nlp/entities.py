@@ -24,7 +24,7 @@ from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.nlp import string_ids, text_of, tokens_with, word_flag_matcher
+from kg.nlp import lower_words, sentence_at, span_text, string_ids, text_of, tokens_with, word_flag_matcher
 from kg.ontology import NOT_AN_ENTITY, ONTOLOGY_DIR, load_vocabulary
 
 PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-ZÀ-ÖØ-Þ](?:[^\W_]|[0-9'’.-])*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
@@ -106,6 +106,10 @@ DESCRIBED_COMPANY = "DescribedCompany"
 """Match label of a name right after a company noun ('investment firm Temasek'): a Company, found in rules mode too."""
 DESCRIBED_PRODUCT = "DescribedProduct"
 """Match label of a camel-case brand right after a product noun ('the liver disease treatment HepaStem')."""
+INVESTOR_NAME = "InvestorName"
+"""Candidate label of a name a financing sentence lists as an investor ('Investors in the round include X')."""
+INVESTOR_CUE_IDS = string_ids(["include", "includes", "included", "including", "by", "are", "were", "from"])
+ROUND_WORDS = re.compile(r"\b(?:round|financing|funding|series [a-h]\b|seed)", re.I)
 SAID_COMPANY = "SaidCompany"
 """Candidate label of a name a sentence says is a company ('Prevail is a biotechnology company')."""
 BRAND_MARK = "BrandMark"
@@ -635,6 +639,35 @@ class NameFinder:
         return [(DESCRIBED_PRODUCT, i, i + 2) for i in tokens_with(doc, LOWER, self.product_head_ids)
                 if i + 1 < len(doc) and CAMEL_BRAND.match(doc[i + 1].text)]
 
+    def _investor_names(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """The names a financing sentence lists as its investors ('Investors in the round include Imperial Innovations',
+        'Also joining the round are Invesco Perpetual and Woodford Investment Management', 'a round led by Temasek'):
+        a run of capitalised words after the cue, and the names listed after it."""
+        candidates = []
+        lowers = lower_words(doc)
+        for i in tokens_with(doc, LOWER, INVESTOR_CUE_IDS):
+            word, after = lowers[i], i + 1
+            if word == "by":
+                if not (i > 0 and lowers[i - 1] == "led" and ROUND_WORDS.search(span_text(sentence_at(doc, i)))):
+                    continue
+            elif word in ("are", "were"):
+                if lowers[max(0, i - 3) : i] != ["joining", "the", "round"]:
+                    continue
+            elif word == "from":
+                if i == 0 or lowers[i - 1] != "participation":
+                    continue
+            elif not {"investor", "investors", "backers", "participants"} & set(lowers[max(0, i - 6) : i]):
+                continue
+            while after < len(doc) and lowers[after] in self.words.leading_noise | {"the"}:
+                after += 1
+            stop = after
+            while stop < len(doc) and stop - after < 4 and PROPER_RE.match(doc[stop].text) and not doc[stop].is_sent_start:
+                stop += 1
+            if stop > after and not doc[after].ent_id_:
+                candidates.append((INVESTOR_NAME, after, stop))
+            candidates.extend((INVESTOR_NAME, s, e) for s, e in _listed_names(doc, stop, self.words.leading_noise) if not doc[s].ent_id_)
+        return candidates
+
     def _said_to_be_companies(self, doc: Doc) -> list[tuple[str, int, int]]:
         """'Prevail is a biotechnology company developing ...': the capitalised name a sentence says is a company
         (a company noun within a few words after 'is a')."""
@@ -698,7 +731,7 @@ class NameFinder:
         described: set[tuple[int, int]] = set()
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
         found_by_words = (self._anchored(doc) + self._said_to_be_companies(doc) + _brand_marks(doc) + self._described_products(doc)
-                          + self._described_companies(doc))
+                          + self._described_companies(doc) + self._investor_names(doc))
         for label, start, end in matches + found_by_words:
             if label == DESCRIBED_PRODUCT:
                 if not doc[start + 1].ent_id_:  # not a known name (a model ORG or PRODUCT may be this brand)
@@ -709,7 +742,7 @@ class NameFinder:
                     brand = "Technology" if end < len(doc) and doc[end].lower_ in self.words.platform_words else "TherapyProduct"
                     found.setdefault(brand, []).append(Span(doc, start, start + 1, label=brand))
                 continue
-            if label == SAID_COMPANY:  # one word will do: the sentence says what it is
+            if label in (SAID_COMPANY, INVESTOR_NAME):  # one word will do: the sentence says what it is
                 found.setdefault("Company", []).append(Span(doc, start, end, label="Company"))
                 continue
             if label == DESCRIBED_COMPANY:
