@@ -133,6 +133,14 @@ SHAPES = [
         "The drug was developed by Orinthe Genetics, now a subsidiary of Halden Biotherapeutics as a result of its $11.9 billion acquisition in 2017.",
         "halden-biotherapeutics", "acquires", "orinthe-genetics", id="now-a-subsidiary-of",
     ),
+    pytest.param(
+        "MLT-204, developed by Halden Biotherapeutics and Orinthe Genetics, represents the first approval of its kind.",
+        "halden-biotherapeutics", "collaboratesWith", "orinthe-genetics", id="co-developers",
+    ),
+    pytest.param(
+        "The European Commission (EC) has granted conditional marketing authorisation (CMA) to MLT-204 in adults.",
+        "conditional-marketing-authorisation", "regulatedBy", "european-commission", id="agency-acronym-then-grants",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
