@@ -141,6 +141,11 @@ SHAPES = [
         "The European Commission (EC) has granted conditional marketing authorisation (CMA) to MLT-204 in adults.",
         "conditional-marketing-authorisation", "regulatedBy", "european-commission", id="agency-acronym-then-grants",
     ),
+    pytest.param(
+        "The medicines include Halden Biotherapeutics’ allogeneic Epstein-Barr virus-specific cytotoxic T lymphocytes (MLT-204), "
+        "which is intended to treat lymphoma.",
+        "halden-biotherapeutics", "develops", "mlt-204", id="possessive-description-then-code",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
