@@ -676,3 +676,9 @@ def test_the_investors_a_financing_sentence_lists_are_companies_that_invest(nlp)
     investors = {r.subject for r in extraction.relations if r.predicate == "investsIn" and r.object == iri("halden-bio")}
     assert {iri("orinthe-ventures"), iri("quillhaven-perpetual")} <= investors, investors
     assert "John Smith" not in {e.label for e in extraction.entities if e.type == "Company"}
+
+
+def test_what_treats_a_disease_treats_what_an_apposition_says_it_is(nlp):
+    text = "The medicines include Halden Bio’s MLT-204, which is intended to treat Primary Biliary Cholangitis, a chronic liver disease."
+    found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
+    assert (iri("mlt-204"), "treats", iri("liver-diseases")) in found, found
