@@ -682,3 +682,11 @@ def test_what_treats_a_disease_treats_what_an_apposition_says_it_is(nlp):
     text = "The medicines include Halden Bio’s MLT-204, which is intended to treat Primary Biliary Cholangitis, a chronic liver disease."
     found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
     assert (iri("mlt-204"), "treats", iri("liver-diseases")) in found, found
+
+
+def test_an_approval_of_a_counted_set_goes_to_the_products_named_next(nlp):
+    text = ("Today, the FDA approved two gene therapies to treat sickle cell disease.\n\n"
+            "MLT-204, developed by Halden Bio, is the first of its kind. ORN-310, developed by Orinthe Genetics, joins it.\n\n"
+            "Later on, QX-9 entered a trial.")
+    found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations if r.predicate == "approvedBy"}
+    assert found == {(iri("mlt-204"), "approvedBy", iri("fda")), (iri("orn-310"), "approvedBy", iri("fda"))}, found

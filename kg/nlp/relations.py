@@ -153,7 +153,8 @@ class RelationMention:
 
 @dataclass
 class CountedSet:
-    """A designation granted to a counted set of products not yet named ('two experimental therapies')."""
+    """A designation granted to, or an approval of, a counted set of products not yet named ('two experimental
+    therapies'): `designation` is the designation, or the approving agency when `predicate` is approvedBy."""
 
     designation: Span
     granting: Span
@@ -163,6 +164,7 @@ class CountedSet:
     sentences_left: int
     given: set[str] = field(default_factory=set)
     """The products (entity id or lower-case text) that received it already."""
+    predicate: str = "grantedDesignation"
 
 
 def _compile(pattern: str | None) -> re.Pattern | None:
@@ -276,6 +278,8 @@ def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type
 
 
 WHITESPACE_RUN = re.compile(r"\s+")
+APPROVE_VERBS = frozenset({"approved", "approves", "approve", "authorised", "authorized", "cleared"})
+"""Verbs of an agency's approval of a counted set of products named afterwards."""
 RECEIVING_WORDS = frozenset({"received", "receives", "has", "had", "was", "won", "earned", "obtained", "gained", "secured"})
 """Words after 'it' that make it the product a designation right after goes to ('it received orphan designation')."""
 
@@ -381,10 +385,10 @@ class RelationFinder:
             counted.given.update(p.ent_id_ or p.text.lower() for p in products)
             if products:
                 evidence = doc[counted.granting.start : sentence.end]
-                name = "designation.counted-set"
+                name = "designation.counted-set" if counted.predicate == "grantedDesignation" else "approved.counted-set"
                 listing = LISTING.search(span_text(sentence))
                 for product in products[: counted.left if listing else 1]:
-                    mentions.append(RelationMention(product, "grantedDesignation", counted.designation, evidence, name, self.precision.get(name, 0.7)))
+                    mentions.append(RelationMention(product, counted.predicate, counted.designation, evidence, name, self.precision.get(name, 0.7)))
                 counted.left -= len(mentions)
             counted.sentences_left -= 1
             if counted.left <= 0 or counted.sentences_left <= 0:
@@ -392,10 +396,15 @@ class RelationFinder:
         if products or self.cues.counted_products is None:
             return mentions
         designations = [e for e in ents if e.label_ == "Designation"]
-        count = self.cues.counted_products.search(span_text(sentence)) if designations else None
-        if count and any(t.lower_ in self.cues.grant_verbs for t in sentence):
+        agencies = [e for e in ents if self.type_of(e.label_) == "Agency"]
+        count = self.cues.counted_products.search(span_text(sentence)) if designations or agencies else None
+        if count and designations and any(t.lower_ in self.cues.grant_verbs for t in sentence):
             number = self.cues.set_counts[count.group(1).lower()]
             pending[:] = [CountedSet(designations[0], sentence, number, number + SET_REACH)]
+        elif count and agencies and any(t.lower_ in APPROVE_VERBS for t in sentence):
+            # 'Today, the FDA approved two gene therapies ... Casgevy, developed by ...': the approval goes to them
+            number = self.cues.set_counts[count.group(1).lower()]
+            pending[:] = [CountedSet(agencies[0], sentence, number, number + SET_REACH, predicate="approvedBy")]
         return mentions
 
     def _to_included_diseases(self, doc: Doc, ents: list[Span], groups: list[list[Span]], candidates: list[RelationMention]) -> list[RelationMention]:
