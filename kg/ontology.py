@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -70,6 +70,8 @@ class Vocabulary:
     demonyms: tuple[str, ...]
     demonym_places: dict[str, str]
     """Nationality words with the country or region they name ('swiss' -> cgtid:switzerland), lower case."""
+    city_places: dict[str, str] = field(default_factory=dict)
+    """Each city of patterns/cities.txt (lower case, words joined by spaces) with its country's IRI."""
 
     @property
     def ontology(self) -> Graph:
@@ -100,7 +102,7 @@ def _read_lines(path: Path) -> list[str]:
 
 
 def _demonym_places(path: Path) -> dict[str, str]:
-    """The nationality words of demonyms.txt that name one country or region, with its IRI."""
+    """The words of demonyms.txt (or cities.txt) that name one country or region, with its IRI."""
     pairs = (line.split("\t") for line in _read_lines(path))
     return {pair[0].lower(): str(CGTID[pair[1].strip()]) for pair in pairs if len(pair) == 2 and pair[1].strip()}
 
@@ -386,6 +388,7 @@ def _compile_vocabulary(root: Path) -> Vocabulary:
         not_products=tuple(_read_lines(root / "patterns" / "not_products.txt")),
         demonyms=tuple(line.split("\t")[0] for line in _read_lines(root / "patterns" / "demonyms.txt")),
         demonym_places=_demonym_places(root / "patterns" / "demonyms.txt"),
+        city_places=_demonym_places(root / "patterns" / "cities.txt"),
     )
 
 

@@ -146,6 +146,9 @@ SHAPES = [
         "which is intended to treat lymphoma.",
         "halden-biotherapeutics", "develops", "mlt-204", id="possessive-description-then-code",
     ),
+    pytest.param("Philadelphia-based Halden Biotherapeutics agreed to the deal.", "halden-biotherapeutics", "headquarteredIn", "united-states", id="city-based"),
+    pytest.param("South San Francisco-based Halden Biotherapeutics grew.", "halden-biotherapeutics", "headquarteredIn", "united-states", id="multiword-city-based"),
+    pytest.param("Shanghai biotech Orinthe Genetics raised money.", "orinthe-genetics", "headquarteredIn", "china", id="city-before-company-noun"),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",

@@ -653,24 +653,48 @@ class RelationFinder:
 
     def _nationalities(self, doc: Doc, sentence: Span, ents: list[Span], stand_ins: set[int]):
         """'the Swiss drugmaker Roche', 'Roche, the Swiss drugmaker,', 'French CDMO ABL Europe' and an anaphor such as
-        'the Japanese drugmaker' (a stand-in for the company named before): the nationality word says where the
-        company is based (ontology/patterns/demonyms.txt)."""
-        places = self.vocabulary.demonym_places
+        'the Japanese drugmaker' (a stand-in for the company named before), and 'Philadelphia-based Spark', 'the
+        Shanghai-based firm', 'Boston biotech X': the nationality word or the city says where the company is based
+        (ontology/patterns/demonyms.txt, cities.txt)."""
         owner = {i: ent for ent in ents for i in range(ent.start, ent.end)}
         for ent in ents:
             if ent.label_ != "Company":
                 continue
             if ent.start in stand_ins:
-                # the anaphor itself, when it opens the sentence: 'The Japanese drugmaker also gains ...'
-                words = range(ent.start, ent.end) if ent.start == sentence.start else range(0)
+                # the anaphor itself, when it opens the sentence ('The Japanese drugmaker also gains ...') or names
+                # a city's base ('the Shanghai-based firm said')
+                based = any(doc[k].lower_ == "based" and doc[k - 1].text == "-" for k in range(ent.start + 1, ent.end))
+                words = range(ent.start, ent.end) if ent.start == sentence.start or based else range(0)
             else:
-                words = [*self._described_before(doc, sentence, ent, owner), *self._described_after(doc, sentence, ent, owner)]
+                words = [*self._based_before(doc, sentence, ent), *self._described_before(doc, sentence, ent, owner),
+                         *self._described_after(doc, sentence, ent, owner)]
             for i in words:
-                place = places.get(doc[i].lower_) if doc[i].text[:1].isupper() else None
-                if place is not None and (i not in owner or ent.start in stand_ins):
-                    where = Span(doc, i, i + 1, label="Country", span_id=place)
+                found = self._place_at(doc, i, sentence.end) if doc[i].text[:1].isupper() else None
+                if found is not None and (i not in owner or ent.start in stand_ins):
+                    place, end = found
+                    where = Span(doc, i, end, label="Country", span_id=place)
                     yield RelationMention(ent, "headquarteredIn", where, sentence, NATIONALITY_RULE, self._base(NATIONALITY_RULE, 0.8))
                     break
+
+    def _place_at(self, doc: Doc, i: int, limit: int) -> tuple[str, int] | None:
+        """The country a nationality word or a city's name starting at token `i` names, with where the name ends
+        ('Swiss', 'Philadelphia', 'South San Francisco')."""
+        place = self.vocabulary.demonym_places.get(doc[i].lower_)
+        if place is not None:
+            return place, i + 1
+        for length in (3, 2, 1):
+            if i + length <= limit:
+                city = self.vocabulary.city_places.get(" ".join(t.lower_ for t in doc[i : i + length]))
+                if city is not None:
+                    return city, i + length
+        return None
+
+    def _based_before(self, doc: Doc, sentence: Span, ent: Span) -> range:
+        """The words of 'Philadelphia-based' or 'South San Francisco-based' right before a company's name."""
+        end = ent.start
+        if end - 2 <= sentence.start or doc[end - 1].lower_ != "based" or doc[end - 2].text != "-":
+            return range(0)
+        return range(max(sentence.start, end - 5), end - 2)
 
     def _described_before(self, doc: Doc, sentence: Span, ent: Span, owner: dict) -> range:
         """The words of '(the) Swiss drugmaker' right before a company's name, ending in a company noun; else none."""
