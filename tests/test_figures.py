@@ -298,3 +298,10 @@ def test_a_figure_of_the_market_named_before_measures_that_market(nlp, text):
 def test_a_coordinated_market_name_keeps_both_parts(nlp):
     (figure,) = [f for f in extract_text(nlp, "The global cell and gene therapy market was valued at USD 15.8 billion in 2023.").figures]
     assert figure.measures == "The global cell and gene therapy market"
+
+
+def test_dollar_currencies_of_asia_are_their_own(nlp):
+    extraction = extract_text(nlp, "Halden Bio has raised US$85 million (S$114.8 million) in a series B round; "
+                                   "Orinthe later raised HK$200 million and NT$1 billion in two more rounds.")
+    assert {(f.value, f.unit) for f in extraction.figures if f.measure == "DealValue"} >= {
+        (85e6, "USD"), (114.8e6, "SGD"), (200e6, "HKD"), (1e9, "TWD")}
