@@ -149,6 +149,10 @@ SHAPES = [
     pytest.param("Philadelphia-based Halden Biotherapeutics agreed to the deal.", "halden-biotherapeutics", "headquarteredIn", "united-states", id="city-based"),
     pytest.param("South San Francisco-based Halden Biotherapeutics grew.", "halden-biotherapeutics", "headquarteredIn", "united-states", id="multiword-city-based"),
     pytest.param("Shanghai biotech Orinthe Genetics raised money.", "orinthe-genetics", "headquarteredIn", "china", id="city-before-company-noun"),
+    pytest.param(
+        "The European Medicines Agency has granted priority medicines and advanced therapy medicinal product designations for MLT-204.",
+        "mlt-204", "grantedDesignation", "prime-scheme", id="designations-coordinated-for-product",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
