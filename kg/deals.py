@@ -169,7 +169,7 @@ class DealPatterns:
     round_name: re.Pattern
     round_sentence: re.Pattern
     round_reach: int
-    roles_reach: int = 0
+    roles_reach: int
     """Sentences after a deal's own that may still give its parties' roles ('Under the contract, X has exclusive rights')."""
 
 
@@ -429,11 +429,18 @@ def _amount_context(sentence: str, figure: Figure) -> tuple[str, str]:
         # '$22.50 per share (or an aggregate of approximately $880 million) payable at closing': the amount a
         # parenthesis restates says what the words around the parenthesis say
         start, end = restated.start(), sentence.index(")", end) + 1
-        return sentence[max(0, start - 60) : start], _up_to_a_comma(sentence[end : end + 25])
+        return sentence[max(0, start - 60) : start], _up_to_a_comma(_words_after(sentence, end))  # (the amount before is the one restated)
     restatement = PARENTHESIS_AFTER.match(sentence, end)
     if restatement is not None:
         end = restatement.end()  # '637.7 million won (US$565 million) in milestone payments': read past the restatement
-    return sentence[max(0, start - 40, _end_of_the_amount_before(sentence, start)) : start], _up_to_a_comma(sentence[end : end + 60])
+    return sentence[max(0, start - 40, _end_of_the_amount_before(sentence, start)) : start], _up_to_a_comma(_words_after(sentence, end))
+
+
+def _words_after(sentence: str, end: int) -> str:
+    """The next 60 characters after an amount, up to the next amount ('$20 million in 2023, rising to $50 million in
+    milestone payments': the milestones are the second amount's)."""
+    following = _amount_pattern().search(sentence, end)
+    return sentence[end : min(end + 60, following.start() if following else len(sentence))]
 
 
 def _up_to_a_comma(words: str) -> str:
@@ -456,7 +463,7 @@ def _end_of_the_amount_before(sentence: str, start: int) -> int:
     return last.end() if last is not None else 0
 
 
-OTHER_CLAUSE = re.compile(r";|,\s*(?=including\b|plus\b|which\b|while\b|with\b|as well\b|and (?:an?|up to|the)\b)", re.I)
+OTHER_CLAUSE = re.compile(r";|,\s*(?=including\b|plus\b|which\b|while\b|with\b|for\b|as well\b|and (?:an?|up to|the)\b)", re.I)
 """Where the words after an amount turn to another one: a semicolon, or a comma before 'including', 'plus', ..."""
 
 

@@ -40,7 +40,8 @@ MACROS = {
     "{DESC_BY}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod|Company)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,160}?",
 }
 INCLUDED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:[^,;.()<>]{0,60}?,\s*(?:including|such as|notably|e\.g\.,?)|,?\s*(?:known as|called|namely)"
-                      r"|,\s*(?:an?|one)\s+(?:[a-z-]+\s+){0,2}?(?:form of\s+|type of\s+|kind of\s+)?)\s*", re.I)
+                      r"|,\s*(?:an?|one)\s+(?!(?:[a-z-]+\s+){0,2}?(?:years?|months?|weeks?|days?|decades?|after|before|since)\b)"
+                      r"(?:[a-z-]+\s+){0,2}?(?:form of\s+|type of\s+|kind of\s+)?)\s*", re.I)
 """The words between a disease and the diseases listed as part of it, naming it more closely or saying what it is: ',
 including', ' after two lines of therapy, such as', ' known as', ', a chronic' ('Primary Biliary Cholangitis, a chronic
 liver disease')."""
@@ -278,9 +279,11 @@ def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type
 
 
 WHITESPACE_RUN = re.compile(r"\s+")
+NUMBERED_LABELS = frozenset({"phase", "stage", "type", "grade", "part", "class", "cohort", "arm"})
+"""Words before a number that make it a label ('a Phase 1 gene therapy'), not a count."""
 APPROVE_VERBS = frozenset({"approved", "approves", "approve", "authorised", "authorized", "cleared"})
 """Verbs of an agency's approval of a counted set of products named afterwards."""
-RECEIVING_WORDS = frozenset({"received", "receives", "has", "had", "was", "won", "earned", "obtained", "gained", "secured"})
+RECEIVING_WORDS = frozenset({"received", "receives", "won", "earned", "obtained", "gained", "secured"})
 """Words after 'it' that make it the product a designation right after goes to ('it received orphan designation')."""
 
 
@@ -469,7 +472,8 @@ class RelationFinder:
         for i in _tokens_in(sentence, _anaphor_openers(doc)):
             if lowers[i] == "it" and "TherapyProduct" in last_named and (
                     i > sentence.start and lowers[i - 1] in self.cues.grant_verbs
-                    or i + 1 < sentence.end and lowers[i + 1] in RECEIVING_WORDS):
+                    or i + 1 < sentence.end and lowers[i + 1] in RECEIVING_WORDS
+                    and not (i > sentence.start and lowers[i - 1] in self.cues.report_verbs)):  # 'said it received': the company
                 # 'the FDA granted it RMAT designation', 'in 2021, it received orphan designation from the EMA'
                 if any(e.label_ == "Designation" and i < e.start <= i + 6 for e in ents):
                     product = last_named["TherapyProduct"]  # 'the FDA granted it RMAT designation'
@@ -567,7 +571,9 @@ class RelationFinder:
         if mention.predicate not in PRODUCT_FIRST_PREDICATES - {"usesTechnology"} or subject.label_ != "TherapyModality" or subject.start == 0:
             return False
         before = doc[subject.start - 1]
-        return before.like_num or before.lower_ in (self.cues.set_counts or {})
+        if before.lower_ in (self.cues.set_counts or {}):
+            return True
+        return before.is_digit and not (subject.start > 1 and doc[subject.start - 2].lower_ in NUMBERED_LABELS)
 
     def _match_group(self, doc, sentence, ents, group):
         """Relations among the members of one coordination ("A and B formed a partnership")."""
@@ -690,11 +696,17 @@ class RelationFinder:
         return None
 
     def _based_before(self, doc: Doc, sentence: Span, ent: Span) -> range:
-        """The words of 'Philadelphia-based' or 'South San Francisco-based' right before a company's name."""
+        """The place of 'Philadelphia-based' or 'South San Francisco-based' right before a company's name: a name
+        that ends right before the hyphen ('In Tokyo, Boston-based X' is based in Boston; 'Dublin, Ohio-based' names
+        no place of the list)."""
         end = ent.start
         if end - 2 <= sentence.start or doc[end - 1].lower_ != "based" or doc[end - 2].text != "-":
             return range(0)
-        return range(max(sentence.start, end - 5), end - 2)
+        for start in range(max(sentence.start, end - 5), end - 2):
+            found = self._place_at(doc, start, end - 2)
+            if found is not None and found[1] == end - 2:
+                return range(start, start + 1)
+        return range(0)
 
     def _described_before(self, doc: Doc, sentence: Span, ent: Span, owner: dict) -> range:
         """The words of '(the) Swiss drugmaker' right before a company's name, ending in a company noun; else none."""
@@ -995,7 +1007,7 @@ def _same_entity(a: Span, b: Span) -> bool:
     if a.ent_id_ or b.ent_id_:
         return a.ent_id_ == b.ent_id_
     first, second = sorted((a.text.lower(), b.text.lower()), key=len)
-    return second.startswith(first)
+    return second == first or second.startswith(first + " ")
 
 
 def _loosely_read(mention: RelationMention) -> bool:
@@ -1059,7 +1071,8 @@ PARENT_APPOSITION = re.compile(
     r"\s*,\s*(?:which is\s+|itself\s+)?(?:wholly[- ]|majority[- ])?(?:owned by|a (?:unit|subsidiary|division|part|arm|member) of|part of"
     r"|(?:the|a) [\w-]+ (?:unit|arm|subsidiary|division) of)\s+(?:[^\s<>,]+\s+){0,6}?$", re.I)
 """The words between a company and its parent written in apposition: 'Janssen Biotech, owned by US drug developer'."""
-CHILD_AFTER_PARENT = re.compile(r"\s*(?:'s|’s)?\s+(?:[\w-]+\s+){0,2}?(?:company|unit|subsidiary|division|arm|affiliate)\s*,?\s*", re.I)
+CHILD_AFTER_PARENT = re.compile(r"\s*(?:'s|’s)\s+(?:[\w-]+\s+){0,2}?(?:company|unit|subsidiary|division|arm|affiliate)\s*,?\s*"
+                                r"|\s+(?:subsidiary|unit|division|affiliate)\s+", re.I)
 """The words between a parent and the company of its that a sentence is about: '’s company, ', ' subsidiary '."""
 
 
@@ -1074,7 +1087,8 @@ def parents_in_apposition(doc: Doc, ents: list[Span]) -> dict[int, Span]:
         if closed and PARENT_APPOSITION.fullmatch(between) or (child[-1].lower_ in ("company", "companies") and between == " of "):
             parents[parent.start] = child  # ... or 'Janssen Pharmaceutical Companies of Johnson & Johnson'
         elif CHILD_AFTER_PARENT.fullmatch(between):
-            parents[child.start] = parent  # 'Bristol-Myers Squibb’s company, Juno Therapeutics': the first is the parent
+            first, second = child, parent  # here the first name is the parent: 'Bristol-Myers Squibb’s company, Juno'
+            parents[first.start] = second
     return parents
 
 
