@@ -110,6 +110,7 @@ INVESTOR_NAME = "InvestorName"
 """Candidate label of a name a financing sentence lists as an investor ('Investors in the round include X')."""
 INVESTOR_CUE_IDS = string_ids(["include", "includes", "included", "including", "by", "are", "were", "from"])
 ROUND_WORDS = re.compile(r"\b(?:round|financing|funding|series [a-h]\b|seed)", re.I)
+JOINING_THE_ROUND = re.compile(r"\b(?:joining|participating in|taking part in) (?:the|this) (?:[\w-]+ ){0,2}(?:round|financing)$")
 SAID_COMPANY = "SaidCompany"
 """Candidate label of a name a sentence says is a company ('Prevail is a biotechnology company')."""
 BRAND_MARK = "BrandMark"
@@ -416,10 +417,11 @@ intervertebral disc degeneration' names a sponsor, then a disease)."""
 
 
 def _brand_marks(doc: Doc) -> list[tuple[str, int, int]]:
-    """A capitalised word of three letters or more right before a trade mark sign ('CybroCell™', 'KYMRIAH®'), found
-    from the signs (rare) rather than tried at every word."""
+    """A one-word brand of three letters or more right before a trade mark sign ('CybroCell™', 'KYMRIAH®'; not the
+    last word of a longer name, 'Sleeping Beauty™', 'G-Rex®'), found from the signs (rare) rather than tried at every word."""
     return [(BRAND_MARK, i - 1, i + 1) for i in tokens_with(doc, ORTH, TRADE_MARK_IDS)
-            if i > 0 and len(doc[i - 1]) >= 3 and PROPER_RE.match(doc[i - 1].text)]
+            if i > 0 and len(doc[i - 1]) >= 3 and PROPER_RE.match(doc[i - 1].text)
+            and not (i > 1 and (doc[i - 2].text == "-" or doc[i - 2].is_title and doc[i - 2].whitespace_))]  # not 'Sleeping Beauty™', 'G-Rex®'
 
 
 def _after_taken(doc: Doc, span: Span, taken: set[int]) -> Span | None:
@@ -648,10 +650,10 @@ class NameFinder:
         for i in tokens_with(doc, LOWER, INVESTOR_CUE_IDS):
             word, after = lowers[i], i + 1
             if word == "by":
-                if not (i > 0 and lowers[i - 1] == "led" and ROUND_WORDS.search(span_text(sentence_at(doc, i)))):
-                    continue
+                if not (i > 0 and lowers[i - 1] == "led" and ROUND_WORDS.search(" ".join(lowers[max(0, i - 6) : i - 1]))):
+                    continue  # 'a series B round led by X', not 'the trial, which received funding ..., was led by X'
             elif word in ("are", "were"):
-                if lowers[max(0, i - 3) : i] != ["joining", "the", "round"]:
+                if not JOINING_THE_ROUND.search(" ".join(lowers[max(0, i - 6) : i])):
                     continue
             elif word == "from":
                 if i == 0 or lowers[i - 1] != "participation":
@@ -679,6 +681,9 @@ class NameFinder:
             head = next((k for k in window if doc[k].lower_ in self.words.company_name_heads), None)
             if head is None or any(doc[k].is_punct and doc[k].text != "-" for k in range(i + 2, head)):
                 continue
+            after = doc[head + 1] if head + 1 < len(doc) else None
+            if after is not None and after.is_alpha and after.is_lower and not (after.lower_.endswith(("ing", "ed")) or after.is_stop):
+                continue  # 'Boston is a biotech hub': the company noun does not end the phrase
             start = _proper_run_start(doc, i, limit=4)
             while start < i and (doc[start].is_stop or doc[start].lower_ in self.words.leading_noise):
                 start += 1
