@@ -727,3 +727,8 @@ def test_a_shape_of_this_round_does_not_misfire(nlp, sentence, subject, predicat
 def test_a_designation_and_other_plans_give_the_later_product_nothing(rules_nlp):
     found = {(r.subject, r.predicate, r.object) for r in extract_text(rules_nlp, "ORN-310 won RMAT designation and the team filed plans for MLT-204.").relations}
     assert (iri("mlt-204"), "grantedDesignation", iri("rmat-designation")) not in found, found
+
+
+def test_products_said_to_enter_trials_after_a_counted_approval_are_not_the_approved_ones(nlp):
+    text = "In 2017 the FDA approved two CAR-T therapies. Since then, MLT-204 and ORN-310 have entered Phase 1 trials."
+    assert not [r for r in extract_text(nlp, text).relations if r.predicate == "approvedBy"]

@@ -120,11 +120,11 @@ MAX_SENTENCE_TOKENS = 250
 """A sentence is started after this many tokens with no sentence end or line break: each figure and relation reads
 its whole sentence, so one endless sentence (a table flattened to one line) would make extraction quadratic."""
 SENTENCE_END_IDS = string_ids(Sentencizer.default_punct_chars)
+"""The ORTH ids of the sentencizer's sentence-end characters."""
 COPULA_IDS = string_ids(["is", "was", "remains"])
 TRADE_MARK_IDS = string_ids(["®", "™"])
 CAMEL_BRAND = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*[a-z][A-Za-z]*$")
 """A brand written in camel case: 'HepaStem', 'CybroCell'."""
-"""The ORTH ids of the sentencizer's sentence-end characters."""
 LINE_BREAK = re.compile("\n")
 
 
@@ -627,7 +627,7 @@ class NameFinder:
             hyphen = at < len(doc) and doc[at].text == "-"
             if hyphen:
                 ends.append(at + 1)
-            for start in ((at + 1, at) if hyphen else (at,)):
+            for start in ((at + 1,) if hyphen else (at,)):
                 k = start
                 while k < len(doc) and k < start + 2 and PROPER_RE.match(doc[k].text):
                     k += 1
@@ -885,13 +885,10 @@ class NameFinder:
                 return None
         if label == "Disease":
             titled = _title_case_name(doc, start, end, self.words.disease_noise) and not doc[start].is_sent_start
+            start = self._past_hyphenated_noise(doc, start, end)
             while start < end - 1 and not titled and (doc[start].lower_ in self.words.disease_noise or self._foreign(doc[start]) or doc[start].is_stop
                                        or doc[start].pos_ in ("VERB", "ADP", "DET", "PRON", "ADV", "NUM", "AUX")):
-                start += 1
-                if start + 2 < end and doc[start + 1].text == "-" and f"{doc[start].lower_}-{doc[start + 2].lower_}" in self.words.disease_noise:
-                    start += 3  # a hyphenated noise word: 'a life-threatening disease'
-            if start + 2 < end and doc[start + 1].text == "-" and f"{doc[start].lower_}-{doc[start + 2].lower_}" in self.words.disease_noise:
-                start += 3
+                start = self._past_hyphenated_noise(doc, start + 1, end)
             if start >= end - 1 or any(self._foreign(t) for t in doc[start:end]) or doc[start].text in ("-", "'s", "’s"):
                 return None
             if any(t.is_sent_start for t in doc[start + 1 : end]) or (
@@ -899,6 +896,12 @@ class NameFinder:
                     and not any(t.text in ("'s", "’s") for t in doc[start:end]) and not _title_case_name(doc, start, end, self.words.disease_noise)):
                 return None
         return Span(doc, start, end, label=label)
+
+    def _past_hyphenated_noise(self, doc: Doc, start: int, end: int) -> int:
+        """`start`, or the token after a hyphenated noise word that starts there ('a life-threatening disease')."""
+        if start + 2 < end and doc[start + 1].text == "-" and f"{doc[start].lower_}-{doc[start + 2].lower_}" in self.words.disease_noise:
+            return start + 3
+        return start
 
     def _foreign(self, token) -> bool:
         """A token of a known entity that is not a disease (a disease name may contain a broader one)."""

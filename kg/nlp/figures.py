@@ -298,7 +298,7 @@ class FigureParser:
                 or following in self.patterns.measure_units or following in DURATION_WORDS \
                 or following == "-" and i + 2 < len(doc) and doc[i + 2].lower_ in DURATION_WORDS:
             return False  # 'a five-year supply agreement' states how long, not how many
-        if previous is not None and previous.lower_ in ("the", "both") and self._names_parties(doc, i):
+        if previous is not None and previous.lower_ == "the" and self._names_parties(doc, i):
             return False  # 'the two companies signed': the deal's parties, not a count of companies
         if previous is not None and (previous.lower_ in self.patterns.not_after or previous.lower_ in MONTH_WORDS
                                      or previous.like_num or previous.text in ("+", "#", "-", "/")):
@@ -315,7 +315,7 @@ class FigureParser:
         return after_count and (following in ELLIPSIS_FOLLOWERS or of_them) or stands_alone and OF_THESE.match(span_text(sentence_at(doc, i))) is not None
 
     def _names_parties(self, doc: Doc, i: int) -> bool:
-        """Whether the number is followed by a word for the parties a text is about ('the two companies', 'both firms')."""
+        """Whether the number is followed by a word for the parties a text is about ('the two companies')."""
         return i + 1 < len(doc) and doc[i + 1].lower_ in PARTY_NOUNS
 
     def _names_counted_thing(self, doc: Doc, i: int, therapy_ends: set[int]) -> bool:

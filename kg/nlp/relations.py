@@ -386,6 +386,8 @@ class RelationFinder:
             counted = pending[0]
             products = [p for p in products if (p.ent_id_ or p.text.lower()) not in counted.given]
             counted.given.update(p.ent_id_ or p.text.lower() for p in products)
+            if products and counted.predicate == "approvedBy" and self.cues.trial_approval.search(span_text(sentence)):
+                products = []  # 'Since then, A and B have entered Phase 1 trials': the approved ones are other products
             if products:
                 evidence = doc[counted.granting.start : sentence.end]
                 name = "designation.counted-set" if counted.predicate == "grantedDesignation" else "approved.counted-set"
