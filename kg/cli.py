@@ -516,7 +516,9 @@ def serve(store: str | None, host: str, port: int, timeout: float, max_rows: int
     if not server.service.isolated:
         err.print("[yellow]warning:[/yellow] query workers could not leave the network (no network namespaces here); "
                   "any query whose text contains SERVICE or LOAD is refused instead", highlight=False)
-    out.print(f"serving {server.service.location} at {server.url} (SPARQL endpoint {server.url}sparql, {mode}); Ctrl+C stops", highlight=False)
+    # one line, never wrapped at the terminal's width: scripts and logs read the address from it
+    out.print(f"serving {server.service.location} at {server.url} (SPARQL endpoint {server.url}sparql, {mode}); Ctrl+C stops",
+              highlight=False, soft_wrap=True)
     try:
         server.run()
     except KeyboardInterrupt:
