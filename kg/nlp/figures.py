@@ -43,8 +43,6 @@ COUNT_BREAKS = {
     "have", "has", "had", "be", "been", "will", "the", "a", "an", "of", "per", "as", "into", "over", "under",
 }
 ELLIPSIS_FOLLOWERS = {",", ".", ";", ":", ")", ""}
-DURATION_WORDS = {"year", "years", "month", "months", "week", "weeks", "day", "days", "decade", "decades"}
-PARTY_NOUNS = {"companies", "firms", "partners", "parties", "groups", "sides"}
 ANAPHORS = {"them", "these", "those"}
 CLAUSE_OPENING = re.compile(r";|\b(?:while|but|whereas)\b|\band (?:is|are|was|were|has|have|had|will|now)\b", re.I)
 OF_THESE = re.compile(r"\s*(?:of|among) (?:these|those|them)\b", re.I)
@@ -86,6 +84,8 @@ class FigurePatterns:
     not_after: frozenset[str]
     cues: dict[str, re.Pattern]
     measure_units: frozenset[str] = frozenset()
+    duration_words: frozenset[str] = frozenset()
+    party_nouns: frozenset[str] = frozenset()
 
 
 @functools.lru_cache(maxsize=8)
@@ -106,6 +106,8 @@ def load_figure_patterns(path: str | Path = FIGURE_PATTERNS) -> FigurePatterns:
             counted_nouns=frozenset(data["counts"]["counted_nouns"]),
             not_after=frozenset(data["counts"]["not_after"]),
             measure_units=frozenset(data["counts"].get("measure_units", [])),
+            duration_words=frozenset(data["counts"].get("duration_words", [])),
+            party_nouns=frozenset(data["counts"].get("party_nouns", [])),
             cues={name: re.compile(pattern, re.I) for name, pattern in data["cues"].items()},
         )
     except (OSError, tomllib.TOMLDecodeError, KeyError, re.error) as error:
@@ -295,8 +297,8 @@ class FigureParser:
         previous = doc[i - 1] if i > 0 else None
         following = doc[i + 1].lower_ if i + 1 < len(doc) else ""
         if _is_year(token) or "." in token.text or following in MONTH_WORDS or following in self.patterns.scales \
-                or following in self.patterns.measure_units or following in DURATION_WORDS \
-                or following == "-" and i + 2 < len(doc) and doc[i + 2].lower_ in DURATION_WORDS:
+                or following in self.patterns.measure_units or following in self.patterns.duration_words \
+                or following == "-" and i + 2 < len(doc) and doc[i + 2].lower_ in self.patterns.duration_words:
             return False  # 'a five-year supply agreement' states how long, not how many
         if previous is not None and previous.lower_ == "the" and self._names_parties(doc, i):
             return False  # 'the two companies signed': the deal's parties, not a count of companies
@@ -316,7 +318,7 @@ class FigureParser:
 
     def _names_parties(self, doc: Doc, i: int) -> bool:
         """Whether the number is followed by a word for the parties a text is about ('the two companies')."""
-        return i + 1 < len(doc) and doc[i + 1].lower_ in PARTY_NOUNS
+        return i + 1 < len(doc) and doc[i + 1].lower_ in self.patterns.party_nouns
 
     def _names_counted_thing(self, doc: Doc, i: int, therapy_ends: set[int]) -> bool:
         """The words after a number, up to a break, end in a counted noun or a therapy's name."""

@@ -115,6 +115,12 @@ class RelationCues:
     """How many products each count word of `counted_products` stands for ('several' is three)."""
     report_verbs: frozenset[str] = frozenset()
     """'said', 'announced': a trigger right after the party they report on is that party's own verb."""
+    approve_verbs: frozenset[str] = frozenset()
+    """Verbs of an agency's approval of a counted set of products named afterwards ('the FDA approved two therapies')."""
+    receiving_words: frozenset[str] = frozenset()
+    """Words after 'it' that make it the product a designation right after goes to ('it received orphan designation')."""
+    numbered_labels: frozenset[str] = frozenset()
+    """Words before a number that make it a label ('a Phase 1 gene therapy'), not a count."""
     elided_subject_verbs: frozenset[str] | None = None
     """Verbs of deals after which a clause behind a semicolon shares the sentence's opening company."""
 
@@ -122,7 +128,8 @@ class RelationCues:
     def from_config(cls, cues: dict[str, list[str] | dict[str, int]]) -> RelationCues:
         """The lists of a config; the technology words become one pattern ('AAV-based')."""
         words = {name: frozenset(w.lower() for w in cues[name])
-                 for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words", "raise_verbs", "grant_verbs", "report_verbs")
+                 for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words", "raise_verbs", "grant_verbs",
+                              "report_verbs", "approve_verbs", "receiving_words", "numbered_labels")
                  if name in cues}
         stated = "|".join(re.escape(w) for w in cues["stated_technology"])
         anaphors = ({w: "Company" for w in cues["company_anaphors"]} | {w: "TherapyProduct" for w in cues["product_anaphors"]}
@@ -279,12 +286,6 @@ def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type
 
 
 WHITESPACE_RUN = re.compile(r"\s+")
-NUMBERED_LABELS = frozenset({"phase", "stage", "type", "grade", "part", "class", "cohort", "arm"})
-"""Words before a number that make it a label ('a Phase 1 gene therapy'), not a count."""
-APPROVE_VERBS = frozenset({"approved", "approves", "approve", "authorised", "authorized", "cleared"})
-"""Verbs of an agency's approval of a counted set of products named afterwards."""
-RECEIVING_WORDS = frozenset({"received", "receives", "won", "earned", "obtained", "gained", "secured"})
-"""Words after 'it' that make it the product a designation right after goes to ('it received orphan designation')."""
 
 
 class RelationFinder:
@@ -406,7 +407,7 @@ class RelationFinder:
         if count and designations and any(t.lower_ in self.cues.grant_verbs for t in sentence):
             number = self.cues.set_counts[count.group(1).lower()]
             pending[:] = [CountedSet(designations[0], sentence, number, number + SET_REACH)]
-        elif count and agencies and any(t.lower_ in APPROVE_VERBS for t in sentence):
+        elif count and agencies and any(t.lower_ in self.cues.approve_verbs for t in sentence):
             # 'Today, the FDA approved two gene therapies ... Casgevy, developed by ...': the approval goes to them
             number = self.cues.set_counts[count.group(1).lower()]
             pending[:] = [CountedSet(agencies[0], sentence, number, number + SET_REACH, predicate="approvedBy")]
@@ -474,7 +475,7 @@ class RelationFinder:
         for i in _tokens_in(sentence, _anaphor_openers(doc)):
             if lowers[i] == "it" and "TherapyProduct" in last_named and (
                     i > sentence.start and lowers[i - 1] in self.cues.grant_verbs
-                    or i + 1 < sentence.end and lowers[i + 1] in RECEIVING_WORDS
+                    or i + 1 < sentence.end and lowers[i + 1] in self.cues.receiving_words
                     and not (i > sentence.start and lowers[i - 1] in self.cues.report_verbs)):  # 'said it received': the company
                 # 'the FDA granted it RMAT designation', 'in 2021, it received orphan designation from the EMA'
                 if any(e.label_ == "Designation" and i < e.start <= i + 6 for e in ents):
@@ -575,7 +576,7 @@ class RelationFinder:
         before = doc[subject.start - 1]
         if before.lower_ in (self.cues.set_counts or {}):
             return True
-        return before.is_digit and not (subject.start > 1 and doc[subject.start - 2].lower_ in NUMBERED_LABELS)
+        return before.is_digit and not (subject.start > 1 and doc[subject.start - 2].lower_ in self.cues.numbered_labels)
 
     def _match_group(self, doc, sentence, ents, group):
         """Relations among the members of one coordination ("A and B formed a partnership")."""
