@@ -153,6 +153,10 @@ SHAPES = [
         "The European Medicines Agency has granted priority medicines and advanced therapy medicinal product designations for MLT-204.",
         "mlt-204", "grantedDesignation", "prime-scheme", id="designations-coordinated-for-product",
     ),
+    pytest.param(
+        "Talmor Bio develops MLT-204 for acute lymphoblastic leukemia, which is its lead program, being developed in partnership with Halden Biotherapeutics.",
+        "halden-biotherapeutics", "develops", "mlt-204", id="developed-in-partnership-with",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
@@ -732,3 +736,10 @@ def test_a_designation_and_other_plans_give_the_later_product_nothing(rules_nlp)
 def test_products_said_to_enter_trials_after_a_counted_approval_are_not_the_approved_ones(nlp):
     text = "In 2017 the FDA approved two CAR-T therapies. Since then, MLT-204 and ORN-310 have entered Phase 1 trials."
     assert not [r for r in extract_text(nlp, text).relations if r.predicate == "approvedBy"]
+
+
+def test_a_partnership_is_of_the_product_nearest_before_it(rules_nlp):
+    text = "MLT-204 showed a benefit, while ORN-310 is being developed in partnership with Halden Biotherapeutics."
+    found = {(r.subject, r.predicate, r.object) for r in extract_text(rules_nlp, text).relations}
+    assert (iri("halden-biotherapeutics"), "develops", iri("orn-310")) in found
+    assert (iri("halden-biotherapeutics"), "develops", iri("mlt-204")) not in found, found
