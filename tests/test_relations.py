@@ -743,3 +743,9 @@ def test_a_partnership_is_of_the_product_nearest_before_it(rules_nlp):
     found = {(r.subject, r.predicate, r.object) for r in extract_text(rules_nlp, text).relations}
     assert (iri("halden-biotherapeutics"), "develops", iri("orn-310")) in found
     assert (iri("halden-biotherapeutics"), "develops", iri("mlt-204")) not in found, found
+
+
+def test_the_field_a_company_anaphor_names_is_what_the_company_develops(nlp):
+    text = "Halden Biotherapeutics made news on Monday. The Belgian cell therapy company announced a new plant."
+    found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
+    assert (iri("halden-biotherapeutics"), "develops", iri("cell-therapy")) in found, found

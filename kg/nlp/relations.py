@@ -330,13 +330,16 @@ class RelationFinder:
             raiser = _raiser(sentence, ents, self.cues.raise_verbs)
             if raiser is not None:
                 last_named[ROUND] = raiser
+            fields = []
             if referred:
+                fields = list(self._fields_of_stand_ins(sentence, ents, referred))
                 covered = {i for stand_in, _ in referred.values() for i in range(stand_in.start, stand_in.end)}
                 ents = sorted([*(e for e in ents if e.start not in covered), *(stand_in for stand_in, _ in referred.values())], key=lambda e: e.start)
             groups = coordination_groups(doc, ents, self.type_of, self.cues.described_member)
             described = apposed_modalities(doc, ents)
             candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
             candidates.extend(self._embedded_technologies(doc, sentence, ents))
+            candidates.extend(fields)
             candidates.extend(self._nationalities(doc, sentence, ents, set(referred)))
             candidates.extend(self._table_row(doc, sentence, ents))
             for i, left in enumerate(groups):
@@ -540,6 +543,19 @@ class RelationFinder:
             stand_in = Span(doc, k, verb, label=antecedent.label_, span_id=antecedent.ent_id_)
             elided[k] = (stand_in, antecedent)
         return elided
+
+    def _fields_of_stand_ins(self, sentence: Span, ents: list[Span], referred: dict[int, tuple[Span, Span]]):
+        """'the Belgian cell therapy company', 'the gene editing firm': the modality a company stand-in names is what
+        the company develops, the technology what it uses (the stand-in is then read as its antecedent)."""
+        for stand_in, _ in referred.values():
+            if stand_in.label_ != "Company":
+                continue
+            for ent in ents:
+                if stand_in.start <= ent.start and ent.end <= stand_in.end:
+                    kind = self.type_of(ent.label_)
+                    if kind in ("Therapy", "Technology"):
+                        predicate, name = ("develops", FIELD_RULE) if kind == "Therapy" else ("usesTechnology", FIELD_TECHNOLOGY_RULE)
+                        yield RelationMention(stand_in, predicate, ent, sentence, name, self._base(name, 0.75))
 
     def _field_before_anaphor(self, doc: Doc, ents: list[Span], start: int) -> int | None:
         """The last token of a modality, technology or disease starting at `start` that a company anaphor noun
@@ -906,6 +922,8 @@ def _is_prose(sentence: Span, text: str) -> bool:
 
 
 NATIONALITY_RULE = "headquartered.nationality"
+FIELD_RULE = "develops.anaphor-field"
+FIELD_TECHNOLOGY_RULE = "technology.anaphor-field"
 TABLE_RULE = "table.row"
 PIPELINE_PHASE = re.compile(r"\b(?:Phase\s*(?:[1-4]|I{1,3}V?)(?:\s*/\s*(?:[1-4]|I{1,3}V?))?[ab]?|Pre-?clinical|IND-enabling|Registrational|Pivotal|Approved|Marketed|BLA filed|MAA filed)\b")
 """A development phase as a pipeline table writes it, which makes a line without a full stop a table row."""
