@@ -157,6 +157,10 @@ SHAPES = [
         "Talmor Bio develops MLT-204 for acute lymphoblastic leukemia, which is its lead program, being developed in partnership with Halden Biotherapeutics.",
         "halden-biotherapeutics", "develops", "mlt-204", id="developed-in-partnership-with",
     ),
+    pytest.param(
+        "Talmor Bio will acquire all outstanding shares, including the roughly 12.2% of shares of Orinthe Genetics currently held by Halden Biotherapeutics.",
+        "halden-biotherapeutics", "investsIn", "orinthe-genetics", id="shares-held-by",
+    ),
     pytest.param("Halden Biotherapeutics’ MLT-204 entered a phase 2 trial.", "halden-biotherapeutics", "develops", "mlt-204", id="bare-apostrophe-possessive"),
     pytest.param(
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
