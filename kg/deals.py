@@ -134,7 +134,11 @@ def deals_from(
 
 def _names_one_of(sentence: Span, mentions: Sequence[Span]) -> bool:
     """Whether one of `mentions` lies inside the sentence."""
-    return any(sentence.start <= m.start and m.end <= sentence.end for m in mentions)
+    return any(_inside(m, sentence) for m in mentions)
+
+
+def _inside(mention: Span, sentence: Span) -> bool:
+    return sentence.start <= mention.start and mention.end <= sentence.end
 
 
 @dataclass(frozen=True)
@@ -208,7 +212,7 @@ def _roles_read(kind: str, iris: tuple[str, str], sentences: tuple[Span, ...], m
     if not cues or iris[0] == iris[1]:
         return None
     for sentence in sentences:
-        named = [(m, iri) for iri in iris for m in mentions.get(iri, ()) if sentence.start <= m.start and m.end <= sentence.end]
+        named = [(m, iri) for iri in iris for m in mentions.get(iri, ()) if _inside(m, sentence)]
         for cue in cues:
             for mention, iri in sorted(named, key=lambda pair: pair[0].start):
                 before = sentence.text[max(0, mention.start - sentence.start - 80) : mention.start - sentence.start]

@@ -624,15 +624,14 @@ class NameFinder:
             if first >= len(doc) or not PROPER_RE.match(doc[first].text) or doc[first].lower_ in self.not_first_name_words:
                 continue
             ends, at = [first + 1], first + 1
-            hyphen = at < len(doc) and doc[at].text == "-"
-            if hyphen:
+            if at < len(doc) and doc[at].text == "-":  # 'AFM-Telethon': the hyphen may end a candidate too
                 ends.append(at + 1)
-            for start in ((at + 1,) if hyphen else (at,)):
-                k = start
-                while k < len(doc) and k < start + 2 and PROPER_RE.match(doc[k].text):
-                    k += 1
-                    ends.append(k)
-            candidates.extend((DESCRIBED_COMPANY, i, end) for end in sorted(set(ends)))
+                at += 1
+            k = at
+            while k < len(doc) and k < at + 2 and PROPER_RE.match(doc[k].text):
+                k += 1
+                ends.append(k)
+            candidates.extend((DESCRIBED_COMPANY, i, end) for end in ends)
         return candidates
 
     def _described_products(self, doc: Doc) -> list[tuple[str, int, int]]:
@@ -660,7 +659,7 @@ class NameFinder:
                     continue
             elif not {"investor", "investors", "backers", "participants"} & set(lowers[max(0, i - 6) : i]):
                 continue
-            while after < len(doc) and lowers[after] in self.words.leading_noise | {"the"}:
+            while after < len(doc) and (lowers[after] in self.words.leading_noise or lowers[after] == "the"):
                 after += 1
             stop = after
             while stop < len(doc) and stop - after < 4 and PROPER_RE.match(doc[stop].text) and not doc[stop].is_sent_start:
