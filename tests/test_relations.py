@@ -356,6 +356,19 @@ def test_coordinated_diseases_give_two_treats(nlp):
         assert relation.evidence.text == sentence
 
 
+def test_list_members_with_bracketed_abbreviations_are_all_treated(nlp):
+    sentence = ("Breyanzi is approved for adults with diffuse large B-cell lymphoma (DLBCL), follicular lymphoma (FL) "
+                "and mantle cell lymphoma.")
+    treated = _related(extract_text(nlp, PREFIX + sentence), "treats", subject="breyanzi")
+    assert {"large-b-cell-lymphoma", "follicular-lymphoma", "mantle-cell-lymphoma"} <= treated, treated
+
+
+def test_a_company_in_brackets_after_another_is_not_a_list_member(nlp):
+    extraction = extract_text(nlp, PREFIX + "Kite (Gilead) and Arcellx formed a collaboration on CAR T-cell therapy.")
+    pairs = {frozenset((r.subject, r.object)) for r in extraction.relations if r.predicate == "collaboratesWith"}
+    assert frozenset((iri("kite-pharma"), iri("gilead-sciences"))) not in pairs, _describe(extraction)
+
+
 def test_acquisition_is_not_also_an_investment(nlp):
     extraction = extract_text(nlp, "Novartis acquired AveXis in 2018.")
     between = {r.predicate for r in extraction.relations if {r.subject, r.object} == {iri("novartis"), iri("avexis")}}

@@ -51,7 +51,10 @@ SET_REACH = 3
 """Sentences beyond one per product in which the products of a counted set may be named."""
 LISTING = re.compile(r"\binclud(?:e|es|ed|ing)\b|:", re.I)
 """A sentence that lists products rather than naming one: 'The newly added medicines include A, B and C'."""
-COORDINATION = re.compile(r"\s*(?:,|,?\s*and|,?\s*or|&|/|,?\s*as well as|,?\s*along with)\s*", re.I)
+COORDINATION = re.compile(r"\s*\)?\s*(?:,|,?\s*and|,?\s*or|&|/|,?\s*as well as|,?\s*along with)\s*", re.I)
+BRACKETED_ALIAS = re.compile(r"\s*\(\s*")
+"""A list member may carry its abbreviation in brackets ('diffuse large B-cell lymphoma (DLBCL), FL and MCL'); a company
+in brackets after another is its owner or its ticker's, never a list member."""
 MAX_GAP_TOKENS = 40
 
 
@@ -257,7 +260,9 @@ def coordination_groups(doc: Doc, ents: list[Span], type_of, described_member: r
         if groups:
             last = groups[-1][-1]
             gap = text_of(doc)[last.end_char : ent.start_char]
-            if type_of(last.label_) == type_of(ent.label_) and COORDINATION.fullmatch(gap):
+            if type_of(last.label_) == type_of(ent.label_) and (
+                    COORDINATION.fullmatch(gap) or (BRACKETED_ALIAS.fullmatch(gap) and text_of(doc)[ent.end_char : ent.end_char + 1] == ")"
+                                                    and type_of(ent.label_) not in ("Company", "Agency"))):
                 groups[-1].append(ent)
                 continue
             if described_member is not None and ent.label_ == "Company":
