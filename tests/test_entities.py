@@ -427,3 +427,16 @@ def test_a_role_before_a_name_may_be_a_head_or_an_acronym_title_and_comma(rules_
 def test_a_name_shape_of_this_round_does_not_misfire(nlp, text, name):
     extraction = extract_text(nlp, "Here is the news. " + text)
     assert name not in {e.label for e in extraction.entities if e.type in ("Company", "Therapy")}, _describe(extraction)
+
+
+def test_a_list_that_shares_one_head_word_names_each_disease(nlp):
+    extraction = extract_text(nlp, "Here is the news. Orinthe treats patients with gastric, GEJ and pancreatic cancers; "
+                                   "Talmor studies breast or ovarian cancer.")
+    labels = {e.label for e in extraction.entities if e.type == "Disease"}
+    assert {"gastric cancer", "pancreatic cancer", "breast cancer", "ovarian cancer"} <= labels, _describe(extraction)
+    assert "gastroesophageal junction adenocarcinoma" in labels, _describe(extraction)
+
+
+def test_a_word_before_a_shared_head_that_names_no_known_disease_stays_plain(nlp):
+    extraction = extract_text(nlp, "Here is the news. Trials enrolled patients with advanced and metastatic cancers.")
+    assert {m.text for e in extraction.entities for m in e.mentions if e.type == "Disease"} <= {"metastatic cancers", "cancers"}, _describe(extraction)

@@ -532,6 +532,7 @@ class NameFinder:
 
     def __init__(self, nlp: Language, words: EntityWords):
         vocabulary = load_vocabulary()
+        self.vocabulary = vocabulary
         self.words = words
         suffixes = sorted({s.lower().rstrip(".") for s in vocabulary.company_suffixes})
         self.suffixes = set(suffixes) | {s + "." for s in suffixes}
@@ -792,6 +793,7 @@ class NameFinder:
         kept = self._brands(doc, kept_names.spans(), taken)
         kept.extend(self._owners(doc, kept, taken))
         kept.extend(self._aliases(doc, kept, taken))
+        kept.extend(self._elided_diseases(doc, kept, taken))
         kept = _short_names_join_full_names(doc, kept)
         kept.extend(_repeated_names(doc, kept))
         doc.set_ents(sorted(kept, key=lambda s: s.start), default="outside")
@@ -975,6 +977,32 @@ class NameFinder:
             name = span.kb_id_ or span.text
             found.append(Span(doc, token.i, token.i + 1, label=span.label_, kb_id=name, span_id=span.id_))
             taken.add(token.i)
+        return found
+
+    def _elided_diseases(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
+        """The diseases a list names by their first word only, sharing the last member's head word ('gastric, GEJ and
+        pancreatic cancers', 'breast or ovarian cancer'): each such word is its own disease when the vocabulary
+        knows it with that head."""
+        found = []
+        for span in spans:
+            if self.type_of(span.label_) != "Disease" or span[-1].lower_ not in self.disease_heads:
+                continue
+            i = span.start - 1
+            if i < 1 or doc[i].lower_ not in ("and", "or"):
+                continue
+            i -= 1 if doc[i - 1].text == "," else 0
+            while i >= 1:
+                word = doc[i - 1]
+                if word.i in taken or not (word.is_alpha or word.is_upper) or word.is_stop:
+                    break
+                concept = self.vocabulary.lookup(f"{word.text} {span[-1].text}")
+                if concept is None or concept.type != "Disease":
+                    break
+                found.append(Span(doc, word.i, word.i + 1, label=concept.cls, kb_id=f"{word.text} {span[-1].text}"))
+                taken.add(word.i)
+                if i < 3 or doc[i - 2].text != ",":
+                    break
+                i -= 2
         return found
 
 
