@@ -35,6 +35,10 @@ SHAPES = [
     pytest.param("Novartis acquired AveXis in 2018.", "novartis", "acquires", "avexis", id="acquired"),
     pytest.param("AveXis was acquired by Novartis in 2018.", "novartis", "acquires", "avexis", id="was-acquired-by"),
     pytest.param("Novartis completed its acquisition of AveXis in May 2018.", "novartis", "acquires", "avexis", id="completed-acquisition-of"),
+    pytest.param("Aldenbrook Pharma AG has entered into an offer agreement with Orinthe Genetics, Inc., a Belgian biotech, for a "
+                 "voluntary public takeover bid.", "aldenbrook-pharma", "acquires", "orinthe-genetics", id="offer-agreement-with"),
+    pytest.param("Aldenbrook Pharma AG launched a tender offer for Orinthe Genetics, Inc.", "aldenbrook-pharma", "acquires",
+                 "orinthe-genetics", id="tender-offer-for"),
     pytest.param(
         "Aldenbrook Pharma AG has completed its acquisition of Orinthe Genetics, Inc., a gene therapy company.",
         "aldenbrook-pharma", "acquires", "orinthe-genetics", id="minted-companies-acquisition",
@@ -766,3 +770,8 @@ def test_the_field_a_company_anaphor_names_is_what_the_company_develops(nlp):
     text = "Halden Biotherapeutics made news on Monday. The Belgian cell therapy company announced a new plant."
     found = {(r.subject, r.predicate, r.object) for r in extract_text(nlp, text).relations}
     assert (iri("halden-biotherapeutics"), "develops", iri("cell-therapy")) in found, found
+
+
+def test_an_agreement_of_another_kind_with_a_company_is_no_takeover(nlp):
+    extraction = extract_text(nlp, PREFIX + "Quillhaven Bio has entered into a license agreement with Talmor Therapeutics for its AAV capsids.")
+    assert not [r for r in extraction.relations if r.predicate == "acquires"], _describe(extraction)
