@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,6 +67,7 @@ def deals_from(
     sentences: Sequence[Span] = (),
     mentions: Mapping[str, Sequence[Span]] | None = None,
     text: str = "",
+    products: Collection[str] = (),
 ) -> tuple[Deal, ...]:
     """One Deal per deal a document states: deal relations of the same kind between the same companies
     are one deal, whatever the number of sentences that state it.
@@ -74,11 +75,12 @@ def deals_from(
     `sentences` (the document's, in order) let terms stated in the sentences after a deal's own reach
     it; `mentions` (where each entity is named) let the words around a party give its role in a licence
     or supply deal; `text` gives the paragraph and the dateline a deal is dated by when its sentences
-    state no date.
+    state no date; `products` (the IRIs of the named products) tell a licence of a product from a collaboration.
     """
     labels = labels or {}
     mentions = mentions or {}
     schema, patterns = load_schema(), deal_patterns()
+    product_mentions = [m for iri in products for m in mentions.get(iri, ())]
     grouped: dict[tuple, list[Relation]] = {}
     for relation in relations:
         broad = schema.stated_by(relation.predicate)
@@ -107,8 +109,9 @@ def deals_from(
                               if patterns.terms_sentence.search(s.text))
         # where the deal's own sentences name no narrower kind, the sentences of its terms may ('... to obtain the
         # exclusive licence')
+        terms = _terms(sentences_of_deal + stating_terms, values, [m for iri in (first.subject, first.object) for m in mentions.get(iri, ())])
         kind = next((cue.kind for read in (sentences_of_deal, stating_terms) for cue in patterns.kinds
-                     if cue.broader == broad.name and any(cue.cue.search(s.text) for s in read)), broad.name)
+                     if cue.broader == broad.name and _kind_fits(cue, read, terms, first.evidence, product_mentions)), broad.name)
         if _is_round(key):
             iris = (*dict.fromkeys(r.subject for r in stated), first.object)
             roles = {iri: broad.roles[0] for iri in iris[:-1]} | {first.object: broad.roles[1]}
@@ -123,13 +126,24 @@ def deals_from(
             parties=parties,
             predicate=first.predicate,
             date=_date(sentences_of_deal, text),
-            terms=_terms(sentences_of_deal + stating_terms, values, [m for iri in iris for m in mentions.get(iri, ())]),
+            terms=terms if iris == (first.subject, first.object) else _terms(
+                sentences_of_deal + stating_terms, values, [m for iri in iris for m in mentions.get(iri, ())]),
             status=_status(sentences_of_deal),
             topic=next((t for t in (_topic(s.text) for s in sentences_of_deal) if t), None) if broad.name == "Collaboration" else None,
             evidence=first.evidence,
             sources=sentences_of_deal,
         ))
     return tuple(deals)
+
+
+def _kind_fits(cue: KindCue, sentences: tuple[Span, ...], terms: tuple[DealTerm, ...], first: Span, products: Sequence[Span]) -> bool:
+    """Whether a narrower kind's cue fits a deal: its words in one of `sentences`, and, where the cue asks for them,
+    one of its money terms among the deal's and a named product in the deal's first sentence."""
+    if cue.terms and cue.terms.isdisjoint(term.name for term in terms):
+        return False
+    if cue.product_named and not any(_inside(mention, first) for mention in products):
+        return False
+    return any(cue.cue.search(s.text) for s in sentences)
 
 
 def _names_one_of(sentence: Span, mentions: Sequence[Span]) -> bool:
@@ -159,6 +173,10 @@ class KindCue:
     kind: str
     broader: str
     cue: re.Pattern
+    terms: frozenset[str] = frozenset()
+    """Money terms of which the deal must state one ('upfront', 'milestones'), or none asked for."""
+    product_named: bool = False
+    """Whether the deal's first sentence must name a product."""
 
 
 @dataclass(frozen=True)
@@ -196,7 +214,8 @@ def deal_patterns(path: Path = DEALS_PATTERNS) -> DealPatterns:
         )
         for entry in data.get("role", ())
     )
-    cues = tuple(KindCue(entry["kind"], kinds[entry["kind"]].broader, re.compile(entry["cue"], re.I)) for entry in data.get("kind", ()))
+    cues = tuple(KindCue(entry["kind"], kinds[entry["kind"]].broader, re.compile(entry["cue"], re.I),
+                         frozenset(entry.get("terms", ())), bool(entry.get("product_named", False))) for entry in data.get("kind", ()))
     terms, rounds = data["terms"], data["rounds"]
     return DealPatterns(
         roles, cues, int(terms["terms_reach"]), re.compile(terms["terms_sentence"], re.I),
@@ -440,22 +459,31 @@ def _amount_context(sentence: str, figure: Figure) -> tuple[str, str]:
     return sentence[max(0, start - 40, _end_of_the_amount_before(sentence, start)) : start], _up_to_a_comma(_words_after(sentence, end))
 
 
+WORDS_AFTER = 80
+"""Enough for a list that describes an amount ('in additional development, regulatory and commercial milestones')."""
+
+
 def _words_after(sentence: str, end: int) -> str:
-    """The next 60 characters after an amount, up to the next amount ('$20 million in 2023, rising to $50 million in
-    milestone payments': the milestones are the second amount's)."""
+    """The next WORDS_AFTER characters after an amount, up to the next amount ('$20 million in 2023, rising to $50 million
+    in milestone payments': the milestones are the second amount's)."""
     following = _amount_pattern().search(sentence, end)
-    return sentence[end : min(end + 60, following.start() if following else len(sentence))]
+    return sentence[end : min(end + WORDS_AFTER, following.start() if following else len(sentence))]
+
+
+EARLY_LIST_COMMA = 32
+"""A comma this close after an amount separates the words of a list that describes it ('in additional development,
+regulatory and commercial milestones'), not the amount from another clause."""
 
 
 def _up_to_a_comma(words: str) -> str:
-    """The words after an amount that are its own (`words` is the next 60 characters): up to a semicolon or a comma
+    """The words after an amount that are its own (`words` is the next WORDS_AFTER characters): up to a semicolon or a comma
     that opens another clause ('667.7 billion won, including an upfront payment of ...': the upfront is another
-    amount's); else 25 characters, or all 60 when a list's commas come early ('$1.01 billion in clinical,
+    amount's); else 25 characters, or all of them when a list's commas come early ('$1.01 billion in clinical,
     regulatory, and commercial milestone payments')."""
     own = OTHER_CLAUSE.split(words, maxsplit=1)[0]
     if len(own) < len(words):
         return own
-    return words if "," in words[:25] else words[:25]
+    return words if "," in words[:EARLY_LIST_COMMA] else words[:25]
 
 
 def _end_of_the_amount_before(sentence: str, start: int) -> int:

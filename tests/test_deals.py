@@ -377,3 +377,19 @@ def test_rights_a_company_reports_another_acquired_are_a_licence_with_terms_stat
     assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "licensor"), ("Orinthe Genetics", "licensee")}
     terms = {t.name: t.value for t in deal.terms}
     assert terms == {"upfront": pytest.approx(1e8), "milestones": pytest.approx(1.01e9)}
+
+
+def test_a_partnership_on_a_named_product_that_one_party_pays_for_is_a_licence(nlp):
+    text = ("Halden Bio and Orinthe Genetics have partnered to develop and commercialise ORT-314, a gene therapy for wet AMD. "
+            "Halden Bio will pay Orinthe Genetics a $370 million upfront payment with the potential for Orinthe Genetics to "
+            "receive up to $1.38 billion in additional development, regulatory and commercial milestones.")
+    (deal,) = _deals(nlp, text, "Licensing")
+    assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "licensee"), ("Orinthe Genetics", "licensor")}
+    terms = deal.to_json()["terms"]
+    assert (terms["upfront"]["value"], terms["milestones"]["value"], terms["total"]) == (370e6, 1.38e9, None)
+
+
+def test_a_paid_research_collaboration_on_a_platform_stays_a_collaboration(nlp):
+    text = ("Halden Bio and Orinthe Genetics formed a collaboration to develop capsids for gene therapy. "
+            "Halden Bio will pay Orinthe Genetics $40 million upfront and up to $900 million in milestones.")
+    assert _deals(nlp, text, "Collaboration") and not _deals(nlp, text, "Licensing")
