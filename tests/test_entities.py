@@ -440,3 +440,12 @@ def test_a_list_that_shares_one_head_word_names_each_disease(nlp):
 def test_a_word_before_a_shared_head_that_names_no_known_disease_stays_plain(nlp):
     extraction = extract_text(nlp, "Here is the news. Trials enrolled patients with advanced and metastatic cancers.")
     assert {m.text for e in extraction.entities for m in e.mentions if e.type == "Disease"} <= {"metastatic cancers", "cancers"}, _describe(extraction)
+
+
+@pytest.mark.parametrize("abbreviation", ["No.", "Art."])
+def test_the_full_stop_of_an_abbreviation_before_a_number_ends_no_sentence(nlp, abbreviation):
+    text = f"Here is the news. Halden Bio, the {abbreviation} 3 developer in Korea, works with Orinthe Genetics. It ends. {abbreviation} 5 is next."
+    doc = nlp(text)
+    sentences = [s.text for s in doc.sents]
+    assert f"Halden Bio, the {abbreviation} 3 developer in Korea, works with Orinthe Genetics." in sentences, sentences
+    assert f"{abbreviation} 5 is next." in sentences, sentences

@@ -203,12 +203,25 @@ def line_breaks(doc: Doc) -> Doc:
     after_end = [i + 1 for i in tokens_with(doc, ORTH, SENTENCE_END_IDS) if i + 1 < len(doc)]
     layout = [i for i in _after_line_breaks(doc) if _layout_break_before(doc, doc[i])]
     starts = _cut_long_runs(layout, after_end, len(doc))
-    if starts:
+    inside = [i for i in after_end if _abbreviation_before(doc, i) and i not in layout]
+    if starts or inside:
         # one write for all: `token.is_sent_start = True` scans the whole document for a parse each time
-        sent_starts = doc.to_array(SENT_START)
+        sent_starts = doc.to_array(SENT_START).astype("int64")  # -1: no start
         sent_starts[starts] = 1
-        doc.from_array(SENT_START, sent_starts)
+        sent_starts[inside] = -1
+        doc.from_array(SENT_START, sent_starts.view(numpy.uint64))  # spaCy reads the bits back as -1
     return doc
+
+
+NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "vol", "fig", "figs", "approx", "art", "sec", "ref", "vs"})
+"""Words whose full stop before a number ends no sentence: "South Korea's No. 3 conglomerate", "Art. 5"."""
+
+
+def _abbreviation_before(doc: Doc, i: int) -> bool:
+    """Whether token `i` follows the full stop of an abbreviation written before a number ('No. 3')."""
+    stop, word = doc[i - 1], doc[i - 2] if i >= 2 else None
+    return (word is not None and stop.text == "." and not word.whitespace_ and word.lower_ in NUMBER_ABBREVIATIONS
+            and doc[i].like_num)
 
 
 def _after_line_breaks(doc: Doc) -> list[int]:
