@@ -775,3 +775,11 @@ def test_the_field_a_company_anaphor_names_is_what_the_company_develops(nlp):
 def test_an_agreement_of_another_kind_with_a_company_is_no_takeover(nlp):
     extraction = extract_text(nlp, PREFIX + "Quillhaven Bio has entered into a license agreement with Talmor Therapeutics for its AAV capsids.")
     assert not [r for r in extraction.relations if r.predicate == "acquires"], _describe(extraction)
+
+
+def test_a_company_inside_anothers_apposition_is_no_party_to_what_follows(nlp):
+    extraction = extract_text(nlp, PREFIX + "Halden Holdings Inc., the holding company of Korea's No. 2 conglomerate Talmor Group, said "
+                                            "Sunday that it has invested $350 million in Orinthe Genetics Inc.")
+    investors = {r.subject for r in extraction.relations if r.predicate == "investsIn"}
+    assert iri("talmor-group") not in investors, _describe(extraction)
+    assert investors == {iri("halden")}, _describe(extraction)

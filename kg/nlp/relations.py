@@ -783,12 +783,21 @@ class RelationFinder:
         member_group = {id(ent): k for k, group in enumerate(groups) for ent in group}
         member_group.update((id(ent), -1 - i) for i, ent in enumerate(ents) if id(ent) not in member_group)  # places of a described list
         inside, lowers, stops = parenthesised(doc), lower_words(doc), self._clause_stops(doc)
+        appositions = [(a.end, *_apposition_after(doc, a, sentence.end)) for a in ents]
         for i, a in enumerate(ents):
-            after_apposition = _apposition_after(doc, a, sentence.end)
+            _, after_apposition, passive = appositions[i]
+            # a name inside another's apposition ('SK Inc., the holding company of SK Group, said it invested in CBM')
+            # is no party to what the sentence goes on to say
+            enclosing_end = next((end for start, end, _ in appositions[:i] if start <= a.start and a.end < end), None)
             for j in range(i + 1, len(ents)):
                 b = ents[j]
-                apposed = after_apposition if b.start >= after_apposition else a.end
-                if b.start - apposed > WINDOW_TOKENS:
+                if enclosing_end is not None and b.start >= enclosing_end:
+                    break
+                # past the apposition, the names in it block nothing; the words of a description in it still count
+                # ('X, a company headquartered in Durham, United States'), those of a passive clause do not
+                past = after_apposition if b.start >= after_apposition else a.end
+                apposed = past
+                if b.start - past > WINDOW_TOKENS:
                     break
                 if member_group[id(a)] == member_group[id(b)]:
                     continue
@@ -797,7 +806,7 @@ class RelationFinder:
                     continue
                 between = [k for k in range(apposed, b.start) if k not in inside]
                 blockers = {self.type_of(e.label_) for e in ents[i + 1 : j]
-                            if member_group[id(e)] not in (member_group[id(a)], member_group[id(b)]) and e.start >= apposed}
+                            if member_group[id(e)] not in (member_group[id(a)], member_group[id(b)]) and e.start >= past}
                 words = {lowers[k] for k in between}
                 if b.end < sentence.end and words.isdisjoint(self.cues.report_verbs):  # 'Legend said Novartis acquired'
                     words.add(lowers[b.end])
@@ -820,7 +829,7 @@ class RelationFinder:
                         possessive = "poss" in rule.edges and [lowers[k] for k in between] in (["'s"], ["’s"]) and first is b
                         if trigger or possessive:
                             name = rule.name.replace(".dep", ".window")
-                            confidence = self._base(name, rule.confidence * WINDOW_DISCOUNT) * max(0.5, 1 - 0.03 * max(0, len(between) - 4))
+                            confidence = self._base(name, rule.confidence * WINDOW_DISCOUNT) * max(0.5, 1 - 0.03 * max(0, sum(k >= past for k in between) - 4))
                             yield RelationMention(first, rule.predicate, second, sentence, name, confidence)
 
     def _window_rules(self, left_type: str, right_type: str) -> tuple[tuple[DependencyRule, frozenset[str]], ...]:
@@ -904,18 +913,22 @@ APPOSITION_TOKENS = 14
 Pharmaceuticals,') that the window reading looks past."""
 
 
-def _apposition_after(doc: Doc, name: Span, limit: int) -> int:
-    """Where the words after `name` that bear on it start: past a passive clause in apposition ('Casgevy, developed
-    by Vertex, represents ...': what Vertex did is no part of what Casgevy does), else right after the name."""
+def _apposition_after(doc: Doc, name: Span, limit: int) -> tuple[int, bool]:
+    """Where the words after `name` that bear on it start: past a passive clause or a description in apposition
+    ('Casgevy, developed by Vertex, represents ...', 'SK Inc., the holding company of SK Group, said ...': what Vertex
+    did or SK Group is no part of what the name does), else right after the name; and whether it is a passive clause."""
     start = name.end
-    if start + 2 >= limit or doc[start].text != "," or not (doc[start + 1].lower_.endswith("ed") and doc[start + 2].lower_ == "by"):
-        return start
-    for k in range(start + 1, min(limit, start + APPOSITION_TOKENS)):
-        if doc[k].text in (";", ".", "(", ")"):
-            return start
-        if doc[k].text == ",":
-            return k + 1
-    return start
+    if start + 2 >= limit or doc[start].text != ",":
+        return start, False
+    passive = doc[start + 1].lower_.endswith("ed") and doc[start + 2].lower_ == "by"
+    if not (passive or doc[start + 1].lower_ in ("the", "a", "an")):
+        return start, False
+    for k in range(start + 1, min(limit, start + APPOSITION_TOKENS + 1)):
+        if doc[k].text in (";", "(", ")") or doc[k].text == "." and (k + 1 >= limit or doc[k + 1].is_sent_start):
+            return start, False
+        if doc[k].text == "," and not (k + 1 < limit and (doc[k + 1].ent_type or doc[k + 1].is_title)):  # 'in Kyoto, Japan, said'
+            return k + 1, passive
+    return start, False
 
 
 def _is_prose(sentence: Span, text: str) -> bool:
