@@ -6,7 +6,7 @@ year or period. Each gold item is matched at most once, so a split entity or a
 repeated fact costs precision.
 
 Deals and regulatory events are scored where the gold lists them (corpus/real/): a deal is right
-when its kind, its parties and their roles, its year and its value (total, else upfront, within
+when its kind, its parties and their roles, its year and its value (total, else upfront, else equity, within
 DEAL_VALUE_TOLERANCE; none when the gold states none) are all right; an event when its kind,
 product and agency (or designation) are.
 """
@@ -255,7 +255,7 @@ def deal_is_right(deal: Deal, gold: dict, gold_entities: dict[str, GoldEntity]) 
     if gold.get("date") and (deal.date or "")[:4] != gold["date"][:4]:
         return False
     terms = gold.get("terms") or {}
-    stated = terms.get("total") or terms.get("upfront")
+    stated = terms.get("total") or terms.get("upfront") or terms.get("equity")
     value = deal.value
     if stated is None:
         return value is None

@@ -217,8 +217,9 @@ class Deal:
 
     @property
     def value(self) -> DealTerm | None:
-        """What the deal is worth: its total, else its upfront payment (never a per-share price)."""
-        return self.term("total") or self.term("upfront")
+        """What the deal is worth: its total, else its upfront payment, else the equity it buys (a strategic
+        investment states only that); never a per-share price."""
+        return self.term("total") or self.term("upfront") or self.term("equity")
 
     def to_json(self) -> dict:
         return {

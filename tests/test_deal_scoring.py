@@ -45,6 +45,14 @@ def test_a_per_share_price_is_never_the_value():
     assert not deal_is_right(_deal(value=60_000_000.0), no_value, GOLD_ENTITIES), "a value the text does not state"
 
 
+
+def test_the_equity_a_strategic_investment_buys_is_its_value():
+    gold = {**GOLD, "terms": {"equity": {"value": 43_130_000, "currency": "USD"}}}
+    assert _deal(value=43_130_000.0, name="equity").value.value == 43_130_000.0
+    assert deal_is_right(_deal(value=43_130_000.0, name="equity"), gold, GOLD_ENTITIES)
+    assert deal_is_right(_deal(value=43_130_000.0, name="total"), gold, GOLD_ENTITIES)
+    assert not deal_is_right(_deal(value=None), gold, GOLD_ENTITIES)
+
 EVENT_ENTITIES = {
     label: GoldEntity(label, type_, frozenset({str(CGTID[local])}))
     for label, type_, local in (

@@ -449,3 +449,11 @@ def test_the_full_stop_of_an_abbreviation_before_a_number_ends_no_sentence(nlp, 
     sentences = [s.text for s in doc.sents]
     assert f"Halden Bio, the {abbreviation} 3 developer in Korea, works with Orinthe Genetics." in sentences, sentences
     assert f"{abbreviation} 5 is next." in sentences, sentences
+
+
+def test_a_generic_word_may_be_part_of_a_company_name(nlp):
+    extraction = extract_text(nlp, "Here is the news. Halden Bio received a $43 million investment from Wuhan Talmor Science & "
+                                   "Technology Industries Group, a conglomerate.")
+    companies = {m.text for e in extraction.entities if e.type == "Company" for m in e.mentions}
+    assert "Wuhan Talmor Science & Technology Industries Group" in companies, _describe(extraction)
+    assert not [e for e in extraction.entities if e.label == "Technology"], _describe(extraction)

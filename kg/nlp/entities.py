@@ -744,7 +744,9 @@ class NameFinder:
         ents = doc.ents
         known = [self._with_suffix(doc, ent) for ent in _regional_subsidiaries(doc, [ent for ent in ents if ent.ent_id_], self.type_of, self.suffixes)]
         taken = {i for span in known for i in range(span.start, span.end)}
-        taken |= {i for ent in ents if ent.label_ == NOT_AN_ENTITY for i in range(ent.start, ent.end)}
+        # a generic word is no name by itself, but may be part of one ('Wuhan Dangdai Science & Technology Industries Group')
+        taken |= {i for ent in ents if ent.label_ == NOT_AN_ENTITY and not (len(ent) == 1 and ent[0].is_title)
+                  for i in range(ent.start, ent.end)}
         found: dict[str, list[Span]] = {}
         described: set[tuple[int, int]] = set()
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
