@@ -70,14 +70,15 @@ def _resolved_names(doc, vocabulary: Vocabulary):
 
 
 def resolve_name(name: str, cls: str, vocabulary: Vocabulary) -> Resolved:
-    """Resolve a bare name of a known class, as the gold annotations and the CLI name things."""
-    if cls == "Company":
-        name = strip_company_suffix(name, vocabulary)
-    concept = vocabulary.lookup(name)
+    """Resolve a bare name of a known class, as the gold annotations and the CLI name things: a company by its
+    name as written when the vocabulary knows it so ('SK Inc.', apart from 'SK Group'), else without its legal form."""
     top = vocabulary.type_of(cls)
-    if concept is not None and (concept.type == top or top not in vocabulary.class_types.values()):
-        return Resolved(concept.iri, concept.label, concept.cls, concept.type, True)
-    return Resolved(str(mint_entity(name)), name, cls, top, False)
+    names = (name, strip_company_suffix(name, vocabulary)) if cls == "Company" else (name,)
+    for candidate in dict.fromkeys(names):
+        concept = vocabulary.lookup(candidate)
+        if concept is not None and (concept.type == top or top not in vocabulary.class_types.values()):
+            return Resolved(concept.iri, concept.label, concept.cls, concept.type, True)
+    return Resolved(str(mint_entity(names[-1])), names[-1], cls, top, False)
 
 
 def entities_of(mentions: list[tuple[Span, Resolved]], relation_counts: dict[str, int], text_length: int) -> tuple[Entity, ...]:

@@ -269,6 +269,11 @@ def test_resolve_name_company_forms(vocabulary, name, expected):
     assert resolve_name(name, "Company", vocabulary).iri == str(CGTID[expected])
 
 
+def test_a_company_the_vocabulary_names_with_its_legal_form_resolves_as_written(vocabulary):
+    assert resolve_name("SK Inc.", "Company", vocabulary).iri == str(CGTID["sk-inc"])
+    assert resolve_name("SK Group", "Company", vocabulary).iri != str(CGTID["sk-inc"])
+
+
 def test_unknown_company_is_minted_from_normalised_name(vocabulary):
     resolved = resolve_name("Lunaris Bio plc", "Company", vocabulary)
     assert not resolved.in_vocabulary

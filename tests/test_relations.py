@@ -39,6 +39,8 @@ SHAPES = [
                  "voluntary public takeover bid.", "aldenbrook-pharma", "acquires", "orinthe-genetics", id="offer-agreement-with"),
     pytest.param("Aldenbrook Pharma AG launched a tender offer for Orinthe Genetics, Inc.", "aldenbrook-pharma", "acquires",
                  "orinthe-genetics", id="tender-offer-for"),
+    pytest.param("Aldenbrook Pharma AG, the holding company of Swiss group Talmor Holdings, said Sunday that it has invested "
+                 "$350 million in Orinthe Genetics, Inc.", "aldenbrook-pharma", "investsIn", "orinthe-genetics", id="said-it-invested-in"),
     pytest.param(
         "Aldenbrook Pharma AG has completed its acquisition of Orinthe Genetics, Inc., a gene therapy company.",
         "aldenbrook-pharma", "acquires", "orinthe-genetics", id="minted-companies-acquisition",

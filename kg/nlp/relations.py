@@ -24,6 +24,10 @@ MACROS = {
     "{DET}": r"(?:(?:the|a|an|its|their|his|her|our)\s+)?",
     "{W}": r"(?:[^\s<>]+\s+){0,3}",
     "{WS}": r"(?:[^\s<>]+\s+){0,8}",
+    # What may stand between a party and its verb: a short clause in commas, or a description that may name others
+    # ("SK Inc., the holding company of <Company>, said ..."), then what the party said it did ("said Sunday that it").
+    "{APPOS}": r"(?:,\s*(?:(?:the|a|an)\s+[^;()]{0,110}?|[^<>]{0,80}?),\s*)?",
+    "{SAID}": r"(?:(?:announced|said|confirmed|disclosed|reported)\s+(?:(?:on\s+)?[A-Z][a-z]+day\s+|today\s+|this week\s+|yesterday\s+)?(?:that\s+)?(?:it\s+|the company\s+)?)?",
     # Up to three plain words, none of them "for": "develop the production process for X" is a service to X's owner.
     "{W_NOT_FOR}": r"(?:(?!for\s)[^\s<>]+\s+){0,3}",
     # When a thing was done, between a verb and its object: "partnered this month with", "signed last year a ...".
