@@ -164,6 +164,8 @@ class RoleCue:
     other: str
     before: re.Pattern | None
     after: re.Pattern | None
+    also: frozenset[str] = frozenset()
+    """Further deal kinds whose parties the cue gives roles to."""
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,8 @@ def deal_patterns(path: Path = DEALS_PATTERNS) -> DealPatterns:
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     schema = load_schema()
-    kinds = {entry["kind"]: schema.deal_kind(entry["kind"], str(path)) for entry in (*data.get("role", ()), *data.get("kind", ()))}
+    kinds = {kind: schema.deal_kind(kind, str(path)) for entry in (*data.get("role", ()), *data.get("kind", ()))
+             for kind in (entry["kind"], *entry.get("also", ()))}
     for entry in data.get("kind", ()):
         if kinds[entry["kind"]].broader is None:
             raise UserError(f"{path}: [[kind]] {entry['kind']!r} is a broad deal kind; a cue names a narrower one (a subclass of a broad kind)")
@@ -211,6 +214,7 @@ def deal_patterns(path: Path = DEALS_PATTERNS) -> DealPatterns:
             entry["kind"], entry["role"], entry["other"],
             re.compile(entry["before"], re.I) if "before" in entry else None,
             re.compile(entry["after"], re.I) if "after" in entry else None,
+            frozenset(entry.get("also", ())),
         )
         for entry in data.get("role", ())
     )
@@ -227,7 +231,7 @@ def deal_patterns(path: Path = DEALS_PATTERNS) -> DealPatterns:
 def _roles_read(kind: str, iris: tuple[str, str], sentences: tuple[Span, ...], mentions: Mapping[str, Sequence[Span]]) -> dict[str, str] | None:
     """The roles of a licence's or a supply deal's two parties, read from the words around the first
     name of either that a role cue fits; None when no cue fits (the parties stay partners)."""
-    cues = [cue for cue in deal_patterns().roles if cue.kind == kind]
+    cues = [cue for cue in deal_patterns().roles if kind == cue.kind or kind in cue.also]
     if not cues or iris[0] == iris[1]:
         return None
     for sentence in sentences:

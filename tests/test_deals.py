@@ -393,3 +393,10 @@ def test_a_paid_research_collaboration_on_a_platform_stays_a_collaboration(nlp):
     text = ("Halden Bio and Orinthe Genetics formed a collaboration to develop capsids for gene therapy. "
             "Halden Bio will pay Orinthe Genetics $40 million upfront and up to $900 million in milestones.")
     assert _deals(nlp, text, "Collaboration") and not _deals(nlp, text, "Licensing")
+
+
+def test_an_option_to_a_licence_gives_its_parties_the_licences_roles(nlp):
+    text = ("Halden Bio announced a collaboration and option agreement with Orinthe Genetics. Halden Bio is eligible to receive "
+            "up to $1.8 billion in milestones. Orinthe Genetics can exercise an option for an exclusive license to develop the candidates.")
+    (deal,) = _deals(nlp, text, "Option")
+    assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "licensor"), ("Orinthe Genetics", "licensee")}
