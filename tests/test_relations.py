@@ -39,6 +39,12 @@ SHAPES = [
                  "voluntary public takeover bid.", "aldenbrook-pharma", "acquires", "orinthe-genetics", id="offer-agreement-with"),
     pytest.param("Aldenbrook Pharma AG launched a tender offer for Orinthe Genetics, Inc.", "aldenbrook-pharma", "acquires",
                  "orinthe-genetics", id="tender-offer-for"),
+    pytest.param("Quillhaven Bio, which specializes in developing immunotherapies, can elect to co-commercialize the candidates.",
+                 "quillhaven-bio", "develops", "immunotherapy", id="specializes-in-developing"),
+    pytest.param("The publicly traded Quillhaven Bio focuses on developing gene therapies for rare diseases.",
+                 "quillhaven-bio", "develops", "gene-therapy", id="focuses-on-developing"),
+    pytest.param("Aldenbrook Pharma AG agreed to buy Orinthe Genetics, a Leuven, Belgium-headquartered biopharmaceutical company "
+                 "developing a portfolio of gene therapies.", "orinthe-genetics", "develops", "gene-therapy", id="company-developing-past-a-place"),
     pytest.param("Aldenbrook Pharma AG, the holding company of Swiss group Talmor Holdings, said Sunday that it has invested "
                  "$350 million in Orinthe Genetics, Inc.", "aldenbrook-pharma", "investsIn", "orinthe-genetics", id="said-it-invested-in"),
     pytest.param(
