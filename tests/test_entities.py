@@ -457,3 +457,10 @@ def test_a_generic_word_may_be_part_of_a_company_name(nlp):
     companies = {m.text for e in extraction.entities if e.type == "Company" for m in e.mentions}
     assert "Wuhan Talmor Science & Technology Industries Group" in companies, _describe(extraction)
     assert not [e for e in extraction.entities if e.label == "Technology"], _describe(extraction)
+
+
+def test_a_middle_initial_ends_no_sentence_but_a_series_letter_may(nlp):
+    doc = nlp("Funds advised by T. Rowe Price Associates took part. Halden Bio closed its series B. Investors in the round include Orinthe.")
+    sentences = [s.text.strip() for s in doc.sents]
+    assert "Funds advised by T. Rowe Price Associates took part." in sentences, sentences
+    assert "Investors in the round include Orinthe." in sentences, sentences

@@ -791,3 +791,16 @@ def test_a_company_inside_anothers_apposition_is_no_party_to_what_follows(nlp):
     investors = {r.subject for r in extraction.relations if r.predicate == "investsIn"}
     assert iri("talmor-group") not in investors, _describe(extraction)
     assert investors == {iri("halden")}, _describe(extraction)
+
+
+def test_a_sentence_opening_with_other_investors_lists_investors_in_the_round_named_before(nlp):
+    text = ("Halden Bio has raised $148 million in a Series C financing. The round was led by Orinthe Capital. "
+            "Other investors are Talmor Ventures, funds and accounts advised by T. Rowe Price Associates, an undisclosed fund "
+            "and founding investor Quillhaven Partners.")
+    investors = _related(extract_text(nlp, text), "investsIn", object="halden-bio")
+    assert {"orinthe-capital", "talmor-ventures", "quillhaven-partners"} <= investors, investors
+
+
+def test_investors_wary_of_a_company_list_no_one(nlp):
+    text = "Halden Bio has raised $148 million in a Series C financing. Other investors are wary of Orinthe Genetics after its trial."
+    assert "orinthe-genetics" not in _related(extract_text(nlp, text), "investsIn", object="halden-bio")

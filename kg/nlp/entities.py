@@ -111,6 +111,7 @@ INVESTOR_NAME = "InvestorName"
 INVESTOR_CUE_IDS = string_ids(["include", "includes", "included", "including", "by", "are", "were", "from"])
 ROUND_WORDS = re.compile(r"\b(?:round|financing|funding|series [a-h]\b|seed)", re.I)
 JOINING_THE_ROUND = re.compile(r"\b(?:joining|participating in|taking part in) (?:the|this) (?:[\w-]+ ){0,2}(?:round|financing)$")
+INVESTOR_NOUNS = frozenset({"investor", "investors", "backers", "participants"})
 SAID_COMPANY = "SaidCompany"
 """Candidate label of a name a sentence says is a company ('Prevail is a biotechnology company')."""
 BRAND_MARK = "BrandMark"
@@ -218,10 +219,17 @@ NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "vol", "fig", "figs", "approx", "
 
 
 def _abbreviation_before(doc: Doc, i: int) -> bool:
-    """Whether token `i` follows the full stop of an abbreviation written before a number ('No. 3')."""
+    """Whether token `i` follows the full stop of an abbreviation written before a number ('No. 3') or of a
+    middle initial before a name ('T. Rowe Price'; not 'I', 'V' or 'X', which end 'Phase I.')."""
     stop, word = doc[i - 1], doc[i - 2] if i >= 2 else None
-    return (word is not None and stop.text == "." and not word.whitespace_ and word.lower_ in NUMBER_ABBREVIATIONS
-            and doc[i].like_num)
+    if word is None or stop.text != "." or word.whitespace_:
+        return False
+    if word.lower_ in NUMBER_ABBREVIATIONS:
+        return doc[i].like_num
+    if not (len(word.text) == 1 and word.is_upper and word.text not in "IVX" and doc[i].is_title and not doc[i].is_stop):
+        return False
+    # a name goes on after the initial ('T. Rowe Price') or began before it ('Jeffrey D. Marrazzo'); 'series B. Investors in' ends
+    return (i + 1 < len(doc) and doc[i + 1].is_title and not doc[i + 1].is_stop) or (i >= 3 and doc[i - 3].is_title and not doc[i - 3].is_stop)
 
 
 def _after_line_breaks(doc: Doc) -> list[int]:
@@ -665,13 +673,13 @@ class NameFinder:
             if word == "by":
                 if not (i > 0 and lowers[i - 1] == "led" and ROUND_WORDS.search(" ".join(lowers[max(0, i - 6) : i - 1]))):
                     continue  # 'a series B round led by X', not 'the trial, which received funding ..., was led by X'
-            elif word in ("are", "were"):
-                if not JOINING_THE_ROUND.search(" ".join(lowers[max(0, i - 6) : i])):
+            elif word in ("are", "were"):  # 'Also joining the round are X', 'Other investors are X'
+                if not (JOINING_THE_ROUND.search(" ".join(lowers[max(0, i - 6) : i])) or INVESTOR_NOUNS & set(lowers[max(0, i - 2) : i])):
                     continue
             elif word == "from":
                 if i == 0 or lowers[i - 1] != "participation":
                     continue
-            elif not {"investor", "investors", "backers", "participants"} & set(lowers[max(0, i - 6) : i]):
+            elif not INVESTOR_NOUNS & set(lowers[max(0, i - 6) : i]):
                 continue
             while after < len(doc) and (lowers[after] in self.words.leading_noise or lowers[after] == "the"):
                 after += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
+from collections.abc import Iterator
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
@@ -128,6 +129,10 @@ class RelationCues:
     """Words after 'it' that make it the product a designation right after goes to ('it received orphan designation')."""
     numbered_labels: frozenset[str] = frozenset()
     """Words before a number that make it a label ('a Phase 1 gene therapy'), not a count."""
+    investor_anaphors: frozenset[str] = frozenset()
+    """Nouns for the investors of the last financing that open a sentence listing them ('Other investors are A, B')."""
+    investor_modifiers: frozenset[str] = frozenset()
+    """Words that may stand before such a noun ('other', 'existing')."""
     elided_subject_verbs: frozenset[str] | None = None
     """Verbs of deals after which a clause behind a semicolon shares the sentence's opening company."""
 
@@ -136,7 +141,8 @@ class RelationCues:
         """The lists of a config; the technology words become one pattern ('AAV-based')."""
         words = {name: frozenset(w.lower() for w in cues[name])
                  for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words", "raise_verbs", "grant_verbs",
-                              "report_verbs", "approve_verbs", "receiving_words", "numbered_labels")
+                              "report_verbs", "approve_verbs", "receiving_words", "numbered_labels", "investor_anaphors",
+                              "investor_modifiers")
                  if name in cues}
         stated = "|".join(re.escape(w) for w in cues["stated_technology"])
         anaphors = ({w: "Company" for w in cues["company_anaphors"]} | {w: "TherapyProduct" for w in cues["product_anaphors"]}
@@ -351,6 +357,7 @@ class RelationFinder:
             candidates.extend(fields)
             candidates.extend(self._nationalities(doc, sentence, ents, set(referred)))
             candidates.extend(self._table_row(doc, sentence, ents))
+            candidates.extend(self._listed_investors(doc, sentence, ents, last_named.get(ROUND)))
             for i, left in enumerate(groups):
                 for k in range(i + 1, len(groups)):
                     right = groups[k]
@@ -477,6 +484,23 @@ class RelationFinder:
             return False
         first, last = sorted((mention.subject, mention.object), key=lambda e: e.start)
         return bool(self.cues.trial_approval.search(text_of(doc)[first.end_char : last.start_char]))
+
+    def _listed_investors(self, doc: Doc, sentence: Span, ents: list[Span], raiser: Span | None) -> Iterator[RelationMention]:
+        """'Other investors are A, funds advised by B, C and founding investor D': a sentence that opens with the
+        investors of the financing named before lists them, so every company it names invests in the raiser."""
+        if raiser is None or not ents:
+            return
+        lowers, i = lower_words(doc), _first_word(sentence)
+        i += 1 if lowers[i] in self.cues.investor_modifiers else 0
+        if i + 1 >= sentence.end or lowers[i] not in self.cues.investor_anaphors or lowers[i + 1] not in LISTING_VERBS:
+            return
+        first = next((ent for ent in ents if ent.label_ == "Company" and ent.start > i + 1), None)
+        if first is None or not all(lowers[k] in LIST_OPENERS for k in range(i + 2, first.start)):
+            return  # the list starts right after the verb ('Other investors are wary of X' lists no one)
+        confidence = self._base(LISTED_INVESTORS_RULE, LISTED_INVESTORS_CONFIDENCE)
+        for ent in ents:
+            if ent.label_ == "Company" and ent.start > i and (ent.ent_id_ or ent.text) != (raiser.ent_id_ or raiser.text):
+                yield RelationMention(ent, "investsIn", raiser, sentence, LISTED_INVESTORS_RULE, confidence)
 
     def _anaphors(self, doc: Doc, sentence: Span, ents: list[Span], last_named: dict[str, Span]) -> dict[int, tuple[Span, Span]]:
         """'the Swiss drugmaker', 'the candidate': by start token, a stand-in span typed as the company or product
@@ -996,6 +1020,17 @@ def _remember_first_named(ents: list[Span], last_named: dict[str, Span]) -> None
 
 ANAPHOR_OPENERS = frozenset({"it", "the"})
 """The words an anaphor of `RelationFinder._anaphors` starts at: only these tokens are visited."""
+
+
+LISTED_INVESTORS_RULE = "invests.investors-are"
+LISTED_INVESTORS_CONFIDENCE = 0.85
+LISTING_VERBS = frozenset({"are", "were", "include", "includes", "included", "comprise", "comprised", "also"})
+LIST_OPENERS = frozenset({"the", "a", "an", "also", "include", "including", "founding", "existing", "new", "lead", "investor", "investors"})
+
+
+def _first_word(sentence: Span) -> int:
+    """The first token of a sentence that is no space or punctuation."""
+    return next((t.i for t in sentence if not (t.is_space or t.is_punct)), sentence.start)
 
 
 def _anaphor_openers(doc: Doc) -> list[int]:
