@@ -400,3 +400,9 @@ def test_an_option_to_a_licence_gives_its_parties_the_licences_roles(nlp):
             "up to $1.8 billion in milestones. Orinthe Genetics can exercise an option for an exclusive license to develop the candidates.")
     (deal,) = _deals(nlp, text, "Option")
     assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "licensor"), ("Orinthe Genetics", "licensee")}
+
+
+def test_the_two_sides_of_an_agreement_one_of_which_will_produce_for_the_other_are_a_supply_deal(nlp):
+    text = "Under an agreement with San Diego-based Orinthe Genetics, Halden Bio will produce ORN-101, an NK cell therapy, for a trial."
+    (deal,) = _deals(nlp, text, "Supply")
+    assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "supplier"), ("Orinthe Genetics", "customer")}
