@@ -804,3 +804,9 @@ def test_a_sentence_opening_with_other_investors_lists_investors_in_the_round_na
 def test_investors_wary_of_a_company_list_no_one(nlp):
     text = "Halden Bio has raised $148 million in a Series C financing. Other investors are wary of Orinthe Genetics after its trial."
     assert "orinthe-genetics" not in _related(extract_text(nlp, text), "investsIn", object="halden-bio")
+
+
+def test_a_list_of_diseases_goes_on_over_the_patients_or_stage_of_a_member(nlp):
+    sentence = "Breyanzi is approved for adults with follicular lymphoma and adult relapsed or refractory mantle cell lymphoma."
+    treated = _related(extract_text(nlp, PREFIX + sentence), "treats", subject="breyanzi")
+    assert {"follicular-lymphoma", "mantle-cell-lymphoma"} <= treated, treated

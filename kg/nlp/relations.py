@@ -129,6 +129,8 @@ class RelationCues:
     """Words after 'it' that make it the product a designation right after goes to ('it received orphan designation')."""
     numbered_labels: frozenset[str] = frozenset()
     """Words before a number that make it a label ('a Phase 1 gene therapy'), not a count."""
+    qualified_member: re.Pattern | None = None
+    """What joins two diseases of a list when the second is qualified by its patients or stage ('and adult relapsed')."""
     investor_anaphors: frozenset[str] = frozenset()
     """Nouns for the investors of the last financing that open a sentence listing them ('Other investors are A, B')."""
     investor_modifiers: frozenset[str] = frozenset()
@@ -154,9 +156,11 @@ class RelationCues:
         counts = "|".join(re.escape(w) for w in set_counts)
         nouns = "|".join(re.escape(w) for w in cues.get("set_product_nouns", []))
         counted = re.compile(rf"\b({counts})\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})\b", re.I) if counts and nouns else None
+        qualifiers = "|".join(re.escape(w) for w in sorted(cues.get("disease_list_qualifiers", []), key=len, reverse=True))
+        qualified = re.compile(rf"\s*(?:,|,?\s*and|,?\s*or)\s+(?:(?:{qualifiers})(?:\s+(?:or|and)\s+|\s+|\s*/\s*|\s*,\s*))+", re.I) if qualifiers else None
         return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
                    anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), described_member=described,
-                   counted_products=counted, set_counts=set_counts, elided_subject_verbs=frozenset(cues["elided_subject_verbs"]) if "elided_subject_verbs" in cues else None,
+                   counted_products=counted, set_counts=set_counts, qualified_member=qualified, elided_subject_verbs=frozenset(cues["elided_subject_verbs"]) if "elided_subject_verbs" in cues else None,
                    **words)
 
 
@@ -261,17 +265,20 @@ def rule_priors() -> dict[str, float]:
     return priors
 
 
-def coordination_groups(doc: Doc, ents: list[Span], type_of, described_member: re.Pattern | None = None) -> list[list[Span]]:
+def coordination_groups(doc: Doc, ents: list[Span], type_of, described_member: re.Pattern | None = None,
+                        qualified_member: re.Pattern | None = None) -> list[list[Span]]:
     """Entities of one type joined by 'and', 'or' or commas, as groups in text order. With `described_member`,
     a company list goes on over members written with what they are ('A, Japanese investment fund B, US company C
-    and Belgian fund D'), the places in those descriptions left out of the group."""
+    and Belgian fund D'), the places in those descriptions left out of the group; with `qualified_member`, a list of
+    diseases goes on over the patients or stage a member is qualified by ('B-cell ALL and adult relapsed/refractory DLBCL')."""
     groups: list[list[Span]] = []
     for ent in ents:
         if groups:
             last = groups[-1][-1]
             gap = text_of(doc)[last.end_char : ent.start_char]
             if type_of(last.label_) == type_of(ent.label_) and (
-                    COORDINATION.fullmatch(gap) or (BRACKETED_ALIAS.fullmatch(gap) and text_of(doc)[ent.end_char : ent.end_char + 1] == ")"
+                    COORDINATION.fullmatch(gap) or (qualified_member is not None and type_of(ent.label_) == "Disease"
+                                                    and qualified_member.fullmatch(gap)) or (BRACKETED_ALIAS.fullmatch(gap) and text_of(doc)[ent.end_char : ent.end_char + 1] == ")"
                                                     and type_of(ent.label_) not in ("Company", "Agency"))):
                 groups[-1].append(ent)
                 continue
@@ -350,7 +357,7 @@ class RelationFinder:
                 fields = list(self._fields_of_stand_ins(sentence, ents, referred))
                 covered = {i for stand_in, _ in referred.values() for i in range(stand_in.start, stand_in.end)}
                 ents = sorted([*(e for e in ents if e.start not in covered), *(stand_in for stand_in, _ in referred.values())], key=lambda e: e.start)
-            groups = coordination_groups(doc, ents, self.type_of, self.cues.described_member)
+            groups = coordination_groups(doc, ents, self.type_of, self.cues.described_member, self.cues.qualified_member)
             described = apposed_modalities(doc, ents)
             candidates = [m for group in groups if len(group) > 1 for m in self._match_group(doc, sentence, ents, group)]
             candidates.extend(self._embedded_technologies(doc, sentence, ents))
