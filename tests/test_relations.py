@@ -810,3 +810,9 @@ def test_a_list_of_diseases_goes_on_over_the_patients_or_stage_of_a_member(nlp):
     sentence = "Breyanzi is approved for adults with follicular lymphoma and adult relapsed or refractory mantle cell lymphoma."
     treated = _related(extract_text(nlp, PREFIX + sentence), "treats", subject="breyanzi")
     assert {"follicular-lymphoma", "mantle-cell-lymphoma"} <= treated, treated
+
+
+def test_two_companies_compared_across_than_are_not_partners(nlp):
+    extraction = extract_text(nlp, PREFIX + 'An official said, "The deal with Orinthe Genetics is larger than our previous deal with Talmor Therapeutics."')
+    pairs = {frozenset((r.subject, r.object)) for r in extraction.relations if r.predicate == "collaboratesWith"}
+    assert frozenset((iri("orinthe-genetics"), iri("talmor-therapeutics"))) not in pairs, _describe(extraction)
