@@ -60,8 +60,8 @@ def event_patterns(path: Path = EVENTS_PATTERNS) -> dict:
 
 def events_from(relations: tuple[Relation, ...], sentences: Sequence[Span] = (), entities: tuple[Entity, ...] = ()) -> tuple[RegulatoryEvent, ...]:
     """The regulatory events a document states: approvals, one per product and agency (a sentence's
-    approvedIn goes with the agency of that sentence; one without an agency is an approval in that
-    place); designations, one per product and designation; and, from `sentences` and `entities`,
+    approvedIn goes with the agency of that sentence; one without an agency is an approval in each
+    place it names); designations, one per product and designation; and, from `sentences` and `entities`,
     clearances and withdrawals, one per product and agency. A product's approval shortcut in a sentence
     that clears a trial of it or withdraws it makes no Approval."""
     others = _decided_events(sentences, entities)
@@ -80,9 +80,10 @@ def events_from(relations: tuple[Relation, ...], sentences: Sequence[Span] = (),
     for (product, _), stated in by_sentence.items():
         agencies = [r.object for r in stated if r.predicate == "approvedBy"]
         places = [r.object for r in stated if r.predicate == "approvedIn"]
-        for agency in agencies or [None]:
-            key = (product, agency, None if agency else places[0])
-            approvals.setdefault(key, []).extend(r for r in stated if r.predicate == "approvedIn" or r.object == agency)
+        for agency in agencies:
+            approvals.setdefault((product, agency, None), []).extend(r for r in stated if r.predicate == "approvedIn" or r.object == agency)
+        for place in () if agencies else dict.fromkeys(places):  # 'approved in the United Kingdom and Bahrain': two approvals
+            approvals.setdefault((product, None, place), []).extend(r for r in stated if r.object == place)
     approvals = _places_join_their_agency(approvals)
     treats = [r for r in relations if r.predicate == "treats"]
     events = []

@@ -65,6 +65,24 @@ def test_a_place_without_an_agency_is_an_approval_there():
     assert (event.agency, event.jurisdiction, event.approval_type, event.date) == (None, str(CGTID["canada"]), "standard", "2018")
 
 
+def test_each_place_a_sentence_without_an_agency_names_is_an_approval_there():
+    sentence = "Casgevy was previously approved in the United Kingdom and Bahrain."
+    events = events_from((_relation("casgevy", "approvedIn", "united-kingdom", sentence, 0),
+                          _relation("casgevy", "approvedIn", "bahrain", sentence, 0)))
+    assert sorted(e.jurisdiction for e in events) == sorted([str(CGTID["united-kingdom"]), str(CGTID["bahrain"])])
+
+
+def test_it_after_a_product_is_the_product_an_earlier_approval_was_given_to(nlp):
+    from conftest import extract_text
+
+    text = ("Casgevy, developed by Vertex Pharmaceuticals, is the first gene-editing medicine approved in the United States "
+            "(it was previously approved in the United Kingdom and Bahrain). The MFDS said that it has approved Kymriah.")
+    extraction = extract_text(nlp, text)
+    places = {e.jurisdiction for e in extraction.events if e.product == str(CGTID["casgevy"])}
+    assert {str(CGTID["united-kingdom"]), str(CGTID["bahrain"])} <= places, extraction.events
+    assert not [e for e in extraction.events if e.product == str(CGTID["kymriah"]) and e.agency is None and e.jurisdiction is None]
+
+
 def test_an_ind_clearance_is_a_clearance_not_an_approval(nlp):
     from conftest import extract_text
 

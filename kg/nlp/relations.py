@@ -525,6 +525,12 @@ class RelationFinder:
                     product = last_named["TherapyProduct"]  # 'the FDA granted it RMAT designation'
                     referred[i] = (Span(doc, i, i + 1, label=product.label_, span_id=product.ent_id_), product)
                 continue
+            if lowers[i] == "it" and _passive_approval_after(lowers, i, sentence.end, self.cues.approve_verbs):
+                # 'Casgevy ... (it was previously approved in the United Kingdom)': the product named last
+                product = next((e for e in reversed(ents) if e.label_ == "TherapyProduct" and e.end <= i), last_named.get("TherapyProduct"))
+                if product is not None:
+                    referred[i] = (Span(doc, i, i + 1, label=product.label_, span_id=product.ent_id_), product)
+                continue
             if lowers[i] != "the" or i in inside:
                 continue
             token = doc[i]
@@ -1033,6 +1039,21 @@ LISTED_INVESTORS_RULE = "invests.investors-are"
 LISTED_INVESTORS_CONFIDENCE = 0.85
 LISTING_VERBS = frozenset({"are", "were", "include", "includes", "included", "comprise", "comprised", "also"})
 LIST_OPENERS = frozenset({"the", "a", "an", "also", "include", "including", "founding", "existing", "new", "lead", "investor", "investors"})
+
+
+def _passive_approval_after(lowers: list[str], i: int, end: int, approve_verbs: frozenset[str]) -> bool:
+    """Whether 'it' at `i` is what an approval was given to: 'it was (previously|also) approved', 'it has been authorised'."""
+    k = i + 1
+    if k < end and lowers[k] in ("was", "is", "has", "had", "have"):
+        k += 1
+        if lowers[k - 1] in ("has", "had", "have"):  # 'it has approved Yescarta': the agency's own act
+            if not (k < end and lowers[k] == "been"):
+                return False
+            k += 1
+        while k < end and lowers[k] in ("previously", "also", "already", "first", "since", "recently", "conditionally", "fully"):
+            k += 1
+        return k < end and lowers[k] in approve_verbs
+    return False
 
 
 def _first_word(sentence: Span) -> int:
