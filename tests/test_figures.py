@@ -164,6 +164,10 @@ REAL_SHAPES = [
     pytest.param("The FDA has received 187 requests and issued 70, which means that some are not public.", "Count", 70, "count", None, id="count-by-ellipsis"),
     pytest.param("The startup will move two of its programs into clinical trials.", "Count", 2, "count", None, id="count-of-its"),
     pytest.param("Of these, 318 are in Phase 1.", "Count", 318, "count", None, id="count-of-these"),
+    pytest.param("Since the landmark approvals of Kymriah and Yescarta in 2017, there have been a total of 10 approved products.",
+                 "Count", 10, "count", None, id="count-since-a-year"),
+    pytest.param("There are 11 late-stage candidates slated for potential approval in 2024 or later.", "Count", 11, "count", None,
+                 id="count-slated-for-a-year"),
 ]
 
 
