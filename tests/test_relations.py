@@ -39,6 +39,8 @@ SHAPES = [
                  "voluntary public takeover bid.", "aldenbrook-pharma", "acquires", "orinthe-genetics", id="offer-agreement-with"),
     pytest.param("Aldenbrook Pharma AG launched a tender offer for Orinthe Genetics, Inc.", "aldenbrook-pharma", "acquires",
                  "orinthe-genetics", id="tender-offer-for"),
+    pytest.param("Halden Bio will pay Orinthe Genetics $70 million upfront for the rights.", "halden-bio", "collaboratesWith",
+                 "orinthe-genetics", id="pays-upfront"),
     pytest.param("Quillhaven Bio, which specializes in developing immunotherapies, can elect to co-commercialize the candidates.",
                  "quillhaven-bio", "develops", "immunotherapy", id="specializes-in-developing"),
     pytest.param("The publicly traded Quillhaven Bio focuses on developing gene therapies for rare diseases.",
@@ -816,3 +818,8 @@ def test_two_companies_compared_across_than_are_not_partners(nlp):
     extraction = extract_text(nlp, PREFIX + 'An official said, "The deal with Orinthe Genetics is larger than our previous deal with Talmor Therapeutics."')
     pairs = {frozenset((r.subject, r.object)) for r in extraction.relations if r.predicate == "collaboratesWith"}
     assert frozenset((iri("orinthe-genetics"), iri("talmor-therapeutics"))) not in pairs, _describe(extraction)
+
+
+def test_a_hyphenated_description_after_the_stands_for_the_company_named_before(nlp):
+    text = "Orinthe Genetics develops ORN-101. The California-based company is headquartered in the United States."
+    assert "united-states" in _related(extract_text(nlp, PREFIX + text), "headquarteredIn", subject="orinthe-genetics")

@@ -535,7 +535,7 @@ class RelationFinder:
                 continue
             token = doc[i]
             end = token.i
-            while end + 1 < min(token.i + 5, sentence.end):
+            while end + 1 < min(token.i + 6, sentence.end):
                 end += 1
                 word = doc[end]
                 if end in inside:
@@ -547,7 +547,8 @@ class RelationFinder:
                     if stand_in is not None:
                         referred[stand_in.start] = (stand_in, last_named["TherapyProduct"])
                     break
-                if word.is_punct or word.lower_ in self.cues.new_referent_words:
+                hyphen = word.text == "-" and not doc[end - 1].whitespace_ and not word.whitespace_  # 'the California-based company'
+                if (word.is_punct and not hyphen) or word.lower_ in self.cues.new_referent_words:
                     break
                 label = self.cues.anaphors.get(word.lower_)
                 following = doc[end + 1] if end + 1 < sentence.end else None
