@@ -111,7 +111,8 @@ def deals_from(
         # exclusive licence')
         terms = _terms(sentences_of_deal + stating_terms, values, [m for iri in (first.subject, first.object) for m in mentions.get(iri, ())])
         kind = next((cue.kind for read in (sentences_of_deal, stating_terms) for cue in patterns.kinds
-                     if cue.broader == broad.name and _kind_fits(cue, read, terms, first.evidence, product_mentions)), broad.name)
+                     if cue.broader == broad.name and _kind_fits(cue, read, terms, first.evidence, product_mentions,
+                                                                 sentences_of_deal + stating_terms)), broad.name)
         if _is_round(key):
             iris = (*dict.fromkeys(r.subject for r in stated), first.object)
             roles = {iri: broad.roles[0] for iri in iris[:-1]} | {first.object: broad.roles[1]}
@@ -136,12 +137,16 @@ def deals_from(
     return tuple(deals)
 
 
-def _kind_fits(cue: KindCue, sentences: tuple[Span, ...], terms: tuple[DealTerm, ...], first: Span, products: Sequence[Span]) -> bool:
+def _kind_fits(cue: KindCue, sentences: tuple[Span, ...], terms: tuple[DealTerm, ...], first: Span, products: Sequence[Span],
+               all_sentences: tuple[Span, ...] = ()) -> bool:
     """Whether a narrower kind's cue fits a deal: its words in one of `sentences`, and, where the cue asks for them,
-    one of its money terms among the deal's and a named product in the deal's first sentence."""
+    one of its money terms among the deal's, a named product in the deal's first sentence and none of its `unless`
+    words in any of the deal's sentences (`all_sentences`)."""
     if cue.terms and cue.terms.isdisjoint(term.name for term in terms):
         return False
     if cue.product_named and not any(_inside(mention, first) for mention in products):
+        return False
+    if cue.unless is not None and any(cue.unless.search(s.text) for s in (*sentences, *all_sentences)):
         return False
     return any(cue.cue.search(s.text) for s in sentences)
 
@@ -179,6 +184,8 @@ class KindCue:
     """Money terms of which the deal must state one ('upfront', 'milestones'), or none asked for."""
     product_named: bool = False
     """Whether the deal's first sentence must name a product."""
+    unless: re.Pattern | None = None
+    """Words that, in any of the deal's sentences, keep it of its broad kind ('co-develop and co-commercialise')."""
 
 
 @dataclass(frozen=True)
@@ -219,7 +226,8 @@ def deal_patterns(path: Path = DEALS_PATTERNS) -> DealPatterns:
         for entry in data.get("role", ())
     )
     cues = tuple(KindCue(entry["kind"], kinds[entry["kind"]].broader, re.compile(entry["cue"], re.I),
-                         frozenset(entry.get("terms", ())), bool(entry.get("product_named", False))) for entry in data.get("kind", ()))
+                         frozenset(entry.get("terms", ())), bool(entry.get("product_named", False)),
+                         re.compile(entry["unless"], re.I) if "unless" in entry else None) for entry in data.get("kind", ()))
     terms, rounds = data["terms"], data["rounds"]
     return DealPatterns(
         roles, cues, int(terms["terms_reach"]), re.compile(terms["terms_sentence"], re.I),

@@ -406,3 +406,10 @@ def test_the_two_sides_of_an_agreement_one_of_which_will_produce_for_the_other_a
     text = "Under an agreement with San Diego-based Orinthe Genetics, Halden Bio will produce ORN-101, an NK cell therapy, for a trial."
     (deal,) = _deals(nlp, text, "Supply")
     assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "supplier"), ("Orinthe Genetics", "customer")}
+
+
+def test_a_product_the_two_co_develop_keeps_its_paid_partnership_a_collaboration(nlp):
+    text = ("Halden Bio and Orinthe Genetics have entered a global strategic collaboration to co-develop and co-commercialise "
+            "ORN-101 for multiple myeloma. Orinthe Genetics will receive an upfront cash payment of $225 million. "
+            "The companies will share commercialisation costs for ORN-101.")
+    assert _deals(nlp, text, "Collaboration") and not _deals(nlp, text, "Licensing")
