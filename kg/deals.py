@@ -82,12 +82,17 @@ def deals_from(
     schema, patterns = load_schema(), deal_patterns()
     product_mentions = [m for iri in products for m in mentions.get(iri, ())]
     grouped: dict[tuple, list[Relation]] = {}
+    separate: dict[tuple, int] = {}  # the same parties' later deal, from the sentence that says it is a separate one
     for relation in relations:
         broad = schema.stated_by(relation.predicate)
         if broad is None:
             continue
         parties = (relation.subject, relation.object)
         key = (broad.name, frozenset(parties) if broad.roles[0] == broad.roles[1] else parties)
+        if key in grouped and SEPARATE_DEAL.search(relation.evidence.text):
+            separate[key] = relation.evidence.start  # 'X also entered into a separate agreement to supply ... to Y'
+        if key in separate:
+            key = (*key, separate[key])
         grouped.setdefault(key, []).append(relation)
     grouped = _rounds(grouped, patterns)
     values: dict[int, list[Figure]] = {}
@@ -120,7 +125,9 @@ def deals_from(
             sentences_of_deal = tuple(dict.fromkeys((*announced, *sentences_of_deal)))
         else:
             iris = (first.subject, first.object)
-            roles = _roles_read(kind, iris, sentences_of_deal + roles_after.get(key, ()), mentions) or dict(zip(iris, broad.roles))
+            roles = (_roles_read(kind, iris, sentences_of_deal + roles_after.get(key, ()), mentions)
+                     or _licensor_by_product(kind, iris, first.evidence, relations, mentions, products)
+                     or dict(zip(iris, broad.roles)))
         parties = tuple(DealParty(iri, labels.get(iri, iri), roles[iri]) for iri in iris)
         deals.append(Deal(
             kind=kind,
@@ -137,6 +144,24 @@ def deals_from(
     return tuple(deals)
 
 
+def _licensor_by_product(kind: str, iris: tuple[str, str], first: Span, relations: tuple[Relation, ...],
+                         mentions: Mapping[str, Sequence[Span]], products: Collection[str]) -> dict[str, str] | None:
+    """A licence whose words give no roles: the party the document says develops the product its first sentence names
+    is the licensor ('Spark ... a licensing agreement with Novartis to commercialize its gene therapy Luxturna'),
+    when exactly one party does."""
+    if kind not in LICENSED_KINDS or iris[0] == iris[1]:
+        return None
+    named = {iri for iri in products if any(_inside(m, first) for m in mentions.get(iri, ()))}
+    developers = {r.subject for r in relations if r.predicate == "develops" and r.object in named and r.subject in iris}
+    if len(developers) != 1:
+        return None
+    (licensor,) = developers
+    return {licensor: "licensor", next(iri for iri in iris if iri != licensor): "licensee"}
+
+
+LICENSED_KINDS = frozenset({"Licensing"})
+
+
 def _kind_fits(cue: KindCue, sentences: tuple[Span, ...], terms: tuple[DealTerm, ...], first: Span, products: Sequence[Span],
                all_sentences: tuple[Span, ...] = ()) -> bool:
     """Whether a narrower kind's cue fits a deal: its words in one of `sentences`, and, where the cue asks for them,
@@ -149,6 +174,10 @@ def _kind_fits(cue: KindCue, sentences: tuple[Span, ...], terms: tuple[DealTerm,
     if cue.unless is not None and any(cue.unless.search(s.text) for s in (*sentences, *all_sentences)):
         return False
     return any(cue.cue.search(s.text) for s in sentences)
+
+
+SEPARATE_DEAL = re.compile(r"\b(?:a |an )?(?:separate|second|another|additional|new) (?:\w+ )?(?:agreement|deal|contract)\b", re.I)
+"""Words that make a sentence about two parties already in a deal state another deal between them."""
 
 
 def _names_one_of(sentence: Span, mentions: Sequence[Span]) -> bool:

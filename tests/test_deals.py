@@ -413,3 +413,20 @@ def test_a_product_the_two_co_develop_keeps_its_paid_partnership_a_collaboration
             "ORN-101 for multiple myeloma. Orinthe Genetics will receive an upfront cash payment of $225 million. "
             "The companies will share commercialisation costs for ORN-101.")
     assert _deals(nlp, text, "Collaboration") and not _deals(nlp, text, "Licensing")
+
+
+LUMEXA = ("Halden Bio said it has entered into a licensing agreement with Orinthe Genetics to develop and commercialize its "
+          "gene therapy Lumexa outside the United States for $105 million upfront. "
+          "Halden Bio also entered into a separate agreement to manufacture and supply investigational Lumexa to Orinthe Genetics.")
+
+
+def test_a_separate_agreement_of_the_same_parties_is_another_deal_and_a_supplier_supplies_to_its_customer(nlp):
+    (supply,) = _deals(nlp, LUMEXA, "Supply")
+    assert {(p.label, p.role) for p in supply.parties} == {("Halden Bio", "supplier"), ("Orinthe Genetics", "customer")}
+    assert _deals(nlp, LUMEXA, "Licensing")
+
+
+def test_the_developer_of_the_licensed_product_is_the_licensor(rules_nlp):
+    # (with the model's parse both parties are read as developing Lumexa, so the roles stay unread there)
+    (licence,) = _deals(rules_nlp, LUMEXA, "Licensing")
+    assert {(p.label, p.role) for p in licence.parties} == {("Halden Bio", "licensor"), ("Orinthe Genetics", "licensee")}

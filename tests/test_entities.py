@@ -464,3 +464,10 @@ def test_a_middle_initial_ends_no_sentence_but_a_series_letter_may(nlp):
     sentences = [s.text.strip() for s in doc.sents]
     assert "Funds advised by T. Rowe Price Associates took part." in sentences, sentences
     assert "Investors in the round include Orinthe." in sentences, sentences
+
+
+def test_a_capitalised_word_after_a_possessed_product_noun_is_a_brand(nlp):
+    extraction = extract_text(nlp, "Here is the news. Halden Bio will commercialize its gene therapy Lumexa in Europe. "
+                                   "Its gene therapy Program Director Jane Morrow spoke.")
+    labels = {e.label for e in extraction.entities if e.cls == "TherapyProduct"}
+    assert "Lumexa" in labels and "Program" not in labels, _describe(extraction)

@@ -115,6 +115,7 @@ INVESTOR_NOUNS = frozenset({"investor", "investors", "backers", "participants"})
 SAID_COMPANY = "SaidCompany"
 """Candidate label of a name a sentence says is a company ('Prevail is a biotechnology company')."""
 BRAND_MARK = "BrandMark"
+POSSESSIVES = frozenset({"its", "their", "'s", "’s", "our"})
 """Match label of a capitalised word right before a trade mark sign ('CybroCell™', 'KYMRIAH®'): a product's brand,
 or a technology's when a platform word follows ('the FasTCAR™ platform')."""
 MAX_SENTENCE_TOKENS = 250
@@ -657,10 +658,21 @@ class NameFinder:
         return candidates
 
     def _described_products(self, doc: Doc) -> list[tuple[str, int, int]]:
-        """A brand in camel case right after a noun for a product ('its liver disease treatment HepaStem'), found from
-        the nouns (product_name_heads)."""
+        """A brand right after a noun for a product, found from the nouns (product_name_heads): in camel case ('the liver
+        disease treatment HepaStem'), or any capitalised word when a possessive opens the phrase ('its gene therapy
+        Luxturna', 'Spark's lead candidate Voretigene')."""
         return [(DESCRIBED_PRODUCT, i, i + 2) for i in tokens_with(doc, LOWER, self.product_head_ids)
-                if i + 1 < len(doc) and CAMEL_BRAND.match(doc[i + 1].text)]
+                if i + 1 < len(doc) and (CAMEL_BRAND.match(doc[i + 1].text) or self._owned_brand(doc, i))]
+
+    def _owned_brand(self, doc: Doc, head: int) -> bool:
+        """Whether the word after the product noun at `head` is a brand its possessor gives ('its gene therapy Lumexa')."""
+        brand = doc[head + 1]
+        if not (brand.is_title and brand.is_alpha and len(brand) > 3 and not brand.is_stop and not brand.is_sent_start
+                and brand.lower_ not in self.words.calendar_words | self.words.leading_noise):
+            return False
+        if head + 2 < len(doc) and doc[head + 2].is_title:
+            return False  # 'its gene therapy Program Director Jane Morrow': a run of capitals is no brand
+        return any(t.lower_ in POSSESSIVES for t in doc[max(0, head - 4) : head])
 
     def _investor_names(self, doc: Doc) -> list[tuple[str, int, int]]:
         """The names a financing sentence lists as its investors ('Investors in the round include Imperial Innovations',
