@@ -471,3 +471,10 @@ def test_a_capitalised_word_after_a_possessed_product_noun_is_a_brand(nlp):
                                    "Its gene therapy Program Director Jane Morrow spoke.")
     labels = {e.label for e in extraction.entities if e.cls == "TherapyProduct"}
     assert "Lumexa" in labels and "Program" not in labels, _describe(extraction)
+
+
+def test_a_camel_case_word_that_does_business_or_is_dealt_with_is_a_company(nlp):
+    extraction = extract_text(nlp, "Here is the news. TalmorGen announced a financing. Halden Bio agreed to acquire OrinBio "
+                                   "for $600 million. The deal with QuillCell closed. VexaStem was approved in 2020.")
+    companies = {e.label for e in extraction.entities if e.type == "Company"}
+    assert {"TalmorGen", "OrinBio", "QuillCell"} <= companies and "VexaStem" not in companies, _describe(extraction)

@@ -116,6 +116,19 @@ SAID_COMPANY = "SaidCompany"
 """Candidate label of a name a sentence says is a company ('Prevail is a biotechnology company')."""
 BRAND_MARK = "BrandMark"
 POSSESSIVES = frozenset({"its", "their", "'s", "’s", "our"})
+CAMEL_NAME = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$")
+"""A one-word name in camel case: 'DiscGenics', 'AskBio', 'BlueRock', 'MeiraGTx'."""
+AUXILIARIES = frozenset({"has", "have", "had", "will", "would", "also", "today", "recently", "previously", "is", "to"})
+BUYING_VERBS = frozenset({"acquire", "acquired", "acquires", "acquiring", "buy", "buys", "bought", "buying"})
+DEAL_PREPOSITIONS = frozenset({"with", "of", "in"})
+DEAL_NOUNS = frozenset({"agreement", "deal", "partnership", "collaboration", "acquisition", "merger", "stake", "investment"})
+"""'the deal with AskBio', 'its acquisition of BlueRock', 'a stake in DiscGenics': what a deal is made with."""
+
+
+def _verb_forms(verb: str) -> tuple[str, ...]:
+    """The forms a business verb takes after its subject: 'announce' -> announce, announces, announced, announcing."""
+    stem = verb[:-1] if verb.endswith("e") else verb
+    return (verb, verb + "s", stem + "ed", stem + "ing", "said" if verb == "say" else verb, "sold" if verb == "sell" else verb)
 """Match label of a capitalised word right before a trade mark sign ('CybroCell™', 'KYMRIAH®'): a product's brand,
 or a technology's when a platform word follows ('the FasTCAR™ platform')."""
 MAX_SENTENCE_TOKENS = 250
@@ -597,6 +610,7 @@ class NameFinder:
         self.anchor_lowers = string_ids({*self.suffixes, *self.disease_heads, *self.regulation_heads})
         self.product_head_ids = string_ids(words.product_name_heads)
         self.company_noun_ids = string_ids(words.company_name_heads | words.company_of_heads)
+        self.business_verbs = frozenset(form for verb in words.company_verbs for form in _verb_forms(verb))
         self.not_first_name_words = words.calendar_words | words.person_role_heads | words.person_titles | words.leading_noise
 
     def _anchored(self, doc: Doc) -> list[tuple[str, int, int]]:
@@ -724,6 +738,20 @@ class NameFinder:
                 candidates.append((SAID_COMPANY, start, i))
         return candidates
 
+    def _acting_camel_names(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """'DiscGenics announced ...', 'AskBio said ...', 'agreed to acquire BlueRock': a one-word name in camel case
+        that does what only a company does (a business verb right after it) or is what a deal is made with."""
+        candidates = []
+        for token in doc:
+            if not CAMEL_NAME.match(token.text) or token.ent_type_:
+                continue
+            after = next((t for t in doc[token.i + 1 : token.i + 4] if not (t.is_punct or t.lower_ in AUXILIARIES)), None)
+            before = [t.lower_ for t in doc[max(0, token.i - 2) : token.i]]
+            if (after is not None and after.lower_ in self.business_verbs) or (before and before[-1] in BUYING_VERBS) or (
+                    len(before) == 2 and before[1] in DEAL_PREPOSITIONS and before[0] in DEAL_NOUNS):
+                candidates.append((SAID_COMPANY, token.i, token.i + 1))
+        return candidates
+
     def _describes_a_named_product(self, doc: Doc, start: int, end: int) -> bool:
         """'HS-001, a cardiomyocyte spheroid therapy' and 'the cardiomyocyte spheroid therapy HS-001' describe the named
         product; the description is no product of its own."""
@@ -770,7 +798,7 @@ class NameFinder:
         found: dict[str, list[Span]] = {}
         described: set[tuple[int, int]] = set()
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
-        found_by_words = (self._anchored(doc) + self._said_to_be_companies(doc) + _brand_marks(doc) + self._described_products(doc)
+        found_by_words = (self._anchored(doc) + self._said_to_be_companies(doc) + self._acting_camel_names(doc) + _brand_marks(doc) + self._described_products(doc)
                           + self._described_companies(doc) + self._investor_names(doc))
         for label, start, end in matches + found_by_words:
             if label == DESCRIBED_PRODUCT:
