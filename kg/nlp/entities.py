@@ -743,7 +743,7 @@ class NameFinder:
         that does what only a company does (a business verb right after it) or is what a deal is made with."""
         candidates = []
         for token in doc:
-            if not CAMEL_NAME.match(token.text) or token.ent_type_:
+            if not CAMEL_NAME.match(token.text) or token.ent_id_ or token.ent_type_ == NOT_AN_ENTITY:
                 continue
             after = next((t for t in doc[token.i + 1 : token.i + 4] if not (t.is_punct or t.lower_ in AUXILIARIES)), None)
             before = [t.lower_ for t in doc[max(0, token.i - 2) : token.i]]
