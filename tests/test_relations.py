@@ -823,3 +823,10 @@ def test_two_companies_compared_across_than_are_not_partners(nlp):
 def test_a_hyphenated_description_after_the_stands_for_the_company_named_before(nlp):
     text = "Orinthe Genetics develops ORN-101. The California-based company is headquartered in the United States."
     assert "united-states" in _related(extract_text(nlp, PREFIX + text), "headquarteredIn", subject="orinthe-genetics")
+
+
+def test_what_treats_a_disease_treats_the_diseases_it_gives_as_examples(nlp):
+    sentence = ("CAR T-cell therapy has shown efficacy in treating hematological malignancies like refractory/relapsed "
+                "acute lymphoblastic leukemia and follicular lymphoma.")
+    treated = _related(extract_text(nlp, PREFIX + sentence), "treats", subject="car-t-cell-therapy")
+    assert {"acute-lymphoblastic-leukemia", "follicular-lymphoma"} <= treated, treated

@@ -45,11 +45,12 @@ MACROS = {
     "{DESC_BY}": r"(?:[^<>.;:()]|<(?:Technology|Therapy|DeliveryMethod|Company)>|\((?:[^()<>]|<(?:Technology|Therapy|DeliveryMethod)>){0,40}\)){0,160}?",
 }
 INCLUDED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:[^,;.()<>]{0,60}?,\s*(?:including|such as|notably|e\.g\.,?)|,?\s*(?:known as|called|namely)"
+                      r"|\s+(?:like|such as|including|especially|particularly)\s+(?:[a-z][a-z/-]*\s+){0,2}"
                       r"|,\s*(?:an?|one)\s+(?!(?:[a-z-]+\s+){0,2}?(?:years?|months?|weeks?|days?|decades?|after|before|since)\b)"
                       r"(?:[a-z-]+\s+){0,2}?(?:form of\s+|type of\s+|kind of\s+)?)\s*", re.I)
 """The words between a disease and the diseases listed as part of it, naming it more closely or saying what it is: ',
-including', ' after two lines of therapy, such as', ' known as', ', a chronic' ('Primary Biliary Cholangitis, a chronic
-liver disease')."""
+including', ' after two lines of therapy, such as', ' known as', ' like refractory/relapsed', ', a chronic' ('Primary
+Biliary Cholangitis, a chronic liver disease')."""
 TREATED_AFTER_PRODUCT = re.compile(r"\s+for\s+(?:the\s+)?(?:treatment of\s+)?")
 """The words between a listed product and what it is for: 'UCART123 for acute myeloid leukemia'."""
 SET_REACH = 3
