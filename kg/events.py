@@ -49,7 +49,11 @@ def event_patterns(path: Path = EVENTS_PATTERNS) -> dict:
     schema = load_schema()
     for entry in data.get("decision", ()):
         schema.event_kind(entry["kind"], str(path))
+    stated = data.get("approval_stated", {})
     return {
+        "approval_stated": (re.compile(stated["before_product"], re.I), re.compile(stated["after_product"], re.I),
+                            re.compile(f"{stated['not_stated']}|{stated['to_come']}", re.I)) if stated else None,
+        "approval_to_come": re.compile(stated["to_come"], re.I) if stated else None,
         "approval_types": tuple((entry["name"], re.compile(entry["cue"], re.I)) for entry in data["approval_type"]),
         "decisions": tuple(
             DecisionCue(entry["kind"], re.compile(entry["subject"], re.I), re.compile(entry["decision"], re.I), bool(entry.get("earlier_product")))
@@ -66,6 +70,10 @@ def events_from(relations: tuple[Relation, ...], sentences: Sequence[Span] = (),
     that clears a trial of it or withdraws it makes no Approval."""
     others = _decided_events(sentences, entities)
     not_approvals = {(event.product, span.start) for event in others for span in event.sources}
+    to_come = event_patterns()["approval_to_come"]
+    if to_come is not None:  # 'a payment due on approval of Zolgensma in Japan': no approval yet
+        not_approvals |= {(r.subject, r.evidence.start) for r in relations if r.predicate in ("approvedBy", "approvedIn")
+                          and to_come.search(r.evidence.text)}
     classes = {entity.iri: entity.cls for entity in entities}
     # an event is of a product: 'the first gene therapy approved by the FDA' approves no modality
     relations = tuple(r for r in relations if classes.get(r.subject, "TherapyProduct") == "TherapyProduct")
@@ -104,8 +112,37 @@ def events_from(relations: tuple[Relation, ...], sentences: Sequence[Span] = (),
             indications=_indications(product, spans, treats), approval_type=None, date=_date(spans),
             evidence=spans[0], sources=spans,
         ))
+    events.extend(_approvals_in_words(sentences, entities, events, not_approvals))
     events.extend(others)
     return tuple(events)
+
+
+def _approvals_in_words(sentences: Sequence[Span], entities: tuple[Entity, ...], events: list[RegulatoryEvent],
+                        not_approvals: set[tuple[str, int]]) -> list[RegulatoryEvent]:
+    """Approvals a sentence states without an agency or a place ('the approvals of Kymriah and Yescarta in 2017',
+    'Carvykti obtained approval in 2022'): one per product the document gives no other approval of (an article on an
+    FDA approval that speaks of 'the approval of X' means that one), unless the sentence speaks of an approval still to
+    come ('potential approval', 'seeking approval')."""
+    cues = event_patterns()["approval_stated"]
+    products = sorted_mentions(entities, lambda e: e.cls == "TherapyProduct")
+    if cues is None or not products:
+        return []
+    before_product, after_product, not_stated = cues
+    approved = {event.product for event in events if event.kind == "Approval"}  # 'the approval of X' restates that one
+    found: dict[str, list[Span]] = {}
+    for sentence in sentences:
+        here = mentions_within(products, sentence)
+        if not here or not_stated.search(sentence.text):
+            continue
+        for start, iri in here:
+            offset = start - sentence.start
+            if iri in approved or (iri, sentence.start) in not_approvals:
+                continue
+            if before_product.search(sentence.text[max(0, offset - 60) : offset]) or after_product.match(sentence.text[offset:offset + 120]):
+                found.setdefault(iri, []).append(sentence)
+    return [RegulatoryEvent(kind="Approval", product=iri, agency=None, jurisdiction=None, designation=None, indications=(),
+                            approval_type=_approval_type(tuple(spans)), date=_date(tuple(spans)), evidence=spans[0], sources=tuple(spans))
+            for iri, spans in found.items()]
 
 
 def _places_join_their_agency(approvals: dict[tuple, list[Relation]]) -> dict[tuple, list[Relation]]:

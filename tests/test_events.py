@@ -123,3 +123,22 @@ def test_a_trial_cleared_by_two_agencies_is_a_clearance_of_each_and_a_new_name_i
     events = extract_text(nlp, text).events
     assert {(e.kind, e.product, e.agency) for e in events} == {
         ("Clearance", str(CGTID["hepastem"]), str(CGTID["mhra"])), ("Clearance", str(CGTID["hepastem"]), str(CGTID["federal-agency-for-medicines-and-health-products"]))}
+
+
+def test_an_approval_stated_in_words_without_agency_or_place_is_an_event(nlp):
+    from conftest import extract_text
+
+    text = ("Since the landmark approvals of Kymriah and Yescarta in 2017, ten products were approved. Carvykti obtained "
+            "approval in 2022. Eleven candidates are slated for potential approval in 2024, including Aucatzyl. "
+            "A further payment is due on approval of Zolgensma in Japan.")
+    approvals = {(e.product.rsplit("/", 1)[-1], e.date) for e in extract_text(nlp, text).events if e.kind == "Approval"}
+    assert {("kymriah", "2017"), ("yescarta", "2017"), ("carvykti", "2022")} <= approvals, approvals
+    assert not {p for p, _ in approvals} & {"aucatzyl", "zolgensma"}, approvals
+
+
+def test_the_approval_of_a_product_an_agency_approved_is_that_approval(nlp):
+    from conftest import extract_text
+
+    text = "The FDA approved Amtagvi for advanced melanoma. The approval of Amtagvi represents years of research."
+    approvals = [e for e in extract_text(nlp, text).events if e.kind == "Approval"]
+    assert [(e.agency, e.product) for e in approvals] == [(str(CGTID["fda"]), str(CGTID["amtagvi"]))], approvals
