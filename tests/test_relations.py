@@ -39,6 +39,10 @@ SHAPES = [
                  "voluntary public takeover bid.", "aldenbrook-pharma", "acquires", "orinthe-genetics", id="offer-agreement-with"),
     pytest.param("Aldenbrook Pharma AG launched a tender offer for Orinthe Genetics, Inc.", "aldenbrook-pharma", "acquires",
                  "orinthe-genetics", id="tender-offer-for"),
+    pytest.param("Halden Bio's technology platform enables the production of human cells, including induced pluripotent stem "
+                 "cells, at scale.", "halden-bio", "usesTechnology", "ipsc", id="platform-makes"),
+    pytest.param("Halden Bio, established in 2019, is known for production of plasmid DNA.", "halden-bio", "usesTechnology",
+                 "plasmid-dna", id="known-for-production-of"),
     pytest.param("Halden Bio will pay Orinthe Genetics $70 million upfront for the rights.", "halden-bio", "collaboratesWith",
                  "orinthe-genetics", id="pays-upfront"),
     pytest.param("Quillhaven Bio, which specializes in developing immunotherapies, can elect to co-commercialize the candidates.",
