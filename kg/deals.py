@@ -82,7 +82,6 @@ def deals_from(
     schema, patterns = load_schema(), deal_patterns()
     product_mentions = [m for iri in products for m in mentions.get(iri, ())]
     grouped: dict[tuple, list[Relation]] = {}
-    separate: dict[tuple, int] = {}  # the same parties' later deal, from the sentence that says it is a separate one
     for relation in relations:
         broad = schema.stated_by(relation.predicate)
         if broad is None:
@@ -90,9 +89,7 @@ def deals_from(
         parties = (relation.subject, relation.object)
         key = (broad.name, frozenset(parties) if broad.roles[0] == broad.roles[1] else parties)
         if key in grouped and SEPARATE_DEAL.search(relation.evidence.text):
-            separate[key] = relation.evidence.start  # 'X also entered into a separate agreement to supply ... to Y'
-        if key in separate:
-            key = (*key, separate[key])
+            key = (*key, relation.evidence.start)  # 'X also entered into a separate agreement to supply ... to Y'
         grouped.setdefault(key, []).append(relation)
     grouped = _rounds(grouped, patterns)
     values: dict[int, list[Figure]] = {}
@@ -146,20 +143,34 @@ def deals_from(
 
 def _licensor_by_product(kind: str, iris: tuple[str, str], first: Span, relations: tuple[Relation, ...],
                          mentions: Mapping[str, Sequence[Span]], products: Collection[str]) -> dict[str, str] | None:
-    """A licence whose words give no roles: the party the document says develops the product its first sentence names
-    is the licensor ('Spark ... a licensing agreement with Novartis to commercialize its gene therapy Luxturna'),
-    when exactly one party does."""
+    """A licence (or an option to one) whose words give no roles: the party that develops the product its first sentence
+    names is the licensor ('Spark ... a licensing agreement with Novartis to commercialize its gene therapy Luxturna'),
+    when exactly one party does, by the vocabulary's developers, else by what the document says."""
     if kind not in LICENSED_KINDS or iris[0] == iris[1]:
         return None
     named = {iri for iri in products if any(_inside(m, first) for m in mentions.get(iri, ()))}
-    developers = {r.subject for r in relations if r.predicate == "develops" and r.object in named and r.subject in iris}
+    curated = curated_developers()
+    developers = {company for product in named for company in curated.get(product, ()) if company in iris} or {
+        r.subject for r in relations if r.predicate == "develops" and r.object in named and r.subject in iris}
     if len(developers) != 1:
         return None
     (licensor,) = developers
     return {licensor: "licensor", next(iri for iri in iris if iri != licensor): "licensee"}
 
 
-LICENSED_KINDS = frozenset({"Licensing"})
+LICENSED_KINDS = frozenset({"Licensing", "Option"})
+
+
+@functools.lru_cache(maxsize=1)
+def curated_developers() -> dict[str, frozenset[str]]:
+    """Each product of the vocabulary with the companies it says develop it (cgt:develops in ontology/vocabulary/)."""
+    from kg.namespaces import CGT
+    from kg.ontology import load_vocabulary
+
+    found: dict[str, set[str]] = {}
+    for company, product in load_vocabulary().reference.subject_objects(CGT.develops):
+        found.setdefault(str(product), set()).add(str(company))
+    return {product: frozenset(companies) for product, companies in found.items()}
 
 
 def _kind_fits(cue: KindCue, sentences: tuple[Span, ...], terms: tuple[DealTerm, ...], first: Span, products: Sequence[Span],
@@ -176,8 +187,9 @@ def _kind_fits(cue: KindCue, sentences: tuple[Span, ...], terms: tuple[DealTerm,
     return any(cue.cue.search(s.text) for s in sentences)
 
 
-SEPARATE_DEAL = re.compile(r"\b(?:a |an )?(?:separate|second|another|additional|new) (?:\w+ )?(?:agreement|deal|contract)\b", re.I)
-"""Words that make a sentence about two parties already in a deal state another deal between them."""
+SEPARATE_DEAL = re.compile(r"\ba separate (?:\w+ )?(?:agreement|deal|contract)\b", re.I)
+"""Words that make a sentence about two parties already in a deal state another deal between them (that sentence's
+deal only: 'the new agreement' may be the same one)."""
 
 
 def _names_one_of(sentence: Span, mentions: Sequence[Span]) -> bool:

@@ -426,7 +426,17 @@ def test_a_separate_agreement_of_the_same_parties_is_another_deal_and_a_supplier
     assert _deals(nlp, LUMEXA, "Licensing")
 
 
-def test_the_developer_of_the_licensed_product_is_the_licensor(rules_nlp):
-    # (with the model's parse both parties are read as developing Lumexa, so the roles stay unread there)
-    (licence,) = _deals(rules_nlp, LUMEXA, "Licensing")
-    assert {(p.label, p.role) for p in licence.parties} == {("Halden Bio", "licensor"), ("Orinthe Genetics", "licensee")}
+def test_the_developer_the_vocabulary_gives_for_the_licensed_product_is_the_licensor(nlp):
+    text = ("Orinthe Genetics said it has entered into a licensing agreement with Spark Therapeutics to commercialize its gene "
+            "therapy Luxturna outside the United States for $105 million upfront.")
+    (licence,) = _deals(nlp, text, "Licensing")
+    assert {(p.label, p.role) for p in licence.parties} == {("Spark Therapeutics", "licensor"), ("Orinthe Genetics", "licensee")}
+
+
+def test_the_new_agreement_is_the_same_deal_and_an_option_stays_an_option(nlp):
+    text = ("Halden Bio and Orinthe Genetics signed a collaboration agreement. Under the new agreement, Halden Bio will pay "
+            "Orinthe Genetics $70 million upfront.")
+    assert len(_deals(nlp, text, "Collaboration")) == 1
+    option = ("Halden Bio entered into an exclusive option agreement with Orinthe Genetics to develop ORN-525. "
+              "Halden Bio will pay Orinthe Genetics $20 million upfront.")
+    assert _deals(nlp, option, "Option") and not _deals(nlp, option, "Licensing")

@@ -442,7 +442,7 @@ def test_a_word_before_a_shared_head_that_names_no_known_disease_stays_plain(nlp
     assert {m.text for e in extraction.entities for m in e.mentions if e.type == "Disease"} <= {"metastatic cancers", "cancers"}, _describe(extraction)
 
 
-@pytest.mark.parametrize("abbreviation", ["No.", "Art."])
+@pytest.mark.parametrize("abbreviation", ["No.", "Fig."])
 def test_the_full_stop_of_an_abbreviation_before_a_number_ends_no_sentence(nlp, abbreviation):
     text = f"Here is the news. Halden Bio, the {abbreviation} 3 developer in Korea, works with Orinthe Genetics. It ends. {abbreviation} 5 is next."
     doc = nlp(text)
@@ -478,3 +478,16 @@ def test_a_camel_case_word_that_does_business_or_is_dealt_with_is_a_company(nlp)
                                    "for $600 million. The deal with QuillCell closed. VexaStem was approved in 2020.")
     companies = {e.label for e in extraction.entities if e.type == "Company"}
     assert {"TalmorGen", "OrinBio", "QuillCell"} <= companies and "VexaStem" not in companies, _describe(extraction)
+
+
+def test_a_letter_that_labels_a_round_may_end_a_sentence(nlp):
+    doc = nlp("Halden Bio raised $50 million in a Series B. Investors included Orinthe Capital Partners.")
+    assert "Investors included Orinthe Capital Partners." in [s.text.strip() for s in doc.sents]
+
+
+@pytest.mark.parametrize("text", ["McCarthy said the company will grow.", "Governor DeSantis signed the bill.",
+                                  "Halden Bio will present data on its cell therapy Phase 2 study in Boston."])
+def test_surnames_and_labels_are_no_camel_case_company_or_brand(nlp, text):
+    extraction = extract_text(nlp, "Here is the news. " + text)
+    assert not {e.label for e in extraction.entities if e.type == "Company"} & {"McCarthy", "DeSantis"}, _describe(extraction)
+    assert "Phase" not in {e.label for e in extraction.entities}, _describe(extraction)

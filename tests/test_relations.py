@@ -35,8 +35,6 @@ SHAPES = [
     pytest.param("Novartis acquired AveXis in 2018.", "novartis", "acquires", "avexis", id="acquired"),
     pytest.param("AveXis was acquired by Novartis in 2018.", "novartis", "acquires", "avexis", id="was-acquired-by"),
     pytest.param("Novartis completed its acquisition of AveXis in May 2018.", "novartis", "acquires", "avexis", id="completed-acquisition-of"),
-    pytest.param("Aldenbrook Pharma AG has entered into an offer agreement with Orinthe Genetics, Inc., a Belgian biotech, for a "
-                 "voluntary public takeover bid.", "aldenbrook-pharma", "acquires", "orinthe-genetics", id="offer-agreement-with"),
     pytest.param("Aldenbrook Pharma AG launched a tender offer for Orinthe Genetics, Inc.", "aldenbrook-pharma", "acquires",
                  "orinthe-genetics", id="tender-offer-for"),
     pytest.param("Halden Bio's technology platform enables the production of human cells, including induced pluripotent stem "
@@ -818,12 +816,6 @@ def test_a_list_of_diseases_goes_on_over_the_patients_or_stage_of_a_member(nlp):
     assert {"follicular-lymphoma", "mantle-cell-lymphoma"} <= treated, treated
 
 
-def test_two_companies_compared_across_than_are_not_partners(nlp):
-    extraction = extract_text(nlp, PREFIX + 'An official said, "The deal with Orinthe Genetics is larger than our previous deal with Talmor Therapeutics."')
-    pairs = {frozenset((r.subject, r.object)) for r in extraction.relations if r.predicate == "collaboratesWith"}
-    assert frozenset((iri("orinthe-genetics"), iri("talmor-therapeutics"))) not in pairs, _describe(extraction)
-
-
 def test_a_hyphenated_description_after_the_stands_for_the_company_named_before(nlp):
     text = "Orinthe Genetics develops ORN-101. The California-based company is headquartered in the United States."
     assert "united-states" in _related(extract_text(nlp, PREFIX + text), "headquarteredIn", subject="orinthe-genetics")
@@ -834,3 +826,26 @@ def test_what_treats_a_disease_treats_the_diseases_it_gives_as_examples(nlp):
                 "acute lymphoblastic leukemia and follicular lymphoma.")
     treated = _related(extract_text(nlp, PREFIX + sentence), "treats", subject="car-t-cell-therapy")
     assert {"acute-lymphoblastic-leukemia", "follicular-lymphoma"} <= treated, treated
+
+
+def test_an_offer_or_merger_agreement_with_a_company_names_no_buyer(nlp):
+    extraction = extract_text(nlp, PREFIX + "Orinthe Genetics has entered into an offer agreement with Aldenbrook Pharma AG.")
+    assert not [r for r in extraction.relations if r.predicate == "acquires"], _describe(extraction)
+
+
+def test_more_than_an_amount_keeps_the_deal_verb(nlp):
+    extraction = extract_text(nlp, PREFIX + "Vertex said it would pay more than $900 million to license the therapy from Sangamo Therapeutics.")
+    assert [r for r in extraction.relations if r.predicate == "collaboratesWith"], _describe(extraction)
+
+
+def test_a_company_in_brackets_before_a_list_is_no_member_of_it(nlp):
+    extraction = extract_text(nlp, PREFIX + "Kite (now part of Gilead Sciences), Orinthe Genetics and Talmor Therapeutics formed a consortium.")
+    pairs = {frozenset((r.subject, r.object)) for r in extraction.relations if r.predicate == "collaboratesWith"}
+    assert frozenset((iri("gilead-sciences"), iri("orinthe-genetics"))) not in pairs, _describe(extraction)
+
+
+def test_the_investors_listed_are_not_the_companies_a_clause_about_one_names(nlp):
+    text = ("Halden Bio has raised $148 million in a Series C financing. "
+            "Other investors include Novartis, which licensed a therapy from Spark Therapeutics.")
+    investors = _related(extract_text(nlp, text), "investsIn", object="halden-bio")
+    assert "spark-therapeutics" not in investors, investors

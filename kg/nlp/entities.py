@@ -115,22 +115,28 @@ INVESTOR_NOUNS = frozenset({"investor", "investors", "backers", "participants"})
 SAID_COMPANY = "SaidCompany"
 """Candidate label of a name a sentence says is a company ('Prevail is a biotechnology company')."""
 BRAND_MARK = "BrandMark"
+"""Match label of a capitalised word right before a trade mark sign ('CybroCell™', 'KYMRIAH®'): a product's brand,
+or a technology's when a platform word follows ('the FasTCAR™ platform')."""
 POSSESSIVES = frozenset({"its", "their", "'s", "’s", "our"})
-CAMEL_NAME = re.compile(r"^[A-Z][a-z]+[A-Z][A-Za-z]*$")
-"""A one-word name in camel case: 'DiscGenics', 'AskBio', 'BlueRock', 'MeiraGTx'."""
+NOT_BRANDS = frozenset({"phase", "trial", "trials", "study", "studies", "program", "programme", "portfolio", "pipeline",
+                        "platform", "candidate", "data", "results", "approval", "application"})
+"""Capitalised words a headline or a label may put after a product noun that are no brand ('Its Gene Therapy Trial')."""
+CAMEL_NAME = re.compile(r"^(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|Ph)[A-Z])[A-Z][a-z]+[A-Z][A-Za-z]*$")
+"""A one-word name in camel case: 'DiscGenics', 'AskBio', 'BlueRock', 'MeiraGTx'; not a surname ('McCarthy', 'DeSantis')."""
 AUXILIARIES = frozenset({"has", "have", "had", "will", "would", "also", "today", "recently", "previously", "is", "to"})
 BUYING_VERBS = frozenset({"acquire", "acquired", "acquires", "acquiring", "buy", "buys", "bought", "buying"})
 DEAL_PREPOSITIONS = frozenset({"with", "of", "in"})
 DEAL_NOUNS = frozenset({"agreement", "deal", "partnership", "collaboration", "acquisition", "merger", "stake", "investment"})
 """'the deal with AskBio', 'its acquisition of BlueRock', 'a stake in DiscGenics': what a deal is made with."""
+IRREGULAR_PAST = {"say": "said", "sell": "sold", "buy": "bought"}
 
 
 def _verb_forms(verb: str) -> tuple[str, ...]:
     """The forms a business verb takes after its subject: 'announce' -> announce, announces, announced, announcing."""
     stem = verb[:-1] if verb.endswith("e") else verb
-    return (verb, verb + "s", stem + "ed", stem + "ing", "said" if verb == "say" else verb, "sold" if verb == "sell" else verb)
-"""Match label of a capitalised word right before a trade mark sign ('CybroCell™', 'KYMRIAH®'): a product's brand,
-or a technology's when a platform word follows ('the FasTCAR™ platform')."""
+    return (verb, verb + "s", IRREGULAR_PAST.get(verb, stem + "ed"), stem + "ing")
+
+
 MAX_SENTENCE_TOKENS = 250
 """A sentence is started after this many tokens with no sentence end or line break: each figure and relation reads
 its whole sentence, so one endless sentence (a table flattened to one line) would make extraction quadratic."""
@@ -228,8 +234,11 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
-NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "vol", "fig", "figs", "approx", "art", "sec", "ref", "vs"})
-"""Words whose full stop before a number ends no sentence: "South Korea's No. 3 conglomerate", "Art. 5"."""
+NUMBER_ABBREVIATIONS = frozenset({"no", "nos", "vol", "fig", "figs", "approx", "ref", "vs"})
+"""Words whose full stop before a number ends no sentence: "South Korea's No. 3 conglomerate", "Fig. 2"."""
+LABEL_NOUNS = frozenset({"series", "cohort", "phase", "part", "class", "arm", "group", "type", "stage", "grade", "round",
+                         "tranche", "wave", "tier", "category", "level", "section", "appendix", "annex", "schedule", "plan"})
+"""Nouns a letter labels ('a Series B.', 'Cohort A.'): the full stop after that letter may end a sentence."""
 
 
 def _abbreviation_before(doc: Doc, i: int) -> bool:
@@ -242,6 +251,8 @@ def _abbreviation_before(doc: Doc, i: int) -> bool:
         return doc[i].like_num
     if not (len(word.text) == 1 and word.is_upper and word.text not in "IVX" and doc[i].is_title and not doc[i].is_stop):
         return False
+    if i >= 3 and doc[i - 3].lower_ in LABEL_NOUNS:
+        return False  # 'raised $50 million in a Series B. Investors included ...': the letter labels the round
     # a name goes on after the initial ('T. Rowe Price') or began before it ('Jeffrey D. Marrazzo'); 'series B. Investors in' ends
     return (i + 1 < len(doc) and doc[i + 1].is_title and not doc[i + 1].is_stop) or (i >= 3 and doc[i - 3].is_title and not doc[i - 3].is_stop)
 
@@ -684,8 +695,8 @@ class NameFinder:
         if not (brand.is_title and brand.is_alpha and len(brand) > 3 and not brand.is_stop and not brand.is_sent_start
                 and brand.lower_ not in self.words.calendar_words | self.words.leading_noise):
             return False
-        if head + 2 < len(doc) and doc[head + 2].is_title:
-            return False  # 'its gene therapy Program Director Jane Morrow': a run of capitals is no brand
+        if brand.lower_ in NOT_BRANDS or head + 2 < len(doc) and (doc[head + 2].is_title or doc[head + 2].like_num):
+            return False  # 'its gene therapy Program Director Jane Morrow', 'its cell therapy Phase 2 study': no brand
         return any(t.lower_ in POSSESSIVES for t in doc[max(0, head - 4) : head])
 
     def _investor_names(self, doc: Doc) -> list[tuple[str, int, int]]:

@@ -277,7 +277,8 @@ def coordination_groups(doc: Doc, ents: list[Span], type_of, described_member: r
         if groups:
             last = groups[-1][-1]
             gap = text_of(doc)[last.end_char : ent.start_char]
-            if type_of(last.label_) == type_of(ent.label_) and (
+            bracketed_company = gap.lstrip().startswith(")") and type_of(ent.label_) in ("Company", "Agency")
+            if type_of(last.label_) == type_of(ent.label_) and not bracketed_company and (
                     COORDINATION.fullmatch(gap) or (qualified_member is not None and type_of(ent.label_) == "Disease"
                                                     and qualified_member.fullmatch(gap)) or (BRACKETED_ALIAS.fullmatch(gap) and text_of(doc)[ent.end_char : ent.end_char + 1] == ")"
                                                     and type_of(ent.label_) not in ("Company", "Agency"))):
@@ -506,8 +507,10 @@ class RelationFinder:
         if first is None or not all(lowers[k] in LIST_OPENERS for k in range(i + 2, first.start)):
             return  # the list starts right after the verb ('Other investors are wary of X' lists no one)
         confidence = self._base(LISTED_INVESTORS_RULE, LISTED_INVESTORS_CONFIDENCE)
+        # the list ends where a clause about one of its members begins ('Novartis, which licensed the therapy from Spark')
+        end = next((k for k in range(first.end, sentence.end - 1) if lowers[k] == "," and lowers[k + 1] in RELATIVE_WORDS), sentence.end)
         for ent in ents:
-            if ent.label_ == "Company" and ent.start > i and (ent.ent_id_ or ent.text) != (raiser.ent_id_ or raiser.text):
+            if ent.label_ == "Company" and i < ent.start < end and (ent.ent_id_ or ent.text) != (raiser.ent_id_ or raiser.text):
                 yield RelationMention(ent, "investsIn", raiser, sentence, LISTED_INVESTORS_RULE, confidence)
 
     def _anaphors(self, doc: Doc, sentence: Span, ents: list[Span], last_named: dict[str, Span]) -> dict[int, tuple[Span, Span]]:
@@ -826,21 +829,20 @@ class RelationFinder:
         member_group = {id(ent): k for k, group in enumerate(groups) for ent in group}
         member_group.update((id(ent), -1 - i) for i, ent in enumerate(ents) if id(ent) not in member_group)  # places of a described list
         inside, lowers, stops = parenthesised(doc), lower_words(doc), self._clause_stops(doc)
-        appositions = [(a.end, *_apposition_after(doc, a, sentence.end)) for a in ents]
+        appositions = [(a.end, _apposition_after(doc, a, sentence.end)) for a in ents]
         for i, a in enumerate(ents):
-            _, after_apposition, passive = appositions[i]
+            after_apposition = appositions[i][1]
             # a name inside another's apposition ('SK Inc., the holding company of SK Group, said it invested in CBM')
             # is no party to what the sentence goes on to say
-            enclosing_end = next((end for start, end, _ in appositions[:i] if start <= a.start and a.end < end), None)
+            enclosing_end = next((end for start, end in appositions[:i] if start <= a.start and a.end < end), None)
             for j in range(i + 1, len(ents)):
                 b = ents[j]
                 if enclosing_end is not None and b.start >= enclosing_end:
                     break
-                # past the apposition, the names in it block nothing; the words of a description in it still count
-                # ('X, a company headquartered in Durham, United States'), those of a passive clause do not
-                past = after_apposition if b.start >= after_apposition else a.end
-                apposed = past
-                if b.start - past > WINDOW_TOKENS:
+                # what the sentence says past an apposition it says of the name before it: the words and names
+                # of the apposition are no part of that reading
+                apposed = after_apposition if b.start >= after_apposition else a.end
+                if b.start - apposed > WINDOW_TOKENS:
                     break
                 if member_group[id(a)] == member_group[id(b)]:
                     continue
@@ -849,7 +851,7 @@ class RelationFinder:
                     continue
                 between = [k for k in range(apposed, b.start) if k not in inside]
                 blockers = {self.type_of(e.label_) for e in ents[i + 1 : j]
-                            if member_group[id(e)] not in (member_group[id(a)], member_group[id(b)]) and e.start >= past}
+                            if member_group[id(e)] not in (member_group[id(a)], member_group[id(b)]) and e.start >= apposed}
                 words = {lowers[k] for k in between}
                 if b.end < sentence.end and words.isdisjoint(self.cues.report_verbs):  # 'Legend said Novartis acquired'
                     words.add(lowers[b.end])
@@ -872,7 +874,7 @@ class RelationFinder:
                         possessive = "poss" in rule.edges and [lowers[k] for k in between] in (["'s"], ["’s"]) and first is b
                         if trigger or possessive:
                             name = rule.name.replace(".dep", ".window")
-                            confidence = self._base(name, rule.confidence * WINDOW_DISCOUNT) * max(0.5, 1 - 0.03 * max(0, sum(k >= past for k in between) - 4))
+                            confidence = self._base(name, rule.confidence * WINDOW_DISCOUNT) * max(0.5, 1 - 0.03 * max(0, len(between) - 4))
                             yield RelationMention(first, rule.predicate, second, sentence, name, confidence)
 
     def _window_rules(self, left_type: str, right_type: str) -> tuple[tuple[DependencyRule, frozenset[str]], ...]:
@@ -956,22 +958,22 @@ APPOSITION_TOKENS = 14
 Pharmaceuticals,') that the window reading looks past."""
 
 
-def _apposition_after(doc: Doc, name: Span, limit: int) -> tuple[int, bool]:
+def _apposition_after(doc: Doc, name: Span, limit: int) -> int:
     """Where the words after `name` that bear on it start: past a passive clause or a description in apposition
     ('Casgevy, developed by Vertex, represents ...', 'SK Inc., the holding company of SK Group, said ...': what Vertex
-    did or SK Group is no part of what the name does), else right after the name; and whether it is a passive clause."""
+    did or SK Group is no part of what the name does), else right after the name."""
     start = name.end
     if start + 2 >= limit or doc[start].text != ",":
-        return start, False
+        return start
     passive = doc[start + 1].lower_.endswith("ed") and doc[start + 2].lower_ == "by"
     if not (passive or doc[start + 1].lower_ in ("the", "a", "an")):
-        return start, False
+        return start
     for k in range(start + 1, min(limit, start + APPOSITION_TOKENS + 1)):
         if doc[k].text in (";", "(", ")") or doc[k].text == "." and (k + 1 >= limit or doc[k + 1].is_sent_start):
-            return start, False
+            return start
         if doc[k].text == "," and not (k + 1 < limit and (doc[k + 1].ent_type or doc[k + 1].is_title)):  # 'in Kyoto, Japan, said'
-            return k + 1, passive
-    return start, False
+            return k + 1
+    return start
 
 
 def _is_prose(sentence: Span, text: str) -> bool:
@@ -1039,6 +1041,7 @@ ANAPHOR_OPENERS = frozenset({"it", "the"})
 
 LISTED_INVESTORS_RULE = "invests.investors-are"
 LISTED_INVESTORS_CONFIDENCE = 0.85
+RELATIVE_WORDS = frozenset({"which", "who", "whose", "that", "where"})
 LISTING_VERBS = frozenset({"are", "were", "include", "includes", "included", "comprise", "comprised", "also"})
 LIST_OPENERS = frozenset({"the", "a", "an", "also", "include", "including", "founding", "existing", "new", "lead", "investor", "investors"})
 
