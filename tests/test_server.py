@@ -358,10 +358,12 @@ def test_queued_queries_that_run_within_the_timeout_are_answered(store_path):
     # it, so that under a loaded machine a query that runs within it is not stopped, while the queue made
     # below keeps the last clients waiting several timeouts: only a timeout that counts the wait fails
     with running_server(store_path, limits=Limits(timeout=60, max_rows=MAX_ROWS), workers=1) as running:
-        for _ in range(2):  # the second run, warm, is the one timed
-            started = time.monotonic()
+        times = []
+        for _ in range(4):  # the first run warms the store; the fastest of the others is the query's own time (a
+            started = time.monotonic()  # busy machine only ever makes one slower, and a slow one makes the queue too short)
             assert httpx.post(running.url + "sparql", data={"query": SLOW}, timeout=60).status_code == 200
-            alone = time.monotonic() - started
+            times.append(time.monotonic() - started)
+        alone = min(times[1:])
     timeout = max(1.0, 6 * alone)
     count = workers * (int(3 * timeout / alone) + 2)
     outcomes: list[tuple[int, float]] = []
