@@ -396,12 +396,19 @@ def _terms(sentences: tuple[Span, ...], values: dict[int, list[Figure]], party_m
     found: dict[str, DealTerm] = {}
     plain_total = False
     for sentence in sentences:
+        parts_from = None  # '$475 million in milestones, including up to $300 million for ...': the parts are no terms
         for figure in values.get(sentence.start, ()):
             if not _in_a_party_clause(sentence, figure, party_mentions):
+                continue
+            written = _amount_match(sentence.text, figure)
+            if parts_from is not None and written is not None and written.start() >= parts_from:
                 continue
             name, cued = _term_name(sentence.text, figure)
             if name is None:
                 continue
+            if name == "milestones" and written is not None:
+                parts = PARTS_OF_THE_AMOUNT.match(sentence.text, written.end())
+                parts_from = parts.end() if parts else parts_from
             term = DealTerm(name, figure.value, figure.unit, usd_value(figure.value, figure.unit, figure.year), sentence)
             if name == "total" and cued and plain_total:
                 found["total"], plain_total = term, False  # 'bring the total value of the deal to $477.6 million'
@@ -415,6 +422,10 @@ def _terms(sentences: tuple[Span, ...], values: dict[int, list[Figure]], party_m
         if "per_share" not in found and (price := _per_share_price(sentence)):
             found["per_share"] = price
     return tuple(found.values())
+
+
+PARTS_OF_THE_AMOUNT = re.compile(r"[^;.$€£¥]{0,40}?,\s*(?:including|of which|comprising)\b", re.I)
+"""Words right after the milestones that open the list of their parts ('in milestone payments, including up to ...')."""
 
 
 @functools.lru_cache(maxsize=1)

@@ -440,3 +440,13 @@ def test_the_new_agreement_is_the_same_deal_and_an_option_stays_an_option(nlp):
     option = ("Halden Bio entered into an exclusive option agreement with Orinthe Genetics to develop ORN-525. "
               "Halden Bio will pay Orinthe Genetics $20 million upfront.")
     assert _deals(nlp, option, "Option") and not _deals(nlp, option, "Licensing")
+
+
+def test_the_company_an_anaphor_names_is_not_the_subject_paying_it_and_the_parts_of_milestones_are_no_terms(nlp):
+    text = ("In exchange for long-term global commercialization rights for Orinthe Genetics’ lead gene therapy candidate ORN-525, "
+            "Halden Bio will pay the California-based company $70 million upfront and up to $475 million in milestone "
+            "payments, including up to $300 million for the development of ORN-525 and up to $175 million for other candidates.")
+    (deal,) = _deals(nlp, text, "Licensing")
+    assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "licensee"), ("Orinthe Genetics", "licensor")}
+    terms = deal.to_json()["terms"]
+    assert (terms["upfront"]["value"], terms["milestones"]["value"], terms["total"]) == (70e6, 475e6, None), terms

@@ -513,6 +513,19 @@ class RelationFinder:
             if ent.label_ == "Company" and i < ent.start < end and (ent.ent_id_ or ent.text) != (raiser.ent_id_ or raiser.text):
                 yield RelationMention(ent, "investsIn", raiser, sentence, LISTED_INVESTORS_RULE, confidence)
 
+    def _object_antecedent(self, doc: Doc, sentence: Span, ents: list[Span], at: int) -> Span | None:
+        """The company 'the company' at `at` stands for when it is the object of another company's verb in its own
+        sentence ('... Sangamo's SB-525, Pfizer will pay the California-based company $70 million'): not that subject,
+        but the company named before it; None when the sentence gives no such pair (or reports: 'Pfizer said the company')."""
+        before = [e for e in ents if e.label_ == "Company" and e.end <= at]
+        if len(before) < 2 or (at > sentence.start and lower_words(doc)[at - 1] in self.cues.report_verbs | {"that"}):
+            return None
+        subject = before[-1]
+        if any(t.is_punct for t in doc[subject.end : at]) or at - subject.end > 5:
+            return None  # the nearest company is not the subject of the verb right before the anaphor
+        earlier = [e for e in before[:-1] if (e.ent_id_ or e.text) != (subject.ent_id_ or subject.text)]
+        return earlier[-1] if earlier else None
+
     def _anaphors(self, doc: Doc, sentence: Span, ents: list[Span], last_named: dict[str, Span]) -> dict[int, tuple[Span, Span]]:
         """'the Swiss drugmaker', 'the candidate': by start token, a stand-in span typed as the company or product
         named last in an earlier sentence (its first company or product), paired with that name."""
@@ -559,10 +572,11 @@ class RelationFinder:
                 named_next = any(e.start in (end + 1, end + 2) and e.label_ == label for e in ents)
                 if following is not None and following.lower_ in self.cues.anaphors:
                     continue
-                if label and label in last_named and not named_next and (
+                object_antecedent = self._object_antecedent(doc, sentence, ents, token.i) if label == "Company" else None
+                if label and (label in last_named or object_antecedent is not None) and not named_next and (
                     following is None or not (following.is_alpha and (following.pos_ in ("NOUN", "PROPN") or following.is_title))
                 ):
-                    antecedent = last_named[label]
+                    antecedent = object_antecedent or last_named[label]
                     stand_in = Span(doc, token.i, end + 1, label=antecedent.label_, span_id=antecedent.ent_id_)
                     referred[stand_in.start] = (stand_in, antecedent)
                     break
