@@ -849,3 +849,11 @@ def test_the_investors_listed_are_not_the_companies_a_clause_about_one_names(nlp
             "Other investors include Novartis, which licensed a therapy from Spark Therapeutics.")
     investors = _related(extract_text(nlp, text), "investsIn", object="halden-bio")
     assert "spark-therapeutics" not in investors, investors
+
+
+def test_two_lists_related_respectively_are_related_member_by_member(nlp):
+    text = PREFIX + "NexCAR19 (actalycabtagene autoleucel) and Fucaso were approved in India and China, respectively, in 2023."
+    extraction = extract_text(nlp, text)
+    places = {(r.subject.rsplit("/", 1)[-1], r.object.rsplit("/", 1)[-1]) for r in extraction.relations if r.predicate == "approvedIn"}
+    assert ("nexcar19", "india") in places and ("fucaso", "china") in places, places
+    assert ("nexcar19", "china") not in places and ("fucaso", "india") not in places, places

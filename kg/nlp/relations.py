@@ -385,6 +385,7 @@ class RelationFinder:
             if any(ent.label_ == "TherapyProduct" for ent in ents):
                 candidates = [m for m in candidates if not _modality_beside_product(m)]
             candidates = [m for m in candidates if not self._counted_modality(doc, m)]
+            candidates = _respectively(sentence, groups, candidates)
             candidates = [m for m in candidates if m.rule != COMPOUND_RULE or self.cues.stated_technology.search(m.subject.text)]
             if elided:  # a shared subject is only the subject, and only of what a rule reads from its own clause
                 candidates = [m for m in candidates if not (m.object.start in elided or m.subject.start in elided and _loosely_read(m))]
@@ -1073,6 +1074,29 @@ def _passive_approval_after(lowers: list[str], i: int, end: int, approve_verbs: 
             k += 1
         return k < end and lowers[k] in approve_verbs
     return False
+
+
+def _respectively(sentence: Span, groups: list[list[Span]], candidates: list[RelationMention]) -> list[RelationMention]:
+    """'NexCAR19 and Fucaso were approved in India and China, respectively': two lists of one length related member
+    by member, not each with each."""
+    if not any(t.lower_ == "respectively" for t in sentence):
+        return candidates
+    text = text_of(sentence.doc)
+    index, sizes = {}, {}
+    for k, group in enumerate(groups):
+        slot = 0
+        for i, ent in enumerate(group):  # a name's abbreviation or code in brackets takes its slot ('NexCAR19 (actalycabtagene ...)')
+            if i and not BRACKETED_ALIAS.fullmatch(text[group[i - 1].end_char : ent.start_char]):
+                slot += 1
+            index[ent.start] = (k, slot)
+        sizes[k] = slot + 1
+    kept = []
+    for mention in candidates:
+        left, right = index.get(mention.subject.start), index.get(mention.object.start)
+        if left and right and left[0] != right[0] and sizes[left[0]] == sizes[right[0]] > 1 and left[1] != right[1]:
+            continue
+        kept.append(mention)
+    return kept
 
 
 def _first_word(sentence: Span) -> int:
