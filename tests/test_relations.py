@@ -41,6 +41,8 @@ SHAPES = [
                  "cells, at scale.", "halden-bio", "usesTechnology", "ipsc", id="platform-makes"),
     pytest.param("Halden Bio, established in 2019, is known for production of plasmid DNA.", "halden-bio", "usesTechnology",
                  "plasmid-dna", id="known-for-production-of"),
+    pytest.param("The most recently approved ORN-101 (orinocabtagene autoleucel) in February 2024 by the NMPA treats myeloma.",
+                 "orn-101", "approvedBy", "nmpa", id="recently-approved-by"),
     pytest.param("Halden Bio will pay Orinthe Genetics $70 million upfront for the rights.", "halden-bio", "collaboratesWith",
                  "orinthe-genetics", id="pays-upfront"),
     pytest.param("Quillhaven Bio, which specializes in developing immunotherapies, can elect to co-commercialize the candidates.",
