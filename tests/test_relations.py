@@ -35,6 +35,8 @@ SHAPES = [
     pytest.param("Novartis acquired AveXis in 2018.", "novartis", "acquires", "avexis", id="acquired"),
     pytest.param("AveXis was acquired by Novartis in 2018.", "novartis", "acquires", "avexis", id="was-acquired-by"),
     pytest.param("Novartis completed its acquisition of AveXis in May 2018.", "novartis", "acquires", "avexis", id="completed-acquisition-of"),
+    pytest.param("Aldenbrook Pharma AG intends to acquire 100% of the securities with voting rights of Orinthe Genetics, Inc.",
+                 "aldenbrook-pharma", "acquires", "orinthe-genetics", id="acquire-all-securities-of"),
     pytest.param("Aldenbrook Pharma AG launched a tender offer for Orinthe Genetics, Inc.", "aldenbrook-pharma", "acquires",
                  "orinthe-genetics", id="tender-offer-for"),
     pytest.param("Halden Bio's technology platform enables the production of human cells, including induced pluripotent stem "
