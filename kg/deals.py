@@ -27,7 +27,7 @@ from kg.dates import DATE, dateline, iso_date
 from kg.errors import UserError
 from kg.model import DEAL_VALUE_FLOOR, Deal, DealParty, DealTerm, Figure, Relation, Span
 from kg.namespaces import deal_iri, local_name
-from kg.ontology import ONTOLOGY_DIR, load_schema
+from kg.ontology import ONTOLOGY_DIR, load_schema, vocabulary_links
 
 if TYPE_CHECKING:
     from kg.store import Store
@@ -146,31 +146,17 @@ def _licensor_by_product(kind: str, iris: tuple[str, str], first: Span, relation
     """A licence (or an option to one) whose words give no roles: the party that develops the product its first sentence
     names is the licensor ('Spark ... a licensing agreement with Novartis to commercialize its gene therapy Luxturna'),
     when exactly one party does, by the vocabulary's developers, else by what the document says."""
-    if kind not in LICENSED_KINDS or iris[0] == iris[1]:
-        return None
+    licensed = {k for cue in deal_patterns().roles if cue.role == "licensor" or cue.other == "licensor" for k in (cue.kind, *cue.also)}
+    if kind not in licensed or iris[0] == iris[1]:
+        return None  # (a licence, and the kinds its role cues also read: an option to one)
     named = {iri for iri in products if any(_inside(m, first) for m in mentions.get(iri, ()))}
-    curated = curated_developers()
+    curated = vocabulary_links("develops", reverse=True)
     developers = {company for product in named for company in curated.get(product, ()) if company in iris} or {
         r.subject for r in relations if r.predicate == "develops" and r.object in named and r.subject in iris}
     if len(developers) != 1:
         return None
     (licensor,) = developers
     return {licensor: "licensor", next(iri for iri in iris if iri != licensor): "licensee"}
-
-
-LICENSED_KINDS = frozenset({"Licensing", "Option"})
-
-
-@functools.lru_cache(maxsize=1)
-def curated_developers() -> dict[str, frozenset[str]]:
-    """Each product of the vocabulary with the companies it says develop it (cgt:develops in ontology/vocabulary/)."""
-    from kg.namespaces import CGT
-    from kg.ontology import load_vocabulary
-
-    found: dict[str, set[str]] = {}
-    for company, product in load_vocabulary().reference.subject_objects(CGT.develops):
-        found.setdefault(str(product), set()).add(str(company))
-    return {product: frozenset(companies) for product, companies in found.items()}
 
 
 def _kind_fits(cue: KindCue, sentences: tuple[Span, ...], terms: tuple[DealTerm, ...], first: Span, products: Sequence[Span],
@@ -182,7 +168,7 @@ def _kind_fits(cue: KindCue, sentences: tuple[Span, ...], terms: tuple[DealTerm,
         return False
     if cue.product_named and not any(_inside(mention, first) for mention in products):
         return False
-    if cue.unless is not None and any(cue.unless.search(s.text) for s in (*sentences, *all_sentences)):
+    if cue.unless is not None and any(cue.unless.search(s.text) for s in all_sentences or sentences):
         return False
     return any(cue.cue.search(s.text) for s in sentences)
 

@@ -22,10 +22,9 @@ from kg.deals import deals_from
 from kg.events import events_from
 from kg.stages import stages_from
 from kg.model import SYMMETRIC_PREDICATES, Extraction, Figure, Relation, SourceDocument, Span
-from kg.namespaces import CGT
 from kg.nlp.pipeline import load_pipeline, parse, pipeline_description
 from kg.nlp import entities_between, span_text, text_of
-from kg.ontology import Vocabulary, load_vocabulary, rule_precision
+from kg.ontology import Vocabulary, load_vocabulary, rule_precision, vocabulary_links
 from kg.nlp.relations import COMPOUND_RULE, NATIONALITY_RULE
 from kg.resolve import Resolved, entities_of, resolve_span
 
@@ -150,17 +149,8 @@ EMA'; "Japan's fast-track rules" are not the FDA's Fast Track), not news."""
 
 
 def _contradicts_definition(subject: str, predicate: str, obj: str) -> bool:
-    known = _reference_objects(predicate).get(subject) if predicate in DEFINITIONAL_PREDICATES else None
+    known = vocabulary_links(predicate).get(subject) if predicate in DEFINITIONAL_PREDICATES else None
     return bool(known) and obj not in known
-
-
-@functools.lru_cache(maxsize=8)
-def _reference_objects(predicate: str) -> dict[str, frozenset[str]]:
-    """For one predicate, each subject of the vocabulary with the objects it states for it."""
-    found: dict[str, set[str]] = {}
-    for subject, obj in load_vocabulary().reference.subject_objects(CGT[predicate]):
-        found.setdefault(str(subject), set()).add(str(obj))
-    return {subject: frozenset(objects) for subject, objects in found.items()}
 
 
 GLOBAL_WORDS = re.compile(r"\b(?:global|worldwide|world|international)\b", re.I)

@@ -395,6 +395,17 @@ def _compile_vocabulary(root: Path) -> Vocabulary:
 RULE_PRECISION = ONTOLOGY_DIR / "patterns" / "rule_precision.json"
 
 
+@functools.lru_cache(maxsize=16)
+def vocabulary_links(predicate: str, reverse: bool = False) -> dict[str, frozenset[str]]:
+    """For one predicate of the vocabulary (ontology/vocabulary/), each subject with the objects it states for it, or
+    with `reverse` each object with its subjects ('luxturna' -> the companies that cgt:develops it)."""
+    found: dict[str, set[str]] = {}
+    for subject, obj in load_vocabulary().reference.subject_objects(CGT[predicate]):
+        key, value = (obj, subject) if reverse else (subject, obj)
+        found.setdefault(str(key), set()).add(str(value))
+    return {key: frozenset(values) for key, values in found.items()}
+
+
 @functools.lru_cache(maxsize=1)
 def rule_precision() -> dict[str, float]:
     """Measured precision of each extraction rule (written by `kg eval --calibrate`), used as its confidence."""

@@ -131,6 +131,19 @@ DEAL_NOUNS = frozenset({"agreement", "deal", "partnership", "collaboration", "ac
 IRREGULAR_PAST = {"say": "said", "sell": "sold", "buy": "bought"}
 
 
+CAMEL_WORD = re.compile(r"(?<![\w-])[A-Z][a-z]+[A-Z]")
+"""Where a camel-case word may start in a text, for `CAMEL_NAME` to check on its token."""
+
+
+def _tokens_at(doc: Doc, offsets: list[int]) -> list[int]:
+    """The tokens that start at the character `offsets` (sorted; an offset inside a token finds none)."""
+    if not offsets:
+        return []
+    starts = doc.to_array(IDX)
+    found = numpy.searchsorted(starts, offsets)
+    return [int(k) for k, offset in zip(found, offsets) if k < len(starts) and starts[k] == offset]
+
+
 def _verb_forms(verb: str) -> tuple[str, ...]:
     """The forms a business verb takes after its subject: 'announce' -> announce, announces, announced, announcing."""
     stem = verb[:-1] if verb.endswith("e") else verb
@@ -753,7 +766,8 @@ class NameFinder:
         """'DiscGenics announced ...', 'AskBio said ...', 'agreed to acquire BlueRock': a one-word name in camel case
         that does what only a company does (a business verb right after it) or is what a deal is made with."""
         candidates = []
-        for token in doc:
+        for i in _tokens_at(doc, [m.start() for m in CAMEL_WORD.finditer(text_of(doc))]):
+            token = doc[i]  # (the words are found in the text: a loop over every token would cost a Token each)
             if not CAMEL_NAME.match(token.text) or token.ent_id_ or token.ent_type_ == NOT_AN_ENTITY:
                 continue
             after = next((t for t in doc[token.i + 1 : token.i + 4] if not (t.is_punct or t.lower_ in AUXILIARIES)), None)

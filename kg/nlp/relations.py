@@ -266,6 +266,20 @@ def rule_priors() -> dict[str, float]:
     return priors
 
 
+PARTY_TYPES = ("Company", "Agency")
+"""Names in brackets after one of these are its owner or its ticker's, never the next member of its list."""
+
+
+def _list_goes_on(text: str, last: Span, ent: Span, kind: str, qualified_member: re.Pattern | None) -> bool:
+    """Whether `ent` is the next member of the list `last` ends, by the text between them (`coordination_groups`)."""
+    gap = text[last.end_char : ent.start_char]
+    if kind in PARTY_TYPES:
+        return not gap.lstrip().startswith(")") and bool(COORDINATION.fullmatch(gap))
+    if COORDINATION.fullmatch(gap) or (kind == "Disease" and qualified_member is not None and qualified_member.fullmatch(gap)):
+        return True
+    return bool(BRACKETED_ALIAS.fullmatch(gap)) and text[ent.end_char : ent.end_char + 1] == ")"
+
+
 def coordination_groups(doc: Doc, ents: list[Span], type_of, described_member: re.Pattern | None = None,
                         qualified_member: re.Pattern | None = None) -> list[list[Span]]:
     """Entities of one type joined by 'and', 'or' or commas, as groups in text order. With `described_member`,
@@ -276,12 +290,8 @@ def coordination_groups(doc: Doc, ents: list[Span], type_of, described_member: r
     for ent in ents:
         if groups:
             last = groups[-1][-1]
-            gap = text_of(doc)[last.end_char : ent.start_char]
-            bracketed_company = gap.lstrip().startswith(")") and type_of(ent.label_) in ("Company", "Agency")
-            if type_of(last.label_) == type_of(ent.label_) and not bracketed_company and (
-                    COORDINATION.fullmatch(gap) or (qualified_member is not None and type_of(ent.label_) == "Disease"
-                                                    and qualified_member.fullmatch(gap)) or (BRACKETED_ALIAS.fullmatch(gap) and text_of(doc)[ent.end_char : ent.end_char + 1] == ")"
-                                                    and type_of(ent.label_) not in ("Company", "Agency"))):
+            kind = type_of(ent.label_)
+            if type_of(last.label_) == kind and _list_goes_on(text_of(doc), last, ent, kind, qualified_member):
                 groups[-1].append(ent)
                 continue
             if described_member is not None and ent.label_ == "Company":
@@ -1076,10 +1086,13 @@ def _passive_approval_after(lowers: list[str], i: int, end: int, approve_verbs: 
     return False
 
 
+RESPECTIVELY = frozenset({"respectively"})
+
+
 def _respectively(sentence: Span, groups: list[list[Span]], candidates: list[RelationMention]) -> list[RelationMention]:
     """'NexCAR19 and Fucaso were approved in India and China, respectively': two lists of one length related member
     by member, not each with each."""
-    if not any(t.lower_ == "respectively" for t in sentence):
+    if not _tokens_in(sentence, _words_at(sentence.doc, "respectively", RESPECTIVELY)):
         return candidates
     text = text_of(sentence.doc)
     index, sizes = {}, {}
