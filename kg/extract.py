@@ -79,7 +79,8 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
     ents = doc.ents
     resolved = {ent.start_char: resolve_span(ent, vocabulary) for ent in ents}
     relations = _relations(doc, resolved, min_confidence)
-    figures = _figures(doc, ents, resolved, min_confidence)
+    stated_figures = _figures(doc, ents, resolved, min_confidence)
+    figures = distinct_figures(stated_figures)
     counts = Counter(iri for r in relations for iri in (r.subject, r.object))
     mentions = [(ent, resolved[ent.start_char]) for ent in ents]
     mentions += [
@@ -96,7 +97,7 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
         entities=entities,
         relations=relations,
         figures=figures,
-        deals=deals_from(relations, figures, labels, sentences, named, text_of(doc),
+        deals=deals_from(relations, stated_figures, labels, sentences, named, text_of(doc),
                          [entity.iri for entity in entities if entity.cls == "TherapyProduct"]),
         events=events_from(relations, sentences, entities),
         stages=stages_from(sentences, entities),
@@ -203,6 +204,15 @@ def _figures(doc: Doc, ents: tuple[SpacySpan, ...], resolved: dict[int, Resolved
             )
         )
     return tuple(figures)
+
+
+def distinct_figures(figures: Iterable[Figure]) -> tuple[Figure, ...]:
+    """A figure restated in one document is one figure: the first statement of each measure, value, unit, year and
+    period is kept. (Deals read every statement, so a deal stated again later keeps the amount its sentence restates.)"""
+    first: dict[tuple, Figure] = {}
+    for figure in figures:
+        first.setdefault((figure.measure, figure.value, figure.unit, figure.year, figure.period), figure)
+    return tuple(first.values())
 
 
 def _figure_subject(sentence_ents: list[SpacySpan], mention, resolved: dict[int, Resolved]) -> str | None:

@@ -450,3 +450,14 @@ def test_the_company_an_anaphor_names_is_not_the_subject_paying_it_and_the_parts
     assert {(p.label, p.role) for p in deal.parties} == {("Halden Bio", "licensee"), ("Orinthe Genetics", "licensor")}
     terms = deal.to_json()["terms"]
     assert (terms["upfront"]["value"], terms["milestones"]["value"], terms["total"]) == (70e6, 475e6, None), terms
+
+
+def test_an_amount_restated_for_a_second_deal_reaches_that_deal_and_the_figure_is_stored_once(nlp):
+    text = ("Halden Bio agreed to acquire Orinthe Therapeutics for EUR 520 million in 2021. "
+            "In 2021, Talmor Pharma also signed an exclusive license agreement with Quillhaven Therapeutics worth EUR 520 million.")
+    extraction = extract_text(nlp, text)
+    by_kind = {deal.kind: deal for deal in extraction.deals}
+    assert by_kind["Acquisition"].value.value == pytest.approx(5.2e8)
+    assert by_kind["Licensing"].value.value == pytest.approx(5.2e8)
+    assert by_kind["Licensing"].value.evidence.text.startswith("In 2021, Talmor Pharma")
+    assert [(f.measure, f.value) for f in extraction.figures].count(("DealValue", 5.2e8)) == 1

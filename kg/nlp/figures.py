@@ -176,7 +176,7 @@ class FigureParser:
         in_entity = {i for ent in doc.ents for i in range(ent.start, ent.end)}
         amount_starts = [start for kind, start, _ in matches if kind != "count"]
         therapy_ends = {ent.end for ent in doc.ents if ent.label_ in THERAPY_LABELS}
-        figures, clause_start, counted_in, seen = [], {}, set(), set()
+        figures, clause_start, counted_in = [], {}, set()
         for kind, start, end in matches:
             span, sentence = doc[start:end], sentence_at(doc, start)
             if kind == "count":
@@ -188,9 +188,7 @@ class FigureParser:
             clause_end = next_amount.idx if next_amount is not None and next_amount.idx < sentence.end_char else sentence.end_char
             figure = self._figure(doc, kind, span, clause_start.get(sentence.start, sentence.start_char), clause_end)
             clause_start[sentence.start] = span.end_char
-            key = figure and (figure.measure, figure.value, figure.unit, figure.year, figure.period)
-            if figure is not None and key not in seen:  # a figure restated in one document is one figure
-                seen.add(key)
+            if figure is not None:  # every statement is kept: restatements are merged at extraction, deals read each
                 figures.append(figure)
         doc._.cgt_figures = _cagr_periods(figures)
         return doc
