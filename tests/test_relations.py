@@ -191,6 +191,11 @@ SHAPES = [
         "mlt-204", "treats", "acute-myeloid-leukemia", id="described-then-targeting",
     ),
     pytest.param(
+        "Talmorcel (talmocabtagene autoleucel) is a B-cell maturation antigen (BCMA)-directed genetically modified "
+        "autologous T-cell immunotherapy indicated for the treatment of adult patients with multiple myeloma.",
+        "talmorcel", "treats", "multiple-myeloma", id="long-copular-description-indicated-for",
+    ),
+    pytest.param(
         "MLT-204, an investigational gene therapy designed to treat Huntington's disease, entered the clinic.",
         "mlt-204", "treats", "huntingtons-disease", id="apposition-designed-to-treat",
     ),
@@ -861,3 +866,9 @@ def test_two_lists_related_respectively_are_related_member_by_member(nlp):
     places = {(r.subject.rsplit("/", 1)[-1], r.object.rsplit("/", 1)[-1]) for r in extraction.relations if r.predicate == "approvedIn"}
     assert ("nexcar19", "india") in places and ("fucaso", "china") in places, places
     assert ("nexcar19", "china") not in places and ("fucaso", "india") not in places, places
+
+
+def test_a_long_description_that_names_a_company_on_the_way_is_no_apposition(nlp):
+    text = (PREFIX + "Beyond the supply of HLD-12, the deal calls for Orinthe Genetics to support several gene therapy "
+            "candidates for Duchenne muscular dystrophy.")
+    assert "hld-12" not in _related(extract_text(nlp, text), "treats", object="duchenne-muscular-dystrophy")

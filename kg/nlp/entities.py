@@ -998,7 +998,8 @@ class NameFinder:
 
     def _brands(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
         """A capitalised brand right before its generic name or code in parentheses, 'Sanvoryn (ELV-301,
-        dalmogene parvovec)': the brand is a product, and the names in the parentheses are that product."""
+        dalmogene parvovec)': the brand is a product, and the names in the parentheses are that product. At the start
+        of a sentence too ('Carvykti (ciltacabtagene autoleucel) is ...'), unless it is a stop word."""
         names: dict[int, str] = {}
         unnamed = {span.start for span in spans if span.label_ == "TherapyProduct" and not span.ent_id_}
         covered = {i for span in spans for i in range(span.start, span.end)}
@@ -1006,7 +1007,7 @@ class NameFinder:
             if span.label_ != "TherapyProduct" or span.start < 2 or doc[span.start - 1].text != "(":
                 continue
             brand = doc[span.start - 2]
-            if brand.is_title and not brand.is_sent_start | brand.is_stop and (brand.i not in taken or brand.ent_type_ == "TherapyProduct"):
+            if brand.is_title and not brand.is_stop and (brand.i not in taken or brand.ent_type_ == "TherapyProduct"):
                 name = names.setdefault(brand.i, brand.text if brand.i not in taken else "")
                 close = next((t.i for t in doc[span.start : span.start + 12] if t.text == ")"), span.end)
                 for start in unnamed.intersection(range(span.start, close)):

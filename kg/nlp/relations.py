@@ -23,6 +23,9 @@ from kg.ontology import ONTOLOGY_DIR, load_vocabulary, rule_precision
 
 MACROS = {
     "{DET}": r"(?:(?:the|a|an|its|their|his|her|our)\s+)?",
+    # What opens a product's description after its name, past a bracketed other name: ", an", ", which is a", " is a"
+    # ("Carvykti (ciltacabtagene autoleucel) is a BCMA-directed ... immunotherapy indicated for").
+    "{DESCRIBED_AS}": r"\s*(?:\((?:[^()<>]|<Therapy>){0,60}\)\s*)?(?:,\s*(?:is |was |which is |that is )?|(?:is|was)\s+)(?:an? |the )?",
     "{W}": r"(?:[^\s<>]+\s+){0,3}",
     "{WS}": r"(?:[^\s<>]+\s+){0,8}",
     # What may stand between a party and its verb: a short clause in commas, or a description that may name others
@@ -1035,7 +1038,14 @@ def _inflections(lemmas: frozenset[str]) -> frozenset[str]:
     return frozenset(forms)
 
 
-APPOSITION = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|—|–|:|\bis|\bwas|\bremains|\bbecame)\s*(?:(?:an?|the|its|their|his|her|our|one)\s+)?(?:[^\s<>,.;()]+\s+){0,5}$", re.I)
+APPOSITION_OPENING = r"\s*(?:\([^()]*\)\s*)?(?:,|—|–|:|\bis|\bwas|\bremains|\bbecame)\s*(?:(?:an?|the|its|their|his|her|our|one)\s+)?"
+SHORT_APPOSITION = re.compile(APPOSITION_OPENING + r"(?:[^\s<>,.;()]+\s+){0,5}$", re.I)
+"""The words from a product to the modality that describes it: 'Zolgensma, a gene therapy', 'Engensis (VM202),
+Helixmith’s flagship gene therapy'."""
+APPOSITION = re.compile(APPOSITION_OPENING + r"(?:(?!(?:but|while|than|with|by|from|versus|vs)\s)(?:[^\s<>,.;()]|\([^\s()<>]{1,12}\))+\s+){0,8}$", re.I)
+"""A longer description, which may hold bracketed abbreviations and names only technologies, other names of the
+product and the like on the way: 'Carvykti (cilta-cel) is a B-cell maturation antigen (BCMA)-directed genetically
+modified autologous T-cell immunotherapy'; no new clause or second thing ('than', 'with', 'by')."""
 
 
 ROUND = "round"
@@ -1203,16 +1213,23 @@ def _to_antecedents(candidates: list[RelationMention], referred: dict[int, tuple
         yield RelationMention(subject, mention.predicate, obj, mention.sentence, mention.rule, mention.confidence)
 
 
+DESCRIPTION_LABELS = frozenset({"TherapyProduct", "TherapyModality", "Technology", "DeliveryMethod", "Disease"})
+"""What a product's description may name on the way to its modality ('Casgevy, a CRISPR-Cas9 gene therapy')."""
+
+
 def apposed_modalities(doc: Doc, ents: list[Span]) -> dict[int, Span]:
     """Start token of each modality in apposition to a product ('Zolgensma, a gene therapy'), mapped to the product."""
     described: dict[int, Span] = {}
     for k, product in enumerate(ents):
         if product.label_ != "TherapyProduct":
             continue
+        plain = True  # only what a description names on the way so far
         for modality in ents[k + 1 : k + 4]:
-            if modality.label_ == "TherapyModality" and APPOSITION.fullmatch(text_of(doc)[product.end_char : modality.start_char]):
+            words = text_of(doc)[product.end_char : modality.start_char]
+            if modality.label_ == "TherapyModality" and (SHORT_APPOSITION.fullmatch(words) or plain and APPOSITION.fullmatch(words)):
                 described[modality.start] = product
                 break
+            plain = plain and modality.label_ in DESCRIPTION_LABELS
     return described
 
 
