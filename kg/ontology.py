@@ -175,13 +175,21 @@ def plural(word: str) -> str:
     return word + "s"
 
 
+SERIAL_AND = re.compile(r"(,\s[^,]+?)\sand\s")
+"""The last two members of a list in a name, which writers also join with a serial comma."""
+
+
 def surface_forms(label: str, spelling: dict[str, str], countable: bool) -> set[str]:
-    """Every way a writer spells a label: UK/US, hyphen or space, and the plural if countable."""
+    """Every way a writer spells a label: UK/US, hyphen or space, with or without a serial comma, and the plural if
+    countable."""
     us_to_uk = {us: uk for uk, us in spelling.items()}
     forms = {label}
     for table in (spelling, us_to_uk):
         swapped = " ".join(_swap_case(w, table) for w in label.split(" "))
         forms.add(swapped)
+    for form in list(forms):
+        forms.add(SERIAL_AND.sub(r"\1, and ", form))  # 'Health, Labour, and Welfare' for 'Health, Labour and Welfare'
+        forms.add(form.replace(", and ", " and "))
     for form in list(forms):
         forms.add(form.replace("-", " "))
         words = form.split(" ")

@@ -491,3 +491,9 @@ def test_surnames_and_labels_are_no_camel_case_company_or_brand(nlp, text):
     extraction = extract_text(nlp, "Here is the news. " + text)
     assert not {e.label for e in extraction.entities if e.type == "Company"} & {"McCarthy", "DeSantis"}, _describe(extraction)
     assert "Phase" not in {e.label for e in extraction.entities}, _describe(extraction)
+
+
+@pytest.mark.parametrize("written", ["Ministry of Health, Labour, and Welfare", "Ministry of Health, Labor and Welfare"])
+def test_a_name_written_with_or_without_a_serial_comma_is_the_same_concept(nlp, written):
+    extraction = extract_text(nlp, f"Japan's {written} approved the therapy in 2023.")
+    assert _entity(extraction, "mhlw").mentions[0].text.endswith(written)
