@@ -96,6 +96,7 @@ def deals_from(
     for figure in figures:
         if figure.measure == "DealValue":
             values.setdefault(figure.evidence.start, []).append(figure)
+    parties_stating = _parties_by_sentence(grouped)
     after = _sentences_after(grouped, sentences, patterns.terms_reach)
     roles_after = _sentences_after(grouped, sentences, patterns.roles_reach)
     deals = []
@@ -111,7 +112,10 @@ def deals_from(
                               if patterns.terms_sentence.search(s.text))
         # where the deal's own sentences name no narrower kind, the sentences of its terms may ('... to obtain the
         # exclusive licence')
-        terms = _terms(sentences_of_deal + stating_terms, values, [m for iri in (first.subject, first.object) for m in mentions.get(iri, ())])
+        own = {first.subject, first.object}
+        rivals = [m for s in sentences_of_deal + stating_terms for iri in parties_stating.get(s.start, frozenset()) - own
+                  for m in mentions.get(iri, ()) if s.start <= m.start < s.end]
+        terms = _terms(sentences_of_deal + stating_terms, values, [m for iri in own for m in mentions.get(iri, ())], rivals)
         kind = next((cue.kind for read in (sentences_of_deal, stating_terms) for cue in patterns.kinds
                      if cue.broader == broad.name and _kind_fits(cue, read, terms, first.evidence, product_mentions,
                                                                  sentences_of_deal + stating_terms)), broad.name)
@@ -132,7 +136,7 @@ def deals_from(
             predicate=first.predicate,
             date=_date(sentences_of_deal, text),
             terms=terms if iris == (first.subject, first.object) else _terms(
-                sentences_of_deal + stating_terms, values, [m for iri in iris for m in mentions.get(iri, ())]),
+                sentences_of_deal + stating_terms, values, [m for iri in iris for m in mentions.get(iri, ())], rivals),
             status=_status(sentences_of_deal),
             topic=next((t for t in (_topic(s.text) for s in sentences_of_deal) if t), None) if broad.name == "Collaboration" else None,
             evidence=first.evidence,
@@ -375,16 +379,20 @@ def _date(sentences: tuple[Span, ...], text: str) -> str | None:
     return max(around, key=len, default=None) or dateline(text)
 
 
-def _terms(sentences: tuple[Span, ...], values: dict[int, list[Figure]], party_mentions: Sequence[Span] = ()) -> tuple[DealTerm, ...]:
+def _terms(sentences: tuple[Span, ...], values: dict[int, list[Figure]], party_mentions: Sequence[Span] = (),
+           rival_mentions: Sequence[Span] = ()) -> tuple[DealTerm, ...]:
     """The money terms the deal's sentences state (`values`: DealValue figures by sentence start), the first of each name kept;
     in a sentence of clauses split by semicolons, only the amounts of a clause that names a party ('signed a $2-billion
-    deal with Quell; acquired gene therapies from Pfizer for up to $1 billion': the second amount is another deal's)."""
+    deal with Quell; acquired gene therapies from Pfizer for up to $1 billion': the second amount is another deal's).
+    Where a sentence states other deals too (`rival_mentions`: where their parties are named in it), an amount is this
+    deal's when a party of this deal is the last one named before it ('Roche bought Spark for $4.8 billion and Biogen
+    paid $800 million to acquire Nightstar')."""
     found: dict[str, DealTerm] = {}
     plain_total = False
     for sentence in sentences:
         parts_from = None  # '$475 million in milestones, including up to $300 million for ...': the parts are no terms
         for figure in values.get(sentence.start, ()):
-            if not _in_a_party_clause(sentence, figure, party_mentions):
+            if not _in_a_party_clause(sentence, figure, party_mentions) or not _named_last(sentence, figure, party_mentions, rival_mentions):
                 continue
             written = _amount_match(sentence.text, figure)
             if parts_from is not None and written is not None and written.start() >= parts_from:
@@ -555,6 +563,28 @@ PARENTHESIS_AFTER = re.compile(r"\s*\([^()]{0,60}\)")
 
 RESTATED = re.compile(r"\((?:or|i\.e\.,?|that is,?)?\s*(?:an? )?(?:aggregate|total)?\s*(?:of\s+)?(?:approximately|about|around|roughly)?\s*$", re.I)
 """The opening of a parenthesis that restates an amount right before it in other terms: '(or an aggregate of approximately'."""
+
+
+def _parties_by_sentence(grouped: dict[tuple, list[Relation]]) -> dict[int, frozenset[str]]:
+    """The parties of the deals each sentence states, by the sentence's start."""
+    parties: dict[int, set[str]] = {}
+    for stated in grouped.values():
+        for relation in stated:
+            parties.setdefault(relation.evidence.start, set()).update((relation.subject, relation.object))
+    return {start: frozenset(iris) for start, iris in parties.items()}
+
+
+def _named_last(sentence: Span, figure: Figure, party_mentions: Sequence[Span], rival_mentions: Sequence[Span]) -> bool:
+    """Whether, of the companies of the deals a sentence states, one of this deal's is named last before the amount
+    (or, with none before it, first after it). True when the sentence states no other deal."""
+    rivals = [m.start for m in rival_mentions if sentence.start <= m.start < sentence.end]
+    match = _amount_match(sentence.text, figure) if rivals else None
+    if match is None:
+        return True
+    at = sentence.start + match.start()
+    named = sorted([(m.start, True) for m in party_mentions if sentence.start <= m.start < sentence.end] + [(start, False) for start in rivals])
+    before = [own for start, own in named if start < at]
+    return before[-1] if before else next((own for start, own in named if start > at), True)
 
 
 def _in_a_party_clause(sentence: Span, figure: Figure, party_mentions: Sequence[Span]) -> bool:

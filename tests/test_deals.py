@@ -461,3 +461,13 @@ def test_an_amount_restated_for_a_second_deal_reaches_that_deal_and_the_figure_i
     assert by_kind["Licensing"].value.value == pytest.approx(5.2e8)
     assert by_kind["Licensing"].value.evidence.text.startswith("In 2021, Talmor Pharma")
     assert [(f.measure, f.value) for f in extraction.figures].count(("DealValue", 5.2e8)) == 1
+
+
+def test_in_a_sentence_of_several_deals_each_amount_goes_to_the_deal_named_last_before_it(nlp):
+    text = ("This year, Halden Bio bought Orinthe Therapeutics for $4.8 billion and Talmor Pharma paid $800 million to "
+            "acquire Quillhaven Therapeutics, while Aldenbrook Pharma signed a deal with Norvane Therapeutics.")
+    deals = {tuple(p.label for p in deal.parties): deal for deal in extract_text(nlp, text).deals}
+    values = {parties: deal.value and deal.value.value for parties, deal in deals.items()}
+    assert values[("Halden Bio", "Orinthe Therapeutics")] == pytest.approx(4.8e9)
+    assert values[("Talmor Pharma", "Quillhaven Therapeutics")] == pytest.approx(8e8)
+    assert all(value is None for parties, value in values.items() if "Aldenbrook Pharma" in parties)

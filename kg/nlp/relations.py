@@ -706,7 +706,7 @@ class RelationFinder:
                 if self._across_clauses(sentence, a, b):
                     continue
                 path = dependency_path(a.root, b.root)
-                if path is None:
+                if path is None or _joins_clauses(path, self.cues.clause_words):
                     continue
                 inner = [t for t in path if owner.get(t.i) not in (a, b)]
                 if len(_counted_arcs(path)) > MAX_PATH_ARCS or _blocked(inner, owner, a, b, self.type_of):
@@ -1301,6 +1301,22 @@ def dependency_path(a, b) -> list | None:
         if token.i in position:
             return up[: k + 1] + list(reversed(down[: position[token.i]]))
     return None
+
+
+def _joins_clauses(path: list, clause_words) -> bool:
+    """Whether a dependency path runs from one clause into another: through a verb coordinated with another verb
+    that has a subject of its own, not a pronoun ('A bought B for $4.8 billion and C paid $800 million to acquire D'), or into a
+    clause opened by 'while' or 'whereas'. The parser joins the clauses; what each says stays in it."""
+    for first, second in zip(path, path[1:]):
+        child = first if first.head == second else second
+        if child.pos_ not in ("VERB", "AUX"):
+            continue
+        if child.dep_ == "conj" and child.head.pos_ in ("VERB", "AUX") and any(
+                c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON" for c in child.children):  # 'and it treats': the same subject
+            return True
+        if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in clause_words for c in child.children):
+            return True
+    return False
 
 
 def _counted_arcs(path: list) -> list:
