@@ -97,7 +97,8 @@ def deals_from(
         if figure.measure == "DealValue":
             values.setdefault(figure.evidence.start, []).append(figure)
     parties_stating = _parties_by_sentence(grouped)
-    after = _sentences_after(grouped, sentences, patterns.terms_reach)
+    # a document of one deal may state its terms anywhere after it ('The upfront and milestone payments will be up to ...')
+    after = _sentences_after(grouped, sentences, patterns.terms_reach if len(grouped) > 1 else len(sentences))
     roles_after = _sentences_after(grouped, sentences, patterns.roles_reach)
     deals = []
     for key, stated in grouped.items():

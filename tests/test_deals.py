@@ -471,3 +471,21 @@ def test_in_a_sentence_of_several_deals_each_amount_goes_to_the_deal_named_last_
     assert values[("Halden Bio", "Orinthe Therapeutics")] == pytest.approx(4.8e9)
     assert values[("Talmor Pharma", "Quillhaven Therapeutics")] == pytest.approx(8e8)
     assert all(value is None for parties, value in values.items() if "Aldenbrook Pharma" in parties)
+
+
+def test_exclusive_rights_make_a_licence_and_a_one_deal_document_states_its_terms_anywhere_after_it(nlp):
+    text = ("Talmor Pharma has entered into an agreement with Halden Bio for co-development and exclusive sales rights in "
+            "Japan for Halden Bio's HLD-12. Halden Bio will manufacture the product. The trial will start soon. "
+            "Patients will be enrolled at ten sites. The regulator has been informed. Sales are expected in 2027. "
+            "The upfront and milestone payments will be up to a maximum total amount of approximately 6.3 billion yen.")
+    (deal,) = extract_text(nlp, text).deals
+    assert deal.kind == "Licensing"
+    assert {p.label: p.role for p in deal.parties} == {"Talmor Pharma": "licensee", "Halden Bio": "licensor"}
+    assert (deal.value.value, deal.value.currency) == (pytest.approx(6.3e9), "JPY")
+
+
+def test_a_document_of_two_deals_keeps_far_terms_to_neither(nlp):
+    text = ("Talmor Pharma signed a license agreement with Halden Bio. Aldenbrook Pharma acquired Orinthe Therapeutics. "
+            "The trial will start soon. Patients will be enrolled at ten sites. The regulator has been informed. "
+            "The upfront payment will be $50 million.")
+    assert all(deal.value is None for deal in extract_text(nlp, text).deals)
