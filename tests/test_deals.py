@@ -65,6 +65,10 @@ def test_dollar_values_use_the_rate_of_the_year_or_the_nearest():
     ("Biogen entered into a license agreement with Sangamo Therapeutics in 2020.", "Licensing"),
     ("Haneul Biologics and Solenne Therapeutics signed a manufacturing partnership in 2024.", "Supply"),
     ("Biogen and Ginkgo Bioworks formed a collaboration in May 2021.", "Collaboration"),
+    ("Halden Bio formed a joint venture with Talmor Pharma in 2021. The deal includes an option to include additional "
+     "products.", "Collaboration"),
+    ("Halden Bio formed a partnership with Talmor Pharma in 2021. The deal gives Talmor Pharma an option to license "
+     "HLD-12.", "Option"),
 ])
 def test_a_collaboration_names_its_narrower_kind(nlp, sentence, kind):
     deals = extract_text(nlp, sentence).deals
