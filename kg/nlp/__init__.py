@@ -66,6 +66,48 @@ def with_word_flags(vocab: Vocab, pattern: list[dict]) -> list[dict]:
     return converted
 
 
+def opening_flags(vocab: Vocab, shapes: dict[str, list[list[dict]]]) -> list[int] | None:
+    """The lexeme flags one of which the first word of every pattern of `shapes` has (`with_word_flags`), for
+    `matches_from`; None when a pattern may open on a word no flag tells (an optional first word, an ORTH)."""
+    flags = set()
+    for patterns in shapes.values():
+        for pattern in patterns:
+            first = with_word_flags(vocab, pattern[:1])[0]
+            if len(first) != 1 or not isinstance(next(iter(first)), int):
+                return None
+            flags.update(first)
+    return sorted(flags)
+
+
+def longest_match(shapes: dict[str, list[list[dict]]]) -> int | None:
+    """The most tokens a match of `shapes` can span; None when a pattern repeats a word ('*', '+')."""
+    if any(spec.get("OP") in ("*", "+") for patterns in shapes.values() for pattern in patterns for spec in pattern):
+        return None
+    return max(len(pattern) for patterns in shapes.values() for pattern in patterns)
+
+
+def matches_from(matcher: Matcher, doc: Doc, starts: Sequence[int], longest: int) -> list[tuple[int, int, int]]:
+    """The matches of `matcher` in `doc`, when each starts at one of `starts` (in order) and spans at most `longest`
+    tokens: the matcher runs over the stretches of text those starts open, so spaCy makes a Token for their words
+    alone, not for every word of the document."""
+    matches = []
+    for start, end in _stretches(starts, longest, len(doc)):
+        matches.extend((key, start + first, start + last) for key, first, last in matcher(doc[start:end]))
+    return matches
+
+
+def _stretches(starts: Sequence[int], longest: int, length: int) -> list[tuple[int, int]]:
+    """The token ranges `longest` long from each of `starts` (cut at `length`), the overlapping ones joined."""
+    stretches: list[tuple[int, int]] = []
+    for start in starts:
+        end = min(start + longest, length)
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], end)
+        else:
+            stretches.append((start, end))
+    return stretches
+
+
 def _word_flag(vocab: Vocab, test: WordTest) -> int | None:
     """The lexeme flag of `vocab` that holds `test`, added on first use; None when all 63 flags are taken."""
     for flag, getter in vocab.lex_attr_getters.items():
