@@ -23,7 +23,7 @@ from kg.events import events_from
 from kg.stages import stages_from
 from kg.model import SYMMETRIC_PREDICATES, Extraction, Figure, Relation, SourceDocument, Span
 from kg.nlp.pipeline import load_pipeline, parse, pipeline_description
-from kg.nlp import entities_between, span_text, text_of
+from kg.nlp import entities_between, sentences_of, span_text, text_of
 from kg.ontology import Vocabulary, load_vocabulary, rule_precision, vocabulary_links
 from kg.nlp.relations import COMPOUND_RULE, NATIONALITY_RULE
 from kg.resolve import Resolved, entities_of, resolve_span
@@ -89,7 +89,7 @@ def extraction_of(source: SourceDocument, doc: Doc, vocabulary: Vocabulary, pipe
         if m.rule.startswith(OBJECTS_OUTSIDE_ENTITIES)
     ]
     entities = entities_of(mentions, counts, len(text_of(doc)))
-    sentences = [_evidence(sentence) for sentence in doc.sents]
+    sentences = [_evidence(sentence) for sentence in sentences_of(doc)[1]]
     labels = {entity.iri: entity.label for entity in entities}
     named = {entity.iri: entity.mentions for entity in entities}
     return Extraction(

@@ -142,7 +142,20 @@ def string_ids(words) -> numpy.ndarray:
 def tokens_with(doc: Doc, attr: int, ids: numpy.ndarray) -> list[int]:
     """Indices of the tokens whose `attr` (ORTH, LOWER) is one of `ids` (`string_ids`), in text order: where
     a loop over every token would look words up in a set, one array operation over the document."""
-    return _members(doc.to_array(attr), ids).tolist()
+    values = orth_ids(doc) if attr == ORTH else lower_ids(doc) if attr == LOWER else doc.to_array(attr)
+    return _members(values, ids).tolist()
+
+
+@once_per_document
+def orth_ids(doc: Doc) -> numpy.ndarray:
+    """Each token's ORTH id, read once per document: a word's text never changes once it is tokenized."""
+    return doc.to_array(ORTH)
+
+
+@once_per_document
+def lower_ids(doc: Doc) -> numpy.ndarray:
+    """Each token's LOWER id, read once per document (see `orth_ids`)."""
+    return doc.to_array(LOWER)
 
 
 def _members(values: numpy.ndarray, ids: numpy.ndarray) -> numpy.ndarray:
@@ -207,7 +220,14 @@ def parenthesised(doc: Doc) -> frozenset[int]:
 def lower_words(doc: Doc) -> list[str]:
     """Each token's `lower_`, listed once per document: `token.lower_` builds a Token at every use."""
     strings = doc.vocab.strings
-    return [strings[key] for key in doc.to_array(LOWER).tolist()]
+    return [strings[key] for key in lower_ids(doc).tolist()]
+
+
+@once_per_document
+def orth_words(doc: Doc) -> list[str]:
+    """Each token's `text`, listed once per document: `doc[i].text` builds a Token at every use."""
+    strings = doc.vocab.strings
+    return [strings[key] for key in orth_ids(doc).tolist()]
 
 
 @once_per_document

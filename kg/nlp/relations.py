@@ -18,7 +18,8 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.nlp import entities_between, lower_words, once_per_document, parenthesised, sentences_of, span_text, string_ids, text_of, tokens_with
+from kg.nlp import (entities_between, lower_words, once_per_document, orth_words, parenthesised, sentences_of, span_text, string_ids,
+                    text_of, tokens_with)
 from kg.ontology import ONTOLOGY_DIR, load_vocabulary, rule_precision
 
 MACROS = {
@@ -854,6 +855,8 @@ class RelationFinder:
 
     def _match_windows(self, doc: Doc, sentence: Span, ents: list[Span], groups: list[list[Span]]):
         """Without a parse: the dependency rules' trigger words between two entity groups of one clause."""
+        if len(ents) < 2:
+            return  # no pair to read
         member_group = {id(ent): k for k, group in enumerate(groups) for ent in group}
         member_group.update((id(ent), -1 - i) for i, ent in enumerate(ents) if id(ent) not in member_group)  # places of a described list
         inside, lowers, stops = parenthesised(doc), lower_words(doc), self._clause_stops(doc)
@@ -874,6 +877,9 @@ class RelationFinder:
                     break
                 if member_group[id(a)] == member_group[id(b)]:
                     continue
+                type_a, type_b = self.type_of(a.label_), self.type_of(b.label_)
+                if not (self._window_rules(type_a, type_b) or self._window_rules(type_b, type_a)):
+                    continue  # no rule reads either way between these types
                 stop = bisect_left(stops, a.end)
                 if stop < len(stops) and stops[stop] < b.start and any(k not in inside for k in stops[stop:bisect_left(stops, b.start)]):
                     continue
@@ -990,16 +996,16 @@ def _apposition_after(doc: Doc, name: Span, limit: int) -> int:
     """Where the words after `name` that bear on it start: past a passive clause or a description in apposition
     ('Casgevy, developed by Vertex, represents ...', 'SK Inc., the holding company of SK Group, said ...': what Vertex
     did or SK Group is no part of what the name does), else right after the name."""
-    start = name.end
-    if start + 2 >= limit or doc[start].text != ",":
+    start, words, lowers = name.end, orth_words(doc), lower_words(doc)
+    if start + 2 >= limit or words[start] != ",":
         return start
-    passive = doc[start + 1].lower_.endswith("ed") and doc[start + 2].lower_ == "by"
-    if not (passive or doc[start + 1].lower_ in ("the", "a", "an")):
+    passive = lowers[start + 1].endswith("ed") and lowers[start + 2] == "by"
+    if not (passive or lowers[start + 1] in ("the", "a", "an")):
         return start
     for k in range(start + 1, min(limit, start + APPOSITION_TOKENS + 1)):
-        if doc[k].text in (";", "(", ")") or doc[k].text == "." and (k + 1 >= limit or doc[k + 1].is_sent_start):
+        if words[k] in (";", "(", ")") or words[k] == "." and (k + 1 >= limit or doc[k + 1].is_sent_start):
             return start
-        if doc[k].text == "," and not (k + 1 < limit and (doc[k + 1].ent_type or doc[k + 1].is_title)):  # 'in Kyoto, Japan, said'
+        if words[k] == "," and not (k + 1 < limit and (doc[k + 1].ent_type or doc[k + 1].is_title)):  # 'in Kyoto, Japan, said'
             return k + 1
     return start
 
