@@ -176,9 +176,10 @@ class FigureParser:
 
     def __call__(self, doc: Doc) -> Doc:
         matches = _longest_first([(doc.vocab.strings[match_id], start, end) for match_id, start, end in self._matches(doc)])
-        in_entity = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        ents = doc.ents  # spaCy builds a Span per entity at every access
+        in_entity = {i for ent in ents for i in range(ent.start, ent.end)}
         amount_starts = [start for kind, start, _ in matches if kind != "count"]
-        therapy_ends = {ent.end for ent in doc.ents if ent.label_ in THERAPY_LABELS}
+        therapy_ends = {ent.end for ent in ents if ent.label_ in THERAPY_LABELS}
         figures, clause_start, counted_in = [], {}, set()
         for kind, start, end in matches:
             span, sentence = doc[start:end], sentence_at(doc, start)
