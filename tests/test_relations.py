@@ -872,3 +872,10 @@ def test_a_long_description_that_names_a_company_on_the_way_is_no_apposition(nlp
     text = (PREFIX + "Beyond the supply of HLD-12, the deal calls for Orinthe Genetics to support several gene therapy "
             "candidates for Duchenne muscular dystrophy.")
     assert "hld-12" not in _related(extract_text(nlp, text), "treats", object="duchenne-muscular-dystrophy")
+
+
+def test_the_company_stands_for_the_one_company_named_before_it_in_its_sentence(nlp):
+    text = (PREFIX + "Halden Bio’s bet on its capsid technology continues to pay off as the company banks $175 million "
+            "from a strengthened collaboration with long-term partner Orinthe Genetics.")
+    assert "orinthe-genetics" in _related(extract_text(nlp, text), "collaboratesWith", subject="halden-bio") | _related(
+        extract_text(nlp, text), "collaboratesWith", object="halden-bio")

@@ -541,6 +541,17 @@ class RelationFinder:
         earlier = [e for e in before[:-1] if (e.ent_id_ or e.text) != (subject.ent_id_ or subject.text)]
         return earlier[-1] if earlier else None
 
+    def _sole_company_before(self, doc: Doc, sentence: Span, ents: list[Span], at: int) -> Span | None:
+        """The one company a sentence names before 'the company' at `at`, which it then stands for ('Voyager's bet
+        ... pays off as the company banks $175 million from a collaboration with Neurocrine'); None when the sentence
+        names none or several before it, or reports ('Pfizer said the company': the window reads that one)."""
+        before = [e for e in ents if e.label_ == "Company" and e.end <= at]
+        if len({e.ent_id_ or e.text for e in before}) != 1 or lower_words(doc)[at - 1] in self.cues.report_verbs | {"that"}:
+            return None
+        if all(t.is_punct for t in doc[before[-1].end : at]):
+            return None  # 'Orinthe Biologics, the French manufacturer,': an apposition, which describes the name itself
+        return before[-1]
+
     def _anaphors(self, doc: Doc, sentence: Span, ents: list[Span], last_named: dict[str, Span]) -> dict[int, tuple[Span, Span]]:
         """'the Swiss drugmaker', 'the candidate': by start token, a stand-in span typed as the company or product
         named last in an earlier sentence (its first company or product), paired with that name."""
@@ -587,7 +598,8 @@ class RelationFinder:
                 named_next = any(e.start in (end + 1, end + 2) and e.label_ == label for e in ents)
                 if following is not None and following.lower_ in self.cues.anaphors:
                     continue
-                object_antecedent = self._object_antecedent(doc, sentence, ents, token.i) if label == "Company" else None
+                object_antecedent = self._object_antecedent(doc, sentence, ents, token.i) or self._sole_company_before(
+                    doc, sentence, ents, token.i) if label == "Company" else None
                 if label and (label in last_named or object_antecedent is not None) and not named_next and (
                     following is None or not (following.is_alpha and (following.pos_ in ("NOUN", "PROPN") or following.is_title))
                 ):
