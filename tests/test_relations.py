@@ -879,3 +879,16 @@ def test_the_company_stands_for_the_one_company_named_before_it_in_its_sentence(
             "from a strengthened collaboration with long-term partner Orinthe Genetics.")
     assert "orinthe-genetics" in _related(extract_text(nlp, text), "collaboratesWith", subject="halden-bio") | _related(
         extract_text(nlp, text), "collaboratesWith", object="halden-bio")
+
+
+def test_a_sentence_that_opens_on_the_financing_and_says_where_it_comes_from_lists_its_investors(nlp):
+    text = ("Halden Bio has raised a $525 million Series C round of financing. This new funding comes from existing "
+            "investor Talmor Capital, and also adds new investors Quillhaven Ventures and Aldenbrook Partners.")
+    assert {"talmor-capital", "quillhaven-ventures", "aldenbrook-partners"} <= _related(
+        extract_text(nlp, text), "investsIn", object="halden-bio")
+
+
+def test_a_financing_used_for_work_with_a_partner_names_no_investor(nlp):
+    text = ("Halden Bio has raised a $525 million Series C round of financing. The funding will be used to expand "
+            "its partnership with Orinthe Genetics.")
+    assert "orinthe-genetics" not in _related(extract_text(nlp, text), "investsIn", object="halden-bio")

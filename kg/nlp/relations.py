@@ -510,23 +510,41 @@ class RelationFinder:
         return bool(self.cues.trial_approval.search(text_of(doc)[first.end_char : last.start_char]))
 
     def _listed_investors(self, doc: Doc, sentence: Span, ents: list[Span], raiser: Span | None) -> Iterator[RelationMention]:
-        """'Other investors are A, funds advised by B, C and founding investor D': a sentence that opens with the
-        investors of the financing named before lists them, so every company it names invests in the raiser."""
+        """'Other investors are A, funds advised by B, C and founding investor D', 'This new funding comes from existing
+        investor A, and also adds new investors B and C': a sentence that opens with the investors of the financing
+        named before, or with the financing and where it comes from, lists them, so every company it names invests in
+        the raiser."""
         if raiser is None or not ents:
             return
         lowers, i = lower_words(doc), _first_word(sentence)
-        i += 1 if lowers[i] in self.cues.investor_modifiers else 0
-        if i + 1 >= sentence.end or lowers[i] not in self.cues.investor_anaphors or lowers[i + 1] not in LISTING_VERBS:
-            return
-        first = next((ent for ent in ents if ent.label_ == "Company" and ent.start > i + 1), None)
-        if first is None or not all(lowers[k] in LIST_OPENERS for k in range(i + 2, first.start)):
-            return  # the list starts right after the verb ('Other investors are wary of X' lists no one)
+        first = self._financing_sources(doc, sentence, ents, i)
+        if first is None:
+            i += 1 if lowers[i] in self.cues.investor_modifiers else 0
+            if i + 1 >= sentence.end or lowers[i] not in self.cues.investor_anaphors or lowers[i + 1] not in LISTING_VERBS:
+                return
+            first = next((ent for ent in ents if ent.label_ == "Company" and ent.start > i + 1), None)
+            if first is None or not all(lowers[k] in LIST_OPENERS for k in range(i + 2, first.start)):
+                return  # the list starts right after the verb ('Other investors are wary of X' lists no one)
         confidence = self._base(LISTED_INVESTORS_RULE, LISTED_INVESTORS_CONFIDENCE)
         # the list ends where a clause about one of its members begins ('Novartis, which licensed the therapy from Spark')
         end = next((k for k in range(first.end, sentence.end - 1) if lowers[k] == "," and lowers[k + 1] in RELATIVE_WORDS), sentence.end)
         for ent in ents:
             if ent.label_ == "Company" and i < ent.start < end and (ent.ent_id_ or ent.text) != (raiser.ent_id_ or raiser.text):
                 yield RelationMention(ent, "investsIn", raiser, sentence, LISTED_INVESTORS_RULE, confidence)
+
+    def _financing_sources(self, doc: Doc, sentence: Span, ents: list[Span], i: int) -> Span | None:
+        """The first company of a sentence that opens on the financing ('The round', 'This new funding') and then
+        says where it comes from ('comes from', 'was led by', 'included'), the investor words right before that
+        company; None for any other sentence."""
+        lowers = lower_words(doc)
+        if lowers[i] not in ("the", "this", "that", "its"):
+            return None
+        noun = next((k for k in range(i + 1, min(i + 4, sentence.end)) if self.cues.anaphors.get(lowers[k]) == ROUND), None)
+        first = next((ent for ent in ents if ent.label_ == "Company"), None)
+        if noun is None or first is None or first.start <= noun or first.start - noun > 8:
+            return None
+        words = {lowers[k] for k in range(noun + 1, first.start)}
+        return first if words & (self.cues.agent_prepositions | self.cues.investor_anaphors | {"led"}) else None
 
     def _object_antecedent(self, doc: Doc, sentence: Span, ents: list[Span], at: int) -> Span | None:
         """The company 'the company' at `at` stands for when it is the object of another company's verb in its own
