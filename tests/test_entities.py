@@ -497,3 +497,9 @@ def test_surnames_and_labels_are_no_camel_case_company_or_brand(nlp, text):
 def test_a_name_written_with_or_without_a_serial_comma_is_the_same_concept(nlp, written):
     extraction = extract_text(nlp, f"Japan's {written} approved the therapy in 2023.")
     assert _entity(extraction, "mhlw").mentions[0].text.endswith(written)
+
+
+def test_a_generic_name_in_brackets_after_a_product_code_is_that_product(nlp):
+    extraction = extract_text(nlp, "Orinthe's lead candidate, ORN-731 (talmogene parvovec), is a gene therapy.")
+    products = [e for e in extraction.entities if e.cls == "TherapyProduct"]
+    assert [sorted(m.text for m in e.mentions) for e in products] == [["ORN-731", "talmogene parvovec"]]

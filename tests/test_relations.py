@@ -892,3 +892,11 @@ def test_a_financing_used_for_work_with_a_partner_names_no_investor(nlp):
     text = ("Halden Bio has raised a $525 million Series C round of financing. The funding will be used to expand "
             "its partnership with Orinthe Genetics.")
     assert "orinthe-genetics" not in _related(extract_text(nlp, text), "investsIn", object="halden-bio")
+
+
+def test_a_party_with_its_ticker_in_brackets_and_an_apposition_still_reads_its_verb(nlp):
+    text = (PREFIX + "Halden Bio PLC (LON:HDB), a global cell and gene therapy CDMO, has announced it has expanded its "
+            "strategic partnership with Orinthe Genetics.")
+    extraction = extract_text(nlp, text)
+    assert "orinthe-genetics" in _related(extraction, "collaboratesWith", subject="halden-bio") | _related(
+        extraction, "collaboratesWith", object="halden-bio")

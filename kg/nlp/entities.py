@@ -999,12 +999,18 @@ class NameFinder:
     def _brands(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
         """A capitalised brand right before its generic name or code in parentheses, 'Sanvoryn (ELV-301,
         dalmogene parvovec)': the brand is a product, and the names in the parentheses are that product. At the start
-        of a sentence too ('Carvykti (ciltacabtagene autoleucel) is ...'), unless it is a stop word."""
+        of a sentence too ('Carvykti (ciltacabtagene autoleucel) is ...'), unless it is a stop word. A new generic
+        name in brackets right after a product's code is that product ('ORN-310 (solmetogene parvovec)')."""
         names: dict[int, str] = {}
         unnamed = {span.start for span in spans if span.label_ == "TherapyProduct" and not span.ent_id_}
         covered = {i for span in spans for i in range(span.start, span.end)}
+        product_ending = {span.end: span for span in spans if span.label_ == "TherapyProduct"}
         for span in spans:
             if span.label_ != "TherapyProduct" or span.start < 2 or doc[span.start - 1].text != "(":
+                continue
+            code = product_ending.get(span.start - 1)
+            if code is not None and span.start in unnamed:
+                names[span.start] = code.text  # 'ORN-310 (solmetogene parvovec)': the generic name of that product
                 continue
             brand = doc[span.start - 2]
             if brand.is_title and not brand.is_stop and (brand.i not in taken or brand.ent_type_ == "TherapyProduct"):

@@ -31,7 +31,8 @@ MACROS = {
     "{WS}": r"(?:[^\s<>]+\s+){0,8}",
     # What may stand between a party and its verb: a short clause in commas, or a description that may name others
     # ("SK Inc., the holding company of <Company>, said ..."), then what the party said it did ("said Sunday that it").
-    "{APPOS}": r"(?:,\s*(?:(?:the|a|an)\s+[^;()]{0,110}?|[^<>]{0,80}?),\s*)?",
+    # A ticker or other name in brackets may come first ("Halden Bio PLC (LON:HDB), a CDMO, has ...").
+    "{APPOS}": r"(?:\([^()<>]{1,40}\)\s*)?(?:,\s*(?:(?:the|a|an)\s+[^;()]{0,110}?|[^<>]{0,80}?),\s*)?",
     "{SAID}": r"(?:(?:announced|said|confirmed|disclosed|reported)\s+(?:(?:on\s+)?[A-Z][a-z]+day\s+|today\s+|this week\s+|yesterday\s+)?(?:that\s+)?(?:it\s+|the company\s+)?)?",
     # Up to three plain words, none of them "for": "develop the production process for X" is a service to X's owner.
     "{W_NOT_FOR}": r"(?:(?!for\s)[^\s<>]+\s+){0,3}",
@@ -309,6 +310,16 @@ def coordination_groups(doc: Doc, ents: list[Span], type_of, described_member: r
                     continue
         groups.append([ent])
     return groups
+
+
+CLOSING_BRACKET = re.compile(r"\s*\)")
+
+
+def _past_closing_bracket(doc: Doc, name: Span) -> int:
+    """Where the words after a name start: past the closing bracket when the name is the other name of one before it
+    in brackets ('Oxford Biomedica PLC (LON:OXB), a CDMO, has expanded ...')."""
+    closing = CLOSING_BRACKET.match(text_of(doc), name.end_char)
+    return closing.end() if closing and name.start > 0 and doc[name.start - 1].text in ("(", ":") else name.end_char
 
 
 def masked_text(doc: Doc, start_char: int, end_char: int, ents: list[Span], type_of) -> str:
@@ -963,7 +974,7 @@ class RelationFinder:
         in apposition to one ('Luxturna is a gene therapy approved in ...') speaks for it."""
         left_type, right_type = self.type_of(left[0].label_), self.type_of(right[0].label_)
         rules = self._pair_rules(left_type, right_type)
-        between = masked_text(doc, left[-1].end_char, right[0].start_char, ents, self.type_of) if rules else ""
+        between = masked_text(doc, _past_closing_bracket(doc, left[-1]), right[0].start_char, ents, self.type_of) if rules else ""
         gap = right[0].start - left[-1].end
         for rule in rules:
             if not rule.between.fullmatch(between):
