@@ -900,3 +900,8 @@ def test_a_party_with_its_ticker_in_brackets_and_an_apposition_still_reads_its_v
     extraction = extract_text(nlp, text)
     assert "orinthe-genetics" in _related(extraction, "collaboratesWith", subject="halden-bio") | _related(
         extraction, "collaboratesWith", object="halden-bio")
+
+
+def test_who_develops_the_modality_in_apposition_to_a_product_develops_the_product(nlp):
+    text = PREFIX + "The agency has given PRIME status to HLD-12, Halden Therapeutics Inc.'s gene therapy for a metabolic disorder."
+    assert "hld-12" in _related(extract_text(nlp, text), "develops", subject="halden-therapeutics")

@@ -1086,9 +1086,9 @@ def _inflections(lemmas: frozenset[str]) -> frozenset[str]:
 
 
 APPOSITION_OPENING = r"\s*(?:\([^()]*\)\s*)?(?:,|—|–|:|\bis|\bwas|\bremains|\bbecame)\s*(?:(?:an?|the|its|their|his|her|our|one)\s+)?"
-SHORT_APPOSITION = re.compile(APPOSITION_OPENING + r"(?:[^\s<>,.;()]+\s+){0,5}$", re.I)
+SHORT_APPOSITION = re.compile(APPOSITION_OPENING + r"(?:(?:[^\s<>,.;()]|\.(?=\S))+\s+){0,5}$", re.I)
 """The words from a product to the modality that describes it: 'Zolgensma, a gene therapy', 'Engensis (VM202),
-Helixmith’s flagship gene therapy'."""
+Helixmith’s flagship gene therapy', 'ABO-102, Abeona Therapeutics Inc.'s gene therapy'."""
 APPOSITION = re.compile(APPOSITION_OPENING + r"(?:(?!(?:but|while|than|with|by|from|versus|vs)\s)(?:[^\s<>,.;()]|\([^\s()<>]{1,12}\))+\s+){0,8}$", re.I)
 """A longer description, which may hold bracketed abbreviations and names only technologies, other names of the
 product and the like on the way: 'Carvykti (cilta-cel) is a B-cell maturation antigen (BCMA)-directed genetically
@@ -1282,14 +1282,19 @@ def apposed_modalities(doc: Doc, ents: list[Span]) -> dict[int, Span]:
 
 def _transfer_appositions(described: dict[int, Span], candidates: list[RelationMention], precision: dict[str, float]) -> list[RelationMention]:
     """'Zolgensma, a gene therapy for spinal muscular atrophy': what the sentence says of the modality in
-    apposition to a product, it says of the product."""
+    apposition to a product, it says of the product; and who develops the modality develops the product."""
     transferred = list(candidates)
     for mention in candidates:
         product = described.get(mention.subject.start)
+        developed = described.get(mention.object.start) if mention.predicate == "develops" else None
         if product is not None and mention.predicate in PRODUCT_FIRST_PREDICATES:
-            name = mention.rule + "+apposition"
-            transferred.append(RelationMention(product, mention.predicate, mention.object, mention.sentence,
-                                               name, precision.get(name, mention.confidence * 0.95)))
+            subject, obj = product, mention.object
+        elif developed is not None:
+            subject, obj = mention.subject, developed  # 'ABO-102, Abeona's gene therapy': Abeona develops ABO-102
+        else:
+            continue
+        name = mention.rule + "+apposition"
+        transferred.append(RelationMention(subject, mention.predicate, obj, mention.sentence, name, precision.get(name, mention.confidence * 0.95)))
     return transferred
 
 
