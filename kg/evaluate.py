@@ -118,14 +118,21 @@ PRIOR_WEIGHT = 2
 """How many observations the rule's own stated confidence counts for when its precision is measured."""
 
 
+def _prior(rule: str, priors: dict[str, float]) -> float:
+    """A rule's stated confidence; for a reading derived from another ('treats.for+apposition+included') the
+    confidence of the rule it comes from, else 0.5."""
+    base = rule.split("+", 1)[0]
+    return priors.get(rule, priors.get(base, 0.5))
+
+
 def measured_precision(tally: RuleTally, priors: dict[str, float] | None = None) -> dict[str, dict]:
-    """Each rule's precision on the gold texts, smoothed toward the confidence the rule states (its prior, 0.5 when
-    it states none) as if that were PRIOR_WEIGHT observations: a rule seen once and wrong is not 'useless', one seen
+    """Each rule's precision on the gold texts, smoothed toward the confidence the rule states (its prior: that of
+    the rule a derived reading comes from, 0.5 when none is stated) as if that were PRIOR_WEIGHT observations: a rule seen once and wrong is not 'useless', one seen
     twice and right is not 'always right'."""
     priors = priors or {}
     return {
         rule: {
-            "precision": round((tally.correct[rule] + PRIOR_WEIGHT * priors.get(rule, 0.5)) / (found + PRIOR_WEIGHT), 3),
+            "precision": round((tally.correct[rule] + PRIOR_WEIGHT * _prior(rule, priors)) / (found + PRIOR_WEIGHT), 3),
             "correct": tally.correct[rule], "found": found,
         }
         for rule, found in sorted(tally.total.items())

@@ -24,6 +24,10 @@ def test_reliability_buckets_compare_claimed_and_observed():
     once.record("relation", "rule.b", 0.9, False)
     assert measured_precision(once, {"rule.b": 0.9})["rule.b"]["precision"] == round(1.8 / 3, 3)
     assert measured_precision(once)["rule.b"]["precision"] == round(1 / 3, 3)
+    # a reading derived from a rule starts from that rule's confidence
+    derived = RuleTally()
+    derived.record("relation", "rule.b+apposition+included", 0.8, False)
+    assert measured_precision(derived, {"rule.b": 0.9})["rule.b+apposition+included"]["precision"] == round(1.8 / 3, 3)
 
 
 def test_macro_f1_averages_documents_that_have_items():

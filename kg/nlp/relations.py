@@ -38,6 +38,10 @@ MACROS = {
     "{W_NOT_FOR}": r"(?:(?!for\s)[^\s<>]+\s+){0,3}",
     # When a thing was done, between a verb and its object: "partnered this month with", "signed last year a ...".
     "{WHEN}": r"(?:(?:this|last|next|earlier this|later this) (?:month|week|year|quarter|spring|summer|autumn|fall|winter)|in (?:early |late |mid-)?(?:[A-Z][a-z]+ )?(?:19|20)\d\d|on [A-Z][a-z]+day|earlier|recently),?\s+",
+    # The patients and stage a therapy's disease is written with: "adult patients with moderate to severe", "relapsed/refractory".
+    "{DISEASE_QUALIFIERS}": r"(?:(?:(?:the|a|an|its|their)\s+)|adult |adults with |paediatric |pediatric |{PATIENTS}|certain |some |eligible "
+                            r"|relapsed or refractory |relapsed/refractory |r/r |(?:mild|moderate)(?: to (?:moderate|severe))? |severe |advanced "
+                            r"|early-stage |late-stage |rare |inherited |transfusion-dependent )*",
     # Patients described before their disease: "patients at least 12 years old with", "adult patients with".
     "{PATIENTS}": r"(?:patients|people|children|adults|infants)\s+(?:(?:aged|at least|over|under|older|younger|than|\d+|years?|months?|old|and|or|of|age|who|are)\s+){0,6}with\s+",
     # A description of a product: plain words, commas and the technologies, modalities and delivery methods
@@ -1089,10 +1093,12 @@ APPOSITION_OPENING = r"\s*(?:\([^()]*\)\s*)?(?:,|—|–|:|\bis|\bwas|\bremains|
 SHORT_APPOSITION = re.compile(APPOSITION_OPENING + r"(?:(?:[^\s<>,.;()]|\.(?=\S))+\s+){0,5}$", re.I)
 """The words from a product to the modality that describes it: 'Zolgensma, a gene therapy', 'Engensis (VM202),
 Helixmith’s flagship gene therapy', 'ABO-102, Abeona Therapeutics Inc.'s gene therapy'."""
-APPOSITION = re.compile(APPOSITION_OPENING + r"(?:(?!(?:but|while|than|with|by|from|versus|vs)\s)(?:[^\s<>,.;()]|\([^\s()<>]{1,12}\))+\s+){0,8}$", re.I)
+APPOSITION = re.compile(APPOSITION_OPENING + r"(?:(?!(?:but|while|than|with|by|from|versus|vs)\s)(?:[^\s<>,.;()]|\([^\s()<>]{1,12}\))+,?\s+){0,8}$", re.I)
+OPEN_BRACKET_AFTER_NAME = re.compile(r"\s*\([^()]*")
 """A longer description, which may hold bracketed abbreviations and names only technologies, other names of the
 product and the like on the way: 'Carvykti (cilta-cel) is a B-cell maturation antigen (BCMA)-directed genetically
-modified autologous T-cell immunotherapy'; no new clause or second thing ('than', 'with', 'by')."""
+modified autologous T-cell immunotherapy', 'FT819, its off-the-shelf, iPSC-derived CAR T-cell therapy'; no new clause
+or second thing ('than', 'with', 'by')."""
 
 
 ROUND = "round"
@@ -1276,7 +1282,9 @@ def apposed_modalities(doc: Doc, ents: list[Span]) -> dict[int, Span]:
             if modality.label_ == "TherapyModality" and (SHORT_APPOSITION.fullmatch(words) or plain and APPOSITION.fullmatch(words)):
                 described[modality.start] = product
                 break
-            plain = plain and modality.label_ in DESCRIPTION_LABELS
+            # a name in the bracket right after the product ('OTL-203 (Orchard Therapeutics), an ex vivo ... gene
+            # therapy') is another name of it or its owner, not a thing the description goes on to
+            plain = plain and (modality.label_ in DESCRIPTION_LABELS or OPEN_BRACKET_AFTER_NAME.fullmatch(words) is not None)
     return described
 
 
