@@ -191,6 +191,16 @@ SHAPES = [
         "mlt-204", "treats", "acute-myeloid-leukemia", id="described-then-targeting",
     ),
     pytest.param(
+        "The FDA granted orphan drug designation to HLD-12 (Orinthe Genetics), an ex vivo autologous hematopoietic stem "
+        "cell (HSC) gene therapy in development for the treatment of moderate to severe Crohn's disease.",
+        "hld-12", "treats", "crohns-disease", id="description-past-an-owner-in-brackets",
+    ),
+    pytest.param(
+        "The FDA granted RMAT designation to HLD-14, its off-the-shelf, iPSC-derived CAR T-cell therapy currently in "
+        "Phase 1 development for the treatment of systemic lupus erythematosus.",
+        "hld-14", "treats", "systemic-lupus-erythematosus", id="description-with-commas-between-modifiers",
+    ),
+    pytest.param(
         "Talmorcel (talmocabtagene autoleucel) is a B-cell maturation antigen (BCMA)-directed genetically modified "
         "autologous T-cell immunotherapy indicated for the treatment of adult patients with multiple myeloma.",
         "talmorcel", "treats", "multiple-myeloma", id="long-copular-description-indicated-for",
