@@ -314,3 +314,11 @@ def test_dollar_currencies_of_asia_are_their_own(nlp):
                                    "Orinthe later raised HK$200 million and NT$1 billion in two more rounds.")
     assert {(f.value, f.unit) for f in extraction.figures if f.measure == "DealValue"} >= {
         (85e6, "USD"), (114.8e6, "SGD"), (200e6, "HKD"), (1e9, "TWD")}
+
+
+def test_this_year_is_the_documents_year_and_that_year_the_last_one_named(nlp):
+    before = "Halden Bio bought Orinthe Therapeutics in 2017. "
+    this_year = extract_text(nlp, before + "Just this year, Talmor Pharma paid $800 million to acquire Quillhaven Therapeutics.")
+    that_year = extract_text(nlp, before + "That same year, Talmor Pharma paid $800 million to acquire Quillhaven Therapeutics.")
+    assert [f.year for f in this_year.figures if f.measure == "DealValue"] == [None]
+    assert [f.year for f in that_year.figures if f.measure == "DealValue"] == [2017]

@@ -31,7 +31,9 @@ MONTH_WORDS = {
     m.lower() for m in "January February March April May June July August September October November December "
     "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec".split()
 }
-THAT_YEAR = re.compile(r"\b(?:that|the same|this) year\b", re.I)
+THAT_YEAR = re.compile(r"\b(?:that|the same) year\b", re.I)
+THIS_YEAR = re.compile(r"\bthis year\b", re.I)
+"""'this year' is the year the document was written (its dateline), not the last year it named."""
 AS_OF_WORDS = r"\bas (?:of|at) "
 AS_OF = re.compile(AS_OF_WORDS + r"(?:the end of )?(?:[A-Z][a-z]+\.? )?(?:\d{1,2},? )?((?:19|20)\d\d)\b", re.I)
 AS_OF_START = re.compile(AS_OF_WORDS, re.I)
@@ -391,6 +393,8 @@ def _reference_year(doc: Doc, span: Span, kind: str, cues: dict[str, re.Pattern]
     if as_of is not None:
         return as_of
     sentence = sentence_at(doc, span.start)
+    if THIS_YEAR.search(span_text(sentence)):
+        return _dateline_year(doc)
     if THAT_YEAR.search(span_text(sentence)):
         return paragraph_year_before(text_of(doc), sentence.start_char)
     if kind in ("money", "percent") and cues["deal"].search(span_text(sentence)) and not cues["relative_time"].search(span_text(sentence)):
