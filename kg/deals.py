@@ -68,6 +68,7 @@ def deals_from(
     mentions: Mapping[str, Sequence[Span]] | None = None,
     text: str = "",
     products: Collection[str] = (),
+    companies: Collection[str] = (),
 ) -> tuple[Deal, ...]:
     """One Deal per deal a document states: deal relations of the same kind between the same companies
     are one deal, whatever the number of sentences that state it.
@@ -75,7 +76,8 @@ def deals_from(
     `sentences` (the document's, in order) let terms stated in the sentences after a deal's own reach
     it; `mentions` (where each entity is named) let the words around a party give its role in a licence
     or supply deal; `text` gives the paragraph and the dateline a deal is dated by when its sentences
-    state no date; `products` (the IRIs of the named products) tell a licence of a product from a collaboration.
+    state no date; `products` (the IRIs of the named products) tell a licence of a product from a collaboration;
+    `companies` (the IRIs of the companies named) tell where the story of a document's one deal ends.
     """
     labels = labels or {}
     mentions = mentions or {}
@@ -97,8 +99,10 @@ def deals_from(
         if figure.measure == "DealValue":
             values.setdefault(figure.evidence.start, []).append(figure)
     parties_stating = _parties_by_sentence(grouped)
-    # a document of one deal may state its terms anywhere after it ('The upfront and milestone payments will be up to ...')
-    after = _sentences_after(grouped, sentences, patterns.terms_reach if len(grouped) > 1 else len(sentences))
+    after = _sentences_after(grouped, sentences, patterns.terms_reach)
+    if len(grouped) == 1:
+        (only,) = grouped
+        after[only] = _far_terms(grouped, only, sentences, after.get(only, ()), mentions, companies)
     roles_after = _sentences_after(grouped, sentences, patterns.roles_reach)
     deals = []
     for key, stated in grouped.items():
@@ -144,6 +148,21 @@ def deals_from(
             sources=sentences_of_deal,
         ))
     return tuple(deals)
+
+
+def _far_terms(grouped: dict[tuple, list[Relation]], key: tuple, sentences: Sequence[Span], near: tuple[Span, ...],
+               mentions: Mapping[str, Sequence[Span]], companies: Collection[str]) -> tuple[Span, ...]:
+    """A document of one deal may state its terms anywhere after it ('The upfront and milestone payments will be up
+    to ...'): the sentences after the near ones, up to the first that names a company other than its parties (there
+    another deal's story begins: 'Kestrel and Amberlight announced a licence ... Amberlight will pay EUR 25 million')."""
+    parties = {iri for relation in grouped[key] for iri in (relation.subject, relation.object)}
+    others = [m for iri in companies if iri not in parties for m in mentions.get(iri, ())]
+    far = []
+    for sentence in _sentences_after(grouped, sentences, len(sentences)).get(key, ())[len(near):]:
+        if any(sentence.start <= m.start < sentence.end for m in others):
+            break
+        far.append(sentence)
+    return (*near, *far)
 
 
 def _licensor_by_product(kind: str, iris: tuple[str, str], first: Span, relations: tuple[Relation, ...],

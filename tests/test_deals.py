@@ -493,3 +493,11 @@ def test_a_document_of_two_deals_keeps_far_terms_to_neither(nlp):
             "The trial will start soon. Patients will be enrolled at ten sites. The regulator has been informed. "
             "The upfront payment will be $50 million.")
     assert all(deal.value is None for deal in extract_text(nlp, text).deals)
+
+
+def test_a_one_deal_documents_far_terms_stop_where_another_companys_story_begins(nlp):
+    text = ("Halden Bio and Talmor Pharma formed a collaboration in May 2021. The work went well. The teams met often. "
+            "The plant was built. Aldenbrook Pharma and Orinthe Therapeutics later announced a licence. "
+            "The agreement is worth up to EUR 300 million in total.")
+    deals = [deal for deal in extract_text(nlp, text).deals if {p.label for p in deal.parties} == {"Halden Bio", "Talmor Pharma"}]
+    assert [deal.value for deal in deals] == [None]
