@@ -503,3 +503,10 @@ def test_a_generic_name_in_brackets_after_a_product_code_is_that_product(nlp):
     extraction = extract_text(nlp, "Orinthe's lead candidate, ORN-731 (talmogene parvovec), is a gene therapy.")
     products = [e for e in extraction.entities if e.cls == "TherapyProduct"]
     assert [sorted(m.text for m in e.mentions) for e in products] == [["ORN-731", "talmogene parvovec"]]
+
+
+def test_the_prior_and_conditioning_therapies_an_indication_names_are_therapies(nlp):
+    extraction = extract_text(nlp, "Patients had received a proteasome inhibitor, an immunomodulatory agent and an anti-CD38 "
+                                   "antibody, and were given fludarabine and cyclophosphamide before the infusion.")
+    therapies = {e.iri.rsplit("/", 1)[-1] for e in extraction.entities if e.type == "Therapy"}
+    assert {"proteasome-inhibitor", "immunomodulatory-drugs", "anti-cd38-antibody", "fludarabine", "cyclophosphamide"} <= therapies
