@@ -915,3 +915,8 @@ def test_a_party_with_its_ticker_in_brackets_and_an_apposition_still_reads_its_v
 def test_who_develops_the_modality_in_apposition_to_a_product_develops_the_product(nlp):
     text = PREFIX + "The agency has given PRIME status to HLD-12, Halden Therapeutics Inc.'s gene therapy for a metabolic disorder."
     assert "hld-12" in _related(extract_text(nlp, text), "develops", subject="halden-therapeutics")
+
+
+def test_a_three_word_technology_inside_the_modality_that_describes_a_product_is_the_products(nlp):
+    text = PREFIX + "The FDA approved TLM-19, the first chimeric antigen receptor (CAR) T cell therapy for mantle cell lymphoma."
+    assert "chimeric-antigen-receptor" in _related(extract_text(nlp, text), "usesTechnology", subject="tlm-19")

@@ -888,7 +888,7 @@ class RelationFinder:
         for ent in ents:
             if self.type_of(ent.label_) != "Therapy" or len(ent) < 2:
                 continue
-            for length in (2, 1):
+            for length in (3, 2, 1):
                 part = doc[ent.start : ent.start + length]
                 if part[-1].is_punct:
                     continue  # 'AAV2-based': the name is 'AAV2', not 'AAV2-'
