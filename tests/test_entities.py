@@ -510,3 +510,9 @@ def test_the_prior_and_conditioning_therapies_an_indication_names_are_therapies(
                                    "antibody, and were given fludarabine and cyclophosphamide before the infusion.")
     therapies = {e.iri.rsplit("/", 1)[-1] for e in extraction.entities if e.type == "Therapy"}
     assert {"proteasome-inhibitor", "immunomodulatory-drugs", "anti-cd38-antibody", "fludarabine", "cyclophosphamide"} <= therapies
+
+
+@pytest.mark.parametrize("opening", ["Results", "Efficacy"])
+def test_a_common_word_opening_a_sentence_before_a_code_in_brackets_is_no_brand(nlp, opening):
+    extraction = extract_text(nlp, f"{opening} (ELV-301, dalmogene parvovec) were presented at the meeting.")
+    assert opening.lower() not in {e.label.lower() for e in extraction.entities}

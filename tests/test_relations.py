@@ -920,3 +920,21 @@ def test_who_develops_the_modality_in_apposition_to_a_product_develops_the_produ
 def test_a_three_word_technology_inside_the_modality_that_describes_a_product_is_the_products(nlp):
     text = PREFIX + "The FDA approved TLM-19, the first chimeric antigen receptor (CAR) T cell therapy for mantle cell lymphoma."
     assert "chimeric-antigen-receptor" in _related(extract_text(nlp, text), "usesTechnology", subject="tlm-19")
+
+
+@pytest.mark.parametrize("second", [
+    "This offering was underwritten by Talmor Securities and Quillhaven Capital.",
+    "That funding came from Talmor Ventures before Orinthe Pharma acquired Quillhaven Capital.",
+])
+def test_underwriters_and_a_later_clause_are_no_investors_of_the_financing(nlp, second):
+    text = "Halden Bio has raised a $525 million Series C round of financing. " + second
+    investors = _related(extract_text(nlp, text), "investsIn", object="halden-bio")
+    assert not investors & {"talmor-securities", "quillhaven-capital", "orinthe-pharma"}
+
+
+def test_the_company_does_not_stand_for_a_company_named_in_a_fronted_phrase(nlp):
+    text = ("Halden Bio cut 120 jobs in March. Following the end of its Orinthe Genetics deal, the company signed a "
+            "collaboration with Talmor Pharma.")
+    extraction = extract_text(nlp, text)
+    assert "talmor-pharma" not in _related(extraction, "collaboratesWith", subject="orinthe-genetics") | _related(
+        extraction, "collaboratesWith", object="orinthe-genetics")

@@ -119,7 +119,8 @@ BRAND_MARK = "BrandMark"
 or a technology's when a platform word follows ('the FasTCAR™ platform')."""
 POSSESSIVES = frozenset({"its", "their", "'s", "’s", "our"})
 NOT_BRANDS = frozenset({"phase", "trial", "trials", "study", "studies", "program", "programme", "portfolio", "pipeline",
-                        "platform", "candidate", "data", "results", "approval", "application"})
+                        "platform", "candidate", "data", "results", "approval", "application", "efficacy", "safety",
+                        "treatment", "therapy", "patients", "findings", "analysis", "dosing"})
 """Capitalised words a headline or a label may put after a product noun that are no brand ('Its Gene Therapy Trial')."""
 CAMEL_NAME = re.compile(r"^(?!(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|Ph)[A-Z])[A-Z][a-z]+[A-Z][A-Za-z]*$")
 """A one-word name in camel case: 'DiscGenics', 'AskBio', 'BlueRock', 'MeiraGTx'; not a surname ('McCarthy', 'DeSantis')."""
@@ -702,13 +703,18 @@ class NameFinder:
         return [(DESCRIBED_PRODUCT, i, i + 2) for i in tokens_with(doc, LOWER, self.product_head_ids)
                 if i + 1 < len(doc) and (CAMEL_BRAND.match(doc[i + 1].text) or self._owned_brand(doc, i))]
 
+    def _may_be_brand(self, word) -> bool:
+        """Whether a capitalised word may be a brand by its shape and words alone: a word of letters, longer than
+        three, and none of the words that open sentences or name dates ('Results', 'Efficacy', 'Phase', 'March')."""
+        return (word.is_alpha and len(word) > 3 and word.lower_ not in NOT_BRANDS
+                and word.lower_ not in self.words.calendar_words | self.words.leading_noise)
+
     def _owned_brand(self, doc: Doc, head: int) -> bool:
         """Whether the word after the product noun at `head` is a brand its possessor gives ('its gene therapy Lumexa')."""
         brand = doc[head + 1]
-        if not (brand.is_title and brand.is_alpha and len(brand) > 3 and not brand.is_stop and not brand.is_sent_start
-                and brand.lower_ not in self.words.calendar_words | self.words.leading_noise):
+        if not (brand.is_title and not brand.is_stop and not brand.is_sent_start and self._may_be_brand(brand)):
             return False
-        if brand.lower_ in NOT_BRANDS or head + 2 < len(doc) and (doc[head + 2].is_title or doc[head + 2].like_num):
+        if head + 2 < len(doc) and (doc[head + 2].is_title or doc[head + 2].like_num):
             return False  # 'its gene therapy Program Director Jane Morrow', 'its cell therapy Phase 2 study': no brand
         return any(t.lower_ in POSSESSIVES for t in doc[max(0, head - 4) : head])
 
@@ -1010,10 +1016,11 @@ class NameFinder:
                 continue
             code = product_ending.get(span.start - 1)
             if code is not None and span.start in unnamed:
-                names[span.start] = code.text  # 'ORN-310 (solmetogene parvovec)': the generic name of that product
+                names[span.start] = code.text  # 'ORN-310 (solmetogene parvovec)': the generic name of that product (a name, resolved as one)
                 continue
             brand = doc[span.start - 2]
-            if brand.is_title and not brand.is_stop and (brand.i not in taken or brand.ent_type_ == "TherapyProduct"):
+            if brand.is_title and not brand.is_stop and (brand.i not in taken or brand.ent_type_ == "TherapyProduct") and (
+                    not brand.is_sent_start or brand.i in taken or self._may_be_brand(brand)):
                 name = names.setdefault(brand.i, brand.text if brand.i not in taken else "")
                 close = next((t.i for t in doc[span.start : span.start + 12] if t.text == ")"), span.end)
                 for start in unnamed.intersection(range(span.start, close)):

@@ -533,6 +533,8 @@ class RelationFinder:
             return
         lowers, i = lower_words(doc), _first_word(sentence)
         first = self._financing_sources(doc, sentence, ents, i)
+        name, confidence = (FINANCING_SOURCES_RULE, self._base(FINANCING_SOURCES_RULE, 0.75)) if first is not None else (
+            LISTED_INVESTORS_RULE, self._base(LISTED_INVESTORS_RULE, LISTED_INVESTORS_CONFIDENCE))
         if first is None:
             i += 1 if lowers[i] in self.cues.investor_modifiers else 0
             if i + 1 >= sentence.end or lowers[i] not in self.cues.investor_anaphors or lowers[i + 1] not in LISTING_VERBS:
@@ -540,23 +542,24 @@ class RelationFinder:
             first = next((ent for ent in ents if ent.label_ == "Company" and ent.start > i + 1), None)
             if first is None or not all(lowers[k] in LIST_OPENERS for k in range(i + 2, first.start)):
                 return  # the list starts right after the verb ('Other investors are wary of X' lists no one)
-        confidence = self._base(LISTED_INVESTORS_RULE, LISTED_INVESTORS_CONFIDENCE)
-        # the list ends where a clause about one of its members begins ('Novartis, which licensed the therapy from Spark')
-        end = next((k for k in range(first.end, sentence.end - 1) if lowers[k] == "," and lowers[k + 1] in RELATIVE_WORDS), sentence.end)
+        # the list ends where a clause about one of its members begins ('Novartis, which licensed the therapy from
+        # Spark') or the sentence goes on to something else ('... from Foo Ventures before Pfizer acquired Bar Capital')
+        end = next((k for k in range(first.end, sentence.end - 1)
+                    if lowers[k] == "," and lowers[k + 1] in RELATIVE_WORDS or lowers[k] in LIST_ENDS), sentence.end)
         for ent in ents:
             if ent.label_ == "Company" and i < ent.start < end and (ent.ent_id_ or ent.text) != (raiser.ent_id_ or raiser.text):
-                yield RelationMention(ent, "investsIn", raiser, sentence, LISTED_INVESTORS_RULE, confidence)
+                yield RelationMention(ent, "investsIn", raiser, sentence, name, confidence)
 
     def _financing_sources(self, doc: Doc, sentence: Span, ents: list[Span], i: int) -> Span | None:
-        """The first company of a sentence that opens on the financing ('The round', 'This new funding') and then
-        says where it comes from ('comes from', 'was led by', 'included'), the investor words right before that
-        company; None for any other sentence."""
+        """The first company of a sentence that opens on the financing ('The round', 'This new funding'; not an
+        offering, whose underwriters are no investors) and then says where it comes from ('comes from', 'was led by',
+        'included'); None for any other sentence."""
         lowers = lower_words(doc)
         if lowers[i] not in ("the", "this", "that", "its"):
             return None
-        noun = next((k for k in range(i + 1, min(i + 4, sentence.end)) if self.cues.anaphors.get(lowers[k]) == ROUND), None)
-        first = next((ent for ent in ents if ent.label_ == "Company"), None)
-        if noun is None or first is None or first.start <= noun or first.start - noun > 8:
+        noun = next((k for k in range(i + 1, min(i + 4, sentence.end)) if lowers[k] in FINANCING_NOUNS), None)
+        first = next((ent for ent in ents if ent.label_ == "Company" and noun is not None and ent.start > noun), None)
+        if first is None or first.start - noun > 8:
             return None
         words = {lowers[k] for k in range(noun + 1, first.start)}
         return first if words & (self.cues.agent_prepositions | self.cues.investor_anaphors | {"led"}) else None
@@ -575,12 +578,15 @@ class RelationFinder:
         return earlier[-1] if earlier else None
 
     def _sole_company_before(self, doc: Doc, sentence: Span, ents: list[Span], at: int) -> Span | None:
-        """The one company a sentence names before 'the company' at `at`, which it then stands for ('Voyager's bet
-        ... pays off as the company banks $175 million from a collaboration with Neurocrine'); None when the sentence
-        names none or several before it, or reports ('Pfizer said the company': the window reads that one)."""
+        """The one company a sentence opens on and names before 'the company' at `at`, which it then stands for
+        ('Voyager's bet ... pays off as the company banks $175 million from a collaboration with Neurocrine'); None when
+        the sentence names none or several before it, names it later than its first word, or reports ('Pfizer said the
+        company': the window reads that one)."""
         before = [e for e in ents if e.label_ == "Company" and e.end <= at]
         if len({e.ent_id_ or e.text for e in before}) != 1 or lower_words(doc)[at - 1] in self.cues.report_verbs | {"that"}:
             return None
+        if before[0].start != _first_word(sentence):
+            return None  # only the company the sentence opens on ('Voyager's bet'), not one in a phrase ('Despite Pfizer's')
         if all(t.is_punct for t in doc[before[-1].end : at]):
             return None  # 'Orinthe Biologics, the French manufacturer,': an apposition, which describes the name itself
         return before[-1]
@@ -1130,6 +1136,11 @@ ANAPHOR_OPENERS = frozenset({"it", "the"})
 LISTED_INVESTORS_RULE = "invests.investors-are"
 LISTED_INVESTORS_CONFIDENCE = 0.85
 RELATIVE_WORDS = frozenset({"which", "who", "whose", "that", "where"})
+FINANCING_NOUNS = frozenset({"round", "financing", "funding", "raise", "investment"})
+"""Nouns for a financing whose sources a sentence may list ('The round was led by', 'This new funding comes from')."""
+FINANCING_SOURCES_RULE = "invests.financing-from"
+LIST_ENDS = frozenset({"before", "after", "when", "while", "whereas", "but", "as", "although", "since"})
+"""Words after which a sentence listing investors goes on to something else ('... from Foo Ventures before Pfizer acquired')."""
 LISTING_VERBS = frozenset({"are", "were", "include", "includes", "included", "comprise", "comprised", "also"})
 LIST_OPENERS = frozenset({"the", "a", "an", "also", "include", "including", "founding", "existing", "new", "lead", "investor", "investors"})
 
