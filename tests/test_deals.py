@@ -69,6 +69,10 @@ def test_dollar_values_use_the_rate_of_the_year_or_the_nearest():
      "products.", "Collaboration"),
     ("Halden Bio formed a partnership with Talmor Pharma in 2021. The deal gives Talmor Pharma an option to license "
      "HLD-12.", "Option"),
+    ("Halden Bio signed a partnership agreement with Talmor Pharma in 2021, with an option to terminate the "
+     "agreement.", "Collaboration"),
+    ("Halden Bio formed a partnership with Talmor Pharma in 2021. The companies hold exclusive rights of first "
+     "negotiation.", "Collaboration"),
 ])
 def test_a_collaboration_names_its_narrower_kind(nlp, sentence, kind):
     deals = extract_text(nlp, sentence).deals

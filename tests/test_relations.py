@@ -938,3 +938,8 @@ def test_the_company_does_not_stand_for_a_company_named_in_a_fronted_phrase(nlp)
     extraction = extract_text(nlp, text)
     assert "talmor-pharma" not in _related(extraction, "collaboratesWith", subject="orinthe-genetics") | _related(
         extraction, "collaboratesWith", object="orinthe-genetics")
+
+
+def test_a_description_that_turns_to_another_thing_describes_no_product(nlp):
+    text = PREFIX + "HLD-12, which uses lentiviral vectors, unlike AAV gene therapies, is a CAR-T product for lymphoma."
+    assert "aav-vector" not in _related(extract_text(nlp, text), "usesTechnology", subject="hld-12")

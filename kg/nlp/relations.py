@@ -205,8 +205,9 @@ class CountedSet:
 def _compile(pattern: str | None) -> re.Pattern | None:
     if pattern is None:
         return None
-    for macro, expansion in MACROS.items():
-        pattern = pattern.replace(macro, expansion)
+    while any(macro in pattern for macro in MACROS):  # a macro may hold another ({DISEASE_QUALIFIERS} holds {PATIENTS})
+        for macro, expansion in MACROS.items():
+            pattern = pattern.replace(macro, expansion)
     return re.compile(pattern, re.I)
 
 
@@ -1099,12 +1100,14 @@ APPOSITION_OPENING = r"\s*(?:\([^()]*\)\s*)?(?:,|—|–|:|\bis|\bwas|\bremains|
 SHORT_APPOSITION = re.compile(APPOSITION_OPENING + r"(?:(?:[^\s<>,.;()]|\.(?=\S))+\s+){0,5}$", re.I)
 """The words from a product to the modality that describes it: 'Zolgensma, a gene therapy', 'Engensis (VM202),
 Helixmith’s flagship gene therapy', 'ABO-102, Abeona Therapeutics Inc.'s gene therapy'."""
-APPOSITION = re.compile(APPOSITION_OPENING + r"(?:(?!(?:but|while|than|with|by|from|versus|vs)\s)(?:[^\s<>,.;()]|\([^\s()<>]{1,12}\))+,?\s+){0,8}$", re.I)
-OPEN_BRACKET_AFTER_NAME = re.compile(r"\s*\([^()]*")
+APPOSITION = re.compile(APPOSITION_OPENING + r"(?:(?!(?:but|while|than|with|by|from|versus|vs|unlike|not|instead|rather|compared"
+                        r"|which|that|who)\s)(?:[^\s<>,.;()]|\([^\s()<>]{1,12}\))+,?\s+){0,8}$", re.I)
 """A longer description, which may hold bracketed abbreviations and names only technologies, other names of the
 product and the like on the way: 'Carvykti (cilta-cel) is a B-cell maturation antigen (BCMA)-directed genetically
 modified autologous T-cell immunotherapy', 'FT819, its off-the-shelf, iPSC-derived CAR T-cell therapy'; no new clause
-or second thing ('than', 'with', 'by')."""
+or second thing ('than', 'with', 'by', 'unlike', ', which')."""
+OPEN_BRACKET_AFTER_NAME = re.compile(r"\s*\([^()]*")
+"""The words from a name into the bracket right after it, still open ('OTL-203 (')."""
 
 
 ROUND = "round"
@@ -1301,19 +1304,15 @@ def apposed_modalities(doc: Doc, ents: list[Span]) -> dict[int, Span]:
 
 def _transfer_appositions(described: dict[int, Span], candidates: list[RelationMention], precision: dict[str, float]) -> list[RelationMention]:
     """'Zolgensma, a gene therapy for spinal muscular atrophy': what the sentence says of the modality in
-    apposition to a product, it says of the product; and who develops the modality develops the product."""
+    apposition to a product, it says of the product. (Who develops such a modality develops the product: the rules
+    that want a product read the apposed modality as it, in `_match`.)"""
     transferred = list(candidates)
     for mention in candidates:
         product = described.get(mention.subject.start)
-        developed = described.get(mention.object.start) if mention.predicate == "develops" else None
         if product is not None and mention.predicate in PRODUCT_FIRST_PREDICATES:
-            subject, obj = product, mention.object
-        elif developed is not None:
-            subject, obj = mention.subject, developed  # 'ABO-102, Abeona's gene therapy': Abeona develops ABO-102
-        else:
-            continue
-        name = mention.rule + "+apposition"
-        transferred.append(RelationMention(subject, mention.predicate, obj, mention.sentence, name, precision.get(name, mention.confidence * 0.95)))
+            name = mention.rule + "+apposition"
+            transferred.append(RelationMention(product, mention.predicate, mention.object, mention.sentence,
+                                               name, precision.get(name, mention.confidence * 0.95)))
     return transferred
 
 
@@ -1377,7 +1376,8 @@ def dependency_path(a, b) -> list | None:
 def _joins_clauses(path: list, clause_words) -> bool:
     """Whether a dependency path runs from one clause into another: through a verb coordinated with another verb
     that has a subject of its own, not a pronoun ('A bought B for $4.8 billion and C paid $800 million to acquire D'), or into a
-    clause opened by 'while' or 'whereas'. The parser joins the clauses; what each says stays in it."""
+    clause opened by one of the clause words ('while', 'whereas', 'although'). The parser joins the clauses; what each
+    says stays in it."""
     for first, second in zip(path, path[1:]):
         child = first if first.head == second else second
         if child.pos_ not in ("VERB", "AUX"):
