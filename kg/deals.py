@@ -597,7 +597,7 @@ def _parties_by_sentence(grouped: dict[tuple, list[Relation]]) -> dict[int, froz
 def _named_last(sentence: Span, figure: Figure, party_mentions: Sequence[Span], rival_mentions: Sequence[Span]) -> bool:
     """Whether, of the companies of the deals a sentence states, one of this deal's is named last before the amount
     (or, with none before it, first after it). True when the sentence states no other deal."""
-    rivals = [m.start for m in rival_mentions if sentence.start <= m.start < sentence.end]
+    rivals = [m.start for m in rival_mentions if sentence.start <= m.start < sentence.end and not _aside(sentence.text, m.start - sentence.start)]
     match = _amount_match(sentence.text, figure) if rivals else None
     if match is None:
         return True
@@ -605,6 +605,16 @@ def _named_last(sentence: Span, figure: Figure, party_mentions: Sequence[Span], 
     named = sorted([(m.start, True) for m in party_mentions if sentence.start <= m.start < sentence.end] + [(start, False) for start in rivals])
     before = [own for start, own in named if start < at]
     return before[-1] if before else next((own for start, own in named if start > at), True)
+
+
+RELATIVE_CLAUSE = re.compile(r",\s*(?:whose|which|who|that|where)\b[^,]*$|\([^()]*$", re.I)
+"""The open relative clause or bracket a name stands in: 'Spark Therapeutics, whose largest shareholder is Novartis'."""
+
+
+def _aside(text: str, at: int) -> bool:
+    """Whether offset `at` of a sentence's text stands in a relative clause or a bracket: a name there is no party to
+    the sentence's deals."""
+    return RELATIVE_CLAUSE.search(text, 0, at) is not None
 
 
 def _in_a_party_clause(sentence: Span, figure: Figure, party_mentions: Sequence[Span]) -> bool:

@@ -505,3 +505,10 @@ def test_a_one_deal_documents_far_terms_stop_where_another_companys_story_begins
             "The agreement is worth up to EUR 300 million in total.")
     deals = [deal for deal in extract_text(nlp, text).deals if {p.label for p in deal.parties} == {"Halden Bio", "Talmor Pharma"}]
     assert [deal.value for deal in deals] == [None]
+
+
+def test_a_rival_named_in_a_relative_clause_does_not_take_the_amount(nlp):
+    text = ("Halden Bio agreed to acquire Orinthe Therapeutics, whose largest shareholder is Talmor Pharma, for $4.8 "
+            "billion, while Talmor Pharma bought Quillhaven Therapeutics.")
+    deals = {tuple(p.label for p in deal.parties): deal for deal in extract_text(nlp, text).deals}
+    assert deals[("Halden Bio", "Orinthe Therapeutics")].value.value == pytest.approx(4.8e9)
