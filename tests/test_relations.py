@@ -943,3 +943,9 @@ def test_the_company_does_not_stand_for_a_company_named_in_a_fronted_phrase(nlp)
 def test_a_description_that_turns_to_another_thing_describes_no_product(nlp):
     text = PREFIX + "HLD-12, which uses lentiviral vectors, unlike AAV gene therapies, is a CAR-T product for lymphoma."
     assert "aav-vector" not in _related(extract_text(nlp, text), "usesTechnology", subject="hld-12")
+
+
+def test_the_giant_stands_for_the_company_named_before(nlp):
+    text = ("Halden Bio will pay $1.7 billion for Orinthe Genetics. The unit has grown since the life sciences giant's "
+            "acquisition of Talmor Pharma in 2017.")
+    assert "talmor-pharma" in _related(extract_text(nlp, text), "acquires", subject="halden-bio")
