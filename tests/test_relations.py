@@ -190,6 +190,10 @@ SHAPES = [
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
         "mlt-204", "treats", "acute-myeloid-leukemia", id="described-then-targeting",
     ),
+    pytest.param("Japan Approves Halden Bio's Gene Therapy HLD-12 to Treat SMA", "hld-12", "approvedIn", "japan",
+                 id="headline-place-approves"),
+    pytest.param("HLD-12 is the first CAR T cell therapy approved for the treatment of multiple myeloma in Japan.",
+                 "hld-12", "approvedIn", "japan", id="approved-for-a-disease-in-a-place"),
     pytest.param(
         "The FDA granted orphan drug designation to HLD-12 (Orinthe Genetics), an ex vivo autologous hematopoietic stem "
         "cell (HSC) gene therapy in development for the treatment of moderate to severe Crohn's disease.",
