@@ -190,6 +190,8 @@ SHAPES = [
         "The second candidate, MLT-204, is an allogeneic CAR-T treatment developed by Halden Biotherapeutics, targeting acute myeloid leukemia.",
         "mlt-204", "treats", "acute-myeloid-leukemia", id="described-then-targeting",
     ),
+    pytest.param("Talmor Pharma made an offer for Orinthe Genetics, a Leuven, Belgium-headquartered biopharmaceutical company.",
+                 "orinthe-genetics", "headquarteredIn", "belgium", id="described-city-country-headquartered"),
     pytest.param("Japan Approves Halden Bio's Gene Therapy HLD-12 to Treat SMA", "hld-12", "approvedIn", "japan",
                  id="headline-place-approves"),
     pytest.param("HLD-12 is the first CAR T cell therapy approved for the treatment of multiple myeloma in Japan.",
