@@ -955,3 +955,9 @@ def test_the_giant_stands_for_the_company_named_before(nlp):
     text = ("Halden Bio will pay $1.7 billion for Orinthe Genetics. The unit has grown since the life sciences giant's "
             "acquisition of Talmor Pharma in 2017.")
     assert "talmor-pharma" in _related(extract_text(nlp, text), "acquires", subject="halden-bio")
+
+
+def test_an_advisory_committee_that_recommends_or_endorses_a_product_does_not_approve_it(nlp):
+    text = (PREFIX + "The CHMP endorsed HLD-12 in June. The Committee for Medicinal Products for Human Use recommended "
+            "HLD-12 for patients with haemophilia A.")
+    assert "chmp" not in _related(extract_text(nlp, text), "approvedBy", subject="hld-12")
