@@ -127,8 +127,8 @@ def _prior(rule: str, priors: dict[str, float]) -> float:
 
 def measured_precision(tally: RuleTally, priors: dict[str, float] | None = None) -> dict[str, dict]:
     """Each rule's precision on the gold texts, smoothed toward the confidence the rule states (its prior: that of
-    the rule a derived reading comes from, 0.5 when none is stated) as if that were PRIOR_WEIGHT observations: a rule seen once and wrong is not 'useless', one seen
-    twice and right is not 'always right'."""
+    the rule a derived reading comes from, 0.5 when none is stated) as if that were PRIOR_WEIGHT observations: a rule
+    seen once and wrong is not 'useless', one seen twice and right is not 'always right'."""
     priors = priors or {}
     return {
         rule: {

@@ -7,7 +7,6 @@ Doc into an `Extraction` (entities, relations, figures, deals), the contract
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
 import re

@@ -1005,8 +1005,9 @@ class NameFinder:
     def _brands(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
         """A capitalised brand right before its generic name or code in parentheses, 'Sanvoryn (ELV-301,
         dalmogene parvovec)': the brand is a product, and the names in the parentheses are that product. At the start
-        of a sentence too ('Carvykti (ciltacabtagene autoleucel) is ...'), unless it is a stop word. A new generic
-        name in brackets right after a product's code is that product ('ORN-310 (solmetogene parvovec)')."""
+        of a sentence too ('Carvykti (ciltacabtagene autoleucel) is ...'), when the word may be a brand ('Results' is
+        none). A new generic name in brackets right after a product's code is that product ('ORN-310 (solmetogene
+        parvovec)')."""
         names: dict[int, str] = {}
         unnamed = {span.start for span in spans if span.label_ == "TherapyProduct" and not span.ent_id_}
         covered = {i for span in spans for i in range(span.start, span.end)}

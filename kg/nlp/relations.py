@@ -145,6 +145,10 @@ class RelationCues:
     """Nouns for the investors of the last financing that open a sentence listing them ('Other investors are A, B')."""
     investor_modifiers: frozenset[str] = frozenset()
     """Words that may stand before such a noun ('other', 'existing')."""
+    financing_nouns: frozenset[str] = frozenset()
+    """Nouns for a financing whose sources a sentence may list ('The round was led by', 'This new funding comes from')."""
+    list_ends: frozenset[str] = frozenset()
+    """Words after which a sentence listing investors goes on to something else ('... from A before B acquired C')."""
     elided_subject_verbs: frozenset[str] | None = None
     """Verbs of deals after which a clause behind a semicolon shares the sentence's opening company."""
 
@@ -154,7 +158,7 @@ class RelationCues:
         words = {name: frozenset(w.lower() for w in cues[name])
                  for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words", "raise_verbs", "grant_verbs",
                               "report_verbs", "approve_verbs", "receiving_words", "numbered_labels", "investor_anaphors",
-                              "investor_modifiers")
+                              "investor_modifiers", "financing_nouns", "list_ends")
                  if name in cues}
         stated = "|".join(re.escape(w) for w in cues["stated_technology"])
         anaphors = ({w: "Company" for w in cues["company_anaphors"]} | {w: "TherapyProduct" for w in cues["product_anaphors"]}
@@ -546,7 +550,7 @@ class RelationFinder:
         # the list ends where a clause about one of its members begins ('Novartis, which licensed the therapy from
         # Spark') or the sentence goes on to something else ('... from Foo Ventures before Pfizer acquired Bar Capital')
         end = next((k for k in range(first.end, sentence.end - 1)
-                    if lowers[k] == "," and lowers[k + 1] in RELATIVE_WORDS or lowers[k] in LIST_ENDS), sentence.end)
+                    if lowers[k] == "," and lowers[k + 1] in RELATIVE_WORDS or lowers[k] in self.cues.list_ends), sentence.end)
         for ent in ents:
             if ent.label_ == "Company" and i < ent.start < end and (ent.ent_id_ or ent.text) != (raiser.ent_id_ or raiser.text):
                 yield RelationMention(ent, "investsIn", raiser, sentence, name, confidence)
@@ -558,39 +562,31 @@ class RelationFinder:
         lowers = lower_words(doc)
         if lowers[i] not in ("the", "this", "that", "its"):
             return None
-        noun = next((k for k in range(i + 1, min(i + 4, sentence.end)) if lowers[k] in FINANCING_NOUNS), None)
+        noun = next((k for k in range(i + 1, min(i + 4, sentence.end)) if lowers[k] in self.cues.financing_nouns), None)
         first = next((ent for ent in ents if ent.label_ == "Company" and noun is not None and ent.start > noun), None)
         if first is None or first.start - noun > 8:
             return None
         words = {lowers[k] for k in range(noun + 1, first.start)}
         return first if words & (self.cues.agent_prepositions | self.cues.investor_anaphors | {"led"}) else None
 
-    def _object_antecedent(self, doc: Doc, sentence: Span, ents: list[Span], at: int) -> Span | None:
-        """The company 'the company' at `at` stands for when it is the object of another company's verb in its own
-        sentence ('... Sangamo's SB-525, Pfizer will pay the California-based company $70 million'): not that subject,
-        but the company named before it; None when the sentence gives no such pair (or reports: 'Pfizer said the company')."""
+    def _antecedent_in_sentence(self, doc: Doc, sentence: Span, ents: list[Span], at: int) -> Span | None:
+        """The company 'the company' at `at` stands for in its own sentence, else None (then the company named last in
+        an earlier sentence): when it is the object of another company's verb ('... Sangamo's SB-525, Pfizer will pay
+        the California-based company $70 million'), the company named before that subject; else the one company the
+        sentence opens on ('Voyager's bet ... pays off as the company banks $175 million from a collaboration with
+        Neurocrine'), not one in a phrase ('Despite Pfizer's ...') nor an apposition ('Orinthe, the French
+        manufacturer,'). None after a report ('Pfizer said the company': the window reads that one)."""
         before = [e for e in ents if e.label_ == "Company" and e.end <= at]
-        if len(before) < 2 or (at > sentence.start and lower_words(doc)[at - 1] in self.cues.report_verbs | {"that"}):
+        if not before or (at > sentence.start and lower_words(doc)[at - 1] in self.cues.report_verbs | {"that"}):
             return None
         subject = before[-1]
-        if any(t.is_punct for t in doc[subject.end : at]) or at - subject.end > 5:
-            return None  # the nearest company is not the subject of the verb right before the anaphor
-        earlier = [e for e in before[:-1] if (e.ent_id_ or e.text) != (subject.ent_id_ or subject.text)]
-        return earlier[-1] if earlier else None
-
-    def _sole_company_before(self, doc: Doc, sentence: Span, ents: list[Span], at: int) -> Span | None:
-        """The one company a sentence opens on and names before 'the company' at `at`, which it then stands for
-        ('Voyager's bet ... pays off as the company banks $175 million from a collaboration with Neurocrine'); None when
-        the sentence names none or several before it, names it later than its first word, or reports ('Pfizer said the
-        company': the window reads that one)."""
-        before = [e for e in ents if e.label_ == "Company" and e.end <= at]
-        if len({e.ent_id_ or e.text for e in before}) != 1 or lower_words(doc)[at - 1] in self.cues.report_verbs | {"that"}:
+        if len(before) >= 2 and not any(t.is_punct for t in doc[subject.end : at]) and at - subject.end <= 5:
+            earlier = [e for e in before[:-1] if (e.ent_id_ or e.text) != (subject.ent_id_ or subject.text)]
+            if earlier:
+                return earlier[-1]
+        if len({e.ent_id_ or e.text for e in before}) != 1 or before[0].start != _first_word(sentence):
             return None
-        if before[0].start != _first_word(sentence):
-            return None  # only the company the sentence opens on ('Voyager's bet'), not one in a phrase ('Despite Pfizer's')
-        if all(t.is_punct for t in doc[before[-1].end : at]):
-            return None  # 'Orinthe Biologics, the French manufacturer,': an apposition, which describes the name itself
-        return before[-1]
+        return None if all(t.is_punct for t in doc[subject.end : at]) else subject
 
     def _anaphors(self, doc: Doc, sentence: Span, ents: list[Span], last_named: dict[str, Span]) -> dict[int, tuple[Span, Span]]:
         """'the Swiss drugmaker', 'the candidate': by start token, a stand-in span typed as the company or product
@@ -638,12 +634,11 @@ class RelationFinder:
                 named_next = any(e.start in (end + 1, end + 2) and e.label_ == label for e in ents)
                 if following is not None and following.lower_ in self.cues.anaphors:
                     continue
-                object_antecedent = self._object_antecedent(doc, sentence, ents, token.i) or self._sole_company_before(
-                    doc, sentence, ents, token.i) if label == "Company" else None
-                if label and (label in last_named or object_antecedent is not None) and not named_next and (
+                in_sentence = self._antecedent_in_sentence(doc, sentence, ents, token.i) if label == "Company" else None
+                if label and (label in last_named or in_sentence is not None) and not named_next and (
                     following is None or not (following.is_alpha and (following.pos_ in ("NOUN", "PROPN") or following.is_title))
                 ):
-                    antecedent = object_antecedent or last_named[label]
+                    antecedent = in_sentence or last_named[label]
                     stand_in = Span(doc, token.i, end + 1, label=antecedent.label_, span_id=antecedent.ent_id_)
                     referred[stand_in.start] = (stand_in, antecedent)
                     break
@@ -1139,11 +1134,7 @@ ANAPHOR_OPENERS = frozenset({"it", "the"})
 LISTED_INVESTORS_RULE = "invests.investors-are"
 LISTED_INVESTORS_CONFIDENCE = 0.85
 RELATIVE_WORDS = frozenset({"which", "who", "whose", "that", "where"})
-FINANCING_NOUNS = frozenset({"round", "financing", "funding", "raise", "investment"})
-"""Nouns for a financing whose sources a sentence may list ('The round was led by', 'This new funding comes from')."""
 FINANCING_SOURCES_RULE = "invests.financing-from"
-LIST_ENDS = frozenset({"before", "after", "when", "while", "whereas", "but", "as", "although", "since"})
-"""Words after which a sentence listing investors goes on to something else ('... from Foo Ventures before Pfizer acquired')."""
 LISTING_VERBS = frozenset({"are", "were", "include", "includes", "included", "comprise", "comprised", "also"})
 LIST_OPENERS = frozenset({"the", "a", "an", "also", "include", "including", "founding", "existing", "new", "lead", "investor", "investors"})
 
