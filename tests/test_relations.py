@@ -404,6 +404,20 @@ def test_list_members_with_bracketed_abbreviations_are_all_treated(nlp):
     assert {"large-b-cell-lymphoma", "follicular-lymphoma", "mantle-cell-lymphoma"} <= treated, treated
 
 
+def test_a_bracketed_abbreviation_before_and_other_keeps_the_list_going(nlp):
+    sentence = ("MLT-204 is a gene therapy for the treatment of wet age-related macular degeneration (wet AMD), diabetic "
+                "retinopathy (DR) and other chronic retinal diseases.")
+    treated = _related(extract_text(nlp, PREFIX + sentence), "treats", subject="mlt-204")
+    assert {"diabetic-retinopathy", "chronic-retinal-diseases"} <= treated, treated
+
+
+@pytest.mark.parametrize("verbs", ["co-develop and co-commercialise", "develop, manufacture and commercialize"])
+def test_partners_develop_what_they_agreed_to_develop_and_sell(nlp, verbs):
+    sentence = f"Halden Bio and Orinthe Genetics formed a collaboration to {verbs} MLT-204 for the treatment of lymphoma."
+    developers = {r.subject for r in extract_text(nlp, PREFIX + sentence).relations if r.predicate == "develops" and r.object == iri("mlt-204")}
+    assert developers == {iri("halden-bio"), iri("orinthe-genetics")}, developers
+
+
 def test_a_company_in_brackets_after_another_is_not_a_list_member(nlp):
     extraction = extract_text(nlp, PREFIX + "Kite (Gilead) and Arcellx formed a collaboration on CAR T-cell therapy.")
     pairs = {frozenset((r.subject, r.object)) for r in extraction.relations if r.predicate == "collaboratesWith"}

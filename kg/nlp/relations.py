@@ -36,6 +36,8 @@ MACROS = {
     "{SAID}": r"(?:(?:announced|said|confirmed|disclosed|reported)\s+(?:(?:on\s+)?[A-Z][a-z]+day\s+|today\s+|this week\s+|yesterday\s+)?(?:that\s+)?(?:it\s+|the company\s+)?)?",
     # Up to three plain words, none of them "for": "develop the production process for X" is a service to X's owner.
     "{W_NOT_FOR}": r"(?:(?!for\s)[^\s<>]+\s+){0,3}",
+    # The verbs a first verb shares its object with: "develop, manufacture and commercialize", "co-develop and co-commercialise".
+    "{AND_VERBS}": r"(?:\s*,\s*(?:co-?)?[a-z]+(?:e|ed|ing|s)?){0,3}(?:,?\s+and\s+(?:co-?)?[a-z]+)?",
     # When a thing was done, between a verb and its object: "partnered this month with", "signed last year a ...".
     "{WHEN}": r"(?:(?:this|last|next|earlier this|later this) (?:month|week|year|quarter|spring|summer|autumn|fall|winter)|in (?:early |late |mid-)?(?:[A-Z][a-z]+ )?(?:19|20)\d\d|on [A-Z][a-z]+day|earlier|recently),?\s+",
     # The patients and stage a therapy's disease is written with: "adult patients with moderate to severe", "relapsed/refractory".
@@ -171,7 +173,7 @@ class RelationCues:
         nouns = "|".join(re.escape(w) for w in cues.get("set_product_nouns", []))
         counted = re.compile(rf"\b({counts})\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})\b", re.I) if counts and nouns else None
         qualifiers = "|".join(re.escape(w) for w in sorted(cues.get("disease_list_qualifiers", []), key=len, reverse=True))
-        qualified = re.compile(rf"\s*(?:,|,?\s*and|,?\s*or)\s+(?:(?:{qualifiers})(?:\s+(?:or|and)\s+|\s+|\s*/\s*|\s*,\s*))+", re.I) if qualifiers else None
+        qualified = re.compile(rf"\s*\)?\s*(?:,|,?\s*and|,?\s*or)\s+(?:(?:{qualifiers})(?:\s+(?:or|and)\s+|\s+|\s*/\s*|\s*,\s*))+", re.I) if qualifiers else None
         return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
                    anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), described_member=described,
                    counted_products=counted, set_counts=set_counts, qualified_member=qualified, elided_subject_verbs=frozenset(cues["elided_subject_verbs"]) if "elided_subject_verbs" in cues else None,
