@@ -212,7 +212,9 @@ def distinct_figures(figures: Iterable[Figure]) -> tuple[Figure, ...]:
     first: dict[tuple, Figure] = {}
     for figure in figures:
         first.setdefault((figure.measure, figure.value, figure.unit, figure.year, figure.period), figure)
-    return tuple(first.values())
+    # a restatement that says no time ('CAGR: 18.90%' under 'growing at a CAGR of 18.90% during 2026-2035') is the dated one
+    dated = {(f.measure, f.value, f.unit) for f in first.values() if f.year is not None or f.period is not None}
+    return tuple(f for f in first.values() if f.year is not None or f.period is not None or (f.measure, f.value, f.unit) not in dated)
 
 
 def _figure_subject(sentence_ents: list[SpacySpan], mention, resolved: dict[int, Resolved]) -> str | None:

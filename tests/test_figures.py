@@ -289,6 +289,21 @@ def test_market_size_without_a_currency_and_the_cagr_between_its_years(nlp):
     ]
 
 
+def test_cagrs_span_the_years_of_their_own_market_sizes_not_a_title_period(nlp):
+    text = ("According to the Vector Supply Market Report 2022 - Global Forecast 2022-2026 published by Halden Research, the "
+            "vector supply market is expected to grow from $0.69 billion in 2021 to $0.80 billion in 2022 at a CAGR of 15.9%. "
+            "The vector supply market is expected to reach $1.38 billion in 2026 at a CAGR of 14.6%.")
+    cagrs = sorted((f.value, f.period) for f in extract_text(nlp, text).figures if f.measure == "CAGR")
+    assert cagrs == [(14.6, "2022-2026"), (15.9, "2021-2022")]
+
+
+def test_an_undated_restatement_of_a_dated_figure_is_that_figure(nlp):
+    text = ("The vector supply market was valued at USD 5.23 billion in 2025 and is expected to grow at a CAGR of 18.90% "
+            "during 2026-2035.\n\nKey figures\n\nCAGR: 18.90%")
+    cagrs = [(f.value, f.period) for f in extract_text(nlp, text).figures if f.measure == "CAGR"]
+    assert cagrs == [(18.9, "2026-2035")]
+
+
 def test_millions_of_patients_are_no_market_size(nlp):
     extraction = extract_text(nlp, "The disease affects more than 1.2 million patients worldwide.")
     assert [f.to_json() for f in extraction.figures] == []

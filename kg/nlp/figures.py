@@ -216,12 +216,17 @@ class FigureParser:
         value = self._value(span, kind)
         if value is None:
             return None
-        period = _period(tail) or _period(head) or None
+        own_tail, own_head = text_of(doc)[span.end_char : clause_end], text_of(doc)[clause_start : span.start_char]
+        period = _period(tail) or None
+        said_before = PERIOD.search(head)
+        if period is None and said_before and not (kind == "percent" and len(set(YEAR.findall(head[said_before.end() :]))) >= 2):
+            # "Forecast 2022-2026 ..., the market is to grow from $0.69 billion in 2021 to $0.80 billion in 2022 at a CAGR of
+            # 14.8%": the years of the market sizes said after the period (see _cagr_periods) are the CAGR's
+            period = _period(head) or None
         other_date = cues["not_figure_year_before"]
         if kind == "count":
             year = _year(_clause_tail(tail), _clause_head(head), other_date) or _reference_year(doc, span, kind, cues)
         else:
-            own_tail, own_head = text_of(doc)[span.end_char : clause_end], text_of(doc)[clause_start : span.start_char]
             year = _year(own_tail, own_head, other_date) or _year(tail, head, other_date)
             if year is None and period is None:
                 year = _reference_year(doc, span, kind, cues)
@@ -367,9 +372,15 @@ def _cagr_periods(figures: list[FigureMention]) -> list[FigureMention]:
     done = []
     for figure in figures:
         if figure.measure == "CAGR" and figure.period is None:
-            years = sorted({f.year for f in figures if f.measure == "MarketSize" and f.sentence == figure.sentence and f.year})
+            sizes = [f for f in figures if f.measure == "MarketSize" and f.sentence == figure.sentence and f.year]
+            years = sorted({f.year for f in sizes})
+            if len(years) == 1 and sizes[0].forecast:
+                # "... to $0.80 billion in 2022. The market is expected to reach $1.38 billion in 2026 at a CAGR of 14.8%":
+                # a projection grows from the latest size stated before it
+                before = [f.year for f in figures if f.measure == "MarketSize" and f.year and f.span.end <= figure.sentence.start]
+                years = [max(before), *years] if before and max(before) < years[0] else years
             if len(years) >= 2:
-                forecast = any(f.forecast for f in figures if f.measure == "MarketSize" and f.sentence == figure.sentence)
+                forecast = any(f.forecast for f in sizes)
                 figure = replace(figure, period=f"{years[0]}-{years[-1]}", forecast=forecast)
         done.append(figure)
     return done
