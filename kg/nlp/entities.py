@@ -36,12 +36,15 @@ PRODUCT_CODE = (
 CODE_PREFIX = {"TEXT": {"REGEX": r"^[A-Z]{1,5}$"}, "SPACY": False}
 CODE_HYPHEN = {"ORTH": "-", "SPACY": False}
 CODE_SERIAL = r"^[A-Z]{1,5}[0-9]{1,4}$"
-"""Codes the tokenizer splits at the hyphen: 'C-CAR031', 'NSR-REP1', 'LCAR-B38M', 'DS-5141b', 'HB-adMSC'."""
+"""Codes the tokenizer splits at a hyphen: 'C-CAR031', 'NSR-REP1', 'LCAR-B38M', 'DS-5141b', 'HB-adMSC', 'KNK-ID-101', 'TBI-1301-A'."""
 SPLIT_CODES = [
     [CODE_PREFIX, CODE_HYPHEN, {"TEXT": {"REGEX": CODE_SERIAL}}],
     [CODE_PREFIX, CODE_HYPHEN, {"TEXT": {"REGEX": CODE_SERIAL}, "SPACY": False}, {"TEXT": {"REGEX": r"^[A-Za-z]$"}}],
     [{"TEXT": {"REGEX": PRODUCT_CODE}, "SPACY": False}, {"TEXT": {"REGEX": r"^[a-z]$"}}],
     [{"TEXT": {"REGEX": r"^[A-Z]{2,5}$"}, "SPACY": False}, CODE_HYPHEN, {"TEXT": {"REGEX": r"^[a-z]{1,3}[A-Z]{2,5}s?$"}}],
+    # three parts ('KNK-ID-101', 'NY-ESO-1'), and a variant letter after a code ('TBI-1301-A')
+    [CODE_PREFIX, CODE_HYPHEN, {"TEXT": {"REGEX": PRODUCT_CODE}}],
+    [{"TEXT": {"REGEX": PRODUCT_CODE}, "SPACY": False}, CODE_HYPHEN, {"TEXT": {"REGEX": r"^[A-Z]$"}}],
 ]
 INN_STEM = r"^[a-z]{4,}(?:cel|vec|leucel|temcel)$"
 INN_GENE = r"^[a-z]{4,}gene$"
