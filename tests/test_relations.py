@@ -418,6 +418,15 @@ def test_partners_develop_what_they_agreed_to_develop_and_sell(nlp, verbs):
     assert developers == {iri("halden-bio"), iri("orinthe-genetics")}, developers
 
 
+def test_what_is_said_of_a_modality_is_said_of_the_products_listed_as_its_members(nlp):
+    text = (PREFIX + "The FDA has approved multiple AAV-based gene therapies, including Luxturna, Zolgensma, and Hemgenix, "
+            "establishing precedents. Halden Bio develops cell therapies, such as MLT-204 and MLT-205, for lymphoma.")
+    extraction = extract_text(nlp, text)
+    assert _related(extraction, "approvedBy", object="fda") >= {"luxturna", "zolgensma", "hemgenix"}, _describe(extraction)
+    assert {"mlt-204", "mlt-205"} <= _related(extraction, "develops", subject="halden-bio"), _describe(extraction)
+    assert iri("gene-therapy") not in {r.subject for r in extraction.relations if r.predicate == "approvedBy"}, _describe(extraction)
+
+
 def test_a_company_in_brackets_after_another_is_not_a_list_member(nlp):
     extraction = extract_text(nlp, PREFIX + "Kite (Gilead) and Arcellx formed a collaboration on CAR T-cell therapy.")
     pairs = {frozenset((r.subject, r.object)) for r in extraction.relations if r.predicate == "collaboratesWith"}

@@ -69,6 +69,8 @@ SET_REACH = 3
 LISTING = re.compile(r"\binclud(?:e|es|ed|ing)\b|:", re.I)
 """A sentence that lists products rather than naming one: 'The newly added medicines include A, B and C'."""
 COORDINATION = re.compile(r"\s*\)?\s*(?:,|,?\s*and|,?\s*or|&|/|,?\s*as well as|,?\s*along with)\s*", re.I)
+INCLUDED_PRODUCTS = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:including|such as|notably|namely|like|e\.g\.,?)\s+", re.I)
+"""The words between a modality and the first of the products listed as its members: ', including', ' such as'."""
 BRACKETED_ALIAS = re.compile(r"\s*\(\s*")
 """A list member may carry its abbreviation in brackets ('diffuse large B-cell lymphoma (DLBCL), FL and MCL'); a company
 in brackets after another is its owner or its ticker's, never a list member."""
@@ -990,16 +992,8 @@ class RelationFinder:
             if not self._context_holds(rule, doc, sentence, ents, left[0], right[-1]):
                 continue
             confidence = self._base(rule.name, rule.confidence) * max(0.5, 1 - 0.015 * max(0, gap - 6))
-            for a in (left[-1:] if rule.nearest_only else left):
-                if rule.left_class and a.label_ not in rule.left_class:
-                    if a.start not in described:
-                        continue
-                    a = described[a.start]
-                for b in (right[:1] if rule.nearest_only else right):
-                    if rule.right_class and b.label_ not in rule.right_class:
-                        if b.start not in described:
-                            continue
-                        b = described[b.start]
+            for a in (a for named in (left[-1:] if rule.nearest_only else left) for a in _of_class(named, rule.left_class, described)):
+                for b in (b for named in (right[:1] if rule.nearest_only else right) for b in _of_class(named, rule.right_class, described)):
                     if a.ent_id_ and a.ent_id_ == b.ent_id_:
                         continue
                     subject, obj = (b, a) if rule.reverse else (a, b)
@@ -1277,17 +1271,35 @@ DESCRIPTION_LABELS = frozenset({"TherapyProduct", "TherapyModality", "Technology
 """What a product's description may name on the way to its modality ('Casgevy, a CRISPR-Cas9 gene therapy')."""
 
 
-def apposed_modalities(doc: Doc, ents: list[Span]) -> dict[int, Span]:
-    """Start token of each modality in apposition to a product ('Zolgensma, a gene therapy'), mapped to the product."""
-    described: dict[int, Span] = {}
+def _of_class(named: Span, wanted: frozenset[str] | None, described: dict[int, tuple[Span, ...]]) -> tuple[Span, ...]:
+    """The entities that stand for `named` where a rule wants one of class `wanted`: itself, else the products a
+    modality is said of (in apposition or listed after it), else none."""
+    return (named,) if wanted is None or named.label_ in wanted else described.get(named.start, ())
+
+
+def apposed_modalities(doc: Doc, ents: list[Span]) -> dict[int, tuple[Span, ...]]:
+    """Start token of each modality in apposition to a product ('Zolgensma, a gene therapy'), mapped to the product,
+    and of each modality the products it includes are listed after ('AAV gene therapies, including Luxturna and
+    Zolgensma'), mapped to them."""
+    described: dict[int, tuple[Span, ...]] = {}
+    text = text_of(doc)
+    for k, modality in enumerate(ents[:-1]):
+        if modality.label_ == "TherapyModality" and ents[k + 1].label_ == "TherapyProduct" \
+                and INCLUDED_PRODUCTS.fullmatch(text[modality.end_char : ents[k + 1].start_char]):
+            members = [ents[k + 1]]
+            for member in ents[k + 2 :]:
+                if member.label_ != "TherapyProduct" or not COORDINATION.fullmatch(text[members[-1].end_char : member.start_char]):
+                    break
+                members.append(member)
+            described[modality.start] = tuple(members)
     for k, product in enumerate(ents):
         if product.label_ != "TherapyProduct":
             continue
         plain = True  # only what a description names on the way so far
         for modality in ents[k + 1 : k + 4]:
-            words = text_of(doc)[product.end_char : modality.start_char]
+            words = text[product.end_char : modality.start_char]
             if modality.label_ == "TherapyModality" and (SHORT_APPOSITION.fullmatch(words) or plain and APPOSITION.fullmatch(words)):
-                described[modality.start] = product
+                described.setdefault(modality.start, (product,))
                 break
             # a name in the bracket right after the product ('OTL-203 (Orchard Therapeutics), an ex vivo ... gene
             # therapy') is another name of it or its owner, not a thing the description goes on to
@@ -1295,15 +1307,16 @@ def apposed_modalities(doc: Doc, ents: list[Span]) -> dict[int, Span]:
     return described
 
 
-def _transfer_appositions(described: dict[int, Span], candidates: list[RelationMention], precision: dict[str, float]) -> list[RelationMention]:
+def _transfer_appositions(described: dict[int, tuple[Span, ...]], candidates: list[RelationMention], precision: dict[str, float]) -> list[RelationMention]:
     """'Zolgensma, a gene therapy for spinal muscular atrophy': what the sentence says of the modality in
     apposition to a product, it says of the product. (Who develops such a modality develops the product: the rules
     that want a product read the apposed modality as it, in `_match`.)"""
     transferred = list(candidates)
     for mention in candidates:
-        product = described.get(mention.subject.start)
-        if product is not None and mention.predicate in PRODUCT_FIRST_PREDICATES:
-            name = mention.rule + "+apposition"
+        if mention.predicate not in PRODUCT_FIRST_PREDICATES:
+            continue
+        name = mention.rule + "+apposition"
+        for product in described.get(mention.subject.start, ()):
             transferred.append(RelationMention(product, mention.predicate, mention.object, mention.sentence,
                                                name, precision.get(name, mention.confidence * 0.95)))
     return transferred
