@@ -42,7 +42,8 @@ PER_SHARE = re.compile(r"\bper (?:share|ordinary share|common share|ADS|American
 TERM_CUES = (
     ("upfront", re.compile(r"\bup-?\s?front\b|\binitial payment\b|\b(?:payable|paid|due) (?:at|on) (?:the )?closing\b", re.I)),
     # "equity value" is what a buyer pays for all the shares (a total), not an equity investment
-    ("equity", re.compile(r"\bequity\b(?!\s+value)|\bstake\b", re.I)),
+    # ... and newly issued shares the payer takes ("$225 million in new Sangamo stock"); not "$2 billion in cash and stock"
+    ("equity", re.compile(r"\bequity\b(?!\s+value)|\bstake\b|^\s*(?:\w+\s+)?in (?:new|newly[- ]issued) (?:[\w-]+\s+){0,3}?(?:stock|shares)\b", re.I)),
     # "up to" alone is a deal's potential total ("agreed to spend up to $1.2 billion to acquire"); with milestone
     # words or "eligible" it is the milestones ("eligible to receive up to $900 million", "up to $2.6 billion in milestones")
     ("milestones", re.compile(r"\bmilestones?\b|\beligible\b[^.;]{0,30}\bup to\b|\b(?:development|regulatory|commercial|sales)[- ](?:based )?payments?\b", re.I)),

@@ -512,3 +512,13 @@ def test_a_rival_named_in_a_relative_clause_does_not_take_the_amount(nlp):
             "billion, while Talmor Pharma bought Quillhaven Therapeutics.")
     deals = {tuple(p.label for p in deal.parties): deal for deal in extract_text(nlp, text).deals}
     assert deals[("Halden Bio", "Orinthe Therapeutics")].value.value == pytest.approx(4.8e9)
+
+
+def test_who_pays_upfront_is_the_licensee_and_new_shares_it_takes_are_equity(nlp):
+    text = ("Talmor Pharma and Halden Bio announced a broad global licensing collaboration deal to develop several compounds. "
+            "Talmor Pharma is plunking down $350 million up front, with $125 million a license fee payment and $225 million "
+            "in new Halden Bio stock. Halden Bio will be eligible for up to $2.37 billion in various milestone payments.")
+    (deal,) = extract_text(nlp, text).deals
+    assert {p.label: p.role for p in deal.parties} == {"Talmor Pharma": "licensee", "Halden Bio": "licensor"}
+    terms = {term.name: term.value for term in deal.terms}
+    assert terms == {"upfront": pytest.approx(3.5e8), "equity": pytest.approx(2.25e8), "milestones": pytest.approx(2.37e9)}
