@@ -242,6 +242,7 @@ SHAPES = [
     pytest.param("Aldenbrook Pharma bought the CRISPR-Cas9 pioneer Orinthe Genetics.", "orinthe-genetics", "usesTechnology", "crispr-cas9", id="technology-pioneer-name"),
     pytest.param("The Danish cell therapy company Halden Biotherapeutics hired staff.", "halden-biotherapeutics", "develops", "cell-therapy", id="modality-company-name"),
     pytest.param("Aldenbrook Pharma partnered this month with Orinthe Genetics to co-develop MLT-204.", "aldenbrook-pharma", "develops", "mlt-204", id="partnered-to-co-develop"),
+    pytest.param("Orinthe Genetics has ORN-310 in phase 2 development for lymphoma.", "orinthe-genetics", "develops", "orn-310", id="has-in-phase"),
     pytest.param("The Halden Group (Halden Co., Ltd. and Halden, Inc.) (TOKYO:4592), a scientific leader in gene therapy for rare "
                  "diseases, announced results.", "halden", "develops", "gene-therapy", id="described-as-a-leader-in"),
     pytest.param("Aldenbrook Pharma signed a $2 billion deal with Orinthe Genetics to develop Treg cell therapies.", "orinthe-genetics", "develops", "regulatory-t-cell-therapy", id="deal-to-develop-modality"),
