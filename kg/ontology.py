@@ -211,6 +211,11 @@ def _swap_case(word: str, table: dict[str, str]) -> str:
     return swapped.capitalize() if word[:1].isupper() else swapped
 
 
+def _capitalised_word(label: str) -> bool:
+    """One word of letters, capitalised and in lower case after: 'Transgene', 'Novartis' (not 'argenx', 'uniQure')."""
+    return label.isalpha() and label[0].isupper() and label[1:].islower()
+
+
 def is_case_sensitive(label: str) -> bool:
     """Short all-capital names (FDA, PRIME, iPSC) only match as written, so 'prime' is not PRIME."""
     letters = re.sub(r"[^A-Za-z]", "", label)
@@ -431,6 +436,10 @@ def entity_ruler_patterns(vocabulary: Vocabulary, tokenize: Callable[[str], list
         for name in concept.labels:
             if is_case_sensitive(name):
                 patterns.append({"label": concept.cls, "id": concept.iri, "pattern": [{"ORTH": t} for t in tokenize(name)]})
+            elif concept.cls == "Company" and _capitalised_word(name):
+                # a one-word company name written in lower case is a common word ('a transgene' is not Transgene)
+                patterns.extend({"label": concept.cls, "id": concept.iri, "pattern": [{"ORTH": t} for t in tokenize(written)]}
+                                for written in (name, name.upper()))
             else:
                 forms |= surface_forms(name, vocabulary.spelling, concept.cls in countable)
         patterns.extend({"label": concept.cls, "id": concept.iri, "pattern": form} for form in sorted(forms))

@@ -518,3 +518,12 @@ def test_the_prior_and_conditioning_therapies_an_indication_names_are_therapies(
 def test_a_common_word_opening_a_sentence_before_a_code_in_brackets_is_no_brand(nlp, opening):
     extraction = extract_text(nlp, f"{opening} (ELV-301, dalmogene parvovec) were presented at the meeting.")
     assert opening.lower() not in {e.label.lower() for e in extraction.entities}
+
+
+def test_a_one_word_company_name_in_lower_case_is_a_common_word(nlp):
+    """'a transgene' is no mention of Transgene (a company in the vocabulary); 'Transgene' and 'TRANSGENE' are."""
+    lower = extract_text(nlp, "The vector delivers a transgene to the liver.")
+    assert "Transgene" not in {e.label for e in lower.entities}, _describe(lower)
+    for written in ("Transgene", "TRANSGENE"):
+        named = extract_text(nlp, f"{written} announced results for its vector platform.")
+        assert "Transgene" in {e.label for e in named.entities if e.type == "Company"}, _describe(named)
