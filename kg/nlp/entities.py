@@ -89,6 +89,7 @@ class EntityWords:
     product_name_heads: frozenset[str] = frozenset()
     platform_words: frozenset[str] = frozenset()
     calendar_words: frozenset[str] = frozenset()
+    market_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, words: dict[str, list[str]]) -> EntityWords:
@@ -639,7 +640,7 @@ class NameFinder:
         self.product_head_ids = string_ids(words.product_name_heads)
         self.company_noun_ids = string_ids(words.company_name_heads | words.company_of_heads)
         self.business_verbs = frozenset(form for verb in words.company_verbs for form in _verb_forms(verb))
-        self.not_first_name_words = words.calendar_words | words.person_role_heads | words.person_titles | words.leading_noise
+        self.not_first_name_words = words.calendar_words | words.person_role_heads | words.person_titles | words.leading_noise | words.market_words
 
     def _anchored(self, doc: Doc) -> list[tuple[str, int, int]]:
         """Candidate names that end in a company head word or legal suffix, a disease, agency or act word."""
