@@ -430,6 +430,17 @@ def test_what_is_said_of_a_modality_is_said_of_the_products_listed_as_its_member
     assert iri("gene-therapy") not in {r.subject for r in extraction.relations if r.predicate == "approvedBy"}, _describe(extraction)
 
 
+@pytest.mark.parametrize("sentence, therapy, technology", [
+    ("Lentiviral vectors are widely used for the delivery of cell therapies.", "cell-therapy", "lentiviral-vector"),
+    ("Demand grew for AAV vectors, a popular technique to deliver gene therapy, last year.", "gene-therapy", "aav-vector"),
+])
+def test_a_technology_used_for_or_delivering_a_modality_is_one_it_uses(nlp, sentence, therapy, technology):
+    """Read by a rule of its own, not only the weak window reading (below the default minimum confidence)."""
+    found = [r for r in extract_text(nlp, PREFIX + sentence).relations
+             if (r.subject, r.predicate, r.object) == (iri(therapy), "usesTechnology", iri(technology))]
+    assert found and found[0].confidence >= 0.4, found
+
+
 def test_a_company_in_brackets_after_another_is_not_a_list_member(nlp):
     extraction = extract_text(nlp, PREFIX + "Kite (Gilead) and Arcellx formed a collaboration on CAR T-cell therapy.")
     pairs = {frozenset((r.subject, r.object)) for r in extraction.relations if r.predicate == "collaboratesWith"}
