@@ -140,9 +140,18 @@ def _approvals_in_words(sentences: Sequence[Span], entities: tuple[Entity, ...],
                 continue
             if before_product.search(sentence.text[max(0, offset - 60) : offset]) or after_product.match(sentence.text[offset:offset + 120]):
                 found.setdefault(iri, []).append(sentence)
-    return [RegulatoryEvent(kind="Approval", product=iri, agency=None, jurisdiction=None, designation=None, indications=(),
-                            approval_type=_approval_type(tuple(spans)), date=_date(tuple(spans)), evidence=spans[0], sources=tuple(spans))
+    countries = sorted_mentions(entities, lambda e: e.cls == "Country")
+    return [RegulatoryEvent(kind="Approval", product=iri, agency=None, jurisdiction=_only_country(countries, spans), designation=None,
+                            indications=(), approval_type=_approval_type(tuple(spans)), date=_date(tuple(spans)), evidence=spans[0],
+                            sources=tuple(spans))
             for iri, spans in found.items()]
+
+
+def _only_country(countries: list[tuple[int, str]], sentences: list[Span]) -> str | None:
+    """The one country the sentences of an approval name ('the only company in Japan with two approved CAR T cell
+    therapies, Breyanzi, which received approval in March 2021, and ...'): where it was approved; None for none or several."""
+    named = {iri for sentence in sentences for _, iri in mentions_within(countries, sentence)}
+    return named.pop() if len(named) == 1 else None
 
 
 def _places_join_their_agency(approvals: dict[tuple, list[Relation]]) -> dict[tuple, list[Relation]]:

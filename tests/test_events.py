@@ -136,6 +136,15 @@ def test_an_approval_stated_in_words_without_agency_or_place_is_an_event(nlp):
     assert not {p for p, _ in approvals} & {"aucatzyl", "zolgensma"}, approvals
 
 
+def test_an_approval_in_words_in_a_relative_clause_is_in_the_one_country_its_sentence_names(nlp):
+    from conftest import extract_text
+
+    text = ("With this approval, Halden Bio is now the only company in Japan with two approved CAR T cell therapies: the "
+            "CD19-directed Breyanzi, which received approval in March 2021, and another one.")
+    approvals = [e for e in extract_text(nlp, text).events if e.kind == "Approval"]
+    assert [(e.product, e.jurisdiction, e.date) for e in approvals] == [(str(CGTID["breyanzi"]), str(CGTID["japan"]), "2021-03")], approvals
+
+
 def test_the_approval_of_a_product_an_agency_approved_is_that_approval(nlp):
     from conftest import extract_text
 
