@@ -32,6 +32,14 @@ def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?:[\s,]+(?:" + "|".join(re.escape(s) for s in ordered) + r")\.?)+$", re.I)
 
 
+PLATFORM_NOUN = re.compile(r"\s*[®™]?\s+(?:platform|platforms|technology|technologies)$", re.I)
+
+
+def strip_platform_noun(name: str) -> str:
+    """A technology by its brand: 'TRACER platform' -> 'TRACER', 'LentiVector® platform' -> 'LentiVector'."""
+    return PLATFORM_NOUN.sub("", name.strip()).rstrip("®™") or name
+
+
 def strip_company_suffix(name: str, vocabulary: Vocabulary) -> str:
     """'Helixmith Co., Ltd.' -> 'Helixmith'; 'Lunaris Bio plc' -> 'Lunaris Bio'."""
     stripped = _suffix_pattern(vocabulary.company_suffixes).sub("", name.strip()).strip(" ,")
@@ -71,9 +79,11 @@ def _resolved_names(doc, vocabulary: Vocabulary):
 
 def resolve_name(name: str, cls: str, vocabulary: Vocabulary) -> Resolved:
     """Resolve a bare name of a known class, as the gold annotations and the CLI name things: a company by its
-    name as written when the vocabulary knows it so ('SK Inc.', apart from 'SK Group'), else without its legal form."""
+    name as written when the vocabulary knows it so ('SK Inc.', apart from 'SK Group'), else without its legal form;
+    a technology the vocabulary does not know by its brand, without 'platform' ('the TRACER platform' is TRACER)."""
     top = vocabulary.type_of(cls)
-    names = (name, strip_company_suffix(name, vocabulary)) if cls == "Company" else (name,)
+    names = ((name, strip_company_suffix(name, vocabulary)) if cls == "Company"
+             else (name, strip_platform_noun(name)) if top == "Technology" else (name,))
     for candidate in dict.fromkeys(names):
         concept = vocabulary.lookup(candidate)
         if concept is not None and (concept.type == top or top not in vocabulary.class_types.values()):

@@ -528,3 +528,21 @@ def test_a_one_word_company_name_in_lower_case_is_a_common_word(nlp):
     for written in ("Transgene", "TRANSGENE"):
         named = extract_text(nlp, f"{written} announced results for its vector platform.")
         assert "Transgene" in {e.label for e in named.entities if e.type == "Company"}, _describe(named)
+
+
+def test_a_brand_shaped_name_before_a_platform_noun_is_a_technology_named_by_its_brand(nlp):
+    text = ("Here is the news. Orinthe licensed its QuillVector platform to Halden Bio. It is the first use of the "
+            "T-Spark platform. Talmor's TRAVEL platform will be used. Halden Bio expanded its GMP manufacturing.")
+    extraction = extract_text(nlp, text)
+    technologies = {e.label for e in extraction.entities if e.type == "Technology"}
+    assert {"QuillVector", "T-Spark", "TRAVEL"} <= technologies, _describe(extraction)
+    assert "GMP" not in technologies, _describe(extraction)
+
+
+def test_a_technology_named_with_its_platform_noun_is_the_brand():
+    from kg.ontology import load_vocabulary
+    from kg.resolve import resolve_name
+
+    vocabulary = load_vocabulary()
+    assert resolve_name("QuillVector® platform", "Technology", vocabulary).iri == resolve_name("QuillVector", "Technology", vocabulary).iri
+    assert resolve_name("AAV vectors", "Technology", vocabulary).label == "AAV vector"

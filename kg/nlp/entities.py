@@ -119,6 +119,7 @@ INVESTOR_NOUNS = frozenset({"investor", "investors", "backers", "participants"})
 SAID_COMPANY = "SaidCompany"
 """Candidate label of a name a sentence says is a company ('Prevail is a biotechnology company')."""
 BRAND_MARK = "BrandMark"
+PLATFORM_NAME = "PlatformName"
 """Match label of a capitalised word right before a trade mark sign ('CybroCell™', 'KYMRIAH®'): a product's brand,
 or a technology's when a platform word follows ('the FasTCAR™ platform')."""
 POSSESSIVES = frozenset({"its", "their", "'s", "’s", "our"})
@@ -488,6 +489,31 @@ def _brand_marks(doc: Doc) -> list[tuple[str, int, int]]:
             and not (i > 1 and (doc[i - 2].text == "-" or doc[i - 2].is_title and doc[i - 2].whitespace_))]  # not 'Sleeping Beauty™', 'G-Rex®'
 
 
+PLATFORM_NOUNS = ("platform", "platforms", "technology", "technologies")
+"""The nouns after which a brand-shaped word names a technology ('its LentiVector platform', 'Capsigen's TRADE platform')."""
+PLATFORM_NOUN_IDS = string_ids(PLATFORM_NOUNS)
+PLATFORM_OPENERS = ("its", "their", "our", "the", "'s", "’s", "proprietary", "novel", "own")
+BRAND_SHAPE = re.compile(r"^(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*|[A-Z]{3,8})$")
+"""A word shaped like a brand, not like a common word: camel case ('LentiVector', 'synNotch'), or capitals ('TRACER')."""
+
+
+def _platform_names(doc: Doc) -> list[tuple[str, int, int]]:
+    """A brand-shaped name right before a platform noun, after a determiner or a possessive ('its LentiVector platform',
+    'the T-Charge platform', 'Capsigen's TRADE platform'): a technology, found from the nouns."""
+    found = []
+    for i in tokens_with(doc, LOWER, PLATFORM_NOUN_IDS):
+        if i >= 4 and doc[i - 2].text == "-" and doc[i - 3].is_upper and len(doc[i - 3]) <= 2 and doc[i - 1].is_title \
+                and not doc[i - 3].whitespace_ and not doc[i - 2].whitespace_:
+            start = i - 3  # 'T-Charge'
+        elif i >= 2 and BRAND_SHAPE.match(doc[i - 1].text):
+            start = i - 1
+        else:
+            continue
+        if start > 0 and doc[start - 1].lower_ in PLATFORM_OPENERS:
+            found.append((PLATFORM_NAME, start, i))
+    return found
+
+
 def _after_taken(doc: Doc, span: Span, taken: set[int]) -> Span | None:
     """The part of a name after the words another name has taken, when a name of two words or more is left."""
     start = span.start
@@ -833,7 +859,7 @@ class NameFinder:
         found: dict[str, list[Span]] = {}
         described: set[tuple[int, int]] = set()
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
-        found_by_words = (self._anchored(doc) + self._said_to_be_companies(doc) + self._acting_camel_names(doc) + _brand_marks(doc) + self._described_products(doc)
+        found_by_words = (self._anchored(doc) + self._said_to_be_companies(doc) + self._acting_camel_names(doc) + _brand_marks(doc) + _platform_names(doc) + self._described_products(doc)
                           + self._described_companies(doc) + self._investor_names(doc))
         for label, start, end in matches + found_by_words:
             if label == DESCRIBED_PRODUCT:
@@ -844,6 +870,10 @@ class NameFinder:
                 if not doc[start].ent_id_:
                     brand = "Technology" if end < len(doc) and doc[end].lower_ in self.words.platform_words else "TherapyProduct"
                     found.setdefault(brand, []).append(Span(doc, start, start + 1, label=brand))
+                continue
+            if label == PLATFORM_NAME:
+                if not any(t.ent_id_ for t in doc[start:end]):
+                    found.setdefault("Technology", []).append(Span(doc, start, end, label="Technology"))
                 continue
             if label in (SAID_COMPANY, INVESTOR_NAME):  # one word will do: the sentence says what it is
                 found.setdefault("Company", []).append(Span(doc, start, end, label="Company"))
