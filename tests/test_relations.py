@@ -441,6 +441,16 @@ def test_a_technology_used_for_or_delivering_a_modality_is_one_it_uses(nlp, sent
     assert found and found[0].confidence >= 0.4, found
 
 
+def test_who_commits_money_to_a_round_and_who_leads_it_alongside_others_invest_in_its_raiser(nlp):
+    text = ("Talmor Capital Ltd has committed $25 million (£19 million) to Quillhaven Therapeutics in an up to $156 million "
+            "Series B financing. Talmor Capital co-led the financing round alongside specialist global institutional "
+            "investors Jeito Capital, Ridgeback Capital Investments and SV Health Investors.")
+    extraction = extract_text(nlp, PREFIX + text)
+    investors = _related(extraction, "investsIn", object="quillhaven-therapeutics")
+    assert {"talmor-capital", "jeito-capital", "ridgeback-capital-investments", "sv-health-investors"} <= investors, _describe(extraction)
+    assert not [e for e in extraction.entities if e.label.endswith(" co")], [e.label for e in extraction.entities]
+
+
 def test_a_company_in_brackets_after_another_is_not_a_list_member(nlp):
     extraction = extract_text(nlp, PREFIX + "Kite (Gilead) and Arcellx formed a collaboration on CAR T-cell therapy.")
     pairs = {frozenset((r.subject, r.object)) for r in extraction.relations if r.predicate == "collaboratesWith"}

@@ -949,6 +949,11 @@ class NameFinder:
             after += 1
         return end if after < len(doc) and doc[after].is_title and not doc[after].is_sent_start else after
 
+    def _is_suffix(self, doc: Doc, i: int) -> bool:
+        """Whether token i is a legal form after a name ('Inc.', 'Co., Ltd.'): not the first part of a hyphenated word
+        ('Syncona co-led the round')."""
+        return doc[i].lower_ in self.suffixes and not (i + 1 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_)
+
     def _with_suffix(self, doc: Doc, ent: Span) -> Span:
         """Stretch a known company over its legal suffix and the sector words of its full name: 'Novartis' ->
         'Novartis AG', 'Janssen' -> 'Janssen Pharmaceutical Company' (a word of company_name_tails only when a
@@ -960,11 +965,11 @@ class NameFinder:
             tail = end
             while tail < len(doc) and doc[tail].lower_ in self.words.company_name_tails and doc[tail].is_title:
                 tail += 1
-            if tail > end and tail < len(doc) and doc[tail].lower_ in self.suffixes:
+            if tail > end and tail < len(doc) and self._is_suffix(doc, tail):
                 end = tail + 1
-            elif doc[end].lower_ in self.suffixes:
+            elif self._is_suffix(doc, end):
                 end += 1
-            elif doc[end].text == "," and end + 1 < len(doc) and doc[end + 1].lower_ in self.suffixes:
+            elif doc[end].text == "," and end + 1 < len(doc) and self._is_suffix(doc, end + 1):
                 end += 2
             else:
                 break

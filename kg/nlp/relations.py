@@ -439,6 +439,10 @@ class RelationFinder:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
                     found[key] = mention
+            if raiser is None:  # 'Syncona has committed $25 million to Quell in a Series B financing': the round is Quell's
+                invested = next((m.object for m in candidates if m.predicate == "investsIn" and m.object.label_ == "Company"), None)
+                if invested is not None:
+                    last_named[ROUND] = invested
         doc._.cgt_relations = sorted(found.values(), key=lambda m: (m.sentence.start, m.subject.start, m.object.start))
         return doc
 
