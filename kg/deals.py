@@ -344,11 +344,19 @@ def _round_sentences(first: Relation, sentences: Sequence[Span], patterns: DealP
     def names(iri: str, sentence: Span) -> bool:
         return any(sentence.start <= m.start and m.end <= sentence.end for m in mentions.get(iri, ()))
 
-    before = [s for s in sentences if s.end <= first.evidence.start][-patterns.round_reach:]
+    earlier = [s for s in sentences if s.end <= first.evidence.start]
+    # an investor sentence on 'the financing' ('The financing was co-led by ...') may come paragraphs after the
+    # sentence that announced it, which names the investee
+    far = ROUND_REFERENCE.match(first.evidence.text) is not None
     return tuple(
-        s for s in before if patterns.round_sentence.search(s.text)
-        and (names(first.object, s) or not any(names(investor, s) for investor in investors))
+        s for k, s in enumerate(earlier) if patterns.round_sentence.search(s.text)
+        and (names(first.object, s) if far and k < len(earlier) - patterns.round_reach
+             else names(first.object, s) or not any(names(investor, s) for investor in investors))
     )[-1:]
+
+
+ROUND_REFERENCE = re.compile(r"\s*(?:the|this|that)\s+(?:[\w$-]+\s+){0,3}?(?:round|financing|funding|raise)", re.I)
+"""How a sentence that speaks of a round announced before opens: 'The financing was co-led by', 'This Series B round'."""
 
 
 def identifying_parties(deal: Deal) -> tuple[str, ...]:

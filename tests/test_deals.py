@@ -522,3 +522,17 @@ def test_who_pays_upfront_is_the_licensee_and_new_shares_it_takes_are_equity(nlp
     assert {p.label: p.role for p in deal.parties} == {"Talmor Pharma": "licensee", "Halden Bio": "licensor"}
     terms = {term.name: term.value for term in deal.terms}
     assert terms == {"upfront": pytest.approx(3.5e8), "equity": pytest.approx(2.25e8), "milestones": pytest.approx(2.37e9)}
+
+
+def test_a_round_announced_paragraphs_before_its_investors_keeps_its_amount_and_in_licensing_from_keeps_roles(nlp):
+    text = ("QuillGene, a gene editing startup focused on liver disorders, this week announced a $65 million Series A-1 "
+            "financing.\n\nThe company works with a university programme. Its founder led a trial in 1999. The trial "
+            "was halted.\n\nQuillGene licensed the TALON nuclease for QHV-506 from Halden Bio.\n\n"
+            "The financing was co-led by Talmor Capital and Orinthe Ventures with participation from existing investors "
+            "Aldenbrook Partners.")
+    deals = extract_text(nlp, text).deals
+    (round_,) = [d for d in deals if d.kind == "Investment"]
+    assert {p.label: p.role for p in round_.parties}["QuillGene"] == "investee"
+    assert round_.value is not None and round_.value.value == pytest.approx(6.5e7)
+    (licence,) = [d for d in deals if d.kind == "Licensing"]
+    assert {p.label: p.role for p in licence.parties} == {"QuillGene": "licensee", "Halden Bio": "licensor"}

@@ -155,6 +155,8 @@ class RelationCues:
     """Words after which a sentence listing investors goes on to something else ('... from A before B acquired C')."""
     elided_subject_verbs: frozenset[str] | None = None
     """Verbs of deals after which a clause behind a semicolon shares the sentence's opening company."""
+    round_nouns: frozenset[str] = frozenset()
+    """Nouns for a financing round (the round_anaphors): 'X announced a $65 million Series A-1 financing' raised money."""
 
     @classmethod
     def from_config(cls, cues: dict[str, list[str] | dict[str, int]]) -> RelationCues:
@@ -179,6 +181,7 @@ class RelationCues:
         return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
                    anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), described_member=described,
                    counted_products=counted, set_counts=set_counts, qualified_member=qualified, elided_subject_verbs=frozenset(cues["elided_subject_verbs"]) if "elided_subject_verbs" in cues else None,
+                   round_nouns=frozenset(w.lower() for w in cues["round_anaphors"]),
                    **words)
 
 
@@ -389,7 +392,7 @@ class RelationFinder:
             elided = self._elided_subjects(doc, sentence, ents, referred)
             referred.update(elided)
             _remember_first_named(ents, last_named)
-            raiser = _raiser(sentence, ents, self.cues.raise_verbs)
+            raiser = _raiser(sentence, ents, self.cues)
             if raiser is not None:
                 last_named[ROUND] = raiser
             fields = []
@@ -1109,9 +1112,15 @@ ROUND = "round"
 """The anaphor kind of 'the financing round': it stands for the company that raised it."""
 
 
-def _raiser(sentence: Span, ents: list[Span], raise_verbs: frozenset[str]) -> Span | None:
-    """The company a sentence says raised money ('Edigene has raised RMB450 million'): the last one before the verb."""
-    verb = next(iter(_tokens_in(sentence, _words_at(sentence.doc, "raise_verbs", raise_verbs))), None)
+def _raiser(sentence: Span, ents: list[Span], cues: RelationCues) -> Span | None:
+    """The company a sentence says raised money ('Edigene has raised RMB450 million', 'iECURE announced a $65 million
+    Series A-1 financing'): the last one before the verb."""
+    doc = sentence.doc
+    verb = next(iter(_tokens_in(sentence, _words_at(doc, "raise_verbs", cues.raise_verbs))), None)
+    if verb is None:
+        reported = next(iter(_tokens_in(sentence, _words_at(doc, "report_verbs", cues.report_verbs))), None)
+        rounds = _tokens_in(sentence, _words_at(doc, "round_nouns", cues.round_nouns))
+        verb = reported if reported is not None and any(k > reported for k in rounds) else None
     if verb is None:
         return None
     return next((e for e in reversed(ents) if e.label_ == "Company" and e.end <= verb), None)
