@@ -51,6 +51,9 @@ TERM_CUES = (
 )
 CONTINGENT = re.compile(r"\bCVRs?\b|\bcontingent value rights?\b", re.I)
 """Words before an amount that make it what a contingent value right may pay: neither paid at closing nor the total."""
+OPTION_PAYMENT = re.compile(r"\s*(?:more|extra|additional)\b[^.;]{0,30}?\bif\b", re.I)
+"""Words right after an amount that make it a payment on a condition ('could add $35 million more if it exercises an
+option on another'): neither the upfront nor the total."""
 NOT_A_TERM = re.compile(r"\s*(?:of\s+|in\s+)?(?:net cash|cash on hand|cash and (?:cash )?equivalents|in revenue|revenue|of revenue|in sales|sales)\b", re.I)
 """Words right after an amount that make it something the target has or earns, not something the deal pays."""
 STATUS_CUES = (
@@ -481,7 +484,7 @@ def _term_name(sentence: str, figure: Figure) -> tuple[str | None, bool]:
     if figure.value < DEAL_VALUE_FLOOR and PER_SHARE.search(sentence):
         return "per_share", True
     before, after = _amount_context(sentence, figure)
-    if NOT_A_TERM.match(after) or CONTINGENT.search(before):
+    if NOT_A_TERM.match(after) or CONTINGENT.search(before) or OPTION_PAYMENT.match(after):
         return None, True
     for window in (after, before):
         for name, cue in TERM_CUES:

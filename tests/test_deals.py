@@ -536,3 +536,13 @@ def test_a_round_announced_paragraphs_before_its_investors_keeps_its_amount_and_
     assert round_.value is not None and round_.value.value == pytest.approx(6.5e7)
     (licence,) = [d for d in deals if d.kind == "Licensing"]
     assert {p.label: p.role for p in licence.parties} == {"QuillGene": "licensee", "Halden Bio": "licensor"}
+
+
+def test_a_payment_on_a_condition_is_no_total_and_research_funding_is_no_investment(nlp):
+    text = ("Talmor Pharma announced a research deal to develop a pair of treatments with Halden Bio. Talmor Pharma will pay "
+            "Halden Bio $40 million upfront to develop one initial program and could add $35 million more if it exercises "
+            "an option on another. The startup will also receive R&D funding from Talmor Pharma for the work.")
+    extraction = extract_text(nlp, text)
+    (deal,) = extraction.deals
+    assert {term.name: term.value for term in deal.terms} == {"upfront": pytest.approx(4e7)}
+    assert not [r for r in extraction.relations if r.predicate == "investsIn"], [(r.subject, r.rule) for r in extraction.relations]
