@@ -242,6 +242,9 @@ SHAPES = [
     pytest.param("Aldenbrook Pharma bought the CRISPR-Cas9 pioneer Orinthe Genetics.", "orinthe-genetics", "usesTechnology", "crispr-cas9", id="technology-pioneer-name"),
     pytest.param("The Danish cell therapy company Halden Biotherapeutics hired staff.", "halden-biotherapeutics", "develops", "cell-therapy", id="modality-company-name"),
     pytest.param("Aldenbrook Pharma partnered this month with Orinthe Genetics to co-develop MLT-204.", "aldenbrook-pharma", "develops", "mlt-204", id="partnered-to-co-develop"),
+    pytest.param("Orinthe Genetics got a $40 million upfront payment in a 2022 deal with Halden Bio AG and an initial $41 million "
+                 "from a 2021 agreement with Aldenbrook Pharma Inc.", "orinthe-genetics", "collaboratesWith", "aldenbrook-pharma",
+                 id="received-under-deal"),
     pytest.param("Orinthe Genetics has ORN-310 in phase 2 development for lymphoma.", "orinthe-genetics", "develops", "orn-310", id="has-in-phase"),
     pytest.param("The Halden Group (Halden Co., Ltd. and Halden, Inc.) (TOKYO:4592), a scientific leader in gene therapy for rare "
                  "diseases, announced results.", "halden", "develops", "gene-therapy", id="described-as-a-leader-in"),
