@@ -546,3 +546,15 @@ def test_a_technology_named_with_its_platform_noun_is_the_brand():
     vocabulary = load_vocabulary()
     assert resolve_name("QuillVector® platform", "Technology", vocabulary).iri == resolve_name("QuillVector", "Technology", vocabulary).iri
     assert resolve_name("AAV vectors", "Technology", vocabulary).label == "AAV vector"
+
+
+def test_a_disease_is_named_without_its_stage_and_an_antigen_named_after_one_is_no_disease(nlp):
+    text = ("Here is the news. The FDA approved QLT-401, a melanoma-associated antigen A4 (or MAGE-A4)-directed genetically "
+            "modified autologous T cell immunotherapy, for adults with unresectable or metastatic synovial sarcoma. "
+            "It was discussed on FDA's Division of Drug Information podcast.")
+    extraction = extract_text(nlp, text)
+    diseases = {e.label for e in extraction.entities if e.type == "Disease"}
+    assert diseases == {"synovial sarcoma"}, _describe(extraction)
+    assert "Information" not in {e.label for e in extraction.entities}, _describe(extraction)
+    treated = {(r.subject.rsplit("/", 1)[-1], r.object.rsplit("/", 1)[-1]) for r in extraction.relations if r.predicate == "treats"}
+    assert ("qlt-401", "synovial-sarcoma") in treated, treated

@@ -728,10 +728,10 @@ class NameFinder:
 
     def _described_products(self, doc: Doc) -> list[tuple[str, int, int]]:
         """A brand right after a noun for a product, found from the nouns (product_name_heads): in camel case ('the liver
-        disease treatment HepaStem'), or any capitalised word when a possessive opens the phrase ('its gene therapy
-        Luxturna', 'Spark's lead candidate Voretigene')."""
+        disease treatment HepaStem'), or any capitalised word when a possessive opens the phrase and the noun is in lower
+        case ('its gene therapy Luxturna', 'Spark's lead candidate Voretigene'; not "FDA's Division of Drug Information")."""
         return [(DESCRIBED_PRODUCT, i, i + 2) for i in tokens_with(doc, LOWER, self.product_head_ids)
-                if i + 1 < len(doc) and (CAMEL_BRAND.match(doc[i + 1].text) or self._owned_brand(doc, i))]
+                if i + 1 < len(doc) and (CAMEL_BRAND.match(doc[i + 1].text) or doc[i].is_lower and self._owned_brand(doc, i))]
 
     def _may_be_brand(self, word) -> bool:
         """Whether a capitalised word may be a brand by its shape and words alone: a word of letters, longer than

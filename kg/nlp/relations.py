@@ -43,7 +43,8 @@ MACROS = {
     # The patients and stage a therapy's disease is written with: "adult patients with moderate to severe", "relapsed/refractory".
     "{DISEASE_QUALIFIERS}": r"(?:(?:(?:the|a|an|its|their)\s+)|adult |adults with |paediatric |pediatric |{PATIENTS}|certain |some |eligible "
                             r"|relapsed or refractory |relapsed/refractory |r/r |(?:mild|moderate)(?: to (?:moderate|severe))? |severe |advanced "
-                            r"|early-stage |late-stage |rare |inherited |transfusion-dependent )*",
+                            r"|early-stage |late-stage |rare |inherited |transfusion-dependent "
+                            r"|(?:unresectable|inoperable|metastatic|recurrent|locally advanced)(?: or| and| and/or)? )*",
     # Patients described before their disease: "patients at least 12 years old with", "adult patients with".
     "{PATIENTS}": r"(?:patients|people|children|adults|infants)\s+(?:(?:aged|at least|over|under|older|younger|than|\d+|years?|months?|old|and|or|of|age|who|are)\s+){0,6}with\s+",
     # A description of a product: plain words, commas and the technologies, modalities and delivery methods
@@ -1099,9 +1100,9 @@ SHORT_APPOSITION = re.compile(APPOSITION_OPENING + r"(?:(?:[^\s<>,.;()]|\.(?=\S)
 """The words from a product to the modality that describes it: 'Zolgensma, a gene therapy', 'Engensis (VM202),
 Helixmith’s flagship gene therapy', 'ABO-102, Abeona Therapeutics Inc.'s gene therapy'."""
 APPOSITION = re.compile(APPOSITION_OPENING + r"(?:(?!(?:but|while|than|with|by|from|versus|vs|unlike|not|instead|rather|compared"
-                        r"|which|that|who)\s)(?:[^\s<>,.;()]|\([^\s()<>]{1,12}\))+,?\s+){0,8}$", re.I)
+                        r"|which|that|who)\s)(?:[^\s<>,.;()]|\((?!which |that |who )[^()<>]{1,24}\))+,?\s+){0,10}$", re.I)
 """A longer description, which may hold bracketed abbreviations and names only technologies, other names of the
-product and the like on the way: 'Carvykti (cilta-cel) is a B-cell maturation antigen (BCMA)-directed genetically
+product and the like on the way ('a melanoma-associated antigen A4 (or MAGE-A4)-directed ... immunotherapy'): 'Carvykti (cilta-cel) is a B-cell maturation antigen (BCMA)-directed genetically
 modified autologous T-cell immunotherapy', 'FT819, its off-the-shelf, iPSC-derived CAR T-cell therapy'; no new clause
 or second thing ('than', 'with', 'by', 'unlike', ', which')."""
 OPEN_BRACKET_AFTER_NAME = re.compile(r"\s*\([^()]*")
