@@ -245,6 +245,9 @@ SHAPES = [
     pytest.param("Orinthe Genetics got a $40 million upfront payment in a 2022 deal with Halden Bio AG and an initial $41 million "
                  "from a 2021 agreement with Aldenbrook Pharma Inc.", "orinthe-genetics", "collaboratesWith", "aldenbrook-pharma",
                  id="received-under-deal"),
+    pytest.param("Halden Bio, Inc. announced that they have obtained conditional approval from the Japanese Ministry of Health, "
+                 "Labour and Welfare (MHLW) for MLT-204 to treat patients with critical limb ischemia.", "halden-bio", "develops",
+                 "mlt-204", id="obtained-approval-from-agency-for"),
     pytest.param("Orinthe Genetics has ORN-310 in phase 2 development for lymphoma.", "orinthe-genetics", "develops", "orn-310", id="has-in-phase"),
     pytest.param("The Halden Group (Halden Co., Ltd. and Halden, Inc.) (TOKYO:4592), a scientific leader in gene therapy for rare "
                  "diseases, announced results.", "halden", "develops", "gene-therapy", id="described-as-a-leader-in"),
