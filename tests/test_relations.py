@@ -248,6 +248,8 @@ SHAPES = [
     pytest.param("Halden Bio, Inc. announced that they have obtained conditional approval from the Japanese Ministry of Health, "
                  "Labour and Welfare (MHLW) for MLT-204 to treat patients with critical limb ischemia.", "halden-bio", "develops",
                  "mlt-204", id="obtained-approval-from-agency-for"),
+    pytest.param("The Brazilian Health Regulatory Agency (ANVISA) recently granted marketing authorization for Orinthe Genetics "
+                 "gene therapy products ORN-310 and ORN-311.", "orn-311", "approvedBy", "anvisa", id="authorization-for-company-products"),
     pytest.param("Orinthe Genetics has ORN-310 in phase 2 development for lymphoma.", "orinthe-genetics", "develops", "orn-310", id="has-in-phase"),
     pytest.param("The Halden Group (Halden Co., Ltd. and Halden, Inc.) (TOKYO:4592), a scientific leader in gene therapy for rare "
                  "diseases, announced results.", "halden", "develops", "gene-therapy", id="described-as-a-leader-in"),
