@@ -558,3 +558,13 @@ def test_a_disease_is_named_without_its_stage_and_an_antigen_named_after_one_is_
     assert "Information" not in {e.label for e in extraction.entities}, _describe(extraction)
     treated = {(r.subject.rsplit("/", 1)[-1], r.object.rsplit("/", 1)[-1]) for r in extraction.relations if r.predicate == "treats"}
     assert ("qlt-401", "synovial-sarcoma") in treated, treated
+
+
+@pytest.mark.parametrize("text", [
+    "QLT-401 is designed to improve disease activity in patients with lupus.",
+    "There are no options that achieve durable disease remission.",
+    "Steroids are given to reduce disease burden, which can leave patients with continued disease activity.",
+])
+def test_a_disease_word_before_a_measure_of_it_names_no_disease(nlp, text):
+    extraction = extract_text(nlp, text)
+    assert not [e.label for e in extraction.entities if e.type == "Disease" and "disease" in e.label], _describe(extraction)

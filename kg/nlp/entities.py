@@ -90,6 +90,7 @@ class EntityWords:
     platform_words: frozenset[str] = frozenset()
     calendar_words: frozenset[str] = frozenset()
     market_words: frozenset[str] = frozenset()
+    disease_measure_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, words: dict[str, list[str]]) -> EntityWords:
@@ -678,8 +679,9 @@ class NameFinder:
             elif token.lower_ in self.suffixes and i > 0 and not (token.is_lower and token.lower_ in self.words.common_word_suffixes):
                 before = i - 1 if doc[i - 1].text == "," else i
                 candidates.append(("Company", _proper_run_start(doc, before), i + 1))
-            elif token.lower_ in self.disease_heads and i > 0 and not (i + 1 < len(doc) and doc[i + 1].text == "-" and not token.whitespace_):
-                start = i  # (not 'disease-modifying', where the head word is part of a modifier)
+            elif token.lower_ in self.disease_heads and i > 0 and not (i + 1 < len(doc) and (doc[i + 1].text == "-" and not token.whitespace_
+                                                                                              or doc[i + 1].lower_ in self.words.disease_measure_words)):
+                start = i  # (not 'disease-modifying' or 'improve disease activity', where the head word modifies another)
                 while (start > 0 and i - start < 5 and DISEASE_MODIFIER.match(doc[start - 1].text)
                        and doc[start - 1].lower_ not in self.words.disease_noise - {"-", "'s", "’s"} and not doc[start - 1].is_stop):
                     start -= 1
