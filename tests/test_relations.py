@@ -250,6 +250,8 @@ SHAPES = [
                  "mlt-204", id="obtained-approval-from-agency-for"),
     pytest.param("The Brazilian Health Regulatory Agency (ANVISA) recently granted marketing authorization for Orinthe Genetics "
                  "gene therapy products ORN-310 and ORN-311.", "orn-311", "approvedBy", "anvisa", id="authorization-for-company-products"),
+    pytest.param("Orinthe Genetics, Inc., a U.S. clinical-stage biotechnology company focused on cell therapies, announced results.",
+                 "orinthe-genetics", "headquarteredIn", "united-states", id="described-by-country"),
     pytest.param("Orinthe Genetics has ORN-310 in phase 2 development for lymphoma.", "orinthe-genetics", "develops", "orn-310", id="has-in-phase"),
     pytest.param("The Halden Group (Halden Co., Ltd. and Halden, Inc.) (TOKYO:4592), a scientific leader in gene therapy for rare "
                  "diseases, announced results.", "halden", "develops", "gene-therapy", id="described-as-a-leader-in"),
@@ -457,6 +459,11 @@ def test_who_commits_money_to_a_round_and_who_leads_it_alongside_others_invest_i
     investors = _related(extraction, "investsIn", object="quillhaven-therapeutics")
     assert {"talmor-capital", "jeito-capital", "ridgeback-capital-investments", "sv-health-investors"} <= investors, _describe(extraction)
     assert not [e for e in extraction.entities if e.label.endswith(" co")], [e.label for e in extraction.entities]
+
+
+def test_a_country_focus_in_a_description_is_no_headquarters(nlp):
+    extraction = extract_text(nlp, PREFIX + "Orinthe Genetics, a China-focused biotechnology company, announced results.")
+    assert not [r for r in extraction.relations if r.predicate == "headquarteredIn"], _describe(extraction)
 
 
 def test_a_company_in_brackets_after_another_is_not_a_list_member(nlp):
