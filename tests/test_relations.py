@@ -252,6 +252,8 @@ SHAPES = [
                  "gene therapy products ORN-310 and ORN-311.", "orn-311", "approvedBy", "anvisa", id="authorization-for-company-products"),
     pytest.param("Orinthe Genetics, Inc., a U.S. clinical-stage biotechnology company focused on cell therapies, announced results.",
                  "orinthe-genetics", "headquarteredIn", "united-states", id="described-by-country"),
+    pytest.param("The European Medicines Agency has given priority medicines, or PRIME, status to ORN-310, a gene therapy.",
+                 "prime-scheme", "regulatedBy", "ema", id="agency-has-given-status"),
     pytest.param("Orinthe Genetics has ORN-310 in phase 2 development for lymphoma.", "orinthe-genetics", "develops", "orn-310", id="has-in-phase"),
     pytest.param("The Halden Group (Halden Co., Ltd. and Halden, Inc.) (TOKYO:4592), a scientific leader in gene therapy for rare "
                  "diseases, announced results.", "halden", "develops", "gene-therapy", id="described-as-a-leader-in"),
