@@ -151,7 +151,33 @@ def deals_from(
             evidence=first.evidence,
             sources=sentences_of_deal,
         ))
+    deals.extend(_rounds_without_investors(deals, sentences, values, mentions, labels, companies, patterns, text))
     return tuple(deals)
+
+
+def _rounds_without_investors(deals: list[Deal], sentences: Sequence[Span], values: Mapping[int, list[Figure]],
+                              mentions: Mapping[str, Sequence[Span]], labels: Mapping[str, str], companies: Collection[str],
+                              patterns: DealPatterns, text: str) -> list[Deal]:
+    """A financing round a sentence announces without naming an investor ('Century Therapeutics raised US$ 250 million
+    through a financing round', 'ElevateBio has raised a $525 million Series C'): a deal of the raiser alone, the company
+    named first in the sentence, before the words of the raise; none where the document has that company's round already."""
+    funded = {p.iri for deal in deals if (broader_kind(deal.kind) or deal.kind) == "Investment" for p in deal.parties if p.role == "investee"}
+    involved = {p.iri for deal in deals for p in deal.parties}
+    found = []
+    for sentence in sentences:
+        raise_ = patterns.round_sentence.search(sentence.text)
+        if raise_ is None:
+            continue
+        named = sorted((m.start, iri) for iri in companies for m in mentions.get(iri, ()) if sentence.start <= m.start < sentence.start + raise_.start())
+        if not named or named[0][1] in funded or named[0][1] in involved:
+            continue
+        raiser = named[0][1]
+        terms = _terms((sentence,), values, list(mentions.get(raiser, ())), [])
+        found.append(Deal(kind="Investment", parties=(DealParty(raiser, labels.get(raiser, raiser), "investee"),), predicate="investsIn",
+                          date=_date((sentence,), text), terms=terms, status=_status((sentence,)), topic=None, evidence=sentence,
+                          sources=(sentence,)))
+        funded.add(raiser)
+    return found
 
 
 def _far_terms(grouped: dict[tuple, list[Relation]], key: tuple, sentences: Sequence[Span], near: tuple[Span, ...],

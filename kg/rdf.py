@@ -203,7 +203,8 @@ def document_quads(extraction: Extraction, extracted_at: datetime | None = None,
                 out.add(term_node, CGT.usdValue, _decimal(repr_decimal(term.usd)))
             out.add(term_node, CGT.evidenceText, ox.Literal(term.evidence.text))
         for sentence in deal.sources or (deal.evidence,):
-            statement = statements.get((deal.parties[0].iri, deal.predicate, deal.parties[1].iri, sentence.start))
+            # (a round that names no investor has one party, and no statement of its own)
+            statement = statements.get((deal.parties[0].iri, deal.predicate, deal.parties[-1].iri, sentence.start)) if len(deal.parties) > 1 else None
             if statement is not None:
                 out.add(node, CGT.assertion, statement)
             out.add(node, CGT.evidenceText, ox.Literal(sentence.text))

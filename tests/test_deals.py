@@ -546,3 +546,32 @@ def test_a_payment_on_a_condition_is_no_total_and_research_funding_is_no_investm
     (deal,) = extraction.deals
     assert {term.name: term.value for term in deal.terms} == {"upfront": pytest.approx(4e7)}
     assert not [r for r in extraction.relations if r.predicate == "investsIn"], [(r.subject, r.rule) for r in extraction.relations]
+
+
+def test_a_round_that_names_no_investor_is_a_deal_of_its_raiser(nlp):
+    text = ("In July 2019, Orinthe Genetics raised US$ 250 million through a financing round to develop induced pluripotent "
+            "stem cells. Halden Bio signed a license agreement with Talmor Pharma.")
+    deals = extract_text(nlp, text).deals
+    (round_,) = [d for d in deals if d.kind == "Investment"]
+    assert [(p.label, p.role) for p in round_.parties] == [("Orinthe Genetics", "investee")]
+    assert (round_.value.value, round_.date) == (pytest.approx(2.5e8), "2019-07")
+    assert not [d for d in deals if d.kind == "Investment" and any(p.label in ("Halden Bio", "Talmor Pharma") for p in d.parties)]
+
+
+def test_a_round_without_investors_validates_and_a_one_party_acquisition_does_not():
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import PROV, RDF
+
+    from kg.namespaces import CGT
+    from kg.validate import validate_graph
+
+    graph, document = Graph(), URIRef("https://w3id.org/cgt-kg/doc/" + "0" * 64)
+    for kind in ("Investment", "Acquisition"):
+        node = URIRef(f"https://w3id.org/cgt-kg/event/{kind}")
+        graph.add((node, RDF.type, CGT[kind]))
+        graph.add((node, CGT.party, URIRef("https://w3id.org/cgt-kg/id/orinthe-genetics")))
+        graph.add((node, PROV.wasDerivedFrom, document))
+    graph.add((document, RDF.type, CGT.Document))
+    graph.add((document, CGT.sha256, Literal("0" * 64)))
+    failing = {(v.focus.rsplit("/", 1)[-1], v.message) for v in validate_graph(graph) if "party" in v.path}
+    assert failing == {("Acquisition", "a deal needs two parties")}, failing
