@@ -167,9 +167,18 @@ def load_gold(path: Path, vocabulary: Vocabulary) -> dict:
         for item in data.get("entities", [])
     }
     return {
-        "entities": entities, "relations": data.get("relations", []), "figures": data.get("figures", []),
+        "entities": entities, "relations": data.get("relations", []), "figures": _distinct(data.get("figures", [])),
         "deals": data.get("deals", []), "events": data.get("events", []),
     }
+
+
+def _distinct(figures: list[dict]) -> list[dict]:
+    """A figure restated in one document is one figure (as extraction keeps it): a gold file that lists each statement
+    ('$3-billion deal' in the headline, 'approximately $3 billion' in the text) counts it once."""
+    first: dict[tuple, dict] = {}
+    for figure in figures:
+        first.setdefault((figure["measure"], figure["value"], figure["unit"], figure.get("year"), figure.get("period")), figure)
+    return list(first.values())
 
 
 def _figure_matches(system, gold: dict) -> bool:

@@ -37,3 +37,18 @@ def test_macro_f1_averages_documents_that_have_items():
     evaluation = Evaluation([document(1, 1, 1), document(0, 1, 1), document(0, 0, 0)], Score(), Score(1, 2, 2), Score(), RuleTally())
     assert evaluation.macro_f1("relations") == 0.5
     assert evaluation.macro_f1("figures") == 1.0
+
+
+def test_a_gold_figure_stated_twice_counts_once(tmp_path):
+    import json
+
+    from kg.evaluate import load_gold
+    from kg.ontology import load_vocabulary
+
+    figure = {"measure": "DealValue", "value": 3e9, "unit": "USD", "year": None, "period": None, "forecast": False}
+    gold = {"document": "a.txt", "entities": [], "relations": [],
+            "figures": [{**figure, "evidence": "a $3-billion deal"}, {**figure, "evidence": "approximately $3 billion"},
+                        {**figure, "year": 2019, "evidence": "in 2019, $3 billion"}]}
+    path = tmp_path / "a.gold.json"
+    path.write_text(json.dumps(gold), encoding="utf-8")
+    assert [(f["value"], f["year"]) for f in load_gold(path, load_vocabulary())["figures"]] == [(3e9, None), (3e9, 2019)]
