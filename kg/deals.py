@@ -42,8 +42,7 @@ PER_SHARE = re.compile(r"\bper (?:share|ordinary share|common share|ADS|American
 TERM_CUES = (
     ("upfront", re.compile(r"\bup-?\s?front\b|\binitial payment\b|\b(?:payable|paid|due) (?:at|on) (?:the )?closing\b", re.I)),
     # "equity value" is what a buyer pays for all the shares (a total), not an equity investment
-    # ... and newly issued shares the payer takes ("$225 million in new Sangamo stock"); not "$2 billion in cash and stock"
-    ("equity", re.compile(r"\bequity\b(?!\s+value)|\bstake\b|^\s*(?:\w+\s+)?in (?:new|newly[- ]issued) (?:[\w-]+\s+){0,3}?(?:stock|shares)\b", re.I)),
+    ("equity", re.compile(r"\bequity\b(?!\s+value)|\bstake\b", re.I)),
     # "up to" alone is a deal's potential total ("agreed to spend up to $1.2 billion to acquire"); with milestone
     # words or "eligible" it is the milestones ("eligible to receive up to $900 million", "up to $2.6 billion in milestones")
     ("milestones", re.compile(r"\bmilestones?\b|\beligible\b[^.;]{0,30}\bup to\b|\b(?:development|regulatory|commercial|sales)[- ](?:based )?payments?\b", re.I)),
@@ -51,6 +50,9 @@ TERM_CUES = (
 )
 CONTINGENT = re.compile(r"\bCVRs?\b|\bcontingent value rights?\b", re.I)
 """Words before an amount that make it what a contingent value right may pay: neither paid at closing nor the total."""
+NEW_SHARES_AFTER = re.compile(r"\s*(?:\w+\s+)?in (?:new|newly[- ]issued) (?:[\w-]+\s+){0,3}?(?:stock|shares)\b", re.I)
+"""Words right after an amount that make it newly issued shares the payer takes ('$225 million in new Sangamo stock'): the
+equity term (not '$2 billion in cash and stock', what a buyer pays)."""
 OPTION_PAYMENT = re.compile(r"\s*(?:more|extra|additional)\b[^.;]{0,30}?\bif\b", re.I)
 """Words right after an amount that make it a payment on a condition ('could add $35 million more if it exercises an
 option on another'): neither the upfront nor the total."""
@@ -144,7 +146,7 @@ def deals_from(
             parties=parties,
             predicate=first.predicate,
             date=_date(sentences_of_deal, text),
-            terms=terms if iris == (first.subject, first.object) else _terms(
+            terms=terms if iris == (first.subject, first.object) and not _is_round(key) else _terms(
                 sentences_of_deal + stating_terms, values, [m for iri in iris for m in mentions.get(iri, ())], rivals),
             status=_status(sentences_of_deal),
             topic=next((t for t in (_topic(s.text) for s in sentences_of_deal) if t), None) if broad.name == "Collaboration" else None,
@@ -159,19 +161,20 @@ def _rounds_without_investors(deals: list[Deal], sentences: Sequence[Span], valu
                               mentions: Mapping[str, Sequence[Span]], labels: Mapping[str, str], companies: Collection[str],
                               patterns: DealPatterns, text: str) -> list[Deal]:
     """A financing round a sentence announces without naming an investor ('Century Therapeutics raised US$ 250 million
-    through a financing round', 'ElevateBio has raised a $525 million Series C'): a deal of the raiser alone, the company
-    named first in the sentence, before the words of the raise; none where the document has that company's round already."""
+    through a financing round', 'ElevateBio has raised a $525 million Series C'): a deal of the raiser alone, the last
+    company named before the raise verb, when the sentence states the round's amount and it is not money raised to date;
+    none where the document has that company's round already."""
     funded = {p.iri for deal in deals if (broader_kind(deal.kind) or deal.kind) == "Investment" for p in deal.parties if p.role == "investee"}
-    involved = {p.iri for deal in deals for p in deal.parties}
     found = []
     for sentence in sentences:
-        raise_ = patterns.round_sentence.search(sentence.text)
-        if raise_ is None:
+        raise_ = RAISED.search(sentence.text)
+        if raise_ is None or not values.get(sentence.start) or not patterns.round_sentence.search(sentence.text) \
+                or RAISED_TO_DATE.search(sentence.text):
             continue
         named = sorted((m.start, iri) for iri in companies for m in mentions.get(iri, ()) if sentence.start <= m.start < sentence.start + raise_.start())
-        if not named or named[0][1] in funded or named[0][1] in involved:
+        if not named or named[-1][1] in funded:
             continue
-        raiser = named[0][1]
+        raiser = named[-1][1]
         terms = _terms((sentence,), values, list(mentions.get(raiser, ())), [])
         found.append(Deal(kind="Investment", parties=(DealParty(raiser, labels.get(raiser, raiser), "investee"),), predicate="investsIn",
                           date=_date((sentence,), text), terms=terms, status=_status((sentence,)), topic=None, evidence=sentence,
@@ -377,14 +380,19 @@ def _round_sentences(first: Relation, sentences: Sequence[Span], patterns: DealP
     # an investor sentence on 'the financing' ('The financing was co-led by ...') may come paragraphs after the
     # sentence that announced it, which names the investee
     far = ROUND_REFERENCE.match(first.evidence.text) is not None
+    near = len(earlier) - patterns.round_reach
     return tuple(
         s for k, s in enumerate(earlier) if patterns.round_sentence.search(s.text)
-        and (names(first.object, s) if far and k < len(earlier) - patterns.round_reach
-             else names(first.object, s) or not any(names(investor, s) for investor in investors))
+        and (names(first.object, s) or not any(names(investor, s) for investor in investors) if k >= near
+             else far and names(first.object, s))
     )[-1:]
 
 
-ROUND_REFERENCE = re.compile(r"\s*(?:the|this|that)\s+(?:[\w$-]+\s+){0,3}?(?:round|financing|funding|raise)", re.I)
+RAISED = re.compile(r"\b(?:rais(?:ed|es|ing)|secur(?:ed|es)|clos(?:ed|es)|bagged|landed|netted)\b", re.I)
+"""The verbs of a raise ('has raised', 'closed a $67 million Series B'), before which the raiser is named."""
+RAISED_TO_DATE = re.compile(r"\b(?:to date|so far|in total|since (?:its )?(?:founding|inception|launch)|cumulative\w*)\b", re.I)
+"""Words that make an amount raised all the money a company has raised, not one round."""
+ROUND_REFERENCE = re.compile(r"\s*(?:the|this|that)\s+(?:[\w$-]+\s+){0,3}?(?:round|financing|funding|raise)\b", re.I)
 """How a sentence that speaks of a round announced before opens: 'The financing was co-led by', 'This Series B round'."""
 
 
@@ -512,6 +520,8 @@ def _term_name(sentence: str, figure: Figure) -> tuple[str | None, bool]:
     before, after = _amount_context(sentence, figure)
     if NOT_A_TERM.match(after) or CONTINGENT.search(before) or OPTION_PAYMENT.match(after):
         return None, True
+    if NEW_SHARES_AFTER.match(after):
+        return "equity", True
     for window in (after, before):
         for name, cue in TERM_CUES:
             if cue.search(window):

@@ -23,7 +23,7 @@ from spacy.language import Language
 
 from kg.build import read_sources
 from kg.errors import UserError
-from kg.extract import extract_documents
+from kg.extract import extract_documents, one_per_statement
 from kg.model import SYMMETRIC_PREDICATES, Deal, Extraction
 
 DEAL_VALUE_TOLERANCE = 0.03
@@ -173,12 +173,9 @@ def load_gold(path: Path, vocabulary: Vocabulary) -> dict:
 
 
 def _distinct(figures: list[dict]) -> list[dict]:
-    """A figure restated in one document is one figure (as extraction keeps it): a gold file that lists each statement
+    """A figure restated in one document is one figure, as extraction keeps it: a gold file that lists each statement
     ('$3-billion deal' in the headline, 'approximately $3 billion' in the text) counts it once."""
-    first: dict[tuple, dict] = {}
-    for figure in figures:
-        first.setdefault((figure["measure"], figure["value"], figure["unit"], figure.get("year"), figure.get("period")), figure)
-    return list(first.values())
+    return one_per_statement(figures, lambda f: (f["measure"], f["value"], f["unit"], f.get("year"), f.get("period")))
 
 
 def _figure_matches(system, gold: dict) -> bool:

@@ -148,10 +148,17 @@ def _approvals_in_words(sentences: Sequence[Span], entities: tuple[Entity, ...],
 
 
 def _only_country(countries: list[tuple[int, str]], sentences: list[Span]) -> str | None:
-    """The one country the sentences of an approval name ('the only company in Japan with two approved CAR T cell
-    therapies, Breyanzi, which received approval in March 2021, and ...'): where it was approved; None for none or several."""
-    named = {iri for sentence in sentences for _, iri in mentions_within(countries, sentence)}
+    """The one country the sentences of an approval name as a place something is in ('the only company in Japan with
+    two approved CAR T cell therapies, Breyanzi, which received approval in March 2021'; not 'based in Germany' or
+    'shipped to Germany'): where it was approved; None for none or several."""
+    named = {iri for sentence in sentences for start, iri in mentions_within(countries, sentence)
+             if IN_PLACE.search(sentence.text[max(0, start - sentence.start - 40) : start - sentence.start])}
     return named.pop() if len(named) == 1 else None
+
+
+IN_PLACE = re.compile(r"(?<!based )(?<!headquartered )(?<!located )(?<!incorporated )(?<!founded )\bin (?:the )?$", re.I)
+"""The words right before a country that make it where things are ('in Japan', 'in the United States'), not where a
+company is based."""
 
 
 def _places_join_their_agency(approvals: dict[tuple, list[Relation]]) -> dict[tuple, list[Relation]]:

@@ -11,7 +11,8 @@ import multiprocessing
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span as SpacySpan
@@ -207,14 +208,23 @@ def _figures(doc: Doc, ents: tuple[SpacySpan, ...], resolved: dict[int, Resolved
 
 
 def distinct_figures(figures: Iterable[Figure]) -> tuple[Figure, ...]:
-    """A figure restated in one document is one figure: the first statement of each measure, value, unit, year and
-    period is kept. (Deals read every statement, so a deal stated again later keeps the amount its sentence restates.)"""
-    first: dict[tuple, Figure] = {}
+    """A figure restated in one document is one figure (see `one_per_statement`). (Deals read every statement, so a
+    deal stated again later keeps the amount its sentence restates.)"""
+    return tuple(one_per_statement(figures, lambda f: (f.measure, f.value, f.unit, f.year, f.period)))
+
+
+T = TypeVar("T")
+
+
+def one_per_statement(figures: Iterable[T], fields: Callable[[T], tuple]) -> list[T]:
+    """The first statement of each figure (`fields` gives its measure, value, unit, year and period), and none of an
+    undated restatement of a dated one ('CAGR: 18.90%' under 'growing at a CAGR of 18.90% during 2026-2035'): what
+    extraction keeps and what `kg eval` counts in a gold file alike."""
+    first: dict[tuple, T] = {}
     for figure in figures:
-        first.setdefault((figure.measure, figure.value, figure.unit, figure.year, figure.period), figure)
-    # a restatement that says no time ('CAGR: 18.90%' under 'growing at a CAGR of 18.90% during 2026-2035') is the dated one
-    dated = {(f.measure, f.value, f.unit) for f in first.values() if f.year is not None or f.period is not None}
-    return tuple(f for f in first.values() if f.year is not None or f.period is not None or (f.measure, f.value, f.unit) not in dated)
+        first.setdefault(fields(figure), figure)
+    dated = {key[:3] for key in first if key[3] is not None or key[4] is not None}
+    return [figure for key, figure in first.items() if key[3] is not None or key[4] is not None or key[:3] not in dated]
 
 
 def _figure_subject(sentence_ents: list[SpacySpan], mention, resolved: dict[int, Resolved]) -> str | None:

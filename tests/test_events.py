@@ -145,6 +145,14 @@ def test_an_approval_in_words_in_a_relative_clause_is_in_the_one_country_its_sen
     assert [(e.product, e.jurisdiction, e.date) for e in approvals] == [(str(CGTID["breyanzi"]), str(CGTID["japan"]), "2021-03")], approvals
 
 
+def test_the_country_a_company_is_based_in_is_no_approvals_jurisdiction(nlp):
+    from conftest import extract_text
+
+    text = "Halden Bio, based in Germany, said that Breyanzi, which received approval in March 2021, sells well."
+    approvals = [e for e in extract_text(nlp, text).events if e.kind == "Approval"]
+    assert [(e.product, e.jurisdiction) for e in approvals] == [(str(CGTID["breyanzi"]), None)], approvals
+
+
 def test_the_approval_of_a_product_an_agency_approved_is_that_approval(nlp):
     from conftest import extract_text
 

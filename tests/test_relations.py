@@ -468,6 +468,12 @@ def test_a_country_focus_in_a_description_is_no_headquarters(nlp):
     assert not [r for r in extraction.relations if r.predicate == "headquarteredIn"], _describe(extraction)
 
 
+def test_a_round_noun_far_after_announced_names_no_raiser(nlp):
+    text = PREFIX + "Halden Bio announced results, and analysts expect a new round of layoffs. Talmor Capital led the round."
+    extraction = extract_text(nlp, text)
+    assert "talmor-capital" not in _related(extraction, "investsIn", object="halden-bio"), _describe(extraction)
+
+
 def test_a_company_in_brackets_after_another_is_not_a_list_member(nlp):
     extraction = extract_text(nlp, PREFIX + "Kite (Gilead) and Arcellx formed a collaboration on CAR T-cell therapy.")
     pairs = {frozenset((r.subject, r.object)) for r in extraction.relations if r.predicate == "collaboratesWith"}

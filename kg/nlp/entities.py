@@ -42,7 +42,7 @@ SPLIT_CODES = [
     [CODE_PREFIX, CODE_HYPHEN, {"TEXT": {"REGEX": CODE_SERIAL}, "SPACY": False}, {"TEXT": {"REGEX": r"^[A-Za-z]$"}}],
     [{"TEXT": {"REGEX": PRODUCT_CODE}, "SPACY": False}, {"TEXT": {"REGEX": r"^[a-z]$"}}],
     [{"TEXT": {"REGEX": r"^[A-Z]{2,5}$"}, "SPACY": False}, CODE_HYPHEN, {"TEXT": {"REGEX": r"^[a-z]{1,3}[A-Z]{2,5}s?$"}}],
-    # three parts ('KNK-ID-101', 'NY-ESO-1'), and a variant letter after a code ('TBI-1301-A')
+    # three parts ('KNK-ID-101'), and a variant letter after a code ('TBI-1301-A')
     [CODE_PREFIX, CODE_HYPHEN, {"TEXT": {"REGEX": PRODUCT_CODE}}],
     [{"TEXT": {"REGEX": PRODUCT_CODE}, "SPACY": False}, CODE_HYPHEN, {"TEXT": {"REGEX": r"^[A-Z]$"}}],
 ]
@@ -90,7 +90,7 @@ class EntityWords:
     platform_words: frozenset[str] = frozenset()
     calendar_words: frozenset[str] = frozenset()
     market_words: frozenset[str] = frozenset()
-    disease_measure_words: frozenset[str] = frozenset()
+    platform_nouns: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, words: dict[str, list[str]]) -> EntityWords:
@@ -120,9 +120,10 @@ INVESTOR_NOUNS = frozenset({"investor", "investors", "backers", "participants"})
 SAID_COMPANY = "SaidCompany"
 """Candidate label of a name a sentence says is a company ('Prevail is a biotechnology company')."""
 BRAND_MARK = "BrandMark"
-PLATFORM_NAME = "PlatformName"
 """Match label of a capitalised word right before a trade mark sign ('CybroCell™', 'KYMRIAH®'): a product's brand,
 or a technology's when a platform word follows ('the FasTCAR™ platform')."""
+PLATFORM_NAME = "PlatformName"
+"""Match label of a brand-shaped name right before a platform noun ('its LentiVector platform'): a technology."""
 POSSESSIVES = frozenset({"its", "their", "'s", "’s", "our"})
 NOT_BRANDS = frozenset({"phase", "trial", "trials", "study", "studies", "program", "programme", "portfolio", "pipeline",
                         "platform", "candidate", "data", "results", "approval", "application", "efficacy", "safety",
@@ -490,19 +491,19 @@ def _brand_marks(doc: Doc) -> list[tuple[str, int, int]]:
             and not (i > 1 and (doc[i - 2].text == "-" or doc[i - 2].is_title and doc[i - 2].whitespace_))]  # not 'Sleeping Beauty™', 'G-Rex®'
 
 
-PLATFORM_NOUNS = ("platform", "platforms", "technology", "technologies")
-"""The nouns after which a brand-shaped word names a technology ('its LentiVector platform', 'Capsigen's TRADE platform')."""
-PLATFORM_NOUN_IDS = string_ids(PLATFORM_NOUNS)
-PLATFORM_OPENERS = ("its", "their", "our", "the", "'s", "’s", "proprietary", "novel", "own")
-BRAND_SHAPE = re.compile(r"^(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*|[A-Z]{3,8})$")
-"""A word shaped like a brand, not like a common word: camel case ('LentiVector', 'synNotch'), or capitals ('TRACER')."""
+PLATFORM_OPENERS = POSSESSIVES | {"the", "proprietary", "novel", "own"}
+"""The words a brand-shaped name before a platform noun follows ('its LentiVector platform', "Capsigen's TRADE platform")."""
+BRAND_SHAPE = re.compile(r"^(?:[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*|[A-Z]{4,8})$")
+"""A word shaped like a brand, not like a common word: camel case ('LentiVector', 'synNotch'), or four capitals or more
+('TRACER'; not the acronyms 'GMP', 'CMC', 'ADC')."""
 
 
-def _platform_names(doc: Doc) -> list[tuple[str, int, int]]:
-    """A brand-shaped name right before a platform noun, after a determiner or a possessive ('its LentiVector platform',
-    'the T-Charge platform', 'Capsigen's TRADE platform'): a technology, found from the nouns."""
+def _platform_names(doc: Doc, platform_noun_ids: frozenset[int]) -> list[tuple[str, int, int]]:
+    """A brand-shaped name right before a platform noun (entity_words.toml platform_nouns), after a determiner or a
+    possessive ('its LentiVector platform', 'the T-Charge platform', 'Capsigen's TRADE platform'): a technology, found
+    from the nouns."""
     found = []
-    for i in tokens_with(doc, LOWER, PLATFORM_NOUN_IDS):
+    for i in tokens_with(doc, LOWER, platform_noun_ids):
         if i >= 4 and doc[i - 2].text == "-" and doc[i - 3].is_upper and len(doc[i - 3]) <= 2 and doc[i - 1].is_title \
                 and not doc[i - 3].whitespace_ and not doc[i - 2].whitespace_:
             start = i - 3  # 'T-Charge'
@@ -665,6 +666,7 @@ class NameFinder:
         self.regulation_heads = words.law_heads | words.policy_heads
         self.anchor_lowers = string_ids({*self.suffixes, *self.disease_heads, *self.regulation_heads})
         self.product_head_ids = string_ids(words.product_name_heads)
+        self.platform_noun_ids = string_ids(words.platform_nouns)
         self.company_noun_ids = string_ids(words.company_name_heads | words.company_of_heads)
         self.business_verbs = frozenset(form for verb in words.company_verbs for form in _verb_forms(verb))
         self.not_first_name_words = words.calendar_words | words.person_role_heads | words.person_titles | words.leading_noise | words.market_words
@@ -679,9 +681,8 @@ class NameFinder:
             elif token.lower_ in self.suffixes and i > 0 and not (token.is_lower and token.lower_ in self.words.common_word_suffixes):
                 before = i - 1 if doc[i - 1].text == "," else i
                 candidates.append(("Company", _proper_run_start(doc, before), i + 1))
-            elif token.lower_ in self.disease_heads and i > 0 and not (i + 1 < len(doc) and (doc[i + 1].text == "-" and not token.whitespace_
-                                                                                              or doc[i + 1].lower_ in self.words.disease_measure_words)):
-                start = i  # (not 'disease-modifying' or 'improve disease activity', where the head word modifies another)
+            elif token.lower_ in self.disease_heads and i > 0 and not (i + 1 < len(doc) and doc[i + 1].text == "-" and not token.whitespace_):
+                start = i  # (not 'disease-modifying', where the head word is part of a modifier)
                 while (start > 0 and i - start < 5 and DISEASE_MODIFIER.match(doc[start - 1].text)
                        and doc[start - 1].lower_ not in self.words.disease_noise - {"-", "'s", "’s"} and not doc[start - 1].is_stop):
                     start -= 1
@@ -861,7 +862,7 @@ class NameFinder:
         found: dict[str, list[Span]] = {}
         described: set[tuple[int, int]] = set()
         matches = [(doc.vocab.strings[m], start, end) for m, start, end in self.matcher(doc)]
-        found_by_words = (self._anchored(doc) + self._said_to_be_companies(doc) + self._acting_camel_names(doc) + _brand_marks(doc) + _platform_names(doc) + self._described_products(doc)
+        found_by_words = (self._anchored(doc) + self._said_to_be_companies(doc) + self._acting_camel_names(doc) + _brand_marks(doc) + _platform_names(doc, self.platform_noun_ids) + self._described_products(doc)
                           + self._described_companies(doc) + self._investor_names(doc))
         for label, start, end in matches + found_by_words:
             if label == DESCRIBED_PRODUCT:

@@ -377,13 +377,19 @@ def _cagr_periods(figures: list[FigureMention]) -> list[FigureMention]:
             if len(years) == 1 and sizes[0].forecast:
                 # "... to $0.80 billion in 2022. The market is expected to reach $1.38 billion in 2026 at a CAGR of 14.8%":
                 # a projection grows from the latest size stated before it
-                before = [f.year for f in figures if f.measure == "MarketSize" and f.year and f.span.end <= figure.sentence.start]
+                before = [f.year for f in figures if f.measure == "MarketSize" and f.year and f.span.end <= figure.sentence.start
+                          and _market_key(f.measures) == _market_key(sizes[0].measures)]  # (of the same market)
                 years = [max(before), *years] if before and max(before) < years[0] else years
             if len(years) >= 2:
                 forecast = any(f.forecast for f in sizes)
                 figure = replace(figure, period=f"{years[0]}-{years[-1]}", forecast=forecast)
         done.append(figure)
     return done
+
+
+def _market_key(measures: str) -> str:
+    """A market's name as two figures of it may write it ('The viral vectors market', 'the viral vectors market')."""
+    return re.sub(r"^(?:the|a|an)\s+", "", measures.strip().lower())
 
 
 def _clause_tail(tail: str) -> str:

@@ -443,8 +443,10 @@ class RelationFinder:
                 key = (mention.subject.start, mention.predicate, mention.object.start)
                 if key not in found or found[key].confidence < mention.confidence:
                     found[key] = mention
-            if raiser is None:  # 'Syncona has committed $25 million to Quell in a Series B financing': the round is Quell's
-                invested = next((m.object for m in candidates if m.predicate == "investsIn" and m.object.label_ == "Company"), None)
+            if raiser is None and _tokens_in(sentence, _words_at(doc, "round_nouns", self.cues.round_nouns)):
+                # 'Syncona has committed $25 million to Quell in a Series B financing': the round is Quell's
+                invested = next((m.object for m in candidates if m.predicate == "investsIn" and m.object.label_ == "Company"
+                                 and not _loosely_read(m)), None)
                 if invested is not None:
                     last_named[ROUND] = invested
         doc._.cgt_relations = sorted(found.values(), key=lambda m: (m.sentence.start, m.subject.start, m.object.start))
@@ -1113,6 +1115,10 @@ ROUND = "round"
 """The anaphor kind of 'the financing round': it stands for the company that raised it."""
 
 
+ANNOUNCED_ROUND_TOKENS = 8
+"""How many tokens after 'announced' a financing noun may come for the sentence to announce a round."""
+
+
 def _raiser(sentence: Span, ents: list[Span], cues: RelationCues) -> Span | None:
     """The company a sentence says raised money ('Edigene has raised RMB450 million', 'iECURE announced a $65 million
     Series A-1 financing'): the last one before the verb."""
@@ -1121,7 +1127,13 @@ def _raiser(sentence: Span, ents: list[Span], cues: RelationCues) -> Span | None
     if verb is None:
         reported = next(iter(_tokens_in(sentence, _words_at(doc, "report_verbs", cues.report_verbs))), None)
         rounds = _tokens_in(sentence, _words_at(doc, "round_nouns", cues.round_nouns))
-        verb = reported if reported is not None and any(k > reported for k in rounds) else None
+        # the round is what was announced: its noun within a few words ('announced a $65 million Series A-1 financing';
+        # not 'announced results, and analysts expect a new round of layoffs')
+        lowers = lower_words(doc)
+        verb = reported if reported is not None and any(
+            reported < k <= reported + ANNOUNCED_ROUND_TOKENS
+            and not any(lowers[j] in cues.clause_breaks or lowers[j] in cues.clause_words or lowers[j] == "," for j in range(reported, k))
+            for k in rounds) else None
     if verb is None:
         return None
     return next((e for e in reversed(ents) if e.label_ == "Company" and e.end <= verb), None)
