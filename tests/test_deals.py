@@ -575,3 +575,20 @@ def test_a_round_without_investors_validates_and_a_one_party_acquisition_does_no
     graph.add((document, CGT.sha256, Literal("0" * 64)))
     failing = {(v.focus.rsplit("/", 1)[-1], v.message) for v in validate_graph(graph) if "party" in v.path}
     assert failing == {("Acquisition", "a deal needs two parties")}, failing
+
+
+@pytest.mark.parametrize("text", [
+    "Halden Bio has raised more than $300 million in funding to date, the company said.",
+    "Halden Bio announced it had closed its manufacturing site for lack of funding.",
+])
+def test_money_raised_to_date_or_a_closed_site_is_no_round(nlp, text):
+    assert not [d for d in extract_text(nlp, text).deals if d.kind == "Investment"]
+
+
+def test_who_hands_over_its_rights_is_no_licensee_and_a_grant_is_no_investment(nlp):
+    text = ("Talmor Pharma signed a license agreement with Halden Bio. Talmor Pharma will hand over its rights to MLT-204. "
+            "Pfizer provided $10 million to Halden Bio to support research.")
+    extraction = extract_text(nlp, text)
+    roles = {p.label: p.role for d in extraction.deals if d.kind == "Licensing" for p in d.parties}
+    assert roles.get("Talmor Pharma") != "licensee", roles
+    assert not [r for r in extraction.relations if r.predicate == "investsIn" and "pfizer" in r.subject], extraction.relations

@@ -532,11 +532,11 @@ def test_a_one_word_company_name_in_lower_case_is_a_common_word(nlp):
 
 def test_a_brand_shaped_name_before_a_platform_noun_is_a_technology_named_by_its_brand(nlp):
     text = ("Here is the news. Orinthe licensed its QuillVector platform to Halden Bio. It is the first use of the "
-            "T-Spark platform. Talmor's TRAVEL platform will be used. Halden Bio expanded its GMP manufacturing.")
+            "T-Spark platform. Talmor's TRAVEL platform will be used. Halden Bio expanded its GMP platform and its ADC technology.")
     extraction = extract_text(nlp, text)
     technologies = {e.label for e in extraction.entities if e.type == "Technology"}
     assert {"QuillVector", "T-Spark", "TRAVEL"} <= technologies, _describe(extraction)
-    assert "GMP" not in technologies, _describe(extraction)
+    assert not {"GMP", "ADC"} & technologies, _describe(extraction)
 
 
 def test_a_technology_named_with_its_platform_noun_is_the_brand():
