@@ -254,6 +254,9 @@ SHAPES = [
                  "orinthe-genetics", "headquarteredIn", "united-states", id="described-by-country"),
     pytest.param("The European Medicines Agency has given priority medicines, or PRIME, status to ORN-310, a gene therapy.",
                  "prime-scheme", "regulatedBy", "ema", id="agency-has-given-status"),
+    pytest.param("The program will leverage Orinthe Genetics’ proprietary in-vivo delivery technologies, which use lipid "
+                 "nanoparticles to deliver editors.", "orinthe-genetics", "usesTechnology", "lipid-nanoparticles",
+                 id="technologies-which-use"),
     pytest.param("Orinthe Genetics has ORN-310 in phase 2 development for lymphoma.", "orinthe-genetics", "develops", "orn-310", id="has-in-phase"),
     pytest.param("The Halden Group (Halden Co., Ltd. and Halden, Inc.) (TOKYO:4592), a scientific leader in gene therapy for rare "
                  "diseases, announced results.", "halden", "develops", "gene-therapy", id="described-as-a-leader-in"),
