@@ -257,6 +257,11 @@ SHAPES = [
     pytest.param("The program will leverage Orinthe Genetics’ proprietary in-vivo delivery technologies, which use lipid "
                  "nanoparticles to deliver editors.", "orinthe-genetics", "usesTechnology", "lipid-nanoparticles",
                  id="technologies-which-use"),
+    pytest.param("The agency granted marketing authorization for Orinthe Genetics gene therapy products.", "orinthe-genetics",
+                 "develops", "gene-therapy", id="company-compound"),
+    pytest.param("Orinthe Genetics, Inc., a clinical-stage biotechnology company focused on developing and launching the first "
+                 "curative targeted cell therapies for patients with lupus, announced results.", "orinthe-genetics", "develops",
+                 "cell-therapy", id="company-described-long"),
     pytest.param("Orinthe Genetics has ORN-310 in phase 2 development for lymphoma.", "orinthe-genetics", "develops", "orn-310", id="has-in-phase"),
     pytest.param("The Halden Group (Halden Co., Ltd. and Halden, Inc.) (TOKYO:4592), a scientific leader in gene therapy for rare "
                  "diseases, announced results.", "halden", "develops", "gene-therapy", id="described-as-a-leader-in"),
@@ -475,6 +480,12 @@ def test_a_round_noun_far_after_announced_names_no_raiser(nlp):
     text = PREFIX + "Halden Bio announced results, and analysts expect a new round of layoffs. Talmor Capital led the round."
     extraction = extract_text(nlp, text)
     assert "talmor-capital" not in _related(extraction, "investsIn", object="halden-bio"), _describe(extraction)
+
+
+def test_a_modality_right_before_product_names_speaks_for_them(nlp):
+    text = PREFIX + "Orinthe Genetics markets the gene therapy products ORN-310 and ORN-311 in Europe."
+    extraction = extract_text(nlp, text)
+    assert {"orn-310", "orn-311"} <= _related(extraction, "develops", subject="orinthe-genetics"), _describe(extraction)
 
 
 def test_a_company_in_brackets_after_another_is_not_a_list_member(nlp):

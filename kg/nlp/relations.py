@@ -70,8 +70,9 @@ SET_REACH = 3
 LISTING = re.compile(r"\binclud(?:e|es|ed|ing)\b|:", re.I)
 """A sentence that lists products rather than naming one: 'The newly added medicines include A, B and C'."""
 COORDINATION = re.compile(r"\s*\)?\s*(?:,|,?\s*and|,?\s*or|&|/|,?\s*as well as|,?\s*along with)\s*", re.I)
-INCLUDED_PRODUCTS = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:including|such as|notably|namely|like|e\.g\.,?)\s+", re.I)
-"""The words between a modality and the first of the products listed as its members: ', including', ' such as'."""
+INCLUDED_PRODUCTS = re.compile(r"\s*(?:\([^()]*\)\s*)?,?\s*(?:including|such as|notably|namely|like|e\.g\.,?)\s+|\s+", re.I)
+"""The words between a modality and the first of the products listed as its members: ', including', ' such as', or
+none ('Novartis gene therapy products Luxturna and Zolgensma', 'its CAR-T therapy Kymriah')."""
 BRACKETED_ALIAS = re.compile(r"\s*\(\s*")
 """A list member may carry its abbreviation in brackets ('diffuse large B-cell lymphoma (DLBCL), FL and MCL'); a company
 in brackets after another is its owner or its ticker's, never a list member."""
