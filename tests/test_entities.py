@@ -568,3 +568,16 @@ def test_a_disease_is_named_without_its_stage_and_an_antigen_named_after_one_is_
 def test_a_disease_word_before_a_measure_of_it_names_no_disease(nlp, text):
     extraction = extract_text(nlp, text)
     assert not [e.label for e in extraction.entities if e.type == "Disease" and "disease" in e.label], _describe(extraction)
+
+
+@pytest.mark.parametrize("text, disease", [
+    ("The mission is meant to help over 3 million cancer survivors by 2033.", None),
+    ("Researchers aim to enhance cancer therapeutics with new vectors.", None),
+    ("The deal covers an undisclosed neurological disease target.", "neurological disorders"),
+])
+def test_counts_and_verbs_before_a_disease_word_are_no_part_of_its_name(nlp, text, disease):
+    extraction = extract_text(nlp, text)
+    diseases = {e.label for e in extraction.entities if e.type == "Disease"}
+    assert not [d for d in diseases if d.split()[0] in ("million", "enhance", "undisclosed")], _describe(extraction)
+    if disease:
+        assert disease in diseases, _describe(extraction)
