@@ -146,6 +146,7 @@ GENERIC = [
     pytest.param("## Emerging Biotech\n\nSmaller developers are growing.", id="heading-emerging-biotech"),
     pytest.param("### Top Pharma Deals of 2024\n\nDeal volume rose.", id="heading-top-pharma"),
     pytest.param("The Cell and Gene Therapy CDMO Market size was valued at USD 5.2 billion in 2025.", id="report-title-after-company-noun"),
+    pytest.param("Approval was supported by data from a multicenter, single-arm Phase III clinical trial.", id="phase-after-single-arm"),
 ]
 
 

@@ -716,8 +716,9 @@ class NameFinder:
                 first = i + 1
             else:
                 continue
-            if first >= len(doc) or not PROPER_RE.match(doc[first].text) or doc[first].lower_ in self.not_first_name_words:
-                continue
+            if first >= len(doc) or not PROPER_RE.match(doc[first].text) or doc[first].lower_ in self.not_first_name_words \
+                    or doc[first].lower_ in NOT_BRANDS or i > 0 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_:
+                continue  # (nor 'single-arm Phase III trial': the noun ends a compound, and 'Phase' opens no name)
             ends, at = [first + 1], first + 1
             if at < len(doc) and doc[at].text == "-":  # 'AFM-Telethon': the hyphen may end a candidate too
                 ends.append(at + 1)
