@@ -434,7 +434,8 @@ def test_a_bracketed_abbreviation_before_and_other_keeps_the_list_going(nlp):
     assert {"diabetic-retinopathy", "chronic-retinal-diseases"} <= treated, treated
 
 
-@pytest.mark.parametrize("verbs", ["co-develop and co-commercialise", "develop, manufacture and commercialize"])
+@pytest.mark.parametrize("verbs", ["co-develop and co-commercialise", "develop, manufacture and commercialize",
+                                   "research, develop, manufacture, and license mesothelin-directed"])
 def test_partners_develop_what_they_agreed_to_develop_and_sell(nlp, verbs):
     sentence = f"Halden Bio and Orinthe Genetics formed a collaboration to {verbs} MLT-204 for the treatment of lymphoma."
     developers = {r.subject for r in extract_text(nlp, PREFIX + sentence).relations if r.predicate == "develops" and r.object == iri("mlt-204")}
