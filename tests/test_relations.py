@@ -915,6 +915,13 @@ def test_a_sentence_opening_with_other_investors_lists_investors_in_the_round_na
     assert {"orinthe-capital", "talmor-ventures", "quillhaven-partners"} <= investors, investors
 
 
+def test_new_and_co_lead_investors_list_investors_in_the_round_named_before(nlp):
+    text = ("Halden Bio announced today that it has closed a €16.5 million Series A financing. Talmor Partners led this "
+            "financing round. New and co-lead investors include Orinthe Capital, through its Innobio fund, and Quill Ventures.")
+    investors = _related(extract_text(nlp, text), "investsIn", object="halden-bio")
+    assert {"orinthe-capital", "quill-ventures"} <= investors, investors
+
+
 def test_investors_wary_of_a_company_list_no_one(nlp):
     text = "Halden Bio has raised $148 million in a Series C financing. Other investors are wary of Orinthe Genetics after its trial."
     assert "orinthe-genetics" not in _related(extract_text(nlp, text), "investsIn", object="halden-bio")

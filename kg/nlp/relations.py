@@ -556,7 +556,8 @@ class RelationFinder:
         name, confidence = (FINANCING_SOURCES_RULE, self._base(FINANCING_SOURCES_RULE, 0.75)) if first is not None else (
             LISTED_INVESTORS_RULE, self._base(LISTED_INVESTORS_RULE, LISTED_INVESTORS_CONFIDENCE))
         if first is None:
-            i += 1 if lowers[i] in self.cues.investor_modifiers else 0
+            while i + 1 < sentence.end and (lowers[i] in self.cues.investor_modifiers or lowers[i] in ("and", "co", "-")):
+                i += 1  # 'New and co-lead investors include A' (the tokenizer splits 'co-lead')
             if i + 1 >= sentence.end or lowers[i] not in self.cues.investor_anaphors or lowers[i + 1] not in LISTING_VERBS:
                 return
             first = next((ent for ent in ents if ent.label_ == "Company" and ent.start > i + 1), None)
