@@ -53,3 +53,12 @@ def test_a_gold_figure_stated_twice_counts_once_as_extraction_keeps_it(tmp_path)
     path.write_text(json.dumps(gold), encoding="utf-8")
     # (the undated statements restate the dated one, as extraction reads them)
     assert [(f["value"], f["year"]) for f in load_gold(path, load_vocabulary())["figures"]] == [(3e9, 2019)]
+
+
+def test_one_statement_of_each_figure_is_kept_and_an_undated_restatement_of_a_dated_one_is_dropped():
+    from kg.extract import one_per_statement
+
+    rows = [("CAGR", 18.9, "percent", None, "2026-2035", "a"), ("CAGR", 18.9, "percent", None, None, "b"),
+            ("CAGR", 18.9, "percent", None, "2026-2035", "c"), ("Count", 3.0, "count", None, None, "d")]
+    kept = one_per_statement(rows, lambda row: row[:5])
+    assert [row[5] for row in kept] == ["a", "d"]
