@@ -592,3 +592,10 @@ def test_who_hands_over_its_rights_is_no_licensee_and_a_grant_is_no_investment(n
     roles = {p.label: p.role for d in extraction.deals if d.kind == "Licensing" for p in d.parties}
     assert roles.get("Talmor Pharma") != "licensee", roles
     assert not [r for r in extraction.relations if r.predicate == "investsIn" and "pfizer" in r.subject], extraction.relations
+
+
+def test_who_can_exercise_opt_in_rights_is_an_options_licensee(nlp):
+    text = ("Halden Bio announced a strategic collaboration and option agreement with Talmor Pharma to develop novel cell "
+            "therapies. Talmor Pharma can exercise opt-in rights and assumes sole responsibility for further development.")
+    (deal,) = [d for d in extract_text(nlp, text).deals if d.kind == "Option"]
+    assert {p.label: p.role for p in deal.parties} == {"Halden Bio": "licensor", "Talmor Pharma": "licensee"}
