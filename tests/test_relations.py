@@ -925,6 +925,13 @@ def test_new_and_co_lead_investors_list_investors_in_the_round_named_before(nlp)
     assert {"orinthe-capital", "quill-ventures"} <= investors, investors
 
 
+def test_announced_the_closing_of_a_round_names_its_raiser(nlp):
+    text = ("Halden Bio, a clinical-stage biotechnology company, today announced the closing of a $14 million Series C round. "
+            "The financing was led by Talmor Capital Inc., with participation from Quill Ventures.")
+    investors = _related(extract_text(nlp, text), "investsIn", object="halden-bio")
+    assert {"talmor-capital", "quill-ventures"} <= investors, investors
+
+
 def test_investors_wary_of_a_company_list_no_one(nlp):
     text = "Halden Bio has raised $148 million in a Series C financing. Other investors are wary of Orinthe Genetics after its trial."
     assert "orinthe-genetics" not in _related(extract_text(nlp, text), "investsIn", object="halden-bio")

@@ -1117,7 +1117,7 @@ ROUND = "round"
 """The anaphor kind of 'the financing round': it stands for the company that raised it."""
 
 
-ANNOUNCED_ROUND_TOKENS = 8
+ANNOUNCED_ROUND_TOKENS = 12
 """How many tokens after 'announced' a financing noun may come for the sentence to announce a round."""
 
 
