@@ -167,9 +167,9 @@ def _rounds_without_investors(deals: list[Deal], sentences: Sequence[Span], valu
     funded = {p.iri for deal in deals if (broader_kind(deal.kind) or deal.kind) == "Investment" for p in deal.parties if p.role == "investee"}
     found = []
     for sentence in sentences:
-        raise_ = RAISED.search(sentence.text)
+        raise_ = patterns.raise_verb.search(sentence.text)
         if raise_ is None or not values.get(sentence.start) or not patterns.round_sentence.search(sentence.text) \
-                or RAISED_TO_DATE.search(sentence.text):
+                or patterns.raised_to_date.search(sentence.text):
             continue
         named = sorted((m.start, iri) for iri in companies for m in mentions.get(iri, ()) if sentence.start <= m.start < sentence.start + raise_.start())
         if not named or named[-1][1] in funded:
@@ -286,6 +286,12 @@ class DealPatterns:
     round_reach: int
     roles_reach: int
     """Sentences after a deal's own that may still give its parties' roles ('Under the contract, X has exclusive rights')."""
+    raise_verb: re.Pattern
+    """The verbs of a raise ('has raised', 'closed a $67 million Series B'), before which the raiser is named."""
+    raised_to_date: re.Pattern
+    """Words that make an amount raised all the money a company has raised, not one round."""
+    round_reference: re.Pattern
+    """How a sentence that speaks of a round announced before opens: 'The financing was co-led by', 'This Series B round'."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -317,6 +323,7 @@ def deal_patterns(path: Path = DEALS_PATTERNS) -> DealPatterns:
         roles, cues, int(terms["terms_reach"]), re.compile(terms["terms_sentence"], re.I),
         re.compile(rounds["round_name"], re.I), re.compile(rounds["round_sentence"], re.I), int(rounds["round_reach"]),
         int(terms.get("roles_reach", terms["terms_reach"])),
+        re.compile(rounds["raise_verb"], re.I), re.compile(rounds["raised_to_date"], re.I), re.compile(rounds["round_reference"], re.I),
     )
 
 
@@ -379,21 +386,13 @@ def _round_sentences(first: Relation, sentences: Sequence[Span], patterns: DealP
     earlier = [s for s in sentences if s.end <= first.evidence.start]
     # an investor sentence on 'the financing' ('The financing was co-led by ...') may come paragraphs after the
     # sentence that announced it, which names the investee
-    far = ROUND_REFERENCE.match(first.evidence.text) is not None
+    far = patterns.round_reference.match(first.evidence.text) is not None
     near = len(earlier) - patterns.round_reach
     return tuple(
         s for k, s in enumerate(earlier) if patterns.round_sentence.search(s.text)
         and (names(first.object, s) or not any(names(investor, s) for investor in investors) if k >= near
              else far and names(first.object, s))
     )[-1:]
-
-
-RAISED = re.compile(r"\b(?:rais(?:ed|es|ing)|secur(?:ed|es)|clos(?:ed|es)|bagged|landed|netted)\b", re.I)
-"""The verbs of a raise ('has raised', 'closed a $67 million Series B'), before which the raiser is named."""
-RAISED_TO_DATE = re.compile(r"\b(?:to date|so far|in total|since (?:its )?(?:founding|inception|launch)|cumulative\w*)\b", re.I)
-"""Words that make an amount raised all the money a company has raised, not one round."""
-ROUND_REFERENCE = re.compile(r"\s*(?:the|this|that)\s+(?:[\w$-]+\s+){0,3}?(?:round|financing|funding|raise)\b", re.I)
-"""How a sentence that speaks of a round announced before opens: 'The financing was co-led by', 'This Series B round'."""
 
 
 def identifying_parties(deal: Deal) -> tuple[str, ...]:

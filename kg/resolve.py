@@ -32,12 +32,18 @@ def _suffix_pattern(suffixes: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?:[\s,]+(?:" + "|".join(re.escape(s) for s in ordered) + r")\.?)+$", re.I)
 
 
-PLATFORM_NOUN = re.compile(r"\s*[®™]?\s+(?:platform|platforms|technology|technologies)$", re.I)
+@functools.lru_cache(maxsize=1)
+def _platform_noun() -> re.Pattern:
+    """A platform noun at the end of a name, one of entity_words.toml's platform_nouns (the name finder's list)."""
+    from kg.nlp.entities import default_entity_words
+
+    nouns = "|".join(re.escape(noun) for noun in sorted(default_entity_words()["platform_nouns"], key=len, reverse=True))
+    return re.compile(rf"\s*[®™]?\s+(?:{nouns})$", re.I)
 
 
 def strip_platform_noun(name: str) -> str:
     """A technology by its brand: 'TRACER platform' -> 'TRACER', 'LentiVector® platform' -> 'LentiVector'."""
-    return PLATFORM_NOUN.sub("", name.strip()).rstrip("®™") or name
+    return _platform_noun().sub("", name.strip()).rstrip("®™") or name
 
 
 def strip_company_suffix(name: str, vocabulary: Vocabulary) -> str:

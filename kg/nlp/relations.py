@@ -37,7 +37,7 @@ MACROS = {
     # Up to three plain words, none of them "for": "develop the production process for X" is a service to X's owner.
     "{W_NOT_FOR}": r"(?:(?!for\s)[^\s<>]+\s+){0,3}",
     # The verbs a first verb shares its object with: "develop, manufacture and commercialize", "co-develop and co-commercialise".
-    "{AND_VERBS}": r"(?:\s*,\s*(?:co-?)?[a-z]+(?:e|ed|ing|s)?){0,3}(?:,?\s+and\s+(?:co-?)?[a-z]+)?",
+    "{AND_VERBS}": r"(?:\s*,\s*(?:co-?)?[a-z]+){0,3}(?:,?\s+and\s+(?:co-?)?[a-z]+)?",
     # When a thing was done, between a verb and its object: "partnered this month with", "signed last year a ...".
     "{WHEN}": r"(?:(?:this|last|next|earlier this|later this) (?:month|week|year|quarter|spring|summer|autumn|fall|winter)|in (?:early |late |mid-)?(?:[A-Z][a-z]+ )?(?:19|20)\d\d|on [A-Z][a-z]+day|earlier|recently),?\s+",
     # The patients and stage a therapy's disease is written with: "adult patients with moderate to severe", "relapsed/refractory".
