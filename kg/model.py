@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.namespaces import document_iri
+from kg.iris import document_iri
 
 if TYPE_CHECKING:
     from kg.consistency import GrowthCheck
@@ -75,7 +75,7 @@ class SourceDocument:
 
     @property
     def iri(self) -> str:
-        return str(document_iri(self.sha256))
+        return document_iri(self.sha256)
 
     @property
     def text_key(self) -> str:

@@ -15,7 +15,10 @@ from pathlib import Path
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace
 
-BASE = "https://w3id.org/cgt-kg/"
+from kg import iris
+from kg.iris import BASE, PREFIX_IRIS, local_name, sparql_prologue
+
+__all__ = ["BASE", "local_name", "sparql_prologue"]  # re-exported: kg.iris holds the strings, this module their rdflib namespaces
 
 ONTOLOGY_DIR = Path(os.environ.get("KG_ONTOLOGY", Path(__file__).resolve().parent.parent / "ontology"))
 """ontology/: the OWL ontology, the SHACL shapes, the vocabulary and the pattern files (KG_ONTOLOGY overrides)."""
@@ -30,34 +33,35 @@ def declared_terms(root: Path = ONTOLOGY_DIR) -> list[str]:
     return list(found)
 
 
-CGT = ClosedNamespace(BASE + "ontology#", declared_terms())
+CGT = ClosedNamespace(PREFIX_IRIS["cgt"], declared_terms())
 """Classes and properties of the cgt-kg ontology, closed: a term cgt.ttl does not declare is an error
 (AttributeError for attribute access, KeyError for item access) where the code names it, not a new IRI in the graph."""
 
-CGTID = Namespace(BASE + "id/")
+CGTID = Namespace(PREFIX_IRIS["cgtid"])
 """Entities: companies, agencies, diseases, ... (one flat namespace)."""
 
-DOC = Namespace(BASE + "doc/")
+DOC = Namespace(PREFIX_IRIS["doc"])
 STATEMENT = Namespace(BASE + "statement/")
 FIGURE = Namespace(BASE + "figure/")
 EVENT = Namespace(BASE + "event/")
 MENTION = Namespace(BASE + "mention/")
-GRAPH = Namespace(BASE + "graph/")
+GRAPH = Namespace(iris.GRAPHS)
 
-SCHEMA = Namespace("https://schema.org/")
+SCHEMA = Namespace(PREFIX_IRIS["schema"])
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-WD = Namespace("http://www.wikidata.org/entity/")
+WD = Namespace(PREFIX_IRIS["wd"])
 
-VOCABULARY_GRAPH = GRAPH["vocabulary"]
+VOCABULARY_GRAPH = URIRef(iris.VOCABULARY_GRAPH)
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 REVIEW_GRAPH = GRAPH["review"]
 """Analysts' decisions on extracted facts (kg review): never touched by a build."""
-REJECTED_GRAPH = GRAPH["rejected"]
+REJECTED_GRAPH = URIRef(iris.REJECTED_GRAPH)
 """Facts analysts rejected, moved out of their documents' graphs; queries leave this graph out."""
 REVIEW = Namespace(BASE + "review/")
 
 PREFIXES: dict[str, Namespace] = {
+    # the namespaces of kg.iris.PREFIX_IRIS, in its order (tests/test_namespaces.py checks that they agree)
     "cgt": CGT,
     "cgtid": CGTID,
     "doc": DOC,
@@ -71,11 +75,6 @@ PREFIXES: dict[str, Namespace] = {
     "xsd": XSD,
     "wd": WD,
 }
-
-
-def sparql_prologue() -> str:
-    """The PREFIX lines every query may rely on, so canned queries stay short."""
-    return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in PREFIXES.items())
 
 
 def slug(name: str) -> str:
@@ -100,7 +99,7 @@ def mint_entity(name: str) -> URIRef:
 
 def document_iri(sha256: str) -> URIRef:
     """The IRI of one version of a source document, which also names its graph."""
-    return DOC[sha256]
+    return URIRef(iris.document_iri(sha256))
 
 
 def statement_iri(document: URIRef, *key: object) -> URIRef:
@@ -138,8 +137,3 @@ def trial_iri(registry_id: str) -> URIRef:
 def event_iri(document: URIRef, *key: object) -> URIRef:
     """The IRI of one deal event (collaboration, acquisition, investment) of a document."""
     return EVENT[_digest(document, *key)]
-
-
-def local_name(iri: str) -> str:
-    """The part of an IRI after its namespace, for display and JSON output."""
-    return re.split(r"[#/]", str(iri))[-1]

@@ -8,13 +8,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.query import Result
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
 
 from kg.errors import UserError, close_names
-from kg.namespaces import PREFIXES
+from kg.iris import PREFIX_IRIS, short_iri
 from kg.sparql_text import SparqlTextError, keywords, tokens
+
+if TYPE_CHECKING:
+    from kg.store import Answer
 
 QUERIES_DIR = Path(os.environ.get("KG_QUERIES", Path(__file__).resolve().parent.parent / "queries"))
 FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl")
@@ -89,8 +92,8 @@ def _parameter_term(parameter: QueryParameter, value: str) -> str:
     if parameter.numeric:
         if not re.fullmatch(r"-?\d+", value.strip()):
             raise UserError(f"parameter {parameter.name} takes a whole number ({parameter.description}), not {value!r}")
-        return Literal(int(value), datatype=XSD.integer).n3()
-    return Literal(value).n3()
+        return str(ox.Literal(str(int(value)), datatype=ox.NamedNode(PREFIX_IRIS["xsd"] + "integer")))
+    return str(ox.Literal(value))
 
 
 def _where_brace(sparql: str) -> int:
@@ -122,9 +125,12 @@ def load_query_file(path: Path) -> CannedQuery:
 
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+CANNED_NAME = re.compile(r"[A-Za-z_][\w-]*")
 
 
 def _is_sparql(text: str) -> bool:
+    if CANNED_NAME.fullmatch(text):
+        return False  # a bare name is never a query: no need to run the lexer on it
     try:
         return bool(keywords(text) & set(QUERY_FORMS))
     except SparqlTextError:
@@ -162,26 +168,28 @@ def resolve_query(query: str) -> CannedQuery:
 
 
 def short_term(term) -> str:
-    """A term for people: prefixed name for IRIs in our namespaces, plain text for literals."""
+    """An rdflib term for people: a prefixed name for IRIs in our namespaces, plain text for literals."""
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        text = str(term)
-        for name, namespace in sorted(PREFIXES.items(), key=lambda p: -len(str(p[1]))):
-            if text.startswith(str(namespace)) and len(text) > len(str(namespace)):
-                return f"{name}:{text[len(str(namespace)):]}"
-        return text
-    if isinstance(term, Literal):
-        return str(term)
-    return str(term)
+    from rdflib import URIRef
+
+    return short_iri(str(term)) if isinstance(term, URIRef) else str(term)
 
 
-def result_rows(result: Result, short: bool = True, limit: int | None = None) -> tuple[list[str], list[list[str]]]:
-    """Column names and rows of a SELECT result (the first `limit` rows when given), IRIs shortened to prefixed names for people."""
-    columns = [str(v) for v in result.vars or []]
-    show = short_term if short else (lambda term: "" if term is None else str(term))
-    rows = [[show(row[i]) for i in range(len(columns))] for row in itertools.islice(result, limit)]
-    return columns, rows
+def display_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+    """An engine term for people, as `short_term` shows an rdflib one."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return short_iri(term.value)
+    return term.value
+
+
+def result_rows(answer: Answer, short: bool = True, limit: int | None = None) -> tuple[list[str], list[list[str]]]:
+    """Column names and rows of a SELECT answer (the first `limit` rows when given), IRIs shortened to prefixed names for people."""
+    show = display_term if short else (lambda term: "" if term is None else term.value)
+    rows = [[show(term) for term in row] for row in itertools.islice(answer.rows, limit)]
+    return list(answer.variables), rows
 
 
 SOLUTION_MEDIA_TYPES = {
@@ -201,11 +209,12 @@ GRAPH_MEDIA_TYPES = {
 """How `kg query -f FMT` writes CONSTRUCT and DESCRIBE results (csv and tsv give N-Triples, one triple a line)."""
 
 
-def format_result(result: Result) -> str:
-    """A CONSTRUCT or DESCRIBE result as Turtle, an ASK result as true or false: what the table format prints for them."""
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return result.graph.serialize(format="turtle")
-    return "true" if result.askAnswer else "false"
+def format_result(answer: Answer) -> str:
+    """A CONSTRUCT or DESCRIBE answer as Turtle (written by the engine), an ASK answer as true or false: what the
+    table format prints for them."""
+    if isinstance(answer, bool):
+        return "true" if answer else "false"
+    return ox.serialize(answer, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_IRIS).decode("utf-8")
 
 
 def serialized_result(store, sparql: str, fmt: str) -> bytes:

@@ -10,7 +10,6 @@ their own before they open the store: whatever a query says, there is nothing to
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import os
 import sys
@@ -64,6 +63,8 @@ def isolate_from_network() -> bool:
     """
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # only the server isolates itself: the read commands start without ctypes
+
     libc = ctypes.CDLL(None, use_errno=True)
     for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET):
         if libc.unshare(flags) == 0:

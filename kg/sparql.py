@@ -37,8 +37,8 @@ from kg.store import (
     UnacceptableFormat,
     is_remote,
     open_store,
-    result_from_serialized,
 )
+from kg.store_rdflib import result_from_serialized
 
 
 FORM = "application/x-www-form-urlencoded"

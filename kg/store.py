@@ -1,29 +1,33 @@
 """The one module that knows the storage backend: an embedded Oxigraph store or a remote SPARQL server.
 
 Both sit behind the small `Store` interface. Queries run on the backend's own
-engine and come back as rdflib `Result` objects, so terms, graphs and result
-formats stay rdflib's everywhere else.
+engine; `answer` gives its solutions as the engine's own terms (no rdflib: the
+path of `kg query` and `kg stats`), `query` the same answer as an rdflib `Result`
+for the code that works in rdflib terms (kg.store_rdflib, imported on first use).
 """
 
 from __future__ import annotations
 
-import io
+import functools
 import itertools
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, Union
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.query import Result
 
 from kg.errors import UserError
-from kg.namespaces import CGT, PREFIXES, REJECTED_GRAPH, sparql_prologue
+from kg.iris import PREFIX_IRIS, REJECTED_GRAPH, sparql_prologue
 from kg.sandbox import run_on_deep_stack
 from kg.sparql_text import check_length, names_own_dataset, readable_query_error, unescape_codepoints
+
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+    from rdflib.query import Result
 
 DEFAULT_LOCATION = ".kg/store"
 EXPORT_FORMATS = {
@@ -66,6 +70,19 @@ class SerializedResult:
     truncated: bool = False
 
 
+@dataclass(frozen=True)
+class Solutions:
+    """The solutions of a SELECT query as the engine gives them: its variables, and rows of Oxigraph terms
+    (None where a variable is unbound), each row indexable by position or variable name."""
+
+    variables: tuple[str, ...]
+    rows: Sequence[ox.QuerySolution]
+
+
+Answer = Union[Solutions, bool, list]
+"""What a query answers: Solutions (SELECT), a bool (ASK) or a list of Oxigraph triples (CONSTRUCT, DESCRIBE)."""
+
+
 class SparqlSyntaxError(UserError):
     """A query or update the SPARQL parser refuses; the message gives the line and column."""
 
@@ -91,6 +108,8 @@ class Store(Protocol):
     """What cgt-kg needs from a quad store."""
 
     location: str
+
+    def answer(self, sparql: str) -> Answer: ...
 
     def query(self, sparql: str) -> Result: ...
 
@@ -163,16 +182,36 @@ DOCUMENT_QUERY = (
 """The stored document versions, narrowed by a VALUES clause or a FILTER (for backends without index lookups)."""
 
 
-def _documents_from_rows(rows) -> list[StoredDocument]:
-    return [StoredDocument(str(r[0]), str(r[1]), str(r[2]), str(r[3]) if r[3] is not None else None,
-                           str(r[4]) if r[4] is not None else None) for r in rows]
+def _documents_from_rows(rows: Iterable[ox.QuerySolution]) -> list[StoredDocument]:
+    return [StoredDocument(r[0].value, r[1].value, r[2].value, _value(r[3]), _value(r[4])) for r in rows]
+
+
+def _value(term) -> str | None:
+    """The lexical value of an Oxigraph term, None for an unbound variable."""
+    return None if term is None else term.value
+
+
+class _RdflibView:
+    """What both backends derive from their `answer` and `write_graph`: rdflib results and rdflib graphs."""
+
+    def query(self, sparql: str) -> Result:
+        """`answer` as an rdflib Result; rows become rdflib terms only when they are read."""
+        from kg.store_rdflib import rdflib_result
+
+        return rdflib_result(self.answer(sparql))
+
+    def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
+        """Write an rdflib graph (the ontology and vocabulary layers) as its named graph, as `write_graph` does."""
+        from kg.store_rdflib import graph_quads
+
+        self.write_graph(graph.identifier, graph_quads(graph), drop)
 
 
 JSON_RESULTS = RESULT_FORMATS[0].media_type
 N_TRIPLES = ox.RdfFormat.N_TRIPLES.media_type
 
 
-class EmbeddedStore:
+class EmbeddedStore(_RdflibView):
     """An Oxigraph store on disk: no server, transactional writes, native SPARQL engine."""
 
     def __init__(self, location: str, create: bool = True, read_only: bool = False):
@@ -190,22 +229,20 @@ class EmbeddedStore:
         except (OSError, RuntimeError) as error:
             raise _store_error(location, "open", error) from error
 
-    def query(self, sparql: str) -> Result:
-        """Run a SPARQL query over the union of all graphs (or the query's own FROM dataset).
-
-        The engine's solutions become rdflib terms directly, with no serialisation in between.
-        """
+    def answer(self, sparql: str) -> Answer:
+        """Run a SPARQL query over the union of all graphs (or the query's own FROM dataset) and hold its whole
+        answer in the engine's own terms."""
         check_length(sparql)
-        return self._engine("query", _run_to_result, self._store, sparql, self._dataset(sparql), sparql=sparql)
+        return self._engine("query", _run_to_answer, self._store, sparql, self._dataset(sparql), sparql=sparql)
 
     def _dataset(self, sparql: str, include_rejected: bool = False) -> dict:
         """The default graph of a query: the union of all graphs but the rejected facts' graph (kg review),
         or none when the query names its own dataset with FROM."""
         if _names_own_dataset(sparql):
             return {}
-        if include_rejected or not self._store.contains_named_graph(ox.NamedNode(str(REJECTED_GRAPH))):
+        if include_rejected or not self._store.contains_named_graph(ox.NamedNode(REJECTED_GRAPH)):
             return {"use_default_graph_as_union": True}
-        return {"default_graph": [g for g in self._store.named_graphs() if g.value != str(REJECTED_GRAPH)]}
+        return {"default_graph": [g for g in self._store.named_graphs() if g.value != REJECTED_GRAPH]}
 
     def serialize_query(
         self,
@@ -241,7 +278,7 @@ class EmbeddedStore:
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction: all of it is applied, or none."""
-        self._engine("update", lambda: self._store.update(sparql, prefixes=_prefix_map()), sparql=sparql)
+        self._engine("update", lambda: self._store.update(sparql, prefixes=PREFIX_IRIS), sparql=sparql)
 
     def write_graph(self, name: URIRef, quads: list[ox.Quad], drop: tuple[URIRef, ...] = ()) -> None:
         """Write one named graph from its typed quads (kg.rdf), replacing it, and remove the graphs in `drop`
@@ -259,15 +296,12 @@ class EmbeddedStore:
         if drop:
             self.drop_graphs(drop)
 
-    def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
-        """Write an rdflib graph (the ontology and vocabulary layers) as its named graph, as `write_graph` does."""
-        self.write_graph(graph.identifier, _quads(graph, ox.NamedNode(str(graph.identifier))), drop)
-
     def documents(self, paths: Iterable[str] = (), hashes: Iterable[str] = (), text_keys: Iterable[str] = ()) -> list[StoredDocument]:
         """The stored document versions recorded at these paths, with these sha256 hashes or these text keys:
         index lookups of each value, so the cost is that of the answer, not of the store."""
         found: dict[str, StoredDocument] = {}
-        for predicate, values in ((_PATH, paths), (_SHA256, hashes), (_TEXT_KEY, text_keys)):
+        record = _document_record()
+        for predicate, values in ((record.path, paths), (record.sha256, hashes), (record.text_key, text_keys)):
             for value in dict.fromkeys(values):
                 for quad in self._store.quads_for_pattern(None, predicate, ox.Literal(value), None):
                     if quad.subject == quad.graph_name and quad.subject.value not in found:
@@ -282,10 +316,11 @@ class EmbeddedStore:
         def value(predicate: ox.NamedNode) -> str | None:
             return next((q.object.value for q in self._store.quads_for_pattern(graph, predicate, None, graph)), None)
 
-        path, sha256 = value(_PATH), value(_SHA256)
-        if path is None or sha256 is None or next(self._store.quads_for_pattern(graph, _RDF_TYPE, _DOCUMENT, graph), None) is None:
+        record = _document_record()
+        path, sha256 = value(record.path), value(record.sha256)
+        if path is None or sha256 is None or next(self._store.quads_for_pattern(graph, _RDF_TYPE, record.document, graph), None) is None:
             return None
-        return StoredDocument(graph.value, path, sha256, value(_EXTRACTOR), value(_TEXT_KEY))
+        return StoredDocument(graph.value, path, sha256, value(record.extractor), value(record.text_key))
 
     def documents_below(self, folders: Iterable[str]) -> list[StoredDocument]:
         """The stored document versions whose paths start with one of these folder prefixes: one pass over the
@@ -293,7 +328,7 @@ class EmbeddedStore:
         prefixes = tuple(folders)
         if not prefixes:
             return []
-        graphs = [q.graph_name for q in self._store.quads_for_pattern(None, _PATH, None, None) if q.subject == q.graph_name and q.object.value.startswith(prefixes)]
+        graphs = [q.graph_name for q in self._store.quads_for_pattern(None, _document_record().path, None, None) if q.subject == q.graph_name and q.object.value.startswith(prefixes)]
         return [document for document in map(self._document, dict.fromkeys(graphs)) if document is not None]
 
     def graph_size(self, graph: URIRef) -> int:
@@ -325,11 +360,9 @@ class EmbeddedStore:
     def export(self, fmt: str) -> bytes:
         """The whole store in one RDF format (graph names kept where the format has them)."""
         if fmt == "jsonld":
-            from rdflib import Dataset
+            from kg.store_rdflib import json_ld
 
-            dataset = Dataset()
-            dataset.parse(data=self.export("nq").decode("utf-8"), format="nquads")
-            return dataset.serialize(format="json-ld").encode("utf-8")
+            return json_ld(self.export("nq"), "nquads")
         rdf_format = EXPORT_FORMATS[fmt][1]
         if fmt in ("ttl", "nt"):
             everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -348,7 +381,7 @@ class EmbeddedStore:
 
 def _run_and_serialize(store, sparql, dataset, solutions_type, graph_type, max_rows) -> SerializedResult:
     """Run a query and write its result (on the engine's thread: solutions are computed while written)."""
-    answer = store.query(sparql, prefixes=_prefix_map(), **dataset)
+    answer = store.query(sparql, prefixes=PREFIX_IRIS, **dataset)
     kind = "CONSTRUCT" if isinstance(answer, ox.QueryTriples) else "ASK" if isinstance(answer, ox.QueryBoolean) else "SELECT"
     media_type = graph_type if kind == "CONSTRUCT" else solutions_type
     if media_type is None:
@@ -357,7 +390,7 @@ def _run_and_serialize(store, sparql, dataset, solutions_type, graph_type, max_r
     if kind == "CONSTRUCT":
         rdf_format = ox.RdfFormat.from_media_type(media_type)
         triples, truncated = _first(answer, max_rows)
-        return SerializedResult(kind, media_type, ox.serialize(triples, format=rdf_format, prefixes=_prefix_map()), truncated)
+        return SerializedResult(kind, media_type, ox.serialize(triples, format=rdf_format, prefixes=PREFIX_IRIS), truncated)
     results_format = ox.QueryResultsFormat.from_media_type(media_type)
     if kind == "ASK" or max_rows is None:
         return SerializedResult(kind, media_type, answer.serialize(format=results_format))
@@ -408,103 +441,49 @@ class _FirstRows:
         return b"".join(self._chunks)
 
 
-def _run_to_result(store, sparql: str, dataset: dict) -> Result:
-    """Run a query and hold its whole answer as an rdflib Result (on the engine's thread)."""
-    answer = store.query(sparql, prefixes=_prefix_map(), **dataset)
+def _run_to_answer(store, sparql: str, dataset: dict) -> Answer:
+    """Run a query and hold its whole answer (on the engine's thread)."""
+    return _held(store.query(sparql, prefixes=PREFIX_IRIS, **dataset))
+
+
+def _held(answer) -> Answer:
+    """An engine's answer (QuerySolutions, QueryBoolean or QueryTriples) read to its end."""
     if isinstance(answer, ox.QueryBoolean):
-        result = Result("ASK")
-        result.askAnswer = bool(answer)
-        return result
+        return bool(answer)
     if isinstance(answer, ox.QueryTriples):
-        result = Result("CONSTRUCT")
-        graph = Graph()
-        for triple in answer:
-            graph.add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
-        result.graph = graph
-        return result
-    result = Result("SELECT")
-    names = [v.value for v in answer.variables]
-    result.vars = [Variable(name) for name in names]
-    result.bindings = LazyBindings(list(answer), result.vars, names)
-    return result
+        return list(answer)
+    return Solutions(tuple(v.value for v in answer.variables), list(answer))
 
 
-class LazyBindings(Sequence):
-    """A SELECT answer's rows, each turned into rdflib terms only when it is read: `kg query` shows the first 500 of a
-    216,000-row answer and counts the rest, so converting every row first cost as much as running the query."""
+@dataclass(frozen=True)
+class _DocumentRecord:
+    """The terms of a stored document's record, as the engine's terms."""
 
-    def __init__(self, solutions: list, variables: list[Variable], names: list[str]):
-        self._solutions, self._variables, self._names = solutions, variables, names
-        self._rows: dict[int, dict] = {}
-
-    def __len__(self) -> int:
-        return len(self._solutions)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self._solutions)
-        row = self._rows.get(index)
-        if row is None:
-            solution = self._solutions[index]
-            row = self._rows[index] = {variable: _rdflib_term(solution[name]) for variable, name in zip(self._variables, self._names)
-                                       if solution[name] is not None}
-        return row
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self._solutions)))
+    document: ox.NamedNode
+    path: ox.NamedNode
+    sha256: ox.NamedNode
+    extractor: ox.NamedNode
+    text_key: ox.NamedNode
 
 
-def _quads(graph: Graph, name: ox.NamedNode) -> list[ox.Quad]:
-    """The triples of an rdflib graph as Oxigraph quads in graph `name` (each distinct term made once)."""
-    terms: dict = {}
+@functools.cache
+def _document_record() -> _DocumentRecord:
+    """The document record's terms, named through the closed cgt namespace (the build path, where rdflib is loaded)."""
+    from kg.namespaces import CGT
 
-    def term(value):
-        made = terms.get(value)
-        if made is None:
-            made = terms[value] = _oxigraph_term(value)
-        return made
-
-    return [ox.Quad(term(s), term(p), term(o), name) for s, p, o in graph]
+    return _DocumentRecord(*(ox.NamedNode(str(CGT[name])) for name in ("Document", "path", "sha256", "extractorFingerprint", "textKey")))
 
 
-def _oxigraph_term(term):
-    """An rdflib term as the Oxigraph term it stands for (a literal keeps its lexical form, language and datatype)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
-
-
-def _rdflib_term(term):
-    """An Oxigraph term as the rdflib term it stands for."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
-    raise UnacceptableFormat(f"a result holds a term rdflib cannot represent ({type(term).__name__})")
-
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_PATH, _SHA256, _EXTRACTOR, _DOCUMENT, _TEXT_KEY = (
-    ox.NamedNode(str(CGT[name])) for name in ("path", "sha256", "extractorFingerprint", "Document", "textKey"))
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def _names_own_dataset(sparql: str) -> bool:
-    """names_own_dataset, with the lexer run only when the word FROM stands somewhere in the text."""
-    return "FROM" in unescape_codepoints(sparql).upper() and names_own_dataset(sparql)
+    """names_own_dataset, with the lexer run only when the text has the shape of a dataset clause somewhere
+    (FROM, maybe NAMED, then an IRI or a prefixed name): the word "from" in a comment or a string costs nothing."""
+    return DATASET_CLAUSE_SHAPE.search(unescape_codepoints(sparql)) is not None and names_own_dataset(sparql)
+
+
+DATASET_CLAUSE_SHAPE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[^\s<>\"'{}()]*:)", re.IGNORECASE)
 
 
 def _store_error(location: str, action: str, error: Exception) -> UserError:
@@ -519,56 +498,56 @@ def _store_error(location: str, action: str, error: Exception) -> UserError:
     return UserError(f"cannot {action} the graph store at {location}: {message[:300]}")
 
 
-class RemoteStore:
-    """A SPARQL 1.1 Query and Update endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso, QLever)."""
+class RemoteStore(_RdflibView):
+    """A SPARQL 1.1 Query and Update endpoint (Oxigraph server, Fuseki, GraphDB, Virtuoso, QLever), spoken to
+    over the protocol (form-encoded POST); its answers are parsed by the engine's own result parsers."""
 
     def __init__(self, endpoint: str):
-        from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
-
         self.location = endpoint
-        update = os.environ.get("KG_UPDATE_ENDPOINT") or (
+        self._update_endpoint = os.environ.get("KG_UPDATE_ENDPOINT") or (
             endpoint[: -len("/query")] + "/update" if endpoint.endswith("/query") else endpoint
         )
         token = os.environ.get("KG_STORE_TOKEN")
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._headers = headers
-        self._store = SPARQLUpdateStore(
-            query_endpoint=endpoint, update_endpoint=update, returnFormat="json", method="POST_FORM", headers=headers
-        )
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
 
-    def query(self, sparql: str) -> Result:
+    def _post(self, action: str, url: str, form: dict, accept: str | None = None):
+        """POST one protocol operation; a refused or failed one becomes one UserError line naming the endpoint."""
+        import httpx
+
+        headers = {**({"Accept": accept} if accept else {}), **self._headers}
         try:
-            return Graph(store=self._store).query(sparql_prologue() + sparql)
-        except Exception as error:  # the server's message is the useful part
-            raise UserError(f"query failed at {self.location}: {error}".splitlines()[0]) from error
+            response = httpx.post(url, data=form, headers=headers, timeout=None)
+        except httpx.HTTPError as error:
+            raise UserError(f"{action} failed at {self.location}: {error}".splitlines()[0]) from error
+        if response.status_code not in (200, 204):
+            raise UserError(f"{action} failed at {self.location}: HTTP {response.status_code} {response.text.strip()[:300]}".splitlines()[0])
+        return response
+
+    def answer(self, sparql: str) -> Answer:
+        """The endpoint's answer as SPARQL JSON or N-Triples, read by the engine's parsers into its terms."""
+        result = self.serialize_query(sparql, JSON_RESULTS, N_TRIPLES)
+        try:
+            if result.kind == "CONSTRUCT":
+                return list(ox.parse(result.data, format=ox.RdfFormat.from_media_type(result.media_type) or ox.RdfFormat.N_TRIPLES))
+            results_format = ox.QueryResultsFormat.from_media_type(result.media_type) or ox.QueryResultsFormat.JSON
+            return _held(ox.parse_query_results(result.data, format=results_format))
+        except (SyntaxError, ValueError) as error:
+            raise UserError(f"query failed at {self.location}: its answer ({result.media_type or 'no media type'}) cannot be read: {error}".splitlines()[0]) from error
 
     def serialize_query(self, sparql: str, solutions_type: str | None, graph_type: str | None, max_rows: int | None = None,
                         default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = ()) -> SerializedResult:
         """The endpoint's own serialisation of a query result, asked for by media type (max_rows is the endpoint's business)."""
-        import httpx
-
-        offered = [media for media in (solutions_type, graph_type) if media]
+        offered = ", ".join(media for media in (solutions_type, graph_type) if media)
         form = {"query": sparql_prologue() + sparql, "default-graph-uri": list(default_graphs), "named-graph-uri": list(named_graphs)}
-        try:
-            response = httpx.post(self.location, data=form, headers={"Accept": ", ".join(offered), **self._headers}, timeout=None)
-        except httpx.HTTPError as error:
-            raise UserError(f"query failed at {self.location}: {error}") from error
-        if response.status_code != 200:
-            raise UserError(f"query failed at {self.location}: HTTP {response.status_code} {response.text.strip()[:300]}".splitlines()[0])
+        response = self._post("query", self.location, form, offered)
         media_type = response.headers.get("content-type", "").split(";")[0].strip()
         return SerializedResult(_remote_kind(media_type, graph_type, response.content), media_type, response.content)
 
     def update(self, sparql: str) -> None:
-        try:
-            self._store.update(sparql_prologue() + sparql)
-        except Exception as error:
-            raise UserError(f"update failed at {self.location}: {error}".splitlines()[0]) from error
+        self._post("update", self._update_endpoint, {"update": sparql_prologue() + sparql})
 
     def write_graph(self, name: URIRef, quads: list[ox.Quad], drop: tuple[URIRef, ...] = ()) -> None:
         self.update(_replace_graph_update(name, quads, drop))
-
-    def replace_graph(self, graph: Graph, drop: tuple[URIRef, ...] = ()) -> None:
-        self.write_graph(graph.identifier, _quads(graph, ox.NamedNode(str(graph.identifier))), drop)
 
     def drop_graphs(self, graphs: tuple[URIRef, ...]) -> None:
         self.update(_drop_update(graphs))
@@ -576,32 +555,41 @@ class RemoteStore:
     def documents(self, paths: Iterable[str] = (), hashes: Iterable[str] = (), text_keys: Iterable[str] = ()) -> list[StoredDocument]:
         rows: list = []
         for variable, values in (("path", paths), ("sha", hashes), ("key", text_keys)):
-            listed = " ".join(Literal(value).n3() for value in dict.fromkeys(values))
+            listed = " ".join(str(ox.Literal(value)) for value in dict.fromkeys(values))
             if listed:
-                rows += self.query(DOCUMENT_QUERY.format(values=f"VALUES ?{variable} {{ {listed} }}", filter=""))
+                rows += self.answer(DOCUMENT_QUERY.format(values=f"VALUES ?{variable} {{ {listed} }}", filter="")).rows
         return list({document.iri: document for document in _documents_from_rows(rows)}.values())
 
     def documents_below(self, folders: Iterable[str]) -> list[StoredDocument]:
-        tests = " || ".join(f"STRSTARTS(?path, {Literal(folder).n3()})" for folder in folders)
-        return _documents_from_rows(self.query(DOCUMENT_QUERY.format(values="", filter=f"FILTER ({tests})"))) if tests else []
+        tests = " || ".join(f"STRSTARTS(?path, {ox.Literal(folder)})" for folder in folders)
+        return _documents_from_rows(self.answer(DOCUMENT_QUERY.format(values="", filter=f"FILTER ({tests})")).rows) if tests else []
 
     def graph_size(self, graph: URIRef) -> int:
-        rows = list(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
-        return int(rows[0][0]) if rows else 0
+        return _count(self.answer(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
 
     def is_empty(self) -> bool:
-        return not self.query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }").askAnswer
+        return not self.answer("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
 
     def count(self) -> int:
-        rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
-        return int(rows[0][0]) if rows else 0
+        return _count(self.answer("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
 
     def export(self, fmt: str) -> bytes:
-        graph = self.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").graph
-        return graph.serialize(format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}.get(fmt, "turtle")).encode()
+        """The union of the endpoint's graphs as triples (graph names are not kept: the protocol query gives triples)."""
+        triples = self.answer("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        if fmt == "jsonld":
+            from kg.store_rdflib import json_ld
+
+            return json_ld(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), "nt")
+        rdf_format = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
+        return ox.serialize(triples, format=rdf_format, prefixes=None if fmt == "nt" else PREFIX_IRIS)
 
     def close(self) -> None:
-        self._store.close()
+        """Nothing to release: each operation is its own request."""
+
+
+def _count(answer: Solutions) -> int:
+    """The number a one-row COUNT query answers (0 when it answers no row)."""
+    return int(answer.rows[0][0].value) if answer.rows and answer.rows[0][0] is not None else 0
 
 
 def _remote_kind(media_type: str, graph_type: str | None, data: bytes) -> str:
@@ -612,10 +600,6 @@ def _remote_kind(media_type: str, graph_type: str | None, data: bytes) -> str:
     return "ASK" if data.strip() in (b"true", b"false") or b'"boolean"' in head or b"<boolean>" in head else "SELECT"
 
 
-def _prefix_map() -> dict[str, str]:
-    return {name: str(ns) for name, ns in PREFIXES.items()}
-
-
 def _first(items, limit: int | None) -> tuple[list, bool]:
     """The first `limit` items of an iterator (all when None) and whether more were left."""
     if limit is None:
@@ -624,21 +608,12 @@ def _first(items, limit: int | None) -> tuple[list, bool]:
     return head[:limit], len(head) > limit
 
 
-def result_from_serialized(answer: SerializedResult) -> Result:
-    """An rdflib Result from a result the backend wrote as SPARQL JSON or N-Triples."""
-    if answer.kind == "CONSTRUCT":
-        result = Result("CONSTRUCT")
-        result.graph = Graph().parse(data=answer.data.decode("utf-8"), format="nt")
-        return result
-    return Result.parse(io.BytesIO(answer.data), format="json")
-
-
 def stored_documents(store: Store) -> list[StoredDocument]:
     """Every document version the store holds, with its path and hash (a pass over every document: kg remove)."""
-    return _documents_from_rows(store.query(DOCUMENT_QUERY.format(values="", filter="")))
+    return _documents_from_rows(store.answer(DOCUMENT_QUERY.format(values="", filter="")).rows)
 
 
 def graph_fingerprint(store: Store, graph: URIRef) -> str | None:
     """The sha256 recorded on a named graph (the vocabulary layer), if any."""
-    rows = list(store.query(f"SELECT ?sha WHERE {{ GRAPH <{graph}> {{ <{graph}> cgt:fingerprint ?sha }} }}"))
-    return str(rows[0][0]) if rows else None
+    rows = store.answer(f"SELECT ?sha WHERE {{ GRAPH <{graph}> {{ <{graph}> cgt:fingerprint ?sha }} }}").rows
+    return rows[0][0].value if rows else None

@@ -11,11 +11,13 @@ import re
 import sys
 from pathlib import Path
 
+import subprocess
+
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.query import Result
 
-from conftest import CORPUS, corpus_articles, kg_env, run_kg, run_kg_script, seeded_store, stderr_lines
+from conftest import CLI_TIMEOUT, CORPUS, corpus_articles, kg_env, run_kg, run_kg_script, seeded_store, stderr_lines
 from kg.model import MEASURES, PREDICATES, TOP_LEVEL_TYPES
 from kg.namespaces import DOC
 from kg.ontology import load_vocabulary
@@ -438,3 +440,40 @@ def test_an_unreachable_remote_store_is_one_line_in_every_format():
         process = run_kg("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "-f", fmt, "--store", "http://127.0.0.1:9/sparql")
         assert process.returncode == 1, fmt
         assert len(stderr_lines(process)) == 1 and "http://127.0.0.1:9/sparql" in process.stderr, (fmt, process.stderr)
+
+
+READ_ONLY_DRIVER = """
+import sys
+from kg.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as stop:
+    assert not stop.code, stop.code
+heavy = sorted(name for name in ("rdflib", "spacy", "networkx", "rich") if name in sys.modules)
+print("loaded:", " ".join(heavy) or "none", file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [
+    ("query", "collaborations"),
+    ("query", "ASK { ?s a cgt:Company }"),
+    ("query", "CONSTRUCT { ?s a cgt:Company } WHERE { ?s a cgt:Company } LIMIT 2"),
+    ("query", "companies_by_deals", "-f", "csv"),
+    ("stats",),
+])
+def test_query_and_stats_start_without_rdflib_spacy_or_networkx(built_store, args):
+    """The read commands answer from the engine's own terms: none of the heavy libraries is imported."""
+    run = subprocess.run([sys.executable, "-c", READ_ONLY_DRIVER, *args, "--store", str(built_store.path)],
+                         capture_output=True, text=True, timeout=CLI_TIMEOUT, env=kg_env())
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip()
+    assert run.stderr.strip().splitlines()[-1] == "loaded: none"
+
+
+def test_ask_and_construct_print_in_the_table_format(built_store):
+    ask = run_kg("query", "ASK { ?s a cgt:Company }", "--store", built_store.path)
+    assert ask.returncode == 0 and ask.stdout == "true\n"
+    graph = run_kg("query", "CONSTRUCT { ?s a cgt:Company } WHERE { ?s a cgt:Company } LIMIT 3", "--store", built_store.path)
+    assert graph.returncode == 0
+    assert len(Graph().parse(data=graph.stdout, format="turtle")) == 3
+    assert "cgt:Company" in graph.stdout  # written with our prefixes

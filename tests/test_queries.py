@@ -57,7 +57,7 @@ def test_every_canned_query_states_its_question():
 
 @pytest.mark.parametrize("canned", canned_queries(), ids=lambda q: q.name)
 def test_canned_query_returns_known_answer(demo_store, canned):
-    columns, rows = result_rows(demo_store.query(canned.sparql))
+    columns, rows = result_rows(demo_store.answer(canned.sparql))
     assert rows, f"{canned.name} returned no rows"
     expected = KNOWN_ANSWERS[canned.name]
     assert set(expected) <= set(columns)
@@ -67,7 +67,7 @@ def test_canned_query_returns_known_answer(demo_store, canned):
 
 def test_designations_by_agency_lists_fda_programmes(demo_store):
     canned = next(q for q in canned_queries() if q.name == "designations_by_agency")
-    columns, rows = result_rows(demo_store.query(canned.sparql))
+    columns, rows = result_rows(demo_store.answer(canned.sparql))
     fda = next(dict(zip(columns, r)) for r in rows if r[0] == "U.S. Food and Drug Administration")
     for name in ("Regenerative Medicine Advanced Therapy designation", "Fast Track designation", "Breakthrough Therapy designation"):
         assert name in fda["designations"]
@@ -75,7 +75,7 @@ def test_designations_by_agency_lists_fda_programmes(demo_store):
 
 def test_therapies_by_modality_counts_car_t_products(demo_store):
     canned = next(q for q in canned_queries() if q.name == "therapies_by_modality")
-    columns, rows = result_rows(demo_store.query(canned.sparql))
+    columns, rows = result_rows(demo_store.answer(canned.sparql))
     car_t = next(dict(zip(columns, r)) for r in rows if r[0] == "CAR T-cell therapy")
     assert {"Kymriah", "Yescarta", "Carvykti"} <= set(car_t["names"].split(", "))
     assert int(car_t["products"]) == len(car_t["names"].split(", "))
@@ -83,7 +83,7 @@ def test_therapies_by_modality_counts_car_t_products(demo_store):
 
 def test_conflicting_figures_pairs_the_two_global_estimates(demo_store):
     canned = next(q for q in canned_queries() if q.name == "conflicting_figures")
-    columns, rows = result_rows(demo_store.query(canned.sparql))
+    columns, rows = result_rows(demo_store.answer(canned.sparql))
     records = [dict(zip(columns, r)) for r in rows]
     global_2023 = [r for r in records if (r["measure"], r["market"], r["year"]) == ("MarketSize", "global", "2023")]
     assert [(r["lowest"], r["highest"], r["documents"]) for r in global_2023] == [("14200000000", "15800000000", "2")]
@@ -92,20 +92,20 @@ def test_conflicting_figures_pairs_the_two_global_estimates(demo_store):
 @pytest.mark.parametrize("name, columns", [("acquisitions", ("acquirer", "target")), ("collaborations", ("company", "partner")), ("investments", ("investor", "company"))])
 def test_deal_tables_have_one_row_per_deal(demo_store, name, columns):
     canned = next(q for q in canned_queries() if q.name == name)
-    header, rows = result_rows(demo_store.query(canned.sparql))
+    header, rows = result_rows(demo_store.answer(canned.sparql))
     pairs = [tuple(row[header.index(c)] for c in columns) + (row[header.index("date")][:4],) for row in rows]
     assert len(pairs) == len(set(pairs)), f"a deal is listed twice in {name}: {sorted(pairs)}"
 
 
 def test_no_per_share_price_is_a_deal_value(demo_store):
-    header, rows = result_rows(demo_store.query(next(q for q in canned_queries() if q.name == "acquisitions").sparql))
+    header, rows = result_rows(demo_store.answer(next(q for q in canned_queries() if q.name == "acquisitions").sparql))
     values = [float(row[header.index("value")]) for row in rows if row[header.index("value")]]
     assert values and min(values) >= 1_000_000, values
 
 
 def _deals(store, **values):
     canned = next(q for q in canned_queries() if q.name == "deals")
-    header, rows = result_rows(store.query(canned.with_parameters(values)))
+    header, rows = result_rows(store.answer(canned.with_parameters(values)))
     return [dict(zip(header, row)) for row in rows]
 
 
@@ -125,7 +125,7 @@ def test_deals_name_each_party_with_its_role(demo_store):
 
 def test_a_company_dossier_lists_only_that_company_with_sources(demo_store):
     canned = next(q for q in canned_queries() if q.name == "company_dossier")
-    header, rows = result_rows(demo_store.query(canned.with_parameters({"company": "novartis"})))
+    header, rows = result_rows(demo_store.answer(canned.with_parameters({"company": "novartis"})))
     facts = [dict(zip(header, row)) for row in rows]
     assert {row["name"] for row in facts} == {"Novartis"}
     assert {"deal", "headquarters"} <= {row["section"] for row in facts}
@@ -158,7 +158,7 @@ def test_collaborations_list_licences_whatever_roles_their_parties_have(tmp_path
     with opened(seeded_store(tmp_path / "store")) as store:
         build([articles], store, "rules")
         canned = next(q for q in canned_queries() if q.name == "collaborations")
-        header, rows = result_rows(store.query(canned.sparql))
+        header, rows = result_rows(store.answer(canned.sparql))
         assert [(row[header.index("company")], row[header.index("partner")], row[header.index("sources")]) for row in rows] == [("Cellectis", "Servier", "1")]
         (deal,) = _deals(store)
         assert set(deal["parties"].split(" | ")) == {"Cellectis (licensor)", "Servier (licensee)"}

@@ -132,8 +132,8 @@ def test_remote_sparql_server_gives_the_same_answers_as_the_embedded_store(tmp_p
         assert remote.count() == embedded.count()
         for canned in canned_queries():
             if canned.name in ("collaborations", "acquisitions", "approved_by_disease", "therapies_by_modality", "entity_facts"):
-                remote_rows = sorted(result_rows(remote.query(canned.sparql))[1])
-                embedded_rows = sorted(result_rows(embedded.query(canned.sparql))[1])
+                remote_rows = sorted(result_rows(remote.answer(canned.sparql))[1])
+                embedded_rows = sorted(result_rows(embedded.answer(canned.sparql))[1])
                 assert remote_rows == embedded_rows, canned.name
         for fmt in ("csv", "json", "ttl"):  # kg query -f FMT: each engine writes the result itself
             sparql = "CONSTRUCT { ?s cgt:developedBy ?o } WHERE { ?s cgt:developedBy ?o }" if fmt == "ttl" else {c.name: c for c in canned_queries()}["collaborations"].sparql

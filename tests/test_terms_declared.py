@@ -50,3 +50,12 @@ def test_the_namespace_is_closed_so_a_mistyped_term_fails_where_it_is_named():
         CGT.acquirs
     with pytest.raises(KeyError):
         CGT["Aquisition"]
+
+
+def test_the_rdflib_namespaces_are_the_iris_of_kg_iris():
+    """kg.iris holds the namespace strings the query path uses; kg.namespaces wraps the same ones for rdflib."""
+    from kg import iris
+    from kg.namespaces import PREFIXES, REJECTED_GRAPH, VOCABULARY_GRAPH
+
+    assert {name: str(namespace) for name, namespace in PREFIXES.items()} == iris.PREFIX_IRIS
+    assert (str(REJECTED_GRAPH), str(VOCABULARY_GRAPH)) == (iris.REJECTED_GRAPH, iris.VOCABULARY_GRAPH)
