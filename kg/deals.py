@@ -384,9 +384,9 @@ def _round_sentences(first: Relation, sentences: Sequence[Span], patterns: DealP
         return any(sentence.start <= m.start and m.end <= sentence.end for m in mentions.get(iri, ()))
 
     earlier = [s for s in sentences if s.end <= first.evidence.start]
-    # an investor sentence on 'the financing' ('The financing was co-led by ...') may come paragraphs after the
-    # sentence that announced it, which names the investee
-    far = patterns.round_reference.match(first.evidence.text) is not None
+    # an investor sentence on 'the financing' ('The financing was co-led by ...', 'A and B co-led the round') may come
+    # paragraphs after the sentence that announced it, which names the investee
+    far = patterns.round_reference.search(first.evidence.text) is not None
     near = len(earlier) - patterns.round_reach
     return tuple(
         s for k, s in enumerate(earlier) if patterns.round_sentence.search(s.text)

@@ -599,3 +599,13 @@ def test_who_can_exercise_opt_in_rights_is_an_options_licensee(nlp):
             "therapies. Talmor Pharma can exercise opt-in rights and assumes sole responsibility for further development.")
     (deal,) = [d for d in extract_text(nlp, text).deals if d.kind == "Option"]
     assert {p.label: p.role for p in deal.parties} == {"Halden Bio": "licensor", "Talmor Pharma": "licensee"}
+
+
+def test_a_round_the_investors_sentence_refers_to_gives_its_amount_sentences_later(nlp):
+    text = ("Halden Bio has closed an oversubscribed $114 million Series B round to fund its islet therapy. The "
+            "Cambridge, Mass.-based company said it plans to use the funds for trials. It also plans new programmes. "
+            "Talmor Ventures and Quillhaven Capital co-led the round.")
+    (round_,) = _deals(nlp, text, "Investment")
+    assert [(p.label, p.role) for p in round_.parties] == [
+        ("Talmor Ventures", "investor"), ("Quillhaven Capital", "investor"), ("Halden Bio", "investee")]
+    assert round_.value is not None and round_.value.value == pytest.approx(1.14e8)

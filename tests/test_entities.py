@@ -582,3 +582,27 @@ def test_counts_and_verbs_before_a_disease_word_are_no_part_of_its_name(nlp, tex
     assert not [d for d in diseases if d.split()[0] in ("million", "enhance", "undisclosed")], _describe(extraction)
     if disease:
         assert disease in diseases, _describe(extraction)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Existing investors joined, including Quorvexa (NYSE:QVX) and others.", "Quorvexa"),
+    ("Today Zentrova (Nasdaq: ZNT) said its trial met its goal.", "Zentrova"),
+    ("Shares of Brellin Gentech (TSE: 4599) rose 12%.", "Brellin Gentech"),
+])
+def test_a_name_before_its_stock_ticker_is_a_company(nlp, text, name):
+    extraction = extract_text(nlp, text)
+    companies = {e.label for e in extraction.entities if e.type == "Company"}
+    assert name in companies, _describe(extraction)
+    assert not [c for c in companies if c.startswith(("Today", "Shares"))], _describe(extraction)
+
+
+def test_co_before_a_hyphen_ends_no_company_name(nlp):
+    extraction = extract_text(nlp, "Brindle Healthcare Investments co-led the round with Quorvexa Capital.")
+    companies = {e.label for e in extraction.entities if e.type == "Company"}
+    assert "Brindle Healthcare Investments" in companies, _describe(extraction)
+
+
+def test_a_fund_named_after_a_disease_is_one_company(nlp):
+    extraction = extract_text(nlp, "Investors include the Brindle T1D Fund and the Quorvexa Parkinson's disease Fund.")
+    companies = {e.label for e in extraction.entities if e.type == "Company"}
+    assert "Brindle T1D Fund" in companies, _describe(extraction)

@@ -1063,3 +1063,20 @@ def test_an_advisory_committee_that_recommends_or_endorses_a_product_does_not_ap
     text = (PREFIX + "The CHMP endorsed HLD-12 in June. The Committee for Medicinal Products for Human Use recommended "
             "HLD-12 for patients with haemophilia A.")
     assert "chmp" not in _related(extract_text(nlp, text), "approvedBy", subject="hld-12")
+
+
+def test_existing_investors_who_participated_including_a_list_invest_in_the_round(nlp):
+    text = ("Halden Bio has closed a $114 million Series B round. Talmor Ventures and Quillhaven Capital co-led the round. "
+            "Existing investors and partners also participated, including Orinthe Pharma, Brellin Capital and the Kestrel Fund.")
+    investors = _related(extract_text(nlp, text), "investsIn", object="halden-bio")
+    assert {"talmor-ventures", "quillhaven-capital", "orinthe-pharma", "brellin-capital", "kestrel-fund"} <= investors
+
+
+@pytest.mark.parametrize("sentence, acquired", [
+    ("Halden Bio has snapped up Orinthe Genetics for $90 million.", True),
+    ("The agreement gives Halden Bio the exclusive right to purchase Orinthe Genetics.", False),
+    ("Halden Bio holds an option to acquire Orinthe Genetics after the trial.", False),
+])
+def test_a_right_or_an_option_to_buy_a_company_is_no_acquisition(nlp, sentence, acquired):
+    found = "orinthe-genetics" in _related(extract_text(nlp, PREFIX + sentence), "acquires", subject="halden-bio")
+    assert found == acquired

@@ -91,6 +91,7 @@ class EntityWords:
     calendar_words: frozenset[str] = frozenset()
     market_words: frozenset[str] = frozenset()
     platform_nouns: frozenset[str] = frozenset()
+    stock_exchanges: frozenset[str] = frozenset()
 
     @classmethod
     def from_config(cls, words: dict[str, list[str]]) -> EntityWords:
@@ -118,6 +119,8 @@ ROUND_WORDS = re.compile(r"\b(?:round|financing|funding|series [a-h]\b|seed)", r
 JOINING_THE_ROUND = re.compile(r"\b(?:joining|participating in|taking part in) (?:the|this) (?:[\w-]+ ){0,2}(?:round|financing)$")
 INVESTOR_NOUNS = frozenset({"investor", "investors", "backers", "participants"})
 SAID_COMPANY = "SaidCompany"
+LISTED_COMPANY = "ListedCompany"
+"""A name right before its stock ticker ('Medtronic (NYSE:MDT)'): a company, one word or more."""
 """Candidate label of a name a sentence says is a company ('Prevail is a biotechnology company')."""
 BRAND_MARK = "BrandMark"
 """Match label of a capitalised word right before a trade mark sign ('CybroCell™', 'KYMRIAH®'): a product's brand,
@@ -376,11 +379,12 @@ def _narrower_disease(span: Span, kept: KeptNames, taken: set[int], type_of, qua
     taken.difference_update(i for k in inside for i in range(k.start, k.end))
 
 
-WIDER_NAME_PARTS = {"Company": ("Company", "Country", "Region"), "TherapyProduct": ("Technology", "Therapy"),
+WIDER_NAME_PARTS = {"Company": ("Company", "Country", "Region", "Disease"), "TherapyProduct": ("Technology", "Therapy"),
                     "Law": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology"),
                     "Policy": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology")}
 """Known names a longer new name may contain: 'Lilly Asia Ventures' (a company and a region before a head word),
-'Enforcement Decree of the Advanced Regenerative Bio Act', 'Japan Revitalization Strategy'."""
+'Enforcement Decree of the Advanced Regenerative Bio Act', 'Japan Revitalization Strategy', a fund named
+after a disease ('the JDRF T1D Fund')."""
 
 
 def _wider_name(span: Span, kept: KeptNames, taken: set[int], type_of) -> None:
@@ -662,9 +666,10 @@ class NameFinder:
         self.disease_heads = {h.lower() for h in vocabulary.disease_heads}
         self.agency_heads = set(vocabulary.agency_heads)
         self.type_of = vocabulary.type_of
+        self.exchanges = {name.upper() for name in words.stock_exchanges}
         self.anchor_texts = string_ids({*self.company_heads, *self.agency_heads, "Ministry", "Department"})
         self.regulation_heads = words.law_heads | words.policy_heads
-        self.anchor_lowers = string_ids({*self.suffixes, *self.disease_heads, *self.regulation_heads})
+        self.anchor_lowers = string_ids({*self.suffixes, *self.disease_heads, *self.regulation_heads, *words.stock_exchanges})
         self.product_head_ids = string_ids(words.product_name_heads)
         self.platform_noun_ids = string_ids(words.platform_nouns)
         self.company_noun_ids = string_ids(words.company_name_heads | words.company_of_heads)
@@ -678,7 +683,13 @@ class NameFinder:
             token = doc[i]
             if token.text in self.company_heads and i > 0:
                 candidates.append(("Company", _proper_run_start(doc, i), self._regional_end(doc, i + 1)))
-            elif token.lower_ in self.suffixes and i > 0 and not (token.is_lower and token.lower_ in self.words.common_word_suffixes):
+            elif token.text.upper() in self.exchanges and 1 < i < len(doc) - 1 and doc[i - 1].text == "(" and doc[i + 1].text == ":":
+                start = _proper_run_start(doc, i - 1)  # 'Medtronic (NYSE:MDT)': a listed company's name before its ticker
+                while start < i - 1 and (doc[start].lower_ in self.words.leading_noise or doc[start].is_stop):
+                    start += 1  # 'Today Medtronic (NYSE:MDT)'
+                if start < i - 1:
+                    candidates.append((LISTED_COMPANY, start, i - 1))
+            elif self._is_suffix(doc, i) and i > 0 and not (token.is_lower and token.lower_ in self.words.common_word_suffixes):
                 before = i - 1 if doc[i - 1].text == "," else i
                 candidates.append(("Company", _proper_run_start(doc, before), i + 1))
             elif token.lower_ in self.disease_heads and i > 0 and not (i + 1 < len(doc) and doc[i + 1].text == "-" and not token.whitespace_):
@@ -700,7 +711,8 @@ class NameFinder:
                 candidate = self._regulation_name(doc, i)
                 if candidate is not None:
                     candidates.append(candidate)
-        return [(label, start, end) for label, start, end in candidates if end - start >= 2]
+        # an anchor word alone is no name ('Therapeutics'); a name before its ticker is one in one word
+        return [(label, start, end) for label, start, end in candidates if end - start >= 2 or label == LISTED_COMPANY]
 
     def _described_companies(self, doc: Doc) -> list[tuple[str, int, int]]:
         """A name right after a noun that says what the company is ('drugmaker Pfizer', 'French CDMO ABL Europe', 'a
@@ -879,7 +891,7 @@ class NameFinder:
                 if not any(t.ent_id_ for t in doc[start:end]):
                     found.setdefault("Technology", []).append(Span(doc, start, end, label="Technology"))
                 continue
-            if label in (SAID_COMPANY, INVESTOR_NAME):  # one word will do: the sentence says what it is
+            if label in (SAID_COMPANY, INVESTOR_NAME, LISTED_COMPANY):  # one word will do: the sentence says what it is
                 found.setdefault("Company", []).append(Span(doc, start, end, label="Company"))
                 continue
             if label == DESCRIBED_COMPANY:
@@ -933,13 +945,15 @@ class NameFinder:
 
     def _may_be_person(self, doc: Doc, ent: Span) -> bool:
         """Whether a model PERSON can be one: every word capitalised, no word of institutions, headings or diseases,
-        no disease word right after it ('Epstein-Barr virus'), and not a whole heading line ('Key Findings')."""
+        no disease word nor a stock ticker right after it ('Epstein-Barr virus'), and not a whole heading line ('Key Findings')."""
         if any(t.is_alpha and t.is_lower and doc[t.i - 1].text != "-" for t in ent):
             return False
         if any(t.lower_ in self.words.not_person_words or t.lower_ in self.disease_heads for t in ent):
             return False
         if ent.end < len(doc) and (doc[ent.end].lower_ in self.disease_heads or doc[ent.end].lower_ in self.words.not_person_words):
             return False
+        if ent.end + 1 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 1].text.upper() in self.exchanges:
+            return False  # a stock ticker follows a company ('Brellin Gentech (TSE: 4599)')
         sentence = ent.sent
         return not (is_heading(sentence) or sentence.text.strip() == ent.text)
 

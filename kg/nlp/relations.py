@@ -558,10 +558,21 @@ class RelationFinder:
         if first is None:
             while i + 1 < sentence.end and (lowers[i] in self.cues.investor_modifiers or lowers[i] in ("and", "co", "-")):
                 i += 1  # 'New and co-lead investors include A' (the tokenizer splits 'co-lead')
-            if i + 1 >= sentence.end or lowers[i] not in self.cues.investor_anaphors or lowers[i + 1] not in LISTING_VERBS:
+            if i + 1 >= sentence.end or lowers[i] not in self.cues.investor_anaphors:
                 return
-            first = next((ent for ent in ents if ent.label_ == "Company" and ent.start > i + 1), None)
-            if first is None or not all(lowers[k] in LIST_OPENERS for k in range(i + 2, first.start)):
+            verb = i + 1
+            if verb + 1 < sentence.end and lowers[verb] == "and" and lowers[verb + 1] in INVESTOR_PARTNER_NOUNS:
+                verb += 2  # 'Existing investors and partners also participated, including A'
+            while verb + 1 < sentence.end and lowers[verb] in ("also", "all", "have", "has", "had"):
+                verb += 1
+            if lowers[verb] in LISTING_VERBS:
+                openers = LIST_OPENERS
+            elif lowers[verb] in JOINING_VERBS:
+                openers = LIST_OPENERS | JOINED_LIST_OPENERS  # 'participated in the round, including A'
+            else:
+                return
+            first = next((ent for ent in ents if ent.label_ == "Company" and ent.start > verb), None)
+            if first is None or not all(lowers[k] in openers for k in range(verb + 1, first.start)):
                 return  # the list starts right after the verb ('Other investors are wary of X' lists no one)
         # the list ends where a clause about one of its members begins ('Novartis, which licensed the therapy from
         # Spark') or the sentence goes on to something else ('... from Foo Ventures before Pfizer acquired Bar Capital')
@@ -1161,6 +1172,11 @@ RELATIVE_WORDS = frozenset({"which", "who", "whose", "that", "where"})
 FINANCING_SOURCES_RULE = "invests.financing-from"
 LISTING_VERBS = frozenset({"are", "were", "include", "includes", "included", "comprise", "comprised", "also"})
 LIST_OPENERS = frozenset({"the", "a", "an", "also", "include", "including", "founding", "existing", "new", "lead", "investor", "investors"})
+INVESTOR_PARTNER_NOUNS = frozenset({"partners", "shareholders", "backers", "investors"})
+JOINING_VERBS = frozenset({"participated", "participate", "participating", "joined", "join", "invested", "contributed"})
+"""Verbs after which the investors of a financing named before are listed ('Existing investors also participated,
+including A and B')."""
+JOINED_LIST_OPENERS = frozenset({",", "in", "the", "this", "round", "financing", "such", "as", "among", "them", "other"})
 
 
 def _passive_approval_after(lowers: list[str], i: int, end: int, approve_verbs: frozenset[str]) -> bool:
