@@ -1080,3 +1080,19 @@ def test_existing_investors_who_participated_including_a_list_invest_in_the_roun
 def test_a_right_or_an_option_to_buy_a_company_is_no_acquisition(nlp, sentence, acquired):
     found = "orinthe-genetics" in _related(extract_text(nlp, PREFIX + sentence), "acquires", subject="halden-bio")
     assert found == acquired
+
+
+def test_a_company_pleased_to_announce_an_approval_develops_the_product(nlp):
+    text = "Halden Bio is pleased to announce that Health Canada has approved HLD-12 for retinal dystrophy."
+    assert "hld-12" in _related(extract_text(nlp, text), "develops", subject="halden-bio")
+
+
+@pytest.mark.parametrize("sentence, modality", [
+    ("Halden Bio said it will bring its gene therapy into the clinic next year.", True),
+    ("Halden Bio said it will bring its gene therapy HLD-12 into the clinic next year.", False),
+    ("Halden Bio is bringing its gene therapy technology to the partnership.", False),
+    ("Halden Bio licensed its vector platform for its application in gene therapy to Talmor.", False),
+])
+def test_its_modality_is_the_work_of_the_company_named_before(nlp, sentence, modality):
+    developed = _related(extract_text(nlp, PREFIX + sentence), "develops", subject="halden-bio")
+    assert ("gene-therapy" in developed) == modality

@@ -33,7 +33,7 @@ MACROS = {
     # ("SK Inc., the holding company of <Company>, said ..."), then what the party said it did ("said Sunday that it").
     # A ticker or other name in brackets may come first ("Halden Bio PLC (LON:HDB), a CDMO, has ...").
     "{APPOS}": r"(?:\([^()<>]{1,40}\)\s*)?(?:,\s*(?:(?:the|a|an)\s+[^;()]{0,110}?|[^<>]{0,80}?),\s*)?",
-    "{SAID}": r"(?:(?:announced|said|confirmed|disclosed|reported)\s+(?:(?:on\s+)?[A-Z][a-z]+day\s+|today\s+|this week\s+|yesterday\s+)?(?:that\s+)?(?:it\s+|the company\s+)?)?",
+    "{SAID}": r"(?:(?:announced|said|confirmed|disclosed|reported|(?:is|are)\s+(?:pleased|delighted|proud|happy|excited|thrilled)\s+to\s+announce)\s+(?:(?:on\s+)?[A-Z][a-z]+day\s+|today\s+|this week\s+|yesterday\s+)?(?:that\s+)?(?:it\s+|the company\s+)?)?",
     # Up to three plain words, none of them "for": "develop the production process for X" is a service to X's owner.
     "{W_NOT_FOR}": r"(?:(?!for\s)[^\s<>]+\s+){0,3}",
     # The verbs a first verb shares its object with: "develop, manufacture and commercialize", "co-develop and co-commercialise".
