@@ -1096,3 +1096,14 @@ def test_a_company_pleased_to_announce_an_approval_develops_the_product(nlp):
 def test_its_modality_is_the_work_of_the_company_named_before(nlp, sentence, modality):
     developed = _related(extract_text(nlp, PREFIX + sentence), "develops", subject="halden-bio")
     assert ("gene-therapy" in developed) == modality
+
+
+@pytest.mark.parametrize("second, both", [
+    ("The pair first teamed up in 2017 to find and develop gene therapies for hearing loss.", True),
+    ("The two companies will co-develop cell therapies for solid tumours.", True),
+    ("The pair said Talmor Pharma will develop gene therapies for hearing loss.", False),
+])
+def test_the_pair_that_develops_a_therapy_is_the_two_companies_named_last(nlp, second, both):
+    extraction = extract_text(nlp, "Halden Bio agreed to acquire Orinthe Genetics for $90 million. " + second)
+    developers = _related(extraction, "develops", object="gene-therapy") | _related(extraction, "develops", object="cell-therapy")
+    assert ({"halden-bio", "orinthe-genetics"} <= developers) == both

@@ -159,6 +159,9 @@ class RelationCues:
     """Verbs of deals after which a clause behind a semicolon shares the sentence's opening company."""
     round_nouns: frozenset[str] = frozenset()
     """Nouns for a financing round (the round_anaphors): 'X announced a $65 million Series A-1 financing' raised money."""
+    joint_work: re.Pattern | None = None
+    """A pair anaphor and then a verb of development ('The pair first teamed up in 2017 to find and develop'): the two
+    companies named last work on the therapy that follows."""
 
     @classmethod
     def from_config(cls, cues: dict[str, list[str] | dict[str, int]]) -> RelationCues:
@@ -180,7 +183,10 @@ class RelationCues:
         counted = re.compile(rf"\b({counts})\s+(?:[\w-]+\s+){{0,3}}?(?:{nouns})\b", re.I) if counts and nouns else None
         qualifiers = "|".join(re.escape(w) for w in sorted(cues.get("disease_list_qualifiers", []), key=len, reverse=True))
         qualified = re.compile(rf"\s*\)?\s*(?:,|,?\s*and|,?\s*or)\s+(?:(?:{qualifiers})(?:\s+(?:or|and)\s+|\s+|\s*/\s*|\s*,\s*))+", re.I) if qualifiers else None
-        return cls(clause_breaks=frozenset(cues["clause_breaks"]), stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
+        pairs = "|".join(re.escape(w) for w in cues.get("pair_anaphors", []))
+        work = "|".join(re.escape(w) for w in cues.get("joint_work_verbs", []))
+        joint_work = re.compile(rf"\b(?:{pairs})\b[^.;:]{{0,100}}?\b(?:{work})\b", re.I) if pairs and work else None
+        return cls(clause_breaks=frozenset(cues["clause_breaks"]), joint_work=joint_work, stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
                    anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), described_member=described,
                    counted_products=counted, set_counts=set_counts, qualified_member=qualified, elided_subject_verbs=frozenset(cues["elided_subject_verbs"]) if "elided_subject_verbs" in cues else None,
                    round_nouns=frozenset(w.lower() for w in cues["round_anaphors"]),
@@ -383,6 +389,7 @@ class RelationFinder:
         found: dict[tuple, RelationMention] = {}
         doc_ents, parsed = doc.ents, doc.has_annotation("DEP")
         last_named: dict[str, Span] = {}
+        named_companies: list[Span] = []  # every company named so far, in text order (the pair of _joint_work)
         granted_set: list[CountedSet] = []  # a designation granted to products still to be named
         for sentence in sentences_of(doc)[1]:
             ents = entities_between(doc_ents, sentence.start_char, sentence.end_char)
@@ -410,6 +417,8 @@ class RelationFinder:
             candidates.extend(self._nationalities(doc, sentence, ents, set(referred)))
             candidates.extend(self._table_row(doc, sentence, ents))
             candidates.extend(self._listed_investors(doc, sentence, ents, last_named.get(ROUND)))
+            candidates.extend(self._joint_work(doc, sentence, ents, named_companies))
+            named_companies.extend(e for e in ents if e.label_ == "Company")
             for i, left in enumerate(groups):
                 for k in range(i + 1, len(groups)):
                     right = groups[k]
@@ -581,6 +590,30 @@ class RelationFinder:
         for ent in ents:
             if ent.label_ == "Company" and i < ent.start < end and (ent.ent_id_ or ent.text) != (raiser.ent_id_ or raiser.text):
                 yield RelationMention(ent, "investsIn", raiser, sentence, name, confidence)
+
+    def _joint_work(self, doc: Doc, sentence: Span, ents: list[Span], named: list[Span]) -> Iterator[RelationMention]:
+        """'The pair first teamed up in 2017 to find and develop gene therapies for hearing loss': a pair anaphor, a
+        verb of development and the therapy right after it, with no company named in between, say that the two
+        companies named last (in earlier sentences) both work on it."""
+        if self.cues.joint_work is None or not named:
+            return
+        found = self.cues.joint_work.search(sentence.text)
+        if found is None:
+            return
+        pair: list[Span] = []
+        for company in reversed(named):
+            if all((company.ent_id_ or company.text) != (other.ent_id_ or other.text) for other in pair):
+                pair.append(company)
+            if len(pair) == 2:
+                break
+        verb_end = sentence.start_char + found.end()
+        therapy = next((e for e in ents if e.start_char >= verb_end and self.type_of(e.label_) == "Therapy"), None)
+        if len(pair) < 2 or therapy is None or therapy.start_char - verb_end > JOINT_WORK_CHARS \
+                or any(e.label_ == "Company" and sentence.start_char + found.start() <= e.start_char < therapy.start_char for e in ents):
+            return
+        confidence = self._base(JOINT_WORK_RULE, 0.7)
+        for company in pair:
+            yield RelationMention(company, "develops", therapy, sentence, JOINT_WORK_RULE, confidence)
 
     def _financing_sources(self, doc: Doc, sentence: Span, ents: list[Span], i: int) -> Span | None:
         """The first company of a sentence that opens on the financing ('The round', 'This new funding'; not an
@@ -1166,6 +1199,9 @@ ANAPHOR_OPENERS = frozenset({"it", "the"})
 """The words an anaphor of `RelationFinder._anaphors` starts at: only these tokens are visited."""
 
 
+JOINT_WORK_RULE = "develops.pair"
+JOINT_WORK_CHARS = 60
+"""How far after the verb of `_joint_work` its therapy may be named ('develop potential gene therapies')."""
 LISTED_INVESTORS_RULE = "invests.investors-are"
 LISTED_INVESTORS_CONFIDENCE = 0.85
 RELATIVE_WORDS = frozenset({"which", "who", "whose", "that", "where"})
