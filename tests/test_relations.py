@@ -1107,3 +1107,10 @@ def test_the_pair_that_develops_a_therapy_is_the_two_companies_named_last(nlp, s
     extraction = extract_text(nlp, "Halden Bio agreed to acquire Orinthe Genetics for $90 million. " + second)
     developers = _related(extraction, "develops", object="gene-therapy") | _related(extraction, "develops", object="cell-therapy")
     assert ({"halden-bio", "orinthe-genetics"} <= developers) == both
+
+
+def test_a_product_for_adult_and_pediatric_patients_with_a_disease_due_to_another_treats_both(nlp):
+    text = ("Health Canada has approved HLD-12 (tenarogene zelvec), a one-time gene therapy for the treatment of adult and "
+            "pediatric patients with vision loss due to inherited retinal dystrophy.")
+    treated = _related(extract_text(nlp, text), "treats", subject="hld-12")
+    assert {"vision-loss", "inherited-retinal-dystrophy"} <= treated, treated

@@ -40,8 +40,9 @@ MACROS = {
     "{AND_VERBS}": r"(?:\s*,\s*(?:co-?)?[a-z]+){0,3}(?:,?\s+and\s+(?:co-?)?[a-z]+)?",
     # When a thing was done, between a verb and its object: "partnered this month with", "signed last year a ...".
     "{WHEN}": r"(?:(?:this|last|next|earlier this|later this) (?:month|week|year|quarter|spring|summer|autumn|fall|winter)|in (?:early |late |mid-)?(?:[A-Z][a-z]+ )?(?:19|20)\d\d|on [A-Z][a-z]+day|earlier|recently),?\s+",
-    # The patients and stage a therapy's disease is written with: "adult patients with moderate to severe", "relapsed/refractory".
-    "{DISEASE_QUALIFIERS}": r"(?:(?:(?:the|a|an|its|their)\s+)|adult |adults with |paediatric |pediatric |{PATIENTS}|certain |some |eligible "
+    # The patients and stage a therapy's disease is written with: "adult patients with moderate to severe", "relapsed/refractory",
+    # "adult and pediatric patients with".
+    "{DISEASE_QUALIFIERS}": r"(?:(?:(?:the|a|an|its|their)\s+)|adult |adults with |paediatric |pediatric |(?:and|or|and/or) (?=\w+ (?:patients|children|adults)\b)|{PATIENTS}|certain |some |eligible "
                             r"|relapsed or refractory |relapsed/refractory |r/r |(?:mild|moderate)(?: to (?:moderate|severe))? |severe |advanced "
                             r"|early-stage |late-stage |rare |inherited |transfusion-dependent "
                             r"|(?:unresectable|inoperable|metastatic|recurrent|locally advanced)(?: or| and| and/or)? )*",
@@ -58,11 +59,12 @@ MACROS = {
 }
 INCLUDED = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:[^,;.()<>]{0,60}?,\s*(?:including|such as|notably|e\.g\.,?)|,?\s*(?:known as|called|namely)"
                       r"|\s+(?:like|such as|including|especially|particularly)\s+(?:[a-z][a-z/-]*\s+){0,2}"
+                      r"|\s+(?:due to|caused by|secondary to|resulting from)\s+(?:an?\s+|the\s+)?"
                       r"|,\s*(?:an?|one)\s+(?!(?:[a-z-]+\s+){0,2}?(?:years?|months?|weeks?|days?|decades?|after|before|since)\b)"
                       r"(?:[a-z-]+\s+){0,2}?(?:form of\s+|type of\s+|kind of\s+)?)\s*", re.I)
 """The words between a disease and the diseases listed as part of it, naming it more closely or saying what it is: ',
 including', ' after two lines of therapy, such as', ' known as', ' like refractory/relapsed', ', a chronic' ('Primary
-Biliary Cholangitis, a chronic liver disease')."""
+Biliary Cholangitis, a chronic liver disease'), ' due to' ('vision loss due to inherited retinal dystrophy')."""
 TREATED_AFTER_PRODUCT = re.compile(r"\s+for\s+(?:the\s+)?(?:treatment of\s+)?")
 """The words between a listed product and what it is for: 'UCART123 for acute myeloid leukemia'."""
 SET_REACH = 3
