@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 MONTHS = (
@@ -23,8 +24,14 @@ NUMERIC_DATE = re.compile(r"(?<![\d.])(?:\d{1,2}[./]\d{1,2}[./]((?:19|20)\d\d)|(
 def dateline(text: str) -> str | None:
     """The first full date (day, month, year) near the top of an article, its dateline, at its stated precision
     (a numeric date that could be day-month or month-day gives its year only)."""
-    numeric = NUMERIC_DATE.search(text[:DATELINE_CHARS])
-    for match in DATE.finditer(text[: numeric.start() if numeric else DATELINE_CHARS]):
+    return _dateline_in(text[:DATELINE_CHARS])
+
+
+@functools.lru_cache(maxsize=64)
+def _dateline_in(top: str) -> str | None:
+    """`dateline` of the top of an article (each deal and figure of a document asks again)."""
+    numeric = NUMERIC_DATE.search(top)
+    for match in DATE.finditer(top[: numeric.start() if numeric else DATELINE_CHARS]):
         if re.search(r"\d{1,2}\D+(?:19|20)\d\d|(?:19|20)\d\d\D+\d{1,2}\b", match.group(0)) or re.match(r"\d{1,2}\s", match.group(0)):
             return iso_date(match.group(0))
     if numeric is None:

@@ -164,6 +164,8 @@ class RelationCues:
     joint_work: re.Pattern | None = None
     """A pair anaphor and then a verb of development ('The pair first teamed up in 2017 to find and develop'): the two
     companies named last work on the therapy that follows."""
+    pair_words: frozenset[str] = frozenset()
+    """The last words of the pair anaphors ('pair', 'companies'): a sentence without one is not read for `joint_work`."""
 
     @classmethod
     def from_config(cls, cues: dict[str, list[str] | dict[str, int]]) -> RelationCues:
@@ -188,7 +190,8 @@ class RelationCues:
         pairs = "|".join(re.escape(w) for w in cues.get("pair_anaphors", []))
         work = "|".join(re.escape(w) for w in cues.get("joint_work_verbs", []))
         joint_work = re.compile(rf"\b(?:{pairs})\b[^.;:]{{0,100}}?\b(?:{work})\b", re.I) if pairs and work else None
-        return cls(clause_breaks=frozenset(cues["clause_breaks"]), joint_work=joint_work, stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
+        pair_words = frozenset(w.split()[-1].lower() for w in cues.get("pair_anaphors", []))
+        return cls(clause_breaks=frozenset(cues["clause_breaks"]), joint_work=joint_work, pair_words=pair_words, stated_technology=re.compile(rf"-?\b(?:{stated})\b", re.I),
                    anaphors=anaphors, trial_approval=re.compile(rf"\b(?:{trial})\b", re.I), described_member=described,
                    counted_products=counted, set_counts=set_counts, qualified_member=qualified, elided_subject_verbs=frozenset(cues["elided_subject_verbs"]) if "elided_subject_verbs" in cues else None,
                    round_nouns=frozenset(w.lower() for w in cues["round_anaphors"]),
@@ -597,7 +600,8 @@ class RelationFinder:
         """'The pair first teamed up in 2017 to find and develop gene therapies for hearing loss': a pair anaphor, a
         verb of development and the therapy right after it, with no company named in between, say that the two
         companies named last (in earlier sentences) both work on it."""
-        if self.cues.joint_work is None or not named:
+        lowers = lower_words(doc)
+        if self.cues.joint_work is None or not named or not any(lowers[i] in self.cues.pair_words for i in range(sentence.start, sentence.end)):
             return
         found = self.cues.joint_work.search(sentence.text)
         if found is None:
