@@ -366,15 +366,28 @@ def validate(store: str | None) -> None:
     raise SystemExit(1)
 
 
-def _read_store(store: str | None, read):
-    """Open the store, return `read(store)` and close the store again."""
-    from kg.store import open_store
+READ_ATTEMPTS = 4
+"""How many times a read-only command opens the store again when a running writer compacted its files away under it."""
 
-    graph_store = open_store(store, create=False, read_only=True)
-    try:
-        return read(graph_store)
-    finally:
-        graph_store.close()
+
+def _read_store(store: str | None, read):
+    """Open the store read-only, return `read(store)` and close the store again; read again, on fresh files, when a
+    writer working on the store at the same time removed the files the read-only view had open."""
+    import time
+
+    from kg.store import StoreChangedWhileRead, open_store
+
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            graph_store = open_store(store, create=False, read_only=True)
+            try:
+                return read(graph_store)
+            finally:
+                graph_store.close()
+        except StoreChangedWhileRead:
+            if attempt == READ_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def _load_entity_graph(store: str | None):

@@ -91,6 +91,11 @@ class UnacceptableFormat(UserError):
     """The result kind of a query has no serialization among the formats the caller accepts."""
 
 
+class StoreChangedWhileRead(UserError):
+    """A read-only view of the store whose files a running writer compacted away under it: opening it again reads the
+    new files (kg.cli reads again a few times before it gives this as the error)."""
+
+
 @dataclass(frozen=True)
 class StoredDocument:
     """One document version in the store."""
@@ -491,6 +496,8 @@ def _store_error(location: str, action: str, error: Exception) -> UserError:
     message = str(error).replace("\n", " ").strip()
     if "No space left" in message or getattr(error, "errno", None) == 28:
         return UserError(f"cannot {action} the graph store at {location}: the disk is full; free some space and run the command again (what was stored before is intact)")
+    if "Corruption" in message and "No such file" in message and getattr(error, "errno", None) != 28:
+        return StoreChangedWhileRead(f"the graph store at {location} changed while it was read (a writer is compacting it); run the command again")
     if "Corruption" in message:
         return UserError(f"the graph store at {location} is damaged ({message[:200]}); build a new one with `kg build --store NEW_FOLDER`")
     if "lock" in message.lower():

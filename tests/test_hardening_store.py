@@ -282,3 +282,27 @@ def _running(process: psutil.Process) -> bool:
         return process.status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
         return False
+
+
+def test_a_read_only_command_reads_again_when_a_writer_compacted_files_away_under_it(built_store):
+    """RocksDB's read-only view fails with 'Corruption: ... .sst: No such file' when a writer compacts at that moment:
+    that engine error is told apart from real damage, and the read-only commands open the store again."""
+    from kg.cli import READ_ATTEMPTS, _read_store
+    from kg.store import StoreChangedWhileRead, _store_error
+
+    moved = _store_error("S", "read", RuntimeError("Corruption: IO error: No such file or directory: While open a file for random read: S/000012.sst"))
+    damaged = _store_error("S", "read", RuntimeError("Corruption: block checksum mismatch"))
+    assert isinstance(moved, StoreChangedWhileRead) and not isinstance(damaged, StoreChangedWhileRead)
+    calls = []
+
+    def read(store):
+        calls.append(store.count())
+        if len(calls) < 2:
+            raise moved
+        return calls[-1]
+
+    assert _read_store(str(built_store.path), read) > 0 and len(calls) == 2
+    calls.clear()
+    with pytest.raises(StoreChangedWhileRead):
+        _read_store(str(built_store.path), lambda store: (calls.append(1), (_ for _ in ()).throw(moved)))
+    assert len(calls) == READ_ATTEMPTS
