@@ -609,3 +609,14 @@ def test_a_round_the_investors_sentence_refers_to_gives_its_amount_sentences_lat
     assert [(p.label, p.role) for p in round_.parties] == [
         ("Talmor Ventures", "investor"), ("Quillhaven Capital", "investor"), ("Halden Bio", "investee")]
     assert round_.value is not None and round_.value.value == pytest.approx(1.14e8)
+
+
+@pytest.mark.parametrize("text, licensor, licensee", [
+    ("Halden Bio has signed a licensing agreement with Talmor Pharma worth $900 million. Talmor Pharma has licensed the "
+     "rights to use Halden Bio's R200 vector for one genetic target.", "Halden Bio", "Talmor Pharma"),
+    ("Halden Bio said that HLD-12, a gene therapy developed by Halden Bio and licensed by Talmor Pharma, was approved "
+     "under a licence agreement between the two companies.", "Halden Bio", "Talmor Pharma"),
+])
+def test_who_licensed_the_rights_to_use_or_licensed_a_product_developed_by_another_is_the_licensee(nlp, text, licensor, licensee):
+    (deal,) = _deals(nlp, text, "Licensing")
+    assert {(p.label, p.role) for p in deal.parties} == {(licensor, "licensor"), (licensee, "licensee")}
