@@ -1074,10 +1074,14 @@ def test_existing_investors_who_participated_including_a_list_invest_in_the_roun
 
 @pytest.mark.parametrize("sentence, acquired", [
     ("Halden Bio has snapped up Orinthe Genetics for $90 million.", True),
+    ("Halden Bio last month said it would pay $1.7 billion for Orinthe Genetics and its vector plants.", True),
+    ("In 2017, Halden Bio paid $950 million in cash for Orinthe Genetics.", True),
+    ("Halden Bio will pay $25 million for a stake in Orinthe Genetics.", False),
     ("The agreement gives Halden Bio the exclusive right to purchase Orinthe Genetics.", False),
     ("Halden Bio holds an option to acquire Orinthe Genetics after the trial.", False),
 ])
-def test_a_right_or_an_option_to_buy_a_company_is_no_acquisition(nlp, sentence, acquired):
+def test_what_buys_a_company_and_what_only_might(nlp, sentence, acquired):
+    """Snapping up a company or paying money for it buys it; a stake, a right or an option to buy does not."""
     found = "orinthe-genetics" in _related(extract_text(nlp, PREFIX + sentence), "acquires", subject="halden-bio")
     assert found == acquired
 
@@ -1114,3 +1118,9 @@ def test_a_product_for_adult_and_pediatric_patients_with_a_disease_due_to_anothe
             "pediatric patients with vision loss due to inherited retinal dystrophy.")
     treated = _related(extract_text(nlp, text), "treats", subject="hld-12")
     assert {"vision-loss", "inherited-retinal-dystrophy"} <= treated, treated
+
+
+def test_a_place_abbreviation_before_based_is_the_companys_headquarters_not_its_name(nlp):
+    extraction = extract_text(nlp, "Last year, Halden Bio bought U.K.-based Orinthe Genetics to expand its plants.")
+    assert "orinthe-genetics" in _related(extraction, "acquires", subject="halden-bio")
+    assert "united-kingdom" in _related(extraction, "headquarteredIn", subject="orinthe-genetics")
