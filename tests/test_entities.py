@@ -606,3 +606,14 @@ def test_a_fund_named_after_a_disease_is_one_company(nlp):
     extraction = extract_text(nlp, "Investors include the Brindle T1D Fund and the Quorvexa Parkinson's disease Fund.")
     companies = {e.label for e in extraction.entities if e.type == "Company"}
     assert "Brindle T1D Fund" in companies, _describe(extraction)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Hitachi Chemical Co., Ltd. announced the deal on Monday.", "Hitachi Chemical"),
+    ("Additionally, Metcela acquired Japan Regenerative Medicine Co., Ltd. in April 2022.", "Japan Regenerative Medicine"),
+])
+def test_a_name_that_ends_in_its_legal_form_is_one_company_whatever_known_names_it_holds(nlp, text, name):
+    extraction = extract_text(nlp, text)
+    companies = {e.label for e in extraction.entities if e.type == "Company"}
+    assert name in companies, _describe(extraction)
+    assert not companies & {"Chemical", "Co., Ltd.", "Co."}, _describe(extraction)

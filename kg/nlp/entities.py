@@ -382,17 +382,21 @@ def _narrower_disease(span: Span, kept: KeptNames, taken: set[int], type_of, qua
 WIDER_NAME_PARTS = {"Company": ("Company", "Country", "Region", "Disease"), "TherapyProduct": ("Technology", "Therapy"),
                     "Law": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology"),
                     "Policy": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology")}
+LEGAL_NAME_PARTS = ("Company", "Country", "Region", "Disease", "Therapy", "Technology")
+"""Known names a company name that ends in a legal form may contain: 'Japan Regenerative Medicine Co., Ltd.'."""
 """Known names a longer new name may contain: 'Lilly Asia Ventures' (a company and a region before a head word),
 'Enforcement Decree of the Advanced Regenerative Bio Act', 'Japan Revitalization Strategy', a fund named
 after a disease ('the JDRF T1D Fund')."""
 
 
-def _wider_name(span: Span, kept: KeptNames, taken: set[int], type_of) -> None:
+def _wider_name(span: Span, kept: KeptNames, taken: set[int], type_of, legal_name: bool = False) -> None:
     """A new company, law or policy name built around a head word beyond the known names it contains is one name,
-    not its parts: 'Lilly Asia Ventures' is not Eli Lilly plus Asia, 'Japan Revitalization Strategy' not Japan."""
+    not its parts: 'Lilly Asia Ventures' is not Eli Lilly plus Asia, 'Japan Revitalization Strategy' not Japan. A
+    company name that ends in its legal form (`legal_name`) is one name whatever it contains ('Japan Regenerative
+    Medicine Co., Ltd.')."""
     overlapping = kept.overlapping(span)
     inside = [k for k in overlapping if span.start <= k.start and k.end <= span.end and len(k) < len(span)]
-    parts = WIDER_NAME_PARTS[span.label_]
+    parts = LEGAL_NAME_PARTS if legal_name else WIDER_NAME_PARTS[span.label_]
     if not inside or len(inside) < len(overlapping) or any(type_of(k.label_) not in parts for k in inside):
         return
     for k in inside:
@@ -926,9 +930,10 @@ class NameFinder:
                 if label == "Disease":
                     _narrower_disease(span, kept_names, taken, self.type_of, self.words.disease_qualifiers)
                 elif label == "Company" and (any(t.text in self.company_heads for t in span[1:]) or (span.start, span.end) in described
+                                             or span[-1].lower_ in self.suffixes  # 'Hitachi Chemical Co., Ltd.' beyond Hitachi
                                              ) or label in ("Law", "Policy") or (
                         label == "TherapyProduct" and len(span) >= 3):  # 'AAV-hTERT', 'iPSC-derived ... cells' over AAV, iPSC
-                    _wider_name(span, kept_names, taken, self.type_of)
+                    _wider_name(span, kept_names, taken, self.type_of, legal_name=label == "Company" and span[-1].lower_ in self.suffixes)
                 if label == "Company" and span.start in taken:
                     span = _after_taken(doc, span, taken)  # 'AAV-hTERT Libella Gene Therapeutics': a product, then its sponsor
                 if span is not None and taken.isdisjoint(range(span.start, span.end)):
@@ -1031,7 +1036,8 @@ class NameFinder:
                 start = suffix_inside[-1] + 1
             while start < end - 1 and (doc[start].lower_ in self.words.leading_noise or doc[start].ent_id_
                                        and not (label in WIDER_NAME_PARTS and self.type_of(doc[start].ent_type_) in WIDER_NAME_PARTS[label]
-                                                and (label != "Company" or any(t.text in self.company_heads for t in doc[start + 1 : end])))):
+                                                and (label != "Company" or any(t.text in self.company_heads for t in doc[start + 1 : end]))
+                                                or label == "Company" and doc[end - 1].lower_ in self.suffixes and self.type_of(doc[start].ent_type_) in LEGAL_NAME_PARTS)):
                 start += 1
             if start >= end - 1 or doc[start].lower_ in self.suffixes or doc[start].is_lower:
                 return None
