@@ -1124,3 +1124,12 @@ def test_a_place_abbreviation_before_based_is_the_companys_headquarters_not_its_
     extraction = extract_text(nlp, "Last year, Halden Bio bought U.K.-based Orinthe Genetics to expand its plants.")
     assert "orinthe-genetics" in _related(extraction, "acquires", subject="halden-bio")
     assert "united-kingdom" in _related(extraction, "headquarteredIn", subject="orinthe-genetics")
+
+
+@pytest.mark.parametrize("sentence", [
+    "HLD-12 uses modified adeno-associated virus of serotype 5 to deliver a working gene into liver cells.",
+    "HLD-12, based on a recombinant adeno-associated virus vector, can deliver the gene into liver cells.",
+    "HLD-12 is a gene therapy comprised of an AAV vector given by subretinal injection.",
+])
+def test_a_product_that_uses_or_is_made_of_a_modified_vector_uses_that_technology(nlp, sentence):
+    assert "aav-vector" in _related(extract_text(nlp, PREFIX + sentence), "usesTechnology", subject="hld-12")
