@@ -6,8 +6,9 @@ year or period. Each gold item is matched at most once, so a split entity or a
 repeated fact costs precision.
 
 Deals and regulatory events are scored where the gold lists them (corpus/real/): a deal is right
-when its kind, its parties and their roles, its year and its value (total, else upfront, else equity, within
-DEAL_VALUE_TOLERANCE; none when the gold states none) are all right; an event when its kind,
+when its kind, its parties and their roles, its year and its value are all right (its total or upfront within
+DEAL_VALUE_TOLERANCE of the stated total or upfront, else of the equity it buys; none when the gold states none);
+an event when its kind,
 product and agency (or designation) are.
 """
 
@@ -267,12 +268,21 @@ def deal_is_right(deal: Deal, gold: dict, gold_entities: dict[str, GoldEntity]) 
         wanted.remove(match)
     if gold.get("date") and (deal.date or "")[:4] != gold["date"][:4]:
         return False
-    terms = gold.get("terms") or {}
-    stated = terms.get("total") or terms.get("upfront") or terms.get("equity")
-    value = deal.value
-    if stated is None:
-        return value is None
-    return value is not None and value.currency == stated["currency"] and abs(value.value - stated["value"]) <= DEAL_VALUE_TOLERANCE * stated["value"]
+    stated = _headline_terms(gold.get("terms") or {})
+    if not stated:
+        return deal.value is None
+    found = [term for term in map(deal.term, HEADLINE_TERMS) if term is not None] or ([deal.value] if deal.value else [])
+    return any(term.currency == want["currency"] and abs(term.value - want["value"]) <= DEAL_VALUE_TOLERANCE * want["value"]
+               for term in found for want in stated)
+
+
+HEADLINE_TERMS = ("total", "upfront")
+"""The terms a deal's value is judged by: 'a value within 3% of the stated total or upfront' (issue 11)."""
+
+
+def _headline_terms(terms: dict) -> list[dict]:
+    """The gold deal's stated total and upfront, else the equity a strategic investment buys."""
+    return [terms[name] for name in HEADLINE_TERMS if terms.get(name)] or ([terms["equity"]] if terms.get("equity") else [])
 
 
 def _match_once(found, gold_items, matches, score: Score, judged=None) -> tuple[list, list]:

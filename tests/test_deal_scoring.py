@@ -81,3 +81,12 @@ def test_an_approval_is_judged_by_the_agency_or_jurisdiction_the_gold_names():
     assert event_is_right(_event("Approval", jurisdiction="china"), by_agency, EVENT_ENTITIES)
     assert not event_is_right(_event("Approval", agency="ema"), by_agency, EVENT_ENTITIES)
     assert not event_is_right(_event("Clearance", agency="nmpa"), by_agency, EVENT_ENTITIES)
+
+
+def test_the_value_is_right_when_the_total_or_the_upfront_matches_the_stated_total_or_upfront():
+    both = {**GOLD, "terms": {"upfront": {"value": 70_000_000, "currency": "USD"}, "total": {"value": 545_000_000, "currency": "USD"}}}
+    assert deal_is_right(_deal(value=70_000_000.0), both, GOLD_ENTITIES), "the upfront, though the text states a total too"
+    assert deal_is_right(_deal(value=545_000_000.0, name="total"), both, GOLD_ENTITIES)
+    assert deal_is_right(_deal(value=350_000_000.0, name="upfront"), GOLD, GOLD_ENTITIES)
+    assert not deal_is_right(_deal(value=475_000_000.0, name="milestones"), both, GOLD_ENTITIES), "milestones are no headline value"
+    assert not deal_is_right(_deal(value=2.6e9, name="total"), GOLD, GOLD_ENTITIES)
