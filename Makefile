@@ -1,5 +1,5 @@
 # cgt-kg: `make demo` builds the graph from corpus/ and shows it; `make test` runs the test suite.
-# An editable install writes no bytecode for kg/, so install (and bench) byte-compile it as a regular install
+# An editable install writes no bytecode for kg/, so install (and the start-up bench) byte-compile it as a regular install
 # does: every command would otherwise compile the package again at start-up (PYTHONDONTWRITEBYTECODE machines).
 PYTHON ?= python3
 VENV := .venv
@@ -42,7 +42,6 @@ test: install browser
 	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist loadfile
 
 bench: install browser
-	$(BIN)/python -m compileall -q kg
 	cd bench && ../$(BIN)/python extraction_bench.py
 	cd bench && ../$(BIN)/python long_document_bench.py
 	cd bench && ../$(BIN)/python startup_bench.py

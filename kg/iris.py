@@ -12,6 +12,9 @@ BASE = "https://w3id.org/cgt-kg/"
 GRAPHS = BASE + "graph/"
 """Named graphs of the layers (vocabulary, ontology) and of the review (kg review)."""
 VOCABULARY_GRAPH = GRAPHS + "vocabulary"
+ONTOLOGY_GRAPH = GRAPHS + "ontology"
+REVIEW_GRAPH = GRAPHS + "review"
+"""Analysts' decisions on extracted facts (kg review): never touched by a build."""
 REJECTED_GRAPH = GRAPHS + "rejected"
 """Facts analysts rejected, moved out of their documents' graphs; queries leave this graph out."""
 
@@ -30,6 +33,10 @@ PREFIX_IRIS: dict[str, str] = {
     "wd": "http://www.wikidata.org/entity/",
 }
 """The prefixes every query may use without declaring them, and the names results are shortened to."""
+
+RDF_TYPE = PREFIX_IRIS["rdf"] + "type"
+XSD_STRING = PREFIX_IRIS["xsd"] + "string"
+XSD_INTEGER = PREFIX_IRIS["xsd"] + "integer"
 
 _LONGEST_FIRST = sorted(PREFIX_IRIS.items(), key=lambda item: -len(item[1]))
 

@@ -1,7 +1,8 @@
-"""Every namespace and IRI-minting rule of cgt-kg, in one place.
+"""The rdflib namespaces and the IRI-minting rules of cgt-kg.
 
-No other module builds an IRI from strings: they import the namespaces and the
-`mint_*` functions defined here.
+The IRI strings themselves live in kg.iris (the read path imports only that); this module wraps
+them for rdflib. No other module builds an IRI from strings: they import kg.iris, these namespaces
+or the `mint_*` functions defined here.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace
 
 from kg import iris
-from kg.iris import BASE, PREFIX_IRIS, local_name, sparql_prologue
-
-__all__ = ["BASE", "local_name", "sparql_prologue"]  # re-exported: kg.iris holds the strings, this module their rdflib namespaces
+from kg.iris import BASE as BASE  # re-exported: kg.iris holds the strings, this module their rdflib namespaces
+from kg.iris import PREFIX_IRIS
+from kg.iris import local_name as local_name
+from kg.iris import sparql_prologue as sparql_prologue
 
 ONTOLOGY_DIR = Path(os.environ.get("KG_ONTOLOGY", Path(__file__).resolve().parent.parent / "ontology"))
 """ontology/: the OWL ontology, the SHACL shapes, the vocabulary and the pattern files (KG_ONTOLOGY overrides)."""
@@ -53,15 +55,13 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 WD = Namespace(PREFIX_IRIS["wd"])
 
 VOCABULARY_GRAPH = URIRef(iris.VOCABULARY_GRAPH)
-ONTOLOGY_GRAPH = GRAPH["ontology"]
-REVIEW_GRAPH = GRAPH["review"]
-"""Analysts' decisions on extracted facts (kg review): never touched by a build."""
+ONTOLOGY_GRAPH = URIRef(iris.ONTOLOGY_GRAPH)
+REVIEW_GRAPH = URIRef(iris.REVIEW_GRAPH)
 REJECTED_GRAPH = URIRef(iris.REJECTED_GRAPH)
-"""Facts analysts rejected, moved out of their documents' graphs; queries leave this graph out."""
 REVIEW = Namespace(BASE + "review/")
 
 PREFIXES: dict[str, Namespace] = {
-    # the namespaces of kg.iris.PREFIX_IRIS, in its order (tests/test_namespaces.py checks that they agree)
+    # the namespaces of kg.iris.PREFIX_IRIS, in its order (tests/test_terms_declared.py checks that they agree)
     "cgt": CGT,
     "cgtid": CGTID,
     "doc": DOC,

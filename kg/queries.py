@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg.errors import UserError, close_names
-from kg.iris import PREFIX_IRIS, short_iri
+from kg.iris import PREFIX_IRIS, XSD_INTEGER, short_iri
 from kg.sparql_text import SparqlTextError, keywords, tokens
 
 if TYPE_CHECKING:
-    from kg.store import Answer
+    from kg.store import Answer, Solutions
 
 QUERIES_DIR = Path(os.environ.get("KG_QUERIES", Path(__file__).resolve().parent.parent / "queries"))
 FORMATS = ("table", "csv", "tsv", "json", "xml", "ttl")
@@ -92,7 +92,7 @@ def _parameter_term(parameter: QueryParameter, value: str) -> str:
     if parameter.numeric:
         if not re.fullmatch(r"-?\d+", value.strip()):
             raise UserError(f"parameter {parameter.name} takes a whole number ({parameter.description}), not {value!r}")
-        return str(ox.Literal(str(int(value)), datatype=ox.NamedNode(PREFIX_IRIS["xsd"] + "integer")))
+        return str(ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD_INTEGER)))
     return str(ox.Literal(value))
 
 
@@ -176,18 +176,23 @@ def short_term(term) -> str:
     return short_iri(str(term)) if isinstance(term, URIRef) else str(term)
 
 
-def display_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
-    """An engine term for people, as `short_term` shows an rdflib one."""
+def display_term(term) -> str:
+    """An engine term for people, as `short_term` shows an rdflib one (a quoted triple in its N-Triples form)."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
         return short_iri(term.value)
-    return term.value
+    return term.value if isinstance(term, (ox.Literal, ox.BlankNode)) else str(term)
 
 
-def result_rows(answer: Answer, short: bool = True, limit: int | None = None) -> tuple[list[str], list[list[str]]]:
+def _full_term(term) -> str:
+    """An engine term as written in full: IRIs unshortened."""
+    return "" if term is None else term.value if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)) else str(term)
+
+
+def result_rows(answer: Solutions, short: bool = True, limit: int | None = None) -> tuple[list[str], list[list[str]]]:
     """Column names and rows of a SELECT answer (the first `limit` rows when given), IRIs shortened to prefixed names for people."""
-    show = display_term if short else (lambda term: "" if term is None else term.value)
+    show = display_term if short else _full_term
     rows = [[show(term) for term in row] for row in itertools.islice(answer.rows, limit)]
     return list(answer.variables), rows
 

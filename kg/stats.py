@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kg.model import PREDICATES
-from kg.iris import VOCABULARY_GRAPH, local_name
+from kg.iris import ONTOLOGY_GRAPH, VOCABULARY_GRAPH, local_name
 from kg.store import Store
 
 
@@ -33,7 +33,7 @@ def graph_stats(store: Store) -> GraphStats:
     classes = _split_counts(
         store,
         "SELECT ?c ?g (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?g { ?e a ?c } "
-        "GRAPH <https://w3id.org/cgt-kg/graph/ontology> { ?c rdfs:subClassOf+ cgt:Entity } } GROUP BY ?c ?g",
+        f"GRAPH <{ONTOLOGY_GRAPH}> {{ ?c rdfs:subClassOf+ cgt:Entity }} }} GROUP BY ?c ?g",
     )
     values = " ".join(f"cgt:{p}" for p in (*PREDICATES, "partOf"))  # PREDICATES are declared terms (tests/test_terms_declared.py)
     predicates = _split_counts(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol, Union
 import pyoxigraph as ox
 
 from kg.errors import UserError
-from kg.iris import PREFIX_IRIS, REJECTED_GRAPH, sparql_prologue
+from kg.iris import PREFIX_IRIS, RDF_TYPE, REJECTED_GRAPH, sparql_prologue
 from kg.sandbox import run_on_deep_stack
 from kg.sparql_text import check_length, names_own_dataset, readable_query_error, unescape_codepoints
 
@@ -214,6 +213,7 @@ class _RdflibView:
 
 JSON_RESULTS = RESULT_FORMATS[0].media_type
 N_TRIPLES = ox.RdfFormat.N_TRIPLES.media_type
+TURTLE = ox.RdfFormat.TURTLE.media_type
 
 
 class EmbeddedStore(_RdflibView):
@@ -232,7 +232,7 @@ class EmbeddedStore(_RdflibView):
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
         except (OSError, RuntimeError) as error:
-            raise _store_error(location, "open", error) from error
+            raise _store_error(location, "open", error, read_only) from error
 
     def answer(self, sparql: str) -> Answer:
         """Run a SPARQL query over the union of all graphs (or the query's own FROM dataset) and hold its whole
@@ -279,7 +279,7 @@ class EmbeddedStore(_RdflibView):
         except SyntaxError as error:
             raise _syntax_error(error, sparql) from error
         except (OSError, RuntimeError) as error:
-            raise _store_error(self.location, action, error) from error
+            raise _store_error(self.location, action, error, self._read_only) from error
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction: all of it is applied, or none."""
@@ -479,7 +479,7 @@ def _document_record() -> _DocumentRecord:
     return _DocumentRecord(*(ox.NamedNode(str(CGT[name])) for name in ("Document", "path", "sha256", "extractorFingerprint", "textKey")))
 
 
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDF_TYPE = ox.NamedNode(RDF_TYPE)
 
 
 def _names_own_dataset(sparql: str) -> bool:
@@ -488,15 +488,16 @@ def _names_own_dataset(sparql: str) -> bool:
     return DATASET_CLAUSE_SHAPE.search(unescape_codepoints(sparql)) is not None and names_own_dataset(sparql)
 
 
-DATASET_CLAUSE_SHAPE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[^\s<>\"'{}()]*:)", re.IGNORECASE)
+DATASET_CLAUSE_SHAPE = re.compile(r"\bFROM(?:\s|#[^\n]*\n)*(?:NAMED(?:\s|#[^\n]*\n)*)?(?:<|[^\s<>\"'{}()#]*:)", re.IGNORECASE)
+"""FROM, maybe NAMED, then an IRI or a prefixed name, with any space or comment between, or none ('FROM<urn:g>')."""
 
 
-def _store_error(location: str, action: str, error: Exception) -> UserError:
+def _store_error(location: str, action: str, error: Exception, read_only: bool = False) -> UserError:
     """One line for an engine failure: a full disk, a damaged store, a store in use."""
     message = str(error).replace("\n", " ").strip()
     if "No space left" in message or getattr(error, "errno", None) == 28:
         return UserError(f"cannot {action} the graph store at {location}: the disk is full; free some space and run the command again (what was stored before is intact)")
-    if "Corruption" in message and "No such file" in message and getattr(error, "errno", None) != 28:
+    if read_only and "Corruption" in message and "No such file" in message:
         return StoreChangedWhileRead(f"the graph store at {location} changed while it was read (a writer is compacting it); run the command again")
     if "Corruption" in message:
         return UserError(f"the graph store at {location} is damaged ({message[:200]}); build a new one with `kg build --store NEW_FOLDER`")
@@ -525,17 +526,18 @@ class RemoteStore(_RdflibView):
         try:
             response = httpx.post(url, data=form, headers=headers, timeout=None)
         except httpx.HTTPError as error:
-            raise UserError(f"{action} failed at {self.location}: {error}".splitlines()[0]) from error
+            raise UserError(f"{action} failed at {url}: {error}".splitlines()[0]) from error
         if response.status_code not in (200, 204):
-            raise UserError(f"{action} failed at {self.location}: HTTP {response.status_code} {response.text.strip()[:300]}".splitlines()[0])
+            raise UserError(f"{action} failed at {url}: HTTP {response.status_code} {response.text.strip()[:300]}".splitlines()[0])
         return response
 
     def answer(self, sparql: str) -> Answer:
         """The endpoint's answer as SPARQL JSON or N-Triples, read by the engine's parsers into its terms."""
-        result = self.serialize_query(sparql, JSON_RESULTS, N_TRIPLES)
+        result = self.serialize_query(sparql, JSON_RESULTS, f"{N_TRIPLES}, {TURTLE}")
         try:
-            if result.kind == "CONSTRUCT":
-                return list(ox.parse(result.data, format=ox.RdfFormat.from_media_type(result.media_type) or ox.RdfFormat.N_TRIPLES))
+            rdf_format = ox.RdfFormat.from_media_type(result.media_type) if result.media_type else None
+            if rdf_format is not None:  # a graph, in whichever RDF syntax the endpoint chose
+                return [quad.triple for quad in ox.parse(result.data, format=rdf_format)]
             results_format = ox.QueryResultsFormat.from_media_type(result.media_type) or ox.QueryResultsFormat.JSON
             return _held(ox.parse_query_results(result.data, format=results_format))
         except (SyntaxError, ValueError) as error:
@@ -601,8 +603,8 @@ def _count(answer: Solutions) -> int:
 
 def _remote_kind(media_type: str, graph_type: str | None, data: bytes) -> str:
     """SELECT, ASK or CONSTRUCT for an endpoint's answer, from its media type and the boolean forms of the result formats."""
-    if graph_type and media_type == graph_type:
-        return "CONSTRUCT"
+    if graph_type and media_type and ox.RdfFormat.from_media_type(media_type) is not None:
+        return "CONSTRUCT"  # a graph, in whichever of the offered RDF syntaxes the endpoint chose
     head = data[:400]
     return "ASK" if data.strip() in (b"true", b"false") or b'"boolean"' in head or b"<boolean>" in head else "SELECT"
 

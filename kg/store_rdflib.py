@@ -11,9 +11,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
+from kg.iris import XSD_STRING
 from kg.store import Answer, SerializedResult, Solutions, UnacceptableFormat
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def rdflib_result(answer: Answer) -> Result:

@@ -477,3 +477,16 @@ def test_ask_and_construct_print_in_the_table_format(built_store):
     assert graph.returncode == 0
     assert len(Graph().parse(data=graph.stdout, format="turtle")) == 3
     assert "cgt:Company" in graph.stdout  # written with our prefixes
+
+
+def test_a_dataset_clause_without_a_space_is_honoured_and_a_quoted_triple_prints(built_store):
+    """'FROM<iri>' names the query's own dataset as 'FROM <iri>' does (an empty graph: no rows), and a triple term in a
+    result prints in its N-Triples form, not a traceback."""
+    everything = run_kg("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "-f", "csv", "--store", built_store.path)
+    for spacing in ("FROM <urn:x-no-such-graph>", "FROM<urn:x-no-such-graph>", "FROM # none\n <urn:x-no-such-graph>"):
+        own = run_kg("query", f"SELECT (COUNT(*) AS ?n) {spacing} WHERE {{ ?s ?p ?o }}", "-f", "csv", "--store", built_store.path)
+        assert own.returncode == 0 and own.stdout.split() == ["n", "0"], (spacing, own.stdout, own.stderr)
+    assert everything.stdout.split()[1] != "0"
+    quoted = run_kg("query", "SELECT ?t WHERE { BIND(TRIPLE(<urn:a>, <urn:b>, <urn:c>) AS ?t) }", "--store", built_store.path)
+    assert quoted.returncode == 0 and "Traceback" not in quoted.stderr, quoted.stderr
+    assert "urn:a" in quoted.stdout

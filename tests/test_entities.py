@@ -589,6 +589,7 @@ def test_counts_and_verbs_before_a_disease_word_are_no_part_of_its_name(nlp, tex
     ("Existing investors joined, including Quorvexa (NYSE:QVX) and others.", "Quorvexa", set()),
     ("Today Zentrova (Nasdaq: ZNT) said its trial met its goal.", "Zentrova", {"Today Zentrova"}),
     ("Shares of Brellin Gentech (TSE: 4599) rose 12%.", "Brellin Gentech", {"Shares of Brellin Gentech"}),
+    ("Kestrel Gentech (TSE:4599) said it would build a plant.", "Kestrel Gentech", set()),
     # a name that ends in its legal form is one company, whatever known names it holds
     ("Hitachi Chemical Co., Ltd. announced the deal on Monday.", "Hitachi Chemical", {"Chemical", "Co., Ltd."}),
     ("Additionally, Metcela acquired Japan Regenerative Medicine Co., Ltd. in April 2022.", "Japan Regenerative Medicine", {"Co., Ltd.", "Co."}),

@@ -290,9 +290,11 @@ def test_a_read_only_command_reads_again_when_a_writer_compacted_files_away_unde
     from kg.cli import READ_ATTEMPTS, _read_store
     from kg.store import StoreChangedWhileRead, _store_error
 
-    moved = _store_error("S", "read", RuntimeError("Corruption: IO error: No such file or directory: While open a file for random read: S/000012.sst"))
-    damaged = _store_error("S", "read", RuntimeError("Corruption: block checksum mismatch"))
-    assert isinstance(moved, StoreChangedWhileRead) and not isinstance(damaged, StoreChangedWhileRead)
+    vanished = RuntimeError("Corruption: IO error: No such file or directory: While open a file for random read: S/000012.sst")
+    moved = _store_error("S", "read", vanished, read_only=True)
+    damaged = [_store_error("S", "read", RuntimeError("Corruption: block checksum mismatch"), read_only=True),
+               _store_error("S", "write", vanished)]  # a writer's missing file is damage: nobody else compacts its store
+    assert isinstance(moved, StoreChangedWhileRead) and not any(isinstance(d, StoreChangedWhileRead) for d in damaged)
     calls = []
 
     def read(store):

@@ -1077,6 +1077,7 @@ def test_existing_investors_who_participated_including_a_list_invest_in_the_roun
     ("Halden Bio last month said it would pay $1.7 billion for Orinthe Genetics and its vector plants.", True),
     ("In 2017, Halden Bio paid $950 million in cash for Orinthe Genetics.", True),
     ("Halden Bio will pay $25 million for a stake in Orinthe Genetics.", False),
+    ("Halden Bio paid $25 million for Orinthe Genetics shares in the offering.", False),
     ("The agreement gives Halden Bio the exclusive right to purchase Orinthe Genetics.", False),
     ("Halden Bio holds an option to acquire Orinthe Genetics after the trial.", False),
 ])
@@ -1106,6 +1107,7 @@ def test_its_modality_is_the_work_of_the_company_named_before(nlp, sentence, mod
     ("The pair first teamed up in 2017 to find and develop gene therapies for hearing loss.", True),
     ("The two companies will co-develop cell therapies for solid tumours.", True),
     ("The pair said Talmor Pharma will develop gene therapies for hearing loss.", False),
+    ("Talmor Pharma and Kestrel Bio said the pair will develop gene therapies for hearing loss.", False),
 ])
 def test_the_pair_that_develops_a_therapy_is_the_two_companies_named_last(nlp, second, both):
     extraction = extract_text(nlp, "Halden Bio agreed to acquire Orinthe Genetics for $90 million. " + second)

@@ -119,9 +119,9 @@ ROUND_WORDS = re.compile(r"\b(?:round|financing|funding|series [a-h]\b|seed)", r
 JOINING_THE_ROUND = re.compile(r"\b(?:joining|participating in|taking part in) (?:the|this) (?:[\w-]+ ){0,2}(?:round|financing)$")
 INVESTOR_NOUNS = frozenset({"investor", "investors", "backers", "participants"})
 SAID_COMPANY = "SaidCompany"
-LISTED_COMPANY = "ListedCompany"
-"""A name right before its stock ticker ('Medtronic (NYSE:MDT)'): a company, one word or more."""
 """Candidate label of a name a sentence says is a company ('Prevail is a biotechnology company')."""
+LISTED_COMPANY = "ListedCompany"
+"""Candidate label of a name right before its stock ticker ('Medtronic (NYSE:MDT)'): a company, one word or more."""
 BRAND_MARK = "BrandMark"
 """Match label of a capitalised word right before a trade mark sign ('CybroCell™', 'KYMRIAH®'): a product's brand,
 or a technology's when a platform word follows ('the FasTCAR™ platform')."""
@@ -681,7 +681,8 @@ class NameFinder:
         self.not_first_name_words = words.calendar_words | words.person_role_heads | words.person_titles | words.leading_noise | words.market_words
 
     def _anchored(self, doc: Doc) -> list[tuple[str, int, int]]:
-        """Candidate names that end in a company head word or legal suffix, a disease, agency or act word."""
+        """Candidate names that end in a company head word or legal suffix, a disease, agency or act word, or stand
+        right before a stock ticker ('Medtronic (NYSE:MDT)')."""
         candidates = []
         for i in sorted({*tokens_with(doc, ORTH, self.anchor_texts), *tokens_with(doc, LOWER, self.anchor_lowers)}):
             token = doc[i]

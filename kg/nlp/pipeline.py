@@ -37,8 +37,9 @@ WHOLE_TEXT_COMPONENTS = ("cgt_vocabulary", "cgt_names", "cgt_figures", "cgt_rela
 BREAKS = ("\n\n", "\n", " ")
 WHITESPACE = re.compile(r"\s*")
 
-ABBREVIATION_HYPHEN = r"(?<=[A-Za-z]\.)-(?=[a-z])"
-"""A hyphen after an abbreviation's full stop and before a word ('U.K.-based', 'U.S.-listed'): an infix, as between words."""
+TOKENIZER_INFIXES = r"(?<=[A-Za-z]\.)-(?=[a-z])|(?<=[A-Z]):(?=[0-9])"
+"""A hyphen after an abbreviation's full stop and before a word ('U.K.-based', 'U.S.-listed'), as between words, and
+the colon of a numeric stock ticker ('(TSE:4528)'), as before letters."""
 CURRENCY_PREFIXES = figures.load_figure_patterns().currency_prefixes
 """Currency codes written against a number ("USD14.2"), from ontology/patterns/figures.toml."""
 
@@ -46,8 +47,8 @@ CURRENCY_PREFIXES = figures.load_figure_patterns().currency_prefixes
 def customised_tokenizer(nlp: Language, base: Tokenizer | None = None) -> Tokenizer:
     """The tokenizer `base` (a model's, as loaded; None for the language's defaults), except that '1.8bn' and
     'USD14.2' split so amounts and currencies are tokens of their own, and 'B.' is two tokens ("hemophilia B." at
-    the end of a sentence), and 'U.K.-based' splits as 'Boston-based' does. Built in one go: each of a tokenizer's
-    setters loads its 6,700 special cases again."""
+    the end of a sentence), and 'U.K.-based' and 'TSE:4528' split as 'Boston-based' and 'NYSE:MDT' do (the base's
+    own infixes are kept). Built in one go: each of a tokenizer's setters loads its 6,700 special cases again."""
     defaults = nlp.Defaults
     suffixes = [r"(?<=[0-9])(?:bn|mn|tn|m|b|k)(?=$)", r"(?<=^[A-Z])\.$", *defaults.suffixes]
     prefixes = [rf"{code}(?=[0-9])" for code in CURRENCY_PREFIXES] + list(defaults.prefixes)
@@ -57,7 +58,8 @@ def customised_tokenizer(nlp: Language, base: Tokenizer | None = None) -> Tokeni
         rules={text: rule for text, rule in rules.items() if not re.fullmatch(r"[A-Z]\.", text)},
         prefix_search=compile_prefix_regex(prefixes).search,
         suffix_search=compile_suffix_regex(suffixes).search,
-        infix_finditer=compile_infix_regex([*defaults.infixes, ABBREVIATION_HYPHEN]).finditer,
+        infix_finditer=re.compile(f"{base.infix_finditer.__self__.pattern}|{TOKENIZER_INFIXES}").finditer if base is not None
+        else compile_infix_regex([*defaults.infixes, TOKENIZER_INFIXES]).finditer,
         token_match=(base or defaults).token_match,
         url_match=(base or defaults).url_match,
         faster_heuristics=base.faster_heuristics if base is not None else True,

@@ -33,7 +33,8 @@ MACROS = {
     # ("SK Inc., the holding company of <Company>, said ..."), then what the party said it did ("said Sunday that it").
     # A ticker or other name in brackets may come first ("Halden Bio PLC (LON:HDB), a CDMO, has ...").
     "{APPOS}": r"(?:\([^()<>]{1,40}\)\s*)?(?:,\s*(?:(?:the|a|an)\s+[^;()]{0,110}?|[^<>]{0,80}?),\s*)?",
-    "{SAID}": r"(?:(?:announced|said|confirmed|disclosed|reported|(?:is|are)\s+(?:pleased|delighted|proud|happy|excited|thrilled)\s+to\s+announce)\s+(?:(?:on\s+)?[A-Z][a-z]+day\s+|today\s+|this week\s+|yesterday\s+)?(?:that\s+)?(?:it\s+|the company\s+)?)?",
+    "{PLEASED}": r"(?:is|are)\s+(?:pleased|delighted|proud|happy|excited|thrilled)\s+to\s+announce",
+    "{SAID}": r"(?:(?:announced|said|confirmed|disclosed|reported|{PLEASED})\s+(?:(?:on\s+)?[A-Z][a-z]+day\s+|today\s+|this week\s+|yesterday\s+)?(?:that\s+)?(?:it\s+|the company\s+)?)?",
     # Up to three plain words, none of them "for": "develop the production process for X" is a service to X's owner.
     "{W_NOT_FOR}": r"(?:(?!for\s)[^\s<>]+\s+){0,3}",
     # The verbs a first verb shares its object with: "develop, manufacture and commercialize", "co-develop and co-commercialise".
@@ -157,6 +158,12 @@ class RelationCues:
     """Nouns for a financing whose sources a sentence may list ('The round was led by', 'This new funding comes from')."""
     list_ends: frozenset[str] = frozenset()
     """Words after which a sentence listing investors goes on to something else ('... from A before B acquired C')."""
+    investor_partner_nouns: frozenset[str] = frozenset()
+    """Nouns joined to the investors a sentence opens on ('Existing investors and partners')."""
+    joining_verbs: frozenset[str] = frozenset()
+    """Verbs after which those investors are listed ('Existing investors also participated, including A and B')."""
+    joined_list_openers: frozenset[str] = frozenset()
+    """Words that may stand between such a verb and the first investor listed ('participated in the round, including')."""
     elided_subject_verbs: frozenset[str] | None = None
     """Verbs of deals after which a clause behind a semicolon shares the sentence's opening company."""
     round_nouns: frozenset[str] = frozenset()
@@ -173,7 +180,8 @@ class RelationCues:
         words = {name: frozenset(w.lower() for w in cues[name])
                  for name in ("clause_words", "agent_prepositions", "raised_things", "new_referent_words", "raise_verbs", "grant_verbs",
                               "report_verbs", "approve_verbs", "receiving_words", "numbered_labels", "investor_anaphors",
-                              "investor_modifiers", "financing_nouns", "list_ends")
+                              "investor_modifiers", "financing_nouns", "list_ends", "investor_partner_nouns", "joining_verbs",
+                              "joined_list_openers")
                  if name in cues}
         stated = "|".join(re.escape(w) for w in cues["stated_technology"])
         anaphors = ({w: "Company" for w in cues["company_anaphors"]} | {w: "TherapyProduct" for w in cues["product_anaphors"]}
@@ -575,14 +583,14 @@ class RelationFinder:
             if i + 1 >= sentence.end or lowers[i] not in self.cues.investor_anaphors:
                 return
             verb = i + 1
-            if verb + 1 < sentence.end and lowers[verb] == "and" and lowers[verb + 1] in INVESTOR_PARTNER_NOUNS:
+            if verb + 2 < sentence.end and lowers[verb] == "and" and lowers[verb + 1] in self.cues.investor_partner_nouns:
                 verb += 2  # 'Existing investors and partners also participated, including A'
             while verb + 1 < sentence.end and lowers[verb] in ("also", "all", "have", "has", "had"):
                 verb += 1
             if lowers[verb] in LISTING_VERBS:
                 openers = LIST_OPENERS
-            elif lowers[verb] in JOINING_VERBS:
-                openers = LIST_OPENERS | JOINED_LIST_OPENERS  # 'participated in the round, including A'
+            elif lowers[verb] in self.cues.joining_verbs:
+                openers = LIST_OPENERS | self.cues.joined_list_openers  # 'participated in the round, including A'
             else:
                 return
             first = next((ent for ent in ents if ent.label_ == "Company" and ent.start > verb), None)
@@ -598,14 +606,14 @@ class RelationFinder:
 
     def _joint_work(self, doc: Doc, sentence: Span, ents: list[Span], named: list[Span]) -> Iterator[RelationMention]:
         """'The pair first teamed up in 2017 to find and develop gene therapies for hearing loss': a pair anaphor, a
-        verb of development and the therapy right after it, with no company named in between, say that the two
-        companies named last (in earlier sentences) both work on it."""
+        verb of development and the therapy right after it, with no company named before it in the sentence, say that
+        the two companies named last (in earlier sentences) both work on it."""
         lowers = lower_words(doc)
         if self.cues.joint_work is None or not named or not any(lowers[i] in self.cues.pair_words for i in range(sentence.start, sentence.end)):
             return
         found = self.cues.joint_work.search(sentence.text)
-        if found is None:
-            return
+        if found is None or any(e.label_ == "Company" and e.start_char < sentence.start_char + found.start() for e in ents):
+            return  # 'Pfizer and Sangamo said the pair will develop': the pair is named in the sentence itself
         pair: list[Span] = []
         for company in reversed(named):
             if all((company.ent_id_ or company.text) != (other.ent_id_ or other.text) for other in pair):
@@ -1214,11 +1222,6 @@ RELATIVE_WORDS = frozenset({"which", "who", "whose", "that", "where"})
 FINANCING_SOURCES_RULE = "invests.financing-from"
 LISTING_VERBS = frozenset({"are", "were", "include", "includes", "included", "comprise", "comprised", "also"})
 LIST_OPENERS = frozenset({"the", "a", "an", "also", "include", "including", "founding", "existing", "new", "lead", "investor", "investors"})
-INVESTOR_PARTNER_NOUNS = frozenset({"partners", "shareholders", "backers", "investors"})
-JOINING_VERBS = frozenset({"participated", "participate", "participating", "joined", "join", "invested", "contributed"})
-"""Verbs after which the investors of a financing named before are listed ('Existing investors also participated,
-including A and B')."""
-JOINED_LIST_OPENERS = frozenset({",", "in", "the", "this", "round", "financing", "such", "as", "among", "them", "other"})
 
 
 def _passive_approval_after(lowers: list[str], i: int, end: int, approve_verbs: frozenset[str]) -> bool:
