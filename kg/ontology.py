@@ -176,17 +176,30 @@ def plural(word: str) -> str:
 
 
 SERIAL_AND = re.compile(r"(,\s[^,]+?)\sand\s")
+TYPE_NUMERAL = re.compile(r"\b(type|grade|stage|phase|class)\s+(IV|I{1,3}|[1-4])\b", re.I)
+"""A numbered kind in a name ('mucopolysaccharidosis type I', 'type 1 diabetes' is no match: the number must follow)."""
+ROMAN_ARABIC = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+ARABIC_ROMAN = {arabic: roman for roman, arabic in ROMAN_ARABIC.items()}
+
+
+def _other_numeral(match: re.Match) -> str:
+    """The same numbered kind in the other numerals ('type I' <-> 'type 1')."""
+    number = match.group(2)
+    other = ROMAN_ARABIC.get(number.upper()) or ARABIC_ROMAN.get(number)
+    return f"{match.group(1)} {other}"
 """The last two members of a list in a name, which writers also join with a serial comma."""
 
 
 def surface_forms(label: str, spelling: dict[str, str], countable: bool) -> set[str]:
-    """Every way a writer spells a label: UK/US, hyphen or space, with or without a serial comma, and the plural if
-    countable."""
+    """Every way a writer spells a label: UK/US, hyphen or space, with or without a serial comma, a numbered kind in
+    Roman or Arabic numerals ('type I', 'type 1'), and the plural if countable."""
     us_to_uk = {us: uk for uk, us in spelling.items()}
     forms = {label}
     for table in (spelling, us_to_uk):
         swapped = " ".join(_swap_case(w, table) for w in label.split(" "))
         forms.add(swapped)
+    for form in list(forms):
+        forms.add(TYPE_NUMERAL.sub(_other_numeral, form))  # 'mucopolysaccharidosis type 1' for '... type I'
     for form in list(forms):
         forms.add(SERIAL_AND.sub(r"\1, and ", form))  # 'Health, Labour, and Welfare' for 'Health, Labour and Welfare'
         forms.add(form.replace(", and ", " and "))

@@ -54,6 +54,8 @@ VOCABULARY_FORMS = [
     pytest.param("Demand is rising in Asia Pacific.", "asia-pacific", "Region", "Region", "Asia Pacific", id="region"),
     pytest.param("Demand is rising in the Asia-Pacific region.", "asia-pacific", "Region", "Region", "Asia-Pacific region", id="region-alt-label"),
     pytest.param("Revenue in oncology grew.", "oncology", "Disease", "TherapeuticArea", "oncology", id="therapeutic-area"),
+    pytest.param("The trial enrols children with mucopolysaccharidosis type 1 (MPS1).", "mucopolysaccharidosis-type-i", "Disease",
+                 "Disease", "mucopolysaccharidosis type 1", id="arabic-numeral-for-roman-type"),
 ]
 
 
