@@ -191,10 +191,15 @@ def test_hyphenated_given_name_is_one_person(rules_nlp):
     assert people == ["Choi Byung-ok"], _describe(extraction)
 
 
-def test_people_are_found(nlp):
-    text = '"We are pleased," said Dr. Matthias Kern, Chief Executive Officer of Aldenbrook Pharma.'
+@pytest.mark.parametrize("text, local", [
+    ('"We are pleased," said Dr. Matthias Kern, Chief Executive Officer of Aldenbrook Pharma.', "matthias-kern"),
+    ('"We are delighted," said Dr. Christiane Brühlmann, CEO of Aldenbrook Pharma.', "christiane-bruhlmann"),
+    ("As a result of the investment, Peter Zellweger, a partner at Talmor Capital, will join the board.", "peter-zellweger"),
+])
+def test_people_are_found(nlp, text, local):
+    """With their titles, roles after an article, and accented letters in their names."""
     extraction = extract_text(nlp, text)
-    person = _entity(extraction, "matthias-kern")
+    person = _entity(extraction, local)
     assert person is not None, _describe(extraction)
     assert person.type == "Person"
 

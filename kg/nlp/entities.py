@@ -50,14 +50,16 @@ INN_STEM = r"^[a-z]{4,}(?:cel|vec|leucel|temcel)$"
 INN_GENE = r"^[a-z]{4,}gene$"
 INN_ANTIBODY = r"^[a-z]{4,}(?:mab|cept)$"
 """Monoclonal antibodies and fusion proteins by their INN stem ('rituximab', 'aducanumab'), named beside cell and gene therapies."""
-NAME_PART = {"TEXT": {"REGEX": r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"}}
+NAME_WORD = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿā-ž]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿā-ž]+)?"
+"""A capitalised word of a person's name, accented letters included ('Günther', 'Héon', 'Łukasz')."""
+NAME_PART = {"TEXT": {"REGEX": rf"^{NAME_WORD}$"}}
 INITIAL = {"TEXT": {"REGEX": r"^[A-Z]\.?$"}, "OP": "?"}
-THIRD_NAME_PART = {"TEXT": {"REGEX": r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"}, "OP": "?"}
+THIRD_NAME_PART = {"TEXT": {"REGEX": rf"^{NAME_WORD}$"}, "OP": "?"}
 """A third part of a name ('Dong Hyun Jang', 'Mary Ann Smith'): the longest match keeps it."""
 INITIAL_DOT = {"ORTH": ".", "OP": "?"}
 PROPER_RE = re.compile(PROPER_WORD["TEXT"]["REGEX"])
 PRODUCT_CODE_RE = re.compile(PRODUCT_CODE)
-NAME_PART_RE = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)?$")
+NAME_PART_RE = re.compile(rf"^{NAME_WORD}$")
 WORDS_FILE = ONTOLOGY_DIR / "patterns" / "entity_words.toml"
 
 
@@ -640,9 +642,10 @@ class NameFinder:
         self.matcher = word_flag_matcher(nlp.vocab, {
             "Person": [
                 [{"LOWER": {"IN": sorted(words.person_titles)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
-                # 'Peter Marks, M.D., Ph.D., director', 'Chen Zhui, co-founder': degrees and 'co-' before the role
+                # 'Peter Marks, M.D., Ph.D., director', 'Chen Zhui, co-founder', 'Peter Zippelius, a partner at': degrees,
+                # an article and 'co-' before the role
                 [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"ORTH": ","},
-                 {"LOWER": {"IN": sorted(words.person_degrees | {",", "co", "-"})}, "OP": "*"}, {"LOWER": {"IN": sorted(words.person_roles)}}],
+                 {"LOWER": {"IN": sorted(words.person_degrees | {",", "co", "-", "a", "an", "the"})}, "OP": "*"}, {"LOWER": {"IN": sorted(words.person_roles)}}],
                 [{"LOWER": {"IN": sorted(words.speech_verbs)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
                 [NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART, {"LOWER": {"IN": sorted(words.speech_verbs)}}],
                 [{"LOWER": {"IN": sorted(words.person_role_heads)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
