@@ -580,13 +580,14 @@ def test_a_disease_word_before_a_measure_of_it_names_no_disease(nlp, text):
 
 @pytest.mark.parametrize("text, disease", [
     ("The mission is meant to help over 3 million cancer survivors by 2033.", None),
+    ("Patients who develop cancer after the infusion were excluded from the similar disease studies.", None),
     ("Researchers aim to enhance cancer therapeutics with new vectors.", None),
     ("The deal covers an undisclosed neurological disease target.", "neurological disorders"),
 ])
 def test_counts_and_verbs_before_a_disease_word_are_no_part_of_its_name(nlp, text, disease):
     extraction = extract_text(nlp, text)
     diseases = {e.label for e in extraction.entities if e.type == "Disease"}
-    assert not [d for d in diseases if d.split()[0] in ("million", "enhance", "undisclosed")], _describe(extraction)
+    assert not [d for d in diseases if d.split()[0] in ("million", "enhance", "undisclosed", "develop", "similar")], _describe(extraction)
     if disease:
         assert disease in diseases, _describe(extraction)
 
@@ -600,6 +601,8 @@ def test_counts_and_verbs_before_a_disease_word_are_no_part_of_its_name(nlp, tex
     # a name that ends in its legal form is one company, whatever known names it holds
     ("Hitachi Chemical Co., Ltd. announced the deal on Monday.", "Hitachi Chemical", {"Chemical", "Co., Ltd."}),
     ("Additionally, Metcela acquired Japan Regenerative Medicine Co., Ltd. in April 2022.", "Japan Regenerative Medicine", {"Co., Ltd.", "Co."}),
+    # a fund keeps the numeral after its head word
+    ("New investors include the Kestrel Creation Fund III and others.", "Kestrel Creation Fund III", {"Kestrel Creation Fund"}),
 ])
 def test_names_the_sentence_makes_one_company(nlp, text, name, not_names):
     extraction = extract_text(nlp, text)

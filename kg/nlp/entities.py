@@ -384,6 +384,8 @@ def _narrower_disease(span: Span, kept: KeptNames, taken: set[int], type_of, qua
 WIDER_NAME_PARTS = {"Company": ("Company", "Country", "Region", "Disease"), "TherapyProduct": ("Technology", "Therapy"),
                     "Law": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology"),
                     "Policy": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology")}
+FUND_NUMERALS = frozenset({"II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"})
+"""Roman numerals that number a fund after its head word ('Mirai Creation Fund III', 'Axil Capital Partners II')."""
 LEGAL_NAME_PARTS = ("Company", "Country", "Region", "Disease", "Therapy", "Technology")
 """Known names a company name that ends in a legal form may contain: 'Japan Regenerative Medicine Co., Ltd.'."""
 """Known names a longer new name may contain: 'Lilly Asia Ventures' (a company and a region before a head word),
@@ -690,7 +692,8 @@ class NameFinder:
         for i in sorted({*tokens_with(doc, ORTH, self.anchor_texts), *tokens_with(doc, LOWER, self.anchor_lowers)}):
             token = doc[i]
             if token.text in self.company_heads and i > 0:
-                candidates.append(("Company", _proper_run_start(doc, i), self._regional_end(doc, i + 1)))
+                end = i + 2 if i + 1 < len(doc) and doc[i + 1].text in FUND_NUMERALS else i + 1  # 'Mirai Creation Fund III'
+                candidates.append(("Company", _proper_run_start(doc, i), self._regional_end(doc, end)))
             elif token.text.upper() in self.exchanges and 1 < i < len(doc) - 1 and doc[i - 1].text == "(" and doc[i + 1].text == ":":
                 start = _proper_run_start(doc, i - 1)  # 'Medtronic (NYSE:MDT)': a listed company's name before its ticker
                 while start < i - 1 and (doc[start].lower_ in self.words.leading_noise or doc[start].is_stop):
