@@ -603,6 +603,9 @@ def test_counts_and_verbs_before_a_disease_word_are_no_part_of_its_name(nlp, tex
     ("Additionally, Metcela acquired Japan Regenerative Medicine Co., Ltd. in April 2022.", "Japan Regenerative Medicine", {"Co., Ltd.", "Co."}),
     # a fund keeps the numeral after its head word
     ("New investors include the Kestrel Creation Fund III and others.", "Kestrel Creation Fund III", {"Kestrel Creation Fund"}),
+    # an institution's name goes on after 'of'
+    ("Existing investors are The University of Brellin Edge Capital Partners Co., Ltd. and others.",
+     "University of Brellin Edge Capital Partners", {"University", "Brellin Edge Capital Partners"}),
 ])
 def test_names_the_sentence_makes_one_company(nlp, text, name, not_names):
     extraction = extract_text(nlp, text)

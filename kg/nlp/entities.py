@@ -384,6 +384,8 @@ def _narrower_disease(span: Span, kept: KeptNames, taken: set[int], type_of, qua
 WIDER_NAME_PARTS = {"Company": ("Company", "Country", "Region", "Disease"), "TherapyProduct": ("Technology", "Therapy"),
                     "Law": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology"),
                     "Policy": ("Regulation", "Country", "Region", "Therapy", "Disease", "Technology")}
+OF_NAME_HEADS = frozenset({"university", "bank", "institute", "college", "school", "academy", "hospital", "foundation"})
+"""Words that an institution's name goes on after with 'of' ('University of Tokyo Edge Capital Partners')."""
 FUND_NUMERALS = frozenset({"II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"})
 """Roman numerals that number a fund after its head word ('Mirai Creation Fund III', 'Axil Capital Partners II')."""
 LEGAL_NAME_PARTS = ("Company", "Country", "Region", "Disease", "Therapy", "Technology")
@@ -539,13 +541,16 @@ def _after_taken(doc: Doc, span: Span, taken: set[int]) -> Span | None:
 
 
 def _proper_run_start(doc: Doc, end: int, limit: int = 6) -> int:
-    """Where the run of capitalised words (joined by '&') that ends just before `end` starts."""
+    """Where the run of capitalised words (joined by '&', or by 'of' after a word such as 'University': 'The
+    University of Tokyo Edge Capital Partners') that ends just before `end` starts."""
     start = end
     while start > 0 and end - start < limit:
         previous = doc[start - 1]
         if PROPER_RE.match(previous.text) and not previous.is_space:
             start -= 1
         elif previous.text == "&" and start > 1 and PROPER_RE.match(doc[start - 2].text):
+            start -= 1
+        elif previous.lower_ == "of" and start > 1 and doc[start - 2].lower_ in OF_NAME_HEADS and end - start < limit - 2:
             start -= 1
         else:
             break
@@ -702,7 +707,7 @@ class NameFinder:
                     candidates.append((LISTED_COMPANY, start, i - 1))
             elif self._is_suffix(doc, i) and i > 0 and not (token.is_lower and token.lower_ in self.words.common_word_suffixes):
                 before = i - 1 if doc[i - 1].text == "," else i
-                candidates.append(("Company", _proper_run_start(doc, before), i + 1))
+                candidates.append(("Company", _proper_run_start(doc, before, limit=8), i + 1))
             elif token.lower_ in self.disease_heads and i > 0 and not (i + 1 < len(doc) and doc[i + 1].text == "-" and not token.whitespace_):
                 start = i  # (not 'disease-modifying', where the head word is part of a modifier)
                 while (start > 0 and i - start < 5 and DISEASE_MODIFIER.match(doc[start - 1].text)
