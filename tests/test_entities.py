@@ -54,6 +54,9 @@ VOCABULARY_FORMS = [
     pytest.param("Demand is rising in Asia Pacific.", "asia-pacific", "Region", "Region", "Asia Pacific", id="region"),
     pytest.param("Demand is rising in the Asia-Pacific region.", "asia-pacific", "Region", "Region", "Asia-Pacific region", id="region-alt-label"),
     pytest.param("Revenue in oncology grew.", "oncology", "Disease", "TherapeuticArea", "oncology", id="therapeutic-area"),
+    pytest.param("The company opened a plant in Scotland.", "scotland", "Country", "Country", "Scotland", id="uk-nation"),
+    pytest.param("Kestrel Bio is based in Suzhou, Jiangsu Province, China.", "jiangsu", "Region", "Region", "Jiangsu Province", id="province"),
+    pytest.param("Biotechs in New England raised more.", "new-england", "Region", "Region", "New England", id="new-england-is-not-england"),
     pytest.param("The trial enrols children with mucopolysaccharidosis type 1 (MPS1).", "mucopolysaccharidosis-type-i", "Disease",
                  "Disease", "mucopolysaccharidosis type 1", id="arabic-numeral-for-roman-type"),
 ]

@@ -1135,3 +1135,22 @@ def test_a_place_abbreviation_before_based_is_the_companys_headquarters_not_its_
 ])
 def test_a_product_that_uses_or_is_made_of_a_modified_vector_uses_that_technology(nlp, sentence):
     assert "aav-vector" in _related(extract_text(nlp, PREFIX + sentence), "usesTechnology", subject="hld-12")
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Halden Bio is a Massachusetts-based gene therapy company.", "massachusetts"),
+    ("Halden Bio and Orinthe Genetics are both headquartered in Massachusetts, in the United States.", "massachusetts"),
+    ("Halden Bio is a biotechnology company headquartered in Cambridge, Massachusetts, United States.", "united-states"),
+    ("Halden Bio develops HLD-12 for hemophilia A. Under the deal, Talmor Pharma will pay the California-based company "
+     "$70 million upfront.", "california"),
+])
+def test_a_state_or_province_is_where_a_company_is_based(nlp, text, place):
+    assert place in _related(extract_text(nlp, text), "headquarteredIn", subject="halden-bio")
+
+
+def test_the_place_based_company_still_stands_for_the_company_named_before(nlp):
+    text = ("Halden Bio develops HLD-12 for hemophilia A. Under the licence, Talmor Pharma will pay the California-based "
+            "company $70 million upfront.")
+    partners = _related(extract_text(nlp, text), "collaboratesWith", subject="talmor-pharma") | _related(
+        extract_text(nlp, text), "collaboratesWith", object="talmor-pharma")
+    assert "halden-bio" in partners

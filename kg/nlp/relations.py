@@ -746,23 +746,31 @@ class RelationFinder:
         return elided
 
     def _fields_of_stand_ins(self, sentence: Span, ents: list[Span], referred: dict[int, tuple[Span, Span]]):
-        """'the Belgian cell therapy company', 'the gene editing firm': the modality a company stand-in names is what
-        the company develops, the technology what it uses (the stand-in is then read as its antecedent)."""
+        """'the Belgian cell therapy company', 'the gene editing firm', 'the California-based company': the modality a
+        company stand-in names is what the company develops, the technology what it uses, the place where it is based
+        (the stand-in is then read as its antecedent)."""
         for stand_in, _ in referred.values():
             if stand_in.label_ != "Company":
                 continue
             for ent in ents:
                 if stand_in.start <= ent.start and ent.end <= stand_in.end:
                     kind = self.type_of(ent.label_)
-                    if kind in ("Therapy", "Technology"):
-                        predicate, name = ("develops", FIELD_RULE) if kind == "Therapy" else ("usesTechnology", FIELD_TECHNOLOGY_RULE)
+                    if kind in ("Therapy", "Technology", *PLACE_TYPES):
+                        predicate, name = (("develops", FIELD_RULE) if kind == "Therapy" else ("usesTechnology", FIELD_TECHNOLOGY_RULE)
+                                           if kind == "Technology" else ("headquarteredIn", FIELD_PLACE_RULE))
                         yield RelationMention(stand_in, predicate, ent, sentence, name, self._base(name, 0.75))
 
     def _field_before_anaphor(self, doc: Doc, ents: list[Span], start: int) -> int | None:
-        """The last token of a modality, technology or disease starting at `start` that a company anaphor noun
-        follows ('cell therapy company', 'gene editing firm'), else None."""
+        """The last token of a modality, technology, disease or place starting at `start` that a company anaphor
+        noun follows ('cell therapy company', 'gene editing firm', 'U.S. company'), or of a place and its '-based'
+        ('the California-based company'), else None."""
         ent = next((e for e in ents if e.start == start), None)
-        if ent is None or self.type_of(ent.label_) not in ("Therapy", "Technology", "Disease") or ent.end >= len(doc):
+        if ent is None or ent.end >= len(doc):
+            return None
+        kind = self.type_of(ent.label_)
+        if kind in PLACE_TYPES and ent.end + 1 < len(doc) and doc[ent.end].text == "-" and doc[ent.end + 1].lower_ in BASED_WORDS:
+            return ent.end + 1
+        if kind not in ("Therapy", "Technology", "Disease", *PLACE_TYPES):
             return None
         return ent.end - 1 if self.cues.anaphors.get(doc[ent.end].lower_) == "Company" else None
 
@@ -1134,6 +1142,10 @@ def _is_prose(sentence: Span, text: str) -> bool:
 NATIONALITY_RULE = "headquartered.nationality"
 FIELD_RULE = "develops.anaphor-field"
 FIELD_TECHNOLOGY_RULE = "technology.anaphor-field"
+FIELD_PLACE_RULE = "headquartered.anaphor-place"
+PLACE_TYPES = ("Country", "Region")
+BASED_WORDS = frozenset({"based", "headquartered"})
+"""The words after a place and a hyphen that make it where a company is based ('the California-based company')."""
 TABLE_RULE = "table.row"
 PIPELINE_PHASE = re.compile(r"\b(?:Phase\s*(?:[1-4]|I{1,3}V?)(?:\s*/\s*(?:[1-4]|I{1,3}V?))?[ab]?|Pre-?clinical|IND-enabling|Registrational|Pivotal|Approved|Marketed|BLA filed|MAA filed)\b")
 """A development phase as a pipeline table writes it, which makes a line without a full stop a table row."""
