@@ -451,6 +451,13 @@ def test_a_list_that_shares_one_head_word_names_each_disease(nlp):
     assert "gastroesophageal junction adenocarcinoma" in labels, _describe(extraction)
 
 
+def test_a_list_that_shares_one_head_names_each_technology_and_therapy(nlp):
+    extraction = extract_text(nlp, "Here is the news. Genes go in through viral or non-viral vectors. The market covers "
+                                   "autologous and allogeneic cell therapies.")
+    labels = {e.label for e in extraction.entities}
+    assert {"viral vectors", "non-viral vectors", "autologous cell therapy", "allogeneic cell therapy"} <= labels, _describe(extraction)
+
+
 def test_a_word_before_a_shared_head_that_names_no_known_disease_stays_plain(nlp):
     extraction = extract_text(nlp, "Here is the news. Trials enrolled patients with advanced and metastatic cancers.")
     assert {m.text for e in extraction.entities for m in e.mentions if e.type == "Disease"} <= {"metastatic cancers", "cancers"}, _describe(extraction)

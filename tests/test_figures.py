@@ -337,3 +337,10 @@ def test_this_year_is_the_documents_year_and_that_year_the_last_one_named(nlp):
     that_year = extract_text(nlp, before + "That same year, Talmor Pharma paid $800 million to acquire Quillhaven Therapeutics.")
     assert [f.year for f in this_year.figures if f.measure == "DealValue"] == [None]
     assert [f.year for f in that_year.figures if f.measure == "DealValue"] == [2017]
+
+
+def test_a_count_takes_the_year_said_after_the_list_of_what_it_counts(nlp):
+    text = ("The market is growing fast, with over 4,000 cell, gene, and RNA therapies in development as of Q1 2024, "
+            "marking an 11% increase in Phase I programs.")
+    counts = [f for f in extract_text(nlp, text).figures if f.measure == "Count" and f.value == 4000]
+    assert counts and counts[0].year == 2024

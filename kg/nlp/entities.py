@@ -954,7 +954,7 @@ class NameFinder:
         kept = self._brands(doc, kept_names.spans(), taken)
         kept.extend(self._owners(doc, kept, taken))
         kept.extend(self._aliases(doc, kept, taken))
-        kept.extend(self._elided_diseases(doc, kept, taken))
+        kept.extend(self._elided_heads(doc, kept, taken))
         kept = _short_names_join_full_names(doc, kept)
         kept.extend(_repeated_names(doc, kept))
         doc.set_ents(sorted(kept, key=lambda s: s.start), default="outside")
@@ -1157,26 +1157,33 @@ class NameFinder:
             taken.add(token.i)
         return found
 
-    def _elided_diseases(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
-        """The diseases a list names by their first word only, sharing the last member's head word ('gastric, GEJ and
-        pancreatic cancers', 'breast or ovarian cancer'): each such word is its own disease when the vocabulary
-        knows it with that head."""
+    def _elided_heads(self, doc: Doc, spans: list[Span], taken: set[int]) -> list[Span]:
+        """The names a list gives by their first word only, sharing the last member's head ('gastric, GEJ and
+        pancreatic cancers', 'breast or ovarian cancer', 'viral or non-viral vectors', 'autologous and allogeneic
+        cell therapies'): each such word is its own disease, technology or therapy when the vocabulary knows it with
+        that head (a disease's head is its disease word; a technology's or therapy's the words after its first)."""
         found = []
         for span in spans:
-            if self.type_of(span.label_) != "Disease" or span[-1].lower_ not in self.disease_heads:
+            kind = self.type_of(span.label_)
+            if kind == "Disease":
+                heads = [span[-1].text] if span[-1].lower_ in self.disease_heads else []
+            elif kind in ("Technology", "Therapy") and len(span) >= 2:
+                heads = [span[k:].text for k in range(1, len(span)) if span[k].is_alpha]  # longest first
+            else:
                 continue
             i = span.start - 1
-            if i < 1 or doc[i].lower_ not in ("and", "or"):
+            if not heads or i < 1 or doc[i].lower_ not in ("and", "or"):
                 continue
             i -= 1 if doc[i - 1].text == "," else 0
             while i >= 1:
                 word = doc[i - 1]
                 if word.i in taken or not (word.is_alpha or word.is_upper) or word.is_stop:
                     break
-                concept = self.vocabulary.lookup(f"{word.text} {span[-1].text}")
-                if concept is None or concept.type != "Disease":
+                named = next(((f"{word.text} {head}", concept) for head in heads
+                              if (concept := self.vocabulary.lookup(f"{word.text} {head}")) is not None and concept.type == kind), None)
+                if named is None:
                     break
-                found.append(Span(doc, word.i, word.i + 1, label=concept.cls, kb_id=f"{word.text} {span[-1].text}"))
+                found.append(Span(doc, word.i, word.i + 1, label=named[1].cls, kb_id=named[0]))
                 taken.add(word.i)
                 if i < 3 or doc[i - 2].text != ",":
                     break

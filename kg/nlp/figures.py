@@ -393,8 +393,13 @@ def _market_key(measures: str) -> str:
 
 
 def _clause_tail(tail: str) -> str:
-    """The rest of a figure's own clause: up to the next comma, semicolon or 'while'."""
-    return re.split(r"[;,]|\bwhile\b", tail, maxsplit=1)[0]
+    """The rest of a figure's own clause: up to the next semicolon, 'while' or comma, not a comma of a list of what it
+    counts ('4,000 cell, gene, and RNA therapies in development as of Q1 2024')."""
+    return CLAUSE_TAIL_END.split(tail, maxsplit=1)[0]
+
+
+CLAUSE_TAIL_END = re.compile(r";|\bwhile\b|,(?!\s*(?:[\w-]+\s*,\s*)*(?:and|or)\s)(?!\s*(?:and|or)\s)")
+"""Where a figure's own clause ends: a semicolon, 'while', or a comma that does not go on to the next member of a list."""
 
 
 def _clause_head(head: str) -> str:
