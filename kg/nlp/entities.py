@@ -1164,6 +1164,9 @@ class NameFinder:
         that head (a disease's head is its disease word; a technology's or therapy's the words after its first)."""
         found = []
         for span in spans:
+            i = span.start - 1
+            if i < 1 or doc[i].lower_ not in ("and", "or"):
+                continue
             kind = self.type_of(span.label_)
             if kind == "Disease":
                 heads = [span[-1].text] if span[-1].lower_ in self.disease_heads else []
@@ -1171,8 +1174,7 @@ class NameFinder:
                 heads = [span[k:].text for k in range(1, len(span)) if span[k].is_alpha]  # longest first
             else:
                 continue
-            i = span.start - 1
-            if not heads or i < 1 or doc[i].lower_ not in ("and", "or"):
+            if not heads:
                 continue
             i -= 1 if doc[i - 1].text == "," else 0
             while i >= 1:
