@@ -510,11 +510,16 @@ def test_passive_acquisition_keeps_the_buyer_as_subject(nlp):
     assert acquisitions == [(iri("novartis"), iri("avexis"))], _describe(extraction)
 
 
-def test_designation_from_agency_gives_both_facts(nlp):
-    extraction = extract_text(nlp, "MLT-204 received RMAT designation from the FDA.")
+@pytest.mark.parametrize("text, designation, agency", [
+    ("MLT-204 received RMAT designation from the FDA.", "rmat-designation", "fda"),
+    ("The European Medicines Agency has given priority medicines, or PRIME, status to MLT-204, Halden Bio's gene therapy.",
+     "prime-scheme", "ema"),
+])
+def test_designation_from_agency_gives_both_facts(nlp, text, designation, agency):
+    extraction = extract_text(nlp, text)
     facts = {(r.subject, r.predicate, r.object) for r in extraction.relations}
-    assert (iri("mlt-204"), "grantedDesignation", iri("rmat-designation")) in facts, _describe(extraction)
-    assert (iri("rmat-designation"), "regulatedBy", iri("fda")) in facts, _describe(extraction)
+    assert (iri("mlt-204"), "grantedDesignation", iri(designation)) in facts, _describe(extraction)
+    assert (iri(designation), "regulatedBy", iri(agency)) in facts, _describe(extraction)
 
 
 def test_unrelated_entities_in_one_sentence_give_no_relation(nlp):
