@@ -1159,3 +1159,12 @@ def test_the_place_based_company_still_stands_for_the_company_named_before(nlp):
     partners = _related(extract_text(nlp, text), "collaboratesWith", subject="talmor-pharma") | _related(
         extract_text(nlp, text), "collaboratesWith", object="talmor-pharma")
     assert "halden-bio" in partners
+
+
+@pytest.mark.parametrize("second", [
+    "The FDA granted this one-time gene therapy RMAT designation in 2024.",
+    "The FDA granted the gene therapy RMAT designation in 2024.",
+])
+def test_this_therapy_stands_for_the_product_named_before(nlp, second):
+    text = "Halden Bio develops HLD-12 for hemophilia A. " + second
+    assert "rmat-designation" in _related(extract_text(nlp, text), "grantedDesignation", subject="hld-12")

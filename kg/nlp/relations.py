@@ -684,7 +684,7 @@ class RelationFinder:
                 if product is not None:
                     referred[i] = (Span(doc, i, i + 1, label=product.label_, span_id=product.ent_id_), product)
                 continue
-            if lowers[i] != "the" or i in inside:
+            if lowers[i] not in ("the", "this") or i in inside:
                 continue
             token = doc[i]
             end = token.i
@@ -704,6 +704,8 @@ class RelationFinder:
                 if (word.is_punct and not hyphen) or word.lower_ in self.cues.new_referent_words:
                     break
                 label = self.cues.anaphors.get(word.lower_)
+                if lowers[i] == "this" and label != "TherapyProduct":
+                    label = None  # 'this one-time therapy' is the product named last; 'this round', 'this company' vary
                 following = doc[end + 1] if end + 1 < sentence.end else None
                 named_next = any(e.start in (end + 1, end + 2) and e.label_ == label for e in ents)
                 if following is not None and following.lower_ in self.cues.anaphors:
@@ -775,14 +777,16 @@ class RelationFinder:
         return ent.end - 1 if self.cues.anaphors.get(doc[ent.end].lower_) == "Company" else None
 
     def _modality_anaphor(self, doc: Doc, sentence: Span, the, start: int, ents: list[Span], last_named: dict[str, Span]) -> Span | None:
-        """'The innovative CAR T-cell therapy from Fosun Kite ...' after 'Yescarta ...': a definite modality,
-        not followed by a name or a noun it modifies ('the gene therapy market'), stands for the product named
-        last in an earlier sentence."""
+        """'The innovative CAR T-cell therapy from Fosun Kite ...' after 'Yescarta ...', 'granted this gene therapy RMAT
+        designation': a definite modality, not followed by a product's name or a noun it modifies ('the gene therapy
+        market'), stands for the product named last in an earlier sentence."""
         modality = next((e for e in ents if e.start == start), None)
         if modality is None or modality.label_ != "TherapyModality" or "TherapyProduct" not in last_named:
             return None
         following = doc[modality.end] if modality.end < sentence.end else None
-        if following is not None and not (following.is_punct or following.is_stop) or any(e.start in (modality.end, modality.end + 1) and e.label_ == "TherapyProduct" for e in ents):
+        named_after = any(e.start == modality.end for e in ents)  # 'granted this gene therapy RMAT designation'
+        if following is not None and not (following.is_punct or following.is_stop or named_after) or any(
+                e.start in (modality.end, modality.end + 1) and e.label_ == "TherapyProduct" for e in ents):
             return None
         product = last_named["TherapyProduct"]
         return Span(doc, the.i, modality.end, label=product.label_, span_id=product.ent_id_)
@@ -1221,8 +1225,9 @@ def _remember_first_named(ents: list[Span], last_named: dict[str, Span]) -> None
         seen.add(label)
 
 
-ANAPHOR_OPENERS = frozenset({"it", "the"})
-"""The words an anaphor of `RelationFinder._anaphors` starts at: only these tokens are visited."""
+ANAPHOR_OPENERS = frozenset({"it", "the", "this"})
+"""The words an anaphor of `RelationFinder._anaphors` starts at ('the company', 'this one-time therapy'): only these
+tokens are visited."""
 
 
 JOINT_WORK_RULE = "develops.pair"
@@ -1283,7 +1288,7 @@ def _first_word(sentence: Span) -> int:
 
 
 def _anaphor_openers(doc: Doc) -> list[int]:
-    """The tokens of the document that may open an anaphor ('it', 'the'), in order, found once per document."""
+    """The tokens of the document that may open an anaphor ('it', 'the', 'this'), in order, found once per document."""
     return _words_at(doc, "anaphor_openers", ANAPHOR_OPENERS)
 
 
