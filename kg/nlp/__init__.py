@@ -39,15 +39,6 @@ class WordTest:
         return text.lower() in self.lower_in
 
 
-def word_flag_matcher(vocab: Vocab, shapes: dict[str, list[list[dict]]]) -> Matcher:
-    """A Matcher of the token patterns of `shapes` (by match label), their word tests turned into lexeme flags
-    (`with_word_flags`): the same matches, found without a Python call per token and test."""
-    matcher = Matcher(vocab, validate=False)  # the flags have no names to validate
-    for label, patterns in shapes.items():
-        matcher.add(label, [with_word_flags(vocab, pattern) for pattern in patterns])
-    return matcher
-
-
 def with_word_flags(vocab: Vocab, pattern: list[dict]) -> list[dict]:
     """A Matcher token pattern with each REGEX on TEXT and IN on LOWER replaced by a lexeme flag of `vocab`
     (one flag per distinct test, shared by every matcher of the vocab); where spaCy has no flag left, the
@@ -66,46 +57,97 @@ def with_word_flags(vocab: Vocab, pattern: list[dict]) -> list[dict]:
     return converted
 
 
-def opening_flags(vocab: Vocab, shapes: dict[str, list[list[dict]]]) -> list[int] | None:
-    """The lexeme flags one of which the first word of every pattern of `shapes` has (`with_word_flags`), for
-    `matches_from`; None when a pattern may open on a word no flag tells (an optional first word, an ORTH)."""
-    flags = set()
-    for patterns in shapes.values():
-        for pattern in patterns:
-            first = with_word_flags(vocab, pattern[:1])[0]
-            if len(first) != 1 or not isinstance(next(iter(first)), int):
-                return None
-            flags.update(first)
-    return sorted(flags)
+REPEAT_CAP = 10
+"""The most words a repeated pattern element ('*', '+') is taken to cover when an `AnchoredMatcher` bounds the
+stretch of text a match can span: a longer run is not read as one match."""
 
 
-def longest_match(shapes: dict[str, list[list[dict]]]) -> int | None:
-    """The most tokens a match of `shapes` can span; None when a pattern repeats a word ('*', '+')."""
-    if any(spec.get("OP") in ("*", "+") for patterns in shapes.values() for pattern in patterns for spec in pattern):
-        return None
-    return max(len(pattern) for patterns in shapes.values() for pattern in patterns)
+@dataclass(frozen=True)
+class _Anchor:
+    """A word a token pattern cannot match without, as one of the matcher's word tests (`test`), and how many
+    words of a match can stand before and after it."""
+
+    test: int
+    before: int
+    after: int
 
 
-def matches_from(matcher: Matcher, doc: Doc, starts: Sequence[int], longest: int) -> list[tuple[int, int, int]]:
-    """The matches of `matcher` in `doc`, when each starts at one of `starts` (in order) and spans at most `longest`
-    tokens: the matcher runs over the stretches of text those starts open, so spaCy makes a Token for their words
-    alone, not for every word of the document."""
-    matches = []
-    for start, end in _stretches(starts, longest, len(doc)):
-        matches.extend((key, start + first, start + last) for key, first, last in matcher(doc[start:end]))
-    return matches
+class AnchoredMatcher:
+    """A token Matcher (word tests as lexeme flags, `with_word_flags`) that reads only the stretches of a document
+    around the rarest word each pattern cannot do without: spaCy's Matcher makes a Token and tries every pattern
+    at every word it reads, and most words of a text can be part of no match. The matches are those of the plain
+    Matcher over the whole document, in its order, bar one whose repeated element runs past REPEAT_CAP words."""
+
+    def __init__(self, vocab: Vocab, shapes: dict[str, list[list[dict]]]) -> None:
+        self.matcher = Matcher(vocab, validate=False)  # the flags have no names to validate
+        self.tests: list[tuple[str, int]] = []  # ("flag", flag), ("orth", string id) or ("lower", string id)
+        self.anchors: list[list[_Anchor]] = []
+        for label, patterns in shapes.items():
+            converted = [with_word_flags(vocab, pattern) for pattern in patterns]
+            self.matcher.add(label, converted)
+            self.anchors.extend(self._anchors(pattern) for pattern in converted)
+        self.kinds = {kind: numpy.array([value for k, value in self.tests if k == kind], dtype=numpy.uint64) for kind in ("flag", "orth", "lower")}
+        order = [k for kind in ("flag", "orth", "lower") for k, test in enumerate(self.tests) if test[0] == kind]
+        self.column = {test: column for column, test in enumerate(order)}
+
+    def __len__(self) -> int:
+        return len(self.matcher)
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        if not all(self.anchors):
+            return self.matcher(doc)  # a pattern with no word it needs: read every word
+        present = numpy.hstack([
+            (lexeme_flags(doc)[:, None] >> self.kinds["flag"][None, :]) & numpy.uint64(1) != 0,
+            orth_ids(doc)[:, None] == self.kinds["orth"][None, :],
+            lower_ids(doc)[:, None] == self.kinds["lower"][None, :],
+        ])
+        counts = present.sum(axis=0).tolist()
+        chosen = {min(options, key=lambda a: counts[self.column[a.test]]) for options in self.anchors}
+        starts, ends = [], []
+        for anchor in chosen:
+            positions = numpy.flatnonzero(present[:, self.column[anchor.test]])
+            starts.append(positions - anchor.before)
+            ends.append(positions + anchor.after + 1)
+        matches = []
+        for start, end in _joined(numpy.concatenate(starts), numpy.concatenate(ends), len(doc)):
+            matches.extend((key, start + first, start + last) for key, first, last in self.matcher(doc[start:end]))
+        return matches
+
+    def _anchors(self, pattern: list[dict]) -> list[_Anchor]:
+        """The words of a converted token pattern that every match has, each with the most words a match can hold
+        before and after it; a pattern whose words are all optional or untold has none."""
+        widths = [_widest(spec) for spec in pattern]
+        anchors = []
+        for k, spec in enumerate(pattern):
+            if spec.get("OP") not in (None, "+", "1"):
+                continue
+            spread = REPEAT_CAP - 1 if spec.get("OP") == "+" else 0
+            before, after = sum(widths[:k]) + spread, sum(widths[k + 1:]) + spread
+            tests = [("flag", key) for key, value in spec.items() if isinstance(key, int) and value is True]
+            tests += [(name.lower(), get_string_id(spec[name])) for name in ("ORTH", "LOWER") if isinstance(spec.get(name), str)]
+            for test in tests:
+                if test not in self.tests:
+                    self.tests.append(test)
+                anchors.append(_Anchor(self.tests.index(test), before, after))
+        return anchors
 
 
-def _stretches(starts: Sequence[int], longest: int, length: int) -> list[tuple[int, int]]:
-    """The token ranges `longest` long from each of `starts` (cut at `length`), the overlapping ones joined."""
-    stretches: list[tuple[int, int]] = []
-    for start in starts:
-        end = min(start + longest, length)
-        if stretches and start <= stretches[-1][1]:
-            stretches[-1] = (stretches[-1][0], end)
+def _widest(spec: dict) -> int:
+    """The most words one pattern element can match."""
+    op = spec.get("OP")
+    return 0 if op == "!" else REPEAT_CAP if op in ("*", "+") or (op or "").startswith("{") else 1
+
+
+def _joined(starts: numpy.ndarray, ends: numpy.ndarray, length: int) -> list[tuple[int, int]]:
+    """The token ranges from `starts` to `ends` (cut to the document's `length`), the overlapping ones joined, in order."""
+    order = numpy.argsort(starts, kind="stable")
+    joined: list[tuple[int, int]] = []
+    for start, end in zip(numpy.maximum(starts[order], 0).tolist(), numpy.minimum(ends[order], length).tolist()):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
         else:
-            stretches.append((start, end))
-    return stretches
+            joined.append((start, end))
+    return joined
 
 
 def _word_flag(vocab: Vocab, test: WordTest) -> int | None:
@@ -150,6 +192,15 @@ def tokens_with(doc: Doc, attr: int, ids: numpy.ndarray) -> list[int]:
 def orth_ids(doc: Doc) -> numpy.ndarray:
     """Each token's ORTH id, read once per document: a word's text never changes once it is tokenized."""
     return doc.to_array(ORTH)
+
+
+@once_per_document
+def lexeme_flags(doc: Doc) -> numpy.ndarray:
+    """Each token's lexeme flags as one 64-bit number (bit k is flag k), read once per document from its distinct
+    words: `Doc.to_array` reads flags token by token, flag by flag."""
+    words, index = numpy.unique(orth_ids(doc), return_inverse=True)
+    vocab = doc.vocab
+    return numpy.array([vocab[orth].flags for orth in words.tolist()], dtype=numpy.uint64)[index.reshape(-1)]
 
 
 @once_per_document

@@ -24,7 +24,7 @@ from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.nlp import lower_words, sentence_at, span_text, string_ids, text_of, tokens_with, word_flag_matcher
+from kg.nlp import AnchoredMatcher, lower_words, sentence_at, span_text, string_ids, text_of, tokens_with
 from kg.ontology import NOT_AN_ENTITY, ONTOLOGY_DIR, load_vocabulary
 
 PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-ZÀ-ÖØ-Þ](?:[^\W_]|[0-9'’.-])*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
@@ -646,7 +646,7 @@ class NameFinder:
         suffixes = sorted({s.lower().rstrip(".") for s in vocabulary.company_suffixes})
         self.suffixes = set(suffixes) | {s + "." for s in suffixes}
         self.not_products = re.compile("|".join(f"(?:{p})" for p in vocabulary.not_products))
-        self.matcher = word_flag_matcher(nlp.vocab, {
+        self.matcher = AnchoredMatcher(nlp.vocab, {
             "Person": [
                 [{"LOWER": {"IN": sorted(words.person_titles)}}, NAME_PART, INITIAL, INITIAL_DOT, NAME_PART, THIRD_NAME_PART],
                 # 'Peter Marks, M.D., Ph.D., director', 'Chen Zhui, co-founder', 'Peter Zippelius, a partner at': degrees,

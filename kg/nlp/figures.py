@@ -15,15 +15,13 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.dates import YEAR, dateline_year, paragraph_year_before
 from kg.errors import UserError
 from kg.model import DEAL_VALUE_FLOOR
-from kg.nlp import (blank_lines_of, longest_match, matches_from, once_per_document, opening_flags, paragraph_around, sentence_at,
-                    span_text, text_of, word_flag_matcher)
+from kg.nlp import AnchoredMatcher, blank_lines_of, once_per_document, paragraph_around, sentence_at, span_text, text_of
 from kg.ontology import ONTOLOGY_DIR
 
 FIGURE_PATTERNS = ONTOLOGY_DIR / "patterns" / "figures.toml"
@@ -173,11 +171,10 @@ class FigureParser:
             ],
             "count": [[number], [{"LOWER": {"IN": sorted(patterns.word_numbers)}}]],
         }
-        self.matcher = word_flag_matcher(nlp.vocab, shapes)
-        self.openers, self.longest = opening_flags(nlp.vocab, shapes), longest_match(shapes)
+        self.matcher = AnchoredMatcher(nlp.vocab, shapes)
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = _longest_first([(doc.vocab.strings[match_id], start, end) for match_id, start, end in self._matches(doc)])
+        matches = _longest_first([(doc.vocab.strings[match_id], start, end) for match_id, start, end in self.matcher(doc)])
         ents = doc.ents  # spaCy builds a Span per entity at every access
         in_entity = {i for ent in ents for i in range(ent.start, ent.end)}
         amount_starts = [start for kind, start, _ in matches if kind != "count"]
@@ -198,14 +195,6 @@ class FigureParser:
                 figures.append(figure)
         doc._.cgt_figures = _cagr_periods(figures)
         return doc
-
-    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        """The matcher's matches, looked for only from the words an amount can open on (a currency, a number):
-        most words of a text are neither, and the matcher makes a Token for each word it reads."""
-        if self.openers is None or self.longest is None:
-            return self.matcher(doc)
-        starts = numpy.flatnonzero(doc.to_array(self.openers).any(axis=1)).tolist()
-        return matches_from(self.matcher, doc, starts, self.longest)
 
     def _figure(self, doc: Doc, kind: str, span: Span, clause_start: int, clause_end: int) -> FigureMention | None:
         cues = self.patterns.cues
