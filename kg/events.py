@@ -193,12 +193,14 @@ def _decided_events(sentences: Sequence[Span], entities: tuple[Entity, ...]) -> 
     agencies = sorted_mentions(entities, lambda e: e.type == "Agency")
     places = sorted_mentions(entities, lambda e: e.type in ("Country", "Region"))
     found: dict[tuple, list[Span]] = {}
-    if not products:
+    if not products or not sentences:
         return []  # a decision is on a product
-    for at, sentence in enumerate(sentences):
+    whole = "\n".join(sentence.text for sentence in sentences)
+    cues = [cue for cue in patterns["decisions"] if cue.subject.search(whole) and cue.decision.search(whole)]
+    for at, sentence in enumerate(sentences if cues else ()):  # most texts decide on no application at all
         text = sentence.text
         named_here = mentions_within(products, sentence)
-        for cue in patterns["decisions"]:
+        for cue in cues:
             if not named_here and not cue.earlier_product:
                 continue
             near = _cue_near(text, cue.subject, cue.decision)

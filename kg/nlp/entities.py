@@ -24,7 +24,7 @@ from spacy.pipeline import EntityRuler, Sentencizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.nlp import AnchoredMatcher, lower_words, sentence_at, span_text, string_ids, text_of, tokens_with
+from kg.nlp import AnchoredMatcher, lower_words, orth_words, sentence_at, span_text, string_ids, text_of, tokens_with
 from kg.ontology import NOT_AN_ENTITY, ONTOLOGY_DIR, load_vocabulary
 
 PROPER_WORD = {"TEXT": {"REGEX": r"^(?:[A-ZÀ-ÖØ-Þ](?:[^\W_]|[0-9'’.-])*|[a-z]+[A-Z][A-Za-z0-9]*|[0-9][A-Za-z][A-Za-z0-9]*|[A-Z]+)$"}}
@@ -58,6 +58,8 @@ THIRD_NAME_PART = {"TEXT": {"REGEX": rf"^{NAME_WORD}$"}, "OP": "?"}
 """A third part of a name ('Dong Hyun Jang', 'Mary Ann Smith'): the longest match keeps it."""
 INITIAL_DOT = {"ORTH": ".", "OP": "?"}
 PROPER_RE = re.compile(PROPER_WORD["TEXT"]["REGEX"])
+ABBREVIATION = re.compile(r"[A-Z][A-Za-z0-9&-]{1,9}")
+"""A short form a text defines in brackets right after a name: 'Oxford Biomedica (OXB)'."""
 PRODUCT_CODE_RE = re.compile(PRODUCT_CODE)
 NAME_PART_RE = re.compile(rf"^{NAME_WORD}$")
 WORDS_FILE = ONTOLOGY_DIR / "patterns" / "entity_words.toml"
@@ -488,8 +490,9 @@ def _confirmed_outside_headings(spans: list[Span]) -> list[Span]:
         if sentence.start not in heading_at:
             heading_at[sentence.start] = is_heading(sentence)
         in_heading.append(heading_at[sentence.start])
-    in_body = {span.text for span, heading in zip(spans, in_heading) if not heading}
-    return [span for span, heading in zip(spans, in_heading) if span.text in in_body or not heading]
+    texts = [span_text(span) for span in spans]
+    in_body = {text for text, heading in zip(texts, in_heading) if not heading}
+    return [span for span, text, heading in zip(spans, texts, in_heading) if text in in_body or not heading]
 
 
 DISEASE_MODIFIER = re.compile(r"^(?:(?![A-Za-z]*[a-z][A-Z])[A-Za-z][A-Za-z0-9]*|-|'s|’s)$")
@@ -1134,10 +1137,11 @@ class NameFinder:
         """Other mentions of an entity by the abbreviation the text defined, the first word of a company,
         or a brand name the text introduced with its generic name."""
         aliases: dict[str, Span] = {}
+        words = orth_words(doc)
         for span in spans:
-            after = doc[span.end : span.end + 3]
-            if len(after) == 3 and after[0].text == "(" and after[2].text == ")" and re.fullmatch(r"[A-Z][A-Za-z0-9&-]{1,9}", after[1].text):
-                aliases.setdefault(after[1].text, span)
+            end = span.end
+            if end + 2 < len(words) and words[end] == "(" and words[end + 2] == ")" and ABBREVIATION.fullmatch(words[end + 1]):
+                aliases.setdefault(words[end + 1], span)
             if span.label_ == "Company" and len(span) >= 2:
                 first = span[0]
                 if first.is_title and not first.is_stop and first.lower_ not in self.words.leading_noise and len(first) > 2 and first.lower_ not in self.suffixes:
