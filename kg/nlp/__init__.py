@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy
-from spacy.attrs import LOWER, ORTH
+from spacy.attrs import IDX, LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
@@ -272,6 +272,12 @@ def lower_words(doc: Doc) -> list[str]:
     """Each token's `lower_`, listed once per document: `token.lower_` builds a Token at every use."""
     strings = doc.vocab.strings
     return [strings[key] for key in lower_ids(doc).tolist()]
+
+
+@once_per_document
+def token_offsets(doc: Doc) -> list[int]:
+    """Each token's character offset, listed once per document (`token.idx` builds a Token at every use)."""
+    return doc.to_array(IDX).tolist()
 
 
 @once_per_document

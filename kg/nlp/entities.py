@@ -331,10 +331,13 @@ def _line_of(doc: Doc, token) -> str:
 
 def is_heading(sentence: Span) -> bool:
     """A Markdown heading, or a short line in Title Case: where capitals say nothing about names."""
-    if sentence.text.lstrip().startswith("#"):
+    text = span_text(sentence)
+    if text.lstrip().startswith("#"):
         return True
+    if text.rstrip().endswith("."):
+        return False
     words = [t for t in sentence if t.is_alpha and len(t) > 3]
-    return len(words) >= 3 and sum(t.is_title or t.is_upper for t in words) >= 0.75 * len(words) and not sentence.text.rstrip().endswith(".")
+    return len(words) >= 3 and sum(t.is_title or t.is_upper for t in words) >= 0.75 * len(words)
 
 
 class KeptNames:

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp import (entities_between, lower_words, once_per_document, orth_words, parenthesised, sentences_of, span_text, string_ids,
-                    text_of, tokens_with)
+                    text_of, token_offsets, tokens_with)
 from kg.ontology import ONTOLOGY_DIR, load_vocabulary, rule_precision
 
 MACROS = {
@@ -973,16 +973,16 @@ class RelationFinder:
         """'an AAV-based gene therapy', 'lentiviral gene therapy': the technology named inside a therapy's name
         (kept when the name states it, 'AAV-based', or when the therapy describes a product in apposition;
         a bare 'lentiviral gene therapy' only names a modality)."""
+        text, offsets, words = text_of(doc), token_offsets(doc), orth_words(doc)
         for ent in ents:
             if self.type_of(ent.label_) != "Therapy" or len(ent) < 2:
                 continue
-            for length in (3, 2, 1):
-                part = doc[ent.start : ent.start + length]
-                if part[-1].is_punct:
+            for end in range(min(ent.start + 3, ent.end - 1), ent.start, -1):  # the first one to three words, not all
+                if doc[end - 1].is_punct:
                     continue  # 'AAV2-based': the name is 'AAV2', not 'AAV2-'
-                concept = self.vocabulary.lookup(part.text)
-                if concept is not None and concept.type == "Technology" and len(part) < len(ent):
-                    technology = Span(doc, part.start, part.end, label="Technology", span_id=concept.iri)
+                concept = self.vocabulary.lookup(text[offsets[ent.start] : offsets[end - 1] + len(words[end - 1])])
+                if concept is not None and concept.type == "Technology":
+                    technology = Span(doc, ent.start, end, label="Technology", span_id=concept.iri)
                     yield RelationMention(ent, "usesTechnology", technology, sentence, COMPOUND_RULE, self._base(COMPOUND_RULE, 0.8))
                     break
 
